@@ -1,0 +1,59 @@
+# wellled: `make run` for the demo trust, `make test` for the whole suite.
+# Needs only Python 3.11+ and make. Everything else installs into .venv from
+# requirements.lock, from PyPI alone.
+
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# pip's own configuration on a machine may add other indexes; the lock installs from PyPI.
+PIP := PIP_CONFIG_FILE=/dev/null $(BIN)/python -m pip
+
+.PHONY: run test lint typecheck check-migrations browser-deps assets bench clean install
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -n "$(PYTHON)" || { echo "wellled needs Python 3.11 or newer on PATH"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet --require-hashes -r requirements.lock
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+# The demo trust on SQLite at http://127.0.0.1:8000, with a background worker.
+# Two-factor login is off for the demo (a banner says so); never in production.
+run: $(STAMP)
+	WELLLED_REQUIRE_2FA=false $(BIN)/wellled migrate --no-input -v 0
+	WELLLED_REQUIRE_2FA=false $(BIN)/wellled createcachetable
+	WELLLED_REQUIRE_2FA=false $(BIN)/wellled demo --if-empty
+	WELLLED_REQUIRE_2FA=false $(BIN)/wellled serve --host $(HOST) --port $(PORT)
+
+# The whole suite. Browser tests run when /usr/bin/chromium exists; with
+# WELLLED_REQUIRE_BROWSER=1 (as in CI) a missing browser is a failure.
+test: $(STAMP)
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy wellled
+
+check-migrations: $(STAMP)
+	$(BIN)/wellled makemigrations --check --dry-run
+
+# Refreshes the vendored NHS.UK frontend and htmx from the npm registry.
+assets:
+	npm ci --no-audit --no-fund
+	bash scripts/vendor-assets.sh
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

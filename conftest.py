@@ -1,0 +1,43 @@
+"""Fixtures for the whole suite: a small trust and a persona for every role."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+from wellled.celery import app as celery_app
+from wellled.core.testing import PERSONAS, Trust, add_personas, build_trust
+
+# Jobs run inline in tests, and passwords hash fast.
+celery_app.conf.task_always_eager = True
+celery_app.conf.task_eager_propagates = True
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def trust(db: None) -> Trust:
+    return add_personas(build_trust())
+
+
+def _persona_fixture(name: str):  # type: ignore[no-untyped-def]
+    @pytest.fixture(name=name)
+    def fixture(trust: Trust):  # type: ignore[no-untyped-def]
+        return trust.people[name]
+
+    return fixture
+
+
+for _name in [*PERSONAS, "operator"]:
+    globals()[_name] = _persona_fixture(_name)
+
+
+@pytest.fixture
+def client_for(client, trust):  # type: ignore[no-untyped-def]
+    """client_for("guardian") logs the test client in as that persona."""
+
+    def login(name: str):  # type: ignore[no-untyped-def]
+        client.force_login(trust.people[name])
+        return client
+
+    return login

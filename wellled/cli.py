@@ -1,0 +1,27 @@
+"""The `wellled` command: Django's manage.py under the project's own name.
+
+wellled demo          load the fictional demo trust (once)
+wellled serve         web server plus background worker and scheduler
+wellled api-token U   print user U's API token for scripts
+wellled verify-audit  check the audit trail's hash chain
+wellled <command>     any other Django management command
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wellled.settings")
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv if argv is None else argv)
+    args[0] = "wellled"
+    execute_from_command_line(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

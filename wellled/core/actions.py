@@ -1,0 +1,83 @@
+"""Writes owned by the core app. Every write is one function here."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from wellled.core import audit
+from wellled.core.models import ClosureDay, Job
+from wellled.core.types import Actor
+
+
+@transaction.atomic
+def record_operator_access(
+    *, acting_user: User, method: str, path: str, view: str, status: int
+) -> None:
+    audit.record(
+        acting_user=acting_user,
+        action="operator.access",
+        object_type="url",
+        object_id=view[:64],
+        object_repr=path[:200],
+        after={"method": method, "status": status},
+    )
+
+
+@transaction.atomic
+def add_closure_day(*, acting_user: Actor, date: datetime.date, reason: str) -> ClosureDay:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the trust is closed on this day"})
+    if ClosureDay.objects.filter(date=date).exists():
+        raise ValidationError({"date": f"{date:%d %B %Y} is already a closure day"})
+    day = ClosureDay.objects.create(date=date, reason=reason)
+    audit.record(
+        acting_user=acting_user,
+        action="closure_day.added",
+        obj=day,
+        after={"date": date.isoformat(), "reason": reason},
+    )
+    return day
+
+
+@transaction.atomic
+def remove_closure_day(*, acting_user: Actor, day: ClosureDay) -> None:
+    before = {"date": day.date.isoformat(), "reason": day.reason}
+    audit.record(acting_user=acting_user, action="closure_day.removed", obj=day, before=before)
+    day.delete()
+
+
+@transaction.atomic
+def start_job(*, acting_user: User, kind: str, title: str, payload: dict[str, object]) -> Job:
+    """Create a job and queue it once the transaction commits."""
+    from wellled.core.tasks import run_job
+
+    job = Job.objects.create(kind=kind, title=title, started_by=acting_user, payload=payload)
+    audit.record(acting_user=acting_user, action="job.started", obj=job, after={"kind": kind})
+    transaction.on_commit(lambda: run_job.delay(str(job.id)))
+    return job
+
+
+def update_job_progress(*, job: Job, progress: int, message: str = "") -> None:
+    # Progress is bookkeeping, not a change to the trust's records, so it is not audited.
+    job.progress = max(0, min(100, progress))
+    job.message = message[:300]
+    job.status = Job.Status.RUNNING
+    job.save(update_fields=["progress", "message", "status"])
+
+
+def finish_job(
+    *, job: Job, succeeded: bool, message: str, result: dict[str, object], result_url: str = ""
+) -> None:
+    job.status = Job.Status.SUCCEEDED if succeeded else Job.Status.FAILED
+    job.progress = 100
+    job.message = message[:300]
+    job.result = result
+    job.result_url = result_url
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "progress", "message", "result", "result_url", "finished_at"])

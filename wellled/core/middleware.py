@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import contextvars
+import logging
+import re
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def current_request_id() -> str:
+    return _request_id.get()
+
+
+def set_request_id(value: str) -> contextvars.Token[str]:
+    """For work outside a request (jobs, commands) to label its audit events."""
+    return _request_id.set(value)
+
+
+class RequestIdMiddleware:
+    """Gives every request an id that its audit events and log lines carry.
+
+    A well-formed X-Request-ID from the load balancer is kept so that logs join up.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        token = _request_id.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_id.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class RequestIdLogFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = _request_id.get() or "-"
+        return True
+
+
+class SuperuserAccessAuditMiddleware:
+    """Platform operators can reach everything, so every page they open is audited."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_superuser:
+            from wellled.core.actions import record_operator_access
+
+            match = request.resolver_match
+            record_operator_access(
+                acting_user=user,
+                method=request.method or "",
+                path=request.path,
+                view=match.view_name if match else "",
+                status=response.status_code,
+            )
+        return response

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from wellled.core import navigation
+from wellled.core.models import Job
+from wellled.core.types import AuthenticatedHttpRequest
+
+
+@login_required
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    items = navigation.work_for(request.user)
+    overdue = [item for item in items if item.is_overdue(today)]
+    upcoming = [item for item in items if not item.is_overdue(today)]
+    return render(
+        request,
+        "core/home.html",
+        {"overdue": overdue, "upcoming": upcoming, "today": today, "jobs": _recent_jobs(request)},
+    )
+
+
+def _recent_jobs(request: AuthenticatedHttpRequest) -> list[Job]:
+    return list(Job.objects.filter(started_by=request.user)[:5])
+
+
+def get_job_for_user(request: AuthenticatedHttpRequest, job_id: uuid.UUID) -> Job:
+    # A job belongs to the person who started it; anyone else gets a 404 so that
+    # job ids reveal nothing.
+    job = Job.objects.filter(id=job_id, started_by=request.user).first()
+    if job is None:
+        raise Http404("No such job")
+    return job
+
+
+@login_required
+def job_detail(request: AuthenticatedHttpRequest, job_id: uuid.UUID) -> HttpResponse:
+    job = get_job_for_user(request, job_id)
+    template = "core/_job_progress.html" if request.htmx else "core/job_detail.html"  # type: ignore[attr-defined]
+    return render(request, template, {"job": job})
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "errors/403_csrf.html", status=403)
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/400.html", status=400)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    # No context processors here: the database may be what failed.
+    return render(request, "errors/500.html", status=500, using=None)

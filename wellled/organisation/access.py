@@ -1,0 +1,145 @@
+"""Who may do what, and where.
+
+A role grants capabilities; a role assignment grants them on one unit of the
+organisation tree and everything below it. Every module asks the same two
+questions through this file:
+
+    can(user, capability, unit=None)      -> bool
+    scope_paths(user, capability)         -> tuple of tree paths, or ALL
+
+`visible_to(user)` querysets filter on `scope_paths`; `get_<thing>_for_user`
+helpers call `require(...)`. Platform operators (Django superusers) hold every
+capability except those in OPERATOR_EXCLUDED: nobody administers their way into
+the content of a speak-up case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Final
+
+from django.core.exceptions import PermissionDenied
+
+from wellled.core.types import AnyUser
+from wellled.organisation.models import OrgUnit, Role, RoleAssignment
+
+
+class Cap(StrEnum):
+    """Capabilities. Modules add theirs here, with the roles that hold them below."""
+
+    VIEW_HOME = "core.view_home"
+    VIEW_ORGANISATION = "organisation.view"
+    MANAGE_ORGANISATION = "organisation.manage"
+    VIEW_STAFF = "organisation.view_staff"
+    MANAGE_ROLES = "organisation.manage_roles"
+    VIEW_AUDIT = "core.view_audit"
+    MANAGE_CALENDAR = "core.manage_calendar"
+    # Speak-up case content: held by guardians only, never by operators.
+    READ_SPEAKUP_CASES = "speakup.read_cases"
+
+
+ALL: Final = ("/",)  # the whole tree: every path starts with "/"
+
+_EVERYONE = {Cap.VIEW_HOME, Cap.VIEW_ORGANISATION}
+
+ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
+    Role.TRUST_ADMIN: frozenset(
+        _EVERYONE | {Cap.MANAGE_ORGANISATION, Cap.VIEW_STAFF, Cap.MANAGE_ROLES, Cap.MANAGE_CALENDAR}
+    ),
+    Role.BOARD_MEMBER: frozenset(_EVERYONE),
+    Role.EXECUTIVE: frozenset(_EVERYONE | {Cap.VIEW_STAFF}),
+    Role.GOVERNANCE_LEAD: frozenset(_EVERYONE | {Cap.VIEW_STAFF, Cap.VIEW_AUDIT}),
+    Role.COMPLAINTS_MANAGER: frozenset(_EVERYONE | {Cap.VIEW_STAFF}),
+    Role.COMPLAINTS_HANDLER: frozenset(_EVERYONE),
+    Role.SERVICE_LEAD: frozenset(_EVERYONE | {Cap.VIEW_STAFF}),
+    Role.FTSU_GUARDIAN: frozenset(_EVERYONE | {Cap.READ_SPEAKUP_CASES}),
+    Role.EDI_LEAD: frozenset(_EVERYONE),
+    Role.INVOLVEMENT_LEAD: frozenset(_EVERYONE),
+    Role.STAFF_MEMBER: frozenset(_EVERYONE),
+    Role.AUDITOR: frozenset(_EVERYONE | {Cap.VIEW_STAFF, Cap.VIEW_AUDIT}),
+}
+
+# Roles whose holders must use two-factor login in production.
+PRIVILEGED_ROLES: frozenset[str] = frozenset(
+    {
+        Role.TRUST_ADMIN,
+        Role.BOARD_MEMBER,
+        Role.EXECUTIVE,
+        Role.GOVERNANCE_LEAD,
+        Role.COMPLAINTS_MANAGER,
+        Role.COMPLAINTS_HANDLER,
+        Role.SERVICE_LEAD,
+        Role.FTSU_GUARDIAN,
+        Role.EDI_LEAD,
+        Role.AUDITOR,
+    }
+)
+
+OPERATOR_EXCLUDED: frozenset[Cap] = frozenset({Cap.READ_SPEAKUP_CASES})
+
+
+def _grants(user: AnyUser) -> list[tuple[str, str]]:
+    """(role, unit path) pairs, cached on the user object for the request."""
+    if not user.is_authenticated:
+        return []
+    cached: list[tuple[str, str]] | None = getattr(user, "_wellled_grants", None)
+    if cached is None:
+        cached = list(
+            RoleAssignment.objects.filter(user_id=user.pk, unit__is_active=True).values_list(
+                "role", "unit__path"
+            )
+        )
+        user._wellled_grants = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def forget_grants(user: AnyUser) -> None:
+    """Call after changing a user's roles within the same request."""
+    if hasattr(user, "_wellled_grants"):
+        delattr(user, "_wellled_grants")
+
+
+def is_operator(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and getattr(user, "is_superuser", False))
+
+
+def roles_of(user: AnyUser) -> set[str]:
+    return {role for role, _ in _grants(user)}
+
+
+def is_privileged(user: AnyUser) -> bool:
+    return is_operator(user) or bool(roles_of(user) & PRIVILEGED_ROLES)
+
+
+def scope_paths(user: AnyUser, capability: Cap) -> tuple[str, ...]:
+    """The tree paths where the user holds the capability (empty: nowhere)."""
+    if is_operator(user) and capability not in OPERATOR_EXCLUDED:
+        return ALL
+    paths = sorted(
+        {path for role, path in _grants(user) if capability in ROLE_CAPABILITIES.get(role, ())}
+    )
+    # Drop paths already covered by a shorter one, so queries stay small.
+    kept: list[str] = []
+    for path in paths:
+        if not any(path.startswith(prefix) for prefix in kept):
+            kept.append(path)
+    return tuple(kept)
+
+
+def can(user: AnyUser, capability: Cap, unit: OrgUnit | None = None) -> bool:
+    """Does the user hold the capability anywhere (unit=None), or over this unit?"""
+    paths = scope_paths(user, capability)
+    if unit is None:
+        return bool(paths)
+    return any(unit.path.startswith(path) for path in paths)
+
+
+def can_any(user: AnyUser, capability: Cap, units: Iterable[OrgUnit]) -> bool:
+    paths = scope_paths(user, capability)
+    return any(unit.path.startswith(path) for unit in units for path in paths)
+
+
+def require(user: AnyUser, capability: Cap, unit: OrgUnit | None = None) -> None:
+    if not can(user, capability, unit):
+        raise PermissionDenied

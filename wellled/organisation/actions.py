@@ -1,0 +1,305 @@
+"""Every write to the organisation tree, staff and roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from wellled.core import audit
+from wellled.core.types import Actor
+from wellled.organisation.access import forget_grants
+from wellled.organisation.models import (
+    ALLOWED_PARENTS,
+    OrgUnit,
+    Role,
+    RoleAssignment,
+    StaffProfile,
+    UnitKind,
+)
+
+_UNIT_FIELDS = ("kind", "name", "ods_code", "address", "postcode", "service_line", "setting")
+
+
+def unit_snapshot(unit: OrgUnit) -> dict[str, Any]:
+    data: dict[str, Any] = {name: getattr(unit, name) for name in _UNIT_FIELDS}
+    data["parent_id"] = unit.parent_id
+    data["is_active"] = unit.is_active
+    return data
+
+
+def validate_unit(
+    *,
+    kind: str,
+    name: str,
+    parent: OrgUnit | None,
+    ods_code: str | None,
+    service_line: str,
+    setting: str,
+    unit: OrgUnit | None = None,
+) -> None:
+    """Raise ValidationError with a message per field for anything wrong."""
+    errors: dict[str, str] = {}
+    if kind not in UnitKind.values:
+        errors["kind"] = f"{kind!r} is not a kind of unit"
+    if not name.strip():
+        errors["name"] = "Enter a name"
+    allowed = ALLOWED_PARENTS.get(kind, ())
+    if kind == UnitKind.TRUST:
+        if parent is not None:
+            errors["parent"] = "The trust is the top of the tree and has no parent"
+        trusts = OrgUnit.objects.filter(kind=UnitKind.TRUST)
+        if unit is not None:
+            trusts = trusts.exclude(pk=unit.pk)
+        if trusts.exists():
+            errors["kind"] = "There is already a trust: wellled holds one trust"
+    elif parent is None:
+        errors["parent"] = "Choose where this unit sits in the organisation"
+    elif parent.kind not in allowed:
+        names = " or ".join(str(UnitKind(k).label).lower() for k in allowed)
+        errors["parent"] = f"A {UnitKind(kind).label.lower()} must sit under a {names}"
+    if unit is not None and parent is not None and parent.path.startswith(unit.path):
+        errors["parent"] = f"{parent} is {unit} itself or sits below it: that would make a loop"
+    if kind == UnitKind.SERVICE:
+        if not service_line:
+            errors["service_line"] = "Choose the service line"
+        if not setting:
+            errors["setting"] = "Choose community or inpatient"
+    if ods_code:
+        clash = OrgUnit.objects.filter(ods_code=ods_code)
+        if unit is not None:
+            clash = clash.exclude(pk=unit.pk)
+        if clash.exists():
+            errors["ods_code"] = f"ODS code {ods_code} is already used by {clash.first()}"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _set_path(unit: OrgUnit) -> None:
+    parent_path = unit.parent.path if unit.parent is not None else "/"
+    unit.path = f"{parent_path}{unit.pk}/"
+    unit.depth = unit.path.count("/") - 2
+
+
+@transaction.atomic
+def create_unit(
+    *,
+    acting_user: Actor,
+    kind: str,
+    name: str,
+    parent: OrgUnit | None = None,
+    ods_code: str | None = None,
+    address: str = "",
+    postcode: str = "",
+    service_line: str = "",
+    setting: str = "",
+) -> OrgUnit:
+    ods_code = (ods_code or "").strip().upper() or None
+    name = name.strip()
+    validate_unit(
+        kind=kind,
+        name=name,
+        parent=parent,
+        ods_code=ods_code,
+        service_line=service_line,
+        setting=setting,
+    )
+    if OrgUnit.objects.filter(parent=parent, kind=kind, name=name).exists():
+        raise ValidationError(
+            {"name": f"{parent or 'The trust'} already has a {kind} called {name}"}
+        )
+    unit = OrgUnit.objects.create(
+        kind=kind,
+        name=name,
+        parent=parent,
+        ods_code=ods_code,
+        address=address.strip(),
+        postcode=postcode.strip().upper(),
+        service_line=service_line,
+        setting=setting,
+        path="",
+    )
+    _set_path(unit)
+    unit.save(update_fields=["path", "depth"])
+    audit.record(
+        acting_user=acting_user, action="unit.created", obj=unit, after=unit_snapshot(unit)
+    )
+    return unit
+
+
+@transaction.atomic
+def update_unit(*, acting_user: Actor, unit: OrgUnit, **changes: Any) -> OrgUnit:
+    """Change a unit's fields, including moving it under another parent."""
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    before = unit_snapshot(unit)
+    unknown = set(changes) - set(_UNIT_FIELDS) - {"parent"}
+    if unknown:
+        raise TypeError(f"update_unit cannot change {', '.join(sorted(unknown))}")
+    if "ods_code" in changes:
+        changes["ods_code"] = (changes["ods_code"] or "").strip().upper() or None
+    if "name" in changes:
+        changes["name"] = changes["name"].strip()
+    parent = changes.get("parent", unit.parent)
+    validate_unit(
+        kind=changes.get("kind", unit.kind),
+        name=changes.get("name", unit.name),
+        parent=parent,
+        ods_code=changes.get("ods_code", unit.ods_code),
+        service_line=changes.get("service_line", unit.service_line),
+        setting=changes.get("setting", unit.setting),
+        unit=unit,
+    )
+    old_path = unit.path
+    for field, value in changes.items():
+        setattr(unit, field, value)
+    _set_path(unit)
+    unit.save()
+    if unit.path != old_path:
+        # Re-root every descendant's path under the new one.
+        for child in OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk):
+            child.path = unit.path + child.path[len(old_path) :]
+            child.depth = child.path.count("/") - 2
+            child.save(update_fields=["path", "depth"])
+    old, new = audit.diff(before, unit_snapshot(unit))
+    if new:
+        audit.record(
+            acting_user=acting_user, action="unit.updated", obj=unit, before=old, after=new
+        )
+    return unit
+
+
+@transaction.atomic
+def set_unit_active(*, acting_user: Actor, unit: OrgUnit, active: bool) -> OrgUnit:
+    if unit.is_active == active:
+        return unit
+    if not active and unit.children.filter(is_active=True).exists():
+        raise ValidationError(f"Close the units under {unit} before closing it")
+    unit.is_active = active
+    unit.save(update_fields=["is_active", "updated_at"])
+    audit.record(
+        acting_user=acting_user,
+        action="unit.reopened" if active else "unit.closed",
+        obj=unit,
+        before={"is_active": not active},
+        after={"is_active": active},
+    )
+    return unit
+
+
+@transaction.atomic
+def set_unit_sites(*, acting_user: Actor, unit: OrgUnit, sites: list[OrgUnit]) -> None:
+    if unit.kind not in (UnitKind.SERVICE, UnitKind.TEAM):
+        raise ValidationError("Only services and teams are delivered at sites")
+    bad = [site for site in sites if site.kind != UnitKind.SITE]
+    if bad:
+        raise ValidationError(f"{bad[0]} is not a site")
+    before = sorted(unit.sites.values_list("pk", flat=True))
+    unit.sites.set(sites)
+    after = sorted(site.pk for site in sites)
+    if before != after:
+        audit.record(
+            acting_user=acting_user,
+            action="unit.sites_changed",
+            obj=unit,
+            before={"site_ids": before},
+            after={"site_ids": after},
+        )
+
+
+def _staff_snapshot(profile: StaffProfile) -> dict[str, Any]:
+    return {
+        "full_name": profile.full_name,
+        "job_title": profile.job_title,
+        "staff_number": profile.staff_number,
+        "unit_id": profile.unit_id,
+        "user_id": profile.user_id,
+        "is_active": profile.is_active,
+    }
+
+
+@transaction.atomic
+def create_staff_profile(
+    *,
+    acting_user: Actor,
+    full_name: str,
+    unit: OrgUnit,
+    job_title: str = "",
+    email: str = "",
+    staff_number: str | None = None,
+    user: User | None = None,
+) -> StaffProfile:
+    staff_number = (staff_number or "").strip() or None
+    if not full_name.strip():
+        raise ValidationError({"full_name": "Enter the person's name"})
+    if staff_number and StaffProfile.objects.filter(staff_number=staff_number).exists():
+        raise ValidationError({"staff_number": f"Staff number {staff_number} is already in use"})
+    profile = StaffProfile.objects.create(
+        full_name=full_name.strip(),
+        unit=unit,
+        job_title=job_title.strip(),
+        email=email.strip(),
+        staff_number=staff_number,
+        user=user,
+    )
+    audit.record(
+        acting_user=acting_user, action="staff.created", obj=profile, after=_staff_snapshot(profile)
+    )
+    return profile
+
+
+@transaction.atomic
+def import_staff_profiles(*, acting_user: Actor, rows: list[dict[str, Any]], source: str) -> int:
+    """Bulk load from a workforce system extract: one audit event for the batch."""
+    profiles = [
+        StaffProfile(
+            full_name=row["full_name"],
+            unit=row["unit"],
+            job_title=row.get("job_title", ""),
+            email=row.get("email", ""),
+            staff_number=row.get("staff_number") or None,
+        )
+        for row in rows
+    ]
+    StaffProfile.objects.bulk_create(profiles, batch_size=1000)
+    audit.record(
+        acting_user=acting_user,
+        action="staff.imported",
+        object_type="organisation.staffprofile",
+        object_repr=f"{len(profiles)} staff profiles",
+        after={"count": len(profiles), "source": source},
+    )
+    return len(profiles)
+
+
+@transaction.atomic
+def grant_role(*, acting_user: Actor, user: User, role: str, unit: OrgUnit) -> RoleAssignment:
+    if role not in Role.values:
+        raise ValidationError({"role": f"{role!r} is not a role"})
+    if RoleAssignment.objects.filter(user=user, role=role, unit=unit).exists():
+        raise ValidationError(
+            {"role": f"{user.get_username()} is already {Role(role).label} at {unit}"}
+        )
+    grant = RoleAssignment.objects.create(user=user, role=role, unit=unit)
+    audit.record(
+        acting_user=acting_user,
+        action="role.granted",
+        obj=grant,
+        after={"user_id": user.pk, "role": role, "unit_id": unit.pk},
+    )
+    forget_grants(user)
+    return grant
+
+
+@transaction.atomic
+def revoke_role(*, acting_user: Actor, grant: RoleAssignment) -> None:
+    audit.record(
+        acting_user=acting_user,
+        action="role.revoked",
+        obj=grant,
+        before={"user_id": grant.user_id, "role": grant.role, "unit_id": grant.unit_id},
+    )
+    user = grant.user
+    grant.delete()
+    forget_grants(user)

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from wellled.core import views as core_views
+
+handler400 = core_views.error_400
+handler403 = core_views.error_403
+handler404 = core_views.error_404
+handler500 = core_views.error_500
+
+urlpatterns = [
+    path("", include("wellled.core.urls")),
+    path("account/", include("wellled.accounts.urls")),
+    path("organisation/", include("wellled.organisation.urls")),
+    path("api/v1/", include("wellled.api_urls")),
+    path("django-admin/", admin.site.urls),
+]
