@@ -74,9 +74,9 @@ def page_as(browser, live_server, client) -> Iterator[Callable[..., object]]:  #
         page.console_errors = []
         page.on(
             "console",
-            lambda message: page.console_errors.append(message.text)
-            if message.type == "error"
-            else None,
+            lambda message: (
+                page.console_errors.append(message.text) if message.type == "error" else None
+            ),
         )
         return page
 

@@ -60,7 +60,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
     Role.AUDITOR: frozenset(_EVERYONE | {Cap.VIEW_STAFF, Cap.VIEW_AUDIT}),
 }
 
-# Roles whose holders must use two-factor login in production.
+# Roles whose holders must use two-factor login in production: every role that
+# reaches beyond a member of staff's own concerns.
 PRIVILEGED_ROLES: frozenset[str] = frozenset(
     {
         Role.TRUST_ADMIN,
@@ -72,6 +73,7 @@ PRIVILEGED_ROLES: frozenset[str] = frozenset(
         Role.SERVICE_LEAD,
         Role.FTSU_GUARDIAN,
         Role.EDI_LEAD,
+        Role.INVOLVEMENT_LEAD,
         Role.AUDITOR,
     }
 )

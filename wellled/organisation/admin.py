@@ -1,0 +1,44 @@
+"""Django admin, for platform operators: read-only views.
+
+Changes go through the app's own pages so that they run through the actions and
+are audited; the admin is for looking, not for writing around the rules.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from wellled.organisation.models import OrgUnit, RoleAssignment, StaffProfile
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(ReadOnlyAdmin):
+    list_display = ("name", "kind", "ods_code", "path", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name", "ods_code")
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(ReadOnlyAdmin):
+    list_display = ("full_name", "job_title", "unit", "is_active")
+    search_fields = ("full_name", "staff_number")
+    list_select_related = ("unit",)
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(ReadOnlyAdmin):
+    list_display = ("user", "role", "unit", "granted_at")
+    list_filter = ("role",)
+    list_select_related = ("user", "unit")
