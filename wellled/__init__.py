@@ -1,3 +1,6 @@
-from wellled.celery import app as celery_app
+"""wellled: a well-led platform for NHS trusts.
 
-__all__ = ["celery_app"]
+Importing this package imports nothing else, so that `wellled.engines` can be
+used in a notebook without Django. The Celery app is loaded by the core app's
+ready() and by `celery -A wellled`.
+"""

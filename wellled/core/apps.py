@@ -7,6 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
+        # Loads the Celery app so that shared tasks are sent through its broker.
+        import wellled.celery  # noqa: F401
         from wellled.core import navigation
 
         navigation.register_nav(
