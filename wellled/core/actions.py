@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from wellled.core import audit
@@ -33,9 +33,15 @@ def add_closure_day(*, acting_user: Actor, date: datetime.date, reason: str) -> 
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Enter why the trust is closed on this day"})
+    taken = ValidationError({"date": f"{date:%d %B %Y} is already a closure day"})
     if ClosureDay.objects.filter(date=date).exists():
-        raise ValidationError({"date": f"{date:%d %B %Y} is already a closure day"})
-    day = ClosureDay.objects.create(date=date, reason=reason)
+        raise taken
+    try:
+        # A savepoint, so that losing a race with another admin is a form error, not a 500.
+        with transaction.atomic():
+            day = ClosureDay.objects.create(date=date, reason=reason)
+    except IntegrityError:
+        raise taken from None
     audit.record(
         acting_user=acting_user,
         action="closure_day.added",
