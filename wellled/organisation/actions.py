@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -60,6 +62,13 @@ def validate_unit(
     elif parent.kind not in allowed:
         names = " or ".join(str(UnitKind(k).label).lower() for k in allowed)
         errors["parent"] = f"A {UnitKind(kind).label.lower()} must sit under a {names}"
+    if (
+        parent is not None
+        and not parent.is_active
+        and (unit is None or unit.parent_id != parent.pk)
+        and "parent" not in errors
+    ):
+        errors["parent"] = f"{parent} is closed: reopen it or choose another unit"
     if unit is not None and parent is not None and parent.path.startswith(unit.path):
         errors["parent"] = f"{parent} is {unit} itself or sits below it: that would make a loop"
     if kind == UnitKind.SERVICE:
@@ -141,6 +150,11 @@ def update_unit(*, acting_user: Actor, unit: OrgUnit, **changes: Any) -> OrgUnit
         changes["ods_code"] = (changes["ods_code"] or "").strip().upper() or None
     if "name" in changes:
         changes["name"] = changes["name"].strip()
+    # The same tidying as create_unit, so an edit stores what a create would.
+    if "postcode" in changes:
+        changes["postcode"] = (changes["postcode"] or "").strip().upper()
+    if "address" in changes:
+        changes["address"] = (changes["address"] or "").strip()
     parent = changes.get("parent", unit.parent)
     validate_unit(
         kind=changes.get("kind", unit.kind),
@@ -151,6 +165,11 @@ def update_unit(*, acting_user: Actor, unit: OrgUnit, **changes: Any) -> OrgUnit
         setting=changes.get("setting", unit.setting),
         unit=unit,
     )
+    name, kind = changes.get("name", unit.name), changes.get("kind", unit.kind)
+    if OrgUnit.objects.filter(parent=parent, kind=kind, name=name).exclude(pk=unit.pk).exists():
+        raise ValidationError(
+            {"name": f"{parent or 'The trust'} already has a {kind} called {name}"}
+        )
     old_path = unit.path
     for field, value in changes.items():
         setattr(unit, field, value)
@@ -176,6 +195,8 @@ def set_unit_active(*, acting_user: Actor, unit: OrgUnit, active: bool) -> OrgUn
         return unit
     if not active and unit.children.filter(is_active=True).exists():
         raise ValidationError(f"Close the units under {unit} before closing it")
+    if active and unit.parent is not None and not unit.parent.is_active:
+        raise ValidationError(f"Reopen {unit.parent} before reopening {unit}")
     unit.is_active = active
     unit.save(update_fields=["is_active", "updated_at"])
     audit.record(
@@ -235,6 +256,10 @@ def create_staff_profile(
         raise ValidationError({"full_name": "Enter the person's name"})
     if staff_number and StaffProfile.objects.filter(staff_number=staff_number).exists():
         raise ValidationError({"staff_number": f"Staff number {staff_number} is already in use"})
+    if user is not None and StaffProfile.objects.filter(user=user).exists():
+        raise ValidationError(
+            {"user": f"The login {user.get_username()} is already linked to another staff profile"}
+        )
     profile = StaffProfile.objects.create(
         full_name=full_name.strip(),
         unit=unit,
@@ -247,6 +272,117 @@ def create_staff_profile(
         acting_user=acting_user, action="staff.created", obj=profile, after=_staff_snapshot(profile)
     )
     return profile
+
+
+_STAFF_FIELDS = ("full_name", "job_title", "email", "staff_number", "unit", "user")
+
+
+@transaction.atomic
+def update_staff_profile(
+    *, acting_user: Actor, profile: StaffProfile, **changes: Any
+) -> StaffProfile:
+    """Change a staff profile's details, its unit, or the login linked to it."""
+    unknown = set(changes) - set(_STAFF_FIELDS)
+    if unknown:
+        raise TypeError(f"update_staff_profile cannot change {', '.join(sorted(unknown))}")
+    profile = StaffProfile.objects.select_for_update().get(pk=profile.pk)
+    before = _staff_snapshot(profile)
+    for name in ("full_name", "job_title", "email"):
+        if name in changes:
+            changes[name] = (changes[name] or "").strip()
+    if "staff_number" in changes:
+        changes["staff_number"] = (changes["staff_number"] or "").strip() or None
+    errors: dict[str, str] = {}
+    if "full_name" in changes and not changes["full_name"]:
+        errors["full_name"] = "Enter the person's name"
+    number = changes.get("staff_number")
+    if number and StaffProfile.objects.filter(staff_number=number).exclude(pk=profile.pk).exists():
+        errors["staff_number"] = f"Staff number {number} is already in use"
+    user = changes.get("user")
+    if user is not None and StaffProfile.objects.filter(user=user).exclude(pk=profile.pk).exists():
+        errors["user"] = (
+            f"The login {user.get_username()} is already linked to another staff profile"
+        )
+    if errors:
+        raise ValidationError(errors)
+    for name, value in changes.items():
+        setattr(profile, name, value)
+    profile.save()
+    old, new = audit.diff(before, _staff_snapshot(profile))
+    if new:
+        audit.record(
+            acting_user=acting_user, action="staff.updated", obj=profile, before=old, after=new
+        )
+    return profile
+
+
+@transaction.atomic
+def set_staff_active(*, acting_user: Actor, profile: StaffProfile, active: bool) -> StaffProfile:
+    """Mark someone as having left (or returned). Profiles are kept, never deleted."""
+    if profile.is_active == active:
+        return profile
+    profile.is_active = active
+    profile.save(update_fields=["is_active"])
+    audit.record(
+        acting_user=acting_user,
+        action="staff.reactivated" if active else "staff.deactivated",
+        obj=profile,
+        before={"is_active": not active},
+        after={"is_active": active},
+    )
+    return profile
+
+
+def temporary_password() -> str:
+    # 4 groups of 5 letters and digits: long enough for the validators, easy to read out.
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(4))
+
+
+@transaction.atomic
+def create_login(
+    *, acting_user: Actor, username: str, first_name: str, last_name: str, email: str
+) -> tuple[User, str]:
+    """A new login with a one-time password, returned here and stored only as a hash.
+
+    The caller shows the password once to the administrator, who passes it on.
+    """
+    username = username.strip()
+    errors: dict[str, str] = {}
+    if not username:
+        errors["username"] = "Enter a username"
+    else:
+        try:
+            UnicodeUsernameValidator()(username)
+        except ValidationError:
+            errors["username"] = (
+                "A username can only contain letters, numbers and the characters @ . + - _"
+            )
+        if len(username) > 150:
+            errors["username"] = "A username must be 150 characters or fewer"
+        elif User.objects.filter(username__iexact=username).exists():
+            errors["username"] = f"The username {username} is already taken"
+    if not first_name.strip():
+        errors["first_name"] = "Enter the person's first name"
+    if not last_name.strip():
+        errors["last_name"] = "Enter the person's last name"
+    if errors:
+        raise ValidationError(errors)
+    password = temporary_password()
+    user = User.objects.create_user(
+        username,
+        email.strip(),
+        password,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+    )
+    audit.record(
+        acting_user=acting_user,
+        action="login.created",
+        obj=user,
+        after={"username": user.username, "is_active": user.is_active},
+    )
+    return user, password
 
 
 @transaction.atomic
@@ -277,6 +413,8 @@ def import_staff_profiles(*, acting_user: Actor, rows: list[dict[str, Any]], sou
 def grant_role(*, acting_user: Actor, user: User, role: str, unit: OrgUnit) -> RoleAssignment:
     if role not in Role.values:
         raise ValidationError({"role": f"{role!r} is not a role"})
+    if not unit.is_active:
+        raise ValidationError({"unit": f"{unit} is closed: roles cannot be granted there"})
     if RoleAssignment.objects.filter(user=user, role=role, unit=unit).exists():
         raise ValidationError(
             {"role": f"{user.get_username()} is already {Role(role).label} at {unit}"}
@@ -294,6 +432,19 @@ def grant_role(*, acting_user: Actor, user: User, role: str, unit: OrgUnit) -> R
 
 @transaction.atomic
 def revoke_role(*, acting_user: Actor, grant: RoleAssignment) -> None:
+    if grant.role == Role.TRUST_ADMIN and grant.unit.kind == UnitKind.TRUST:
+        # Lock the trust-wide admin grants so two admins cannot revoke each other at once.
+        others = (
+            RoleAssignment.objects.select_for_update(of=("self",))
+            .filter(role=Role.TRUST_ADMIN, unit__kind=UnitKind.TRUST, user__is_active=True)
+            .exclude(pk=grant.pk)
+        )
+        if not list(others):
+            who = "you are" if acting_user == grant.user else f"{grant.user.get_username()} is"
+            raise ValidationError(
+                f"You cannot revoke this trust administrator role: {who} the last trust "
+                "administrator. Grant the role to someone else first."
+            )
     audit.record(
         acting_user=acting_user,
         action="role.revoked",

@@ -8,6 +8,9 @@ class OrganisationConfig(AppConfig):
 
     def ready(self) -> None:
         from wellled.core import navigation
+
+        # Registers the CSV import's job handler, so that workers know the job kind.
+        from wellled.organisation import csv_import  # noqa: F401
         from wellled.organisation.access import Cap, can
 
         navigation.register_nav(

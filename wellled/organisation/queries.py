@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from wellled.core.types import AnyUser
@@ -60,3 +61,71 @@ def get_staff_profile_for_user(user: AnyUser, pk: int) -> StaffProfile:
 
 def get_trust() -> OrgUnit | None:
     return OrgUnit.objects.filter(kind=UnitKind.TRUST).first()
+
+
+def units_within_scope(user: AnyUser, capability: Cap) -> QuerySet[OrgUnit]:
+    """Units where the user holds the capability: the choices for a parent or a grant."""
+    return OrgUnit.objects.within(*scope_paths(user, capability))
+
+
+def units_with_staff_counts(user: AnyUser) -> list[OrgUnit]:
+    """Every visible unit with `direct_staff` (active staff placed on it) in one query.
+
+    `staff_totals` rolls these up the tree without another query.
+    """
+    return list(
+        units_visible_to(user).annotate(
+            direct_staff=Count("staff", filter=Q(staff__is_active=True))
+        )
+    )
+
+
+def staff_totals(units: list[OrgUnit]) -> dict[int, int]:
+    """Active staff at or below each unit, from units annotated with `direct_staff`."""
+    totals: dict[int, int] = {unit.pk: 0 for unit in units}
+    for unit in units:
+        count: int = getattr(unit, "direct_staff", 0)
+        if count:
+            for ancestor_id in unit.ancestor_ids():
+                if ancestor_id in totals:
+                    totals[ancestor_id] += count
+    return totals
+
+
+def logins_visible_to(user: AnyUser) -> QuerySet[User]:
+    """Logins an administrator of roles may manage.
+
+    That is everyone who holds a role or has a staff profile within the
+    administrator's scope, and logins not yet placed anywhere (so that a new
+    login can be given its first role). Platform operators are not the trust's
+    to manage and are left out.
+    """
+    paths = scope_paths(user, Cap.MANAGE_ROLES)
+    if not paths:
+        return User.objects.none()
+    placed = Q(role_assignments__isnull=True) & Q(staff_profile__isnull=True)
+    for path in paths:
+        placed |= Q(role_assignments__unit__path__startswith=path)
+        placed |= Q(staff_profile__unit__path__startswith=path)
+    ids = User.objects.filter(placed, is_superuser=False).values("pk")
+    return User.objects.filter(pk__in=ids).order_by("username")
+
+
+def get_login_for_user(user: AnyUser, pk: int) -> User:
+    if not can(user, Cap.MANAGE_ROLES):
+        raise PermissionDenied
+    login = logins_visible_to(user).filter(pk=pk).first()
+    if login is None:
+        raise Http404("No such login")
+    return login
+
+
+def get_grant_for_user(user: AnyUser, pk: int) -> RoleAssignment:
+    grant = RoleAssignment.objects.select_related("user", "unit").filter(pk=pk).first()
+    if grant is None:
+        if not can(user, Cap.MANAGE_ROLES):
+            raise PermissionDenied
+        raise Http404("No such role")
+    if not can(user, Cap.MANAGE_ROLES, grant.unit):
+        raise PermissionDenied
+    return grant

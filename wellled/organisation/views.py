@@ -1,15 +1,625 @@
+"""Pages for the organisation: the tree, units, staff, logins and roles, CSV import."""
+
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
 
-from wellled.organisation.access import Cap, require
-from wellled.organisation.queries import units_visible_to
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from wellled.core.actions import start_job
+from wellled.core.types import AuthenticatedHttpRequest
+from wellled.organisation import actions, csv_import, forms
+from wellled.organisation.access import Cap, can, forget_grants, require
+from wellled.organisation.models import (
+    ALLOWED_PARENTS,
+    OrgUnit,
+    RoleAssignment,
+    StaffProfile,
+    UnitKind,
+)
+from wellled.organisation.queries import (
+    get_grant_for_user,
+    get_login_for_user,
+    get_staff_profile_for_user,
+    get_unit_for_user,
+    logins_visible_to,
+    staff_totals,
+    staff_visible_to,
+    units_with_staff_counts,
+    units_within_scope,
+)
+
+PAGE_SIZE = 25
+# Siblings are listed places first, then the management structure, then by name.
+_KIND_ORDER = {kind: index for index, kind in enumerate(UnitKind.values)}
+
+
+def _crumbs(*pairs: tuple[str, str]) -> list[dict[str, str]]:
+    return [{"label": label, "href": href} for label, href in pairs]
+
+
+def _org_crumb() -> tuple[str, str]:
+    return ("Organisation", reverse("organisation:tree"))
+
+
+def _unit_crumbs(unit: OrgUnit, *, include_self: bool) -> list[dict[str, str]]:
+    ids = unit.ancestor_ids() if include_self else unit.ancestor_ids()[:-1]
+    ancestors = OrgUnit.objects.filter(pk__in=ids).order_by("depth")
+    pairs = [_org_crumb()]
+    pairs += [(u.name, reverse("organisation:unit", args=[u.pk])) for u in ancestors]
+    return _crumbs(*pairs)
+
+
+def _paginate(request: AuthenticatedHttpRequest, items: QuerySet[Any]) -> dict[str, Any]:
+    """The requested page, its page links, and the filters' query string for the links."""
+    paginator = Paginator(items, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    links = [
+        {
+            "number": number,
+            "current": number == page.number,
+            "ellipsis": number == Paginator.ELLIPSIS,
+        }
+        for number in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    ]
+    kept = [(k, v) for k, v in request.GET.items() if k != "page" and v]
+    return {"page": page, "page_links": links, "query": urlencode(kept)}
+
+
+def _posted(request: AuthenticatedHttpRequest) -> QueryDict | None:
+    # Bound on every POST, even an empty one, so a bare confirmation still submits.
+    return request.POST if request.method == "POST" else None
+
+
+# The tree ------------------------------------------------------------------
+
+
+@dataclass
+class _Node:
+    unit: OrgUnit
+    staff: int
+    children: list[_Node] = field(default_factory=list)
+
+
+def _build_tree(units: list[OrgUnit], totals: dict[int, int]) -> list[_Node]:
+    nodes = {unit.pk: _Node(unit, totals.get(unit.pk, 0)) for unit in units}
+    roots: list[_Node] = []
+    for unit in units:
+        parent = nodes.get(unit.parent_id) if unit.parent_id else None
+        (parent.children if parent else roots).append(nodes[unit.pk])
+    for node in nodes.values():
+        node.children.sort(key=lambda n: (_KIND_ORDER[n.unit.kind], n.unit.name.casefold()))
+    return roots
 
 
 @login_required
-def unit_tree(request: HttpRequest) -> HttpResponse:
+@require_GET
+def unit_tree(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Cap.VIEW_ORGANISATION)
-    units = units_visible_to(request.user)
-    return render(request, "organisation/tree.html", {"units": units})
+    form = forms.UnitFilterForm(request.GET or None)
+    # One query for every unit and its staff count; the rest is done in memory.
+    units = units_with_staff_counts(request.user)
+    totals = staff_totals(units)
+    names = {unit.pk: unit.name for unit in units}
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if not filters.get("closed"):
+        units = [unit for unit in units if unit.is_active]
+    context: dict[str, Any] = {"form": form, "names": names}
+    if form.is_bound and form.is_filtering():
+        query = filters["q"].casefold().strip()
+        matches = [
+            unit
+            for unit in units
+            if (not filters["kind"] or unit.kind == filters["kind"])
+            and (not query or query in unit.name.casefold())
+        ]
+        context["matches"] = [
+            {"unit": u, "staff": totals.get(u.pk, 0), "parent": names.get(u.parent_id or 0, "")}
+            for u in sorted(matches, key=lambda u: u.name.casefold())
+        ]
+    else:
+        context["roots"] = _build_tree(units, totals)
+    user = request.user
+    context["can_view_staff"] = can(user, Cap.VIEW_STAFF)
+    context["can_manage_roles"] = can(user, Cap.MANAGE_ROLES)
+    context["can_manage"] = can(user, Cap.MANAGE_ORGANISATION)
+    return render(request, "organisation/tree.html", context)
+
+
+# Units ---------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def unit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, pk)
+    user = request.user
+    children = sorted(
+        unit.children.all(), key=lambda u: (not u.is_active, _KIND_ORDER[u.kind], u.name.casefold())
+    )
+    staff_count = StaffProfile.objects.filter(
+        unit__path__startswith=unit.path, is_active=True
+    ).count()
+    can_see_people = can(user, Cap.VIEW_STAFF, unit) or can(user, Cap.MANAGE_ROLES, unit)
+    grants = (
+        RoleAssignment.objects.filter(unit=unit).select_related("user").order_by("role")
+        if can_see_people
+        else RoleAssignment.objects.none()
+    )
+    context = {
+        "unit": unit,
+        "children": children,
+        "staff_count": staff_count,
+        "sites": unit.sites.order_by("name") if unit.kind in forms.DELIVERED_KINDS else None,
+        "delivered": unit.delivered_services.order_by("name")
+        if unit.kind == UnitKind.SITE
+        else None,
+        "grants": grants,
+        "can_see_people": can_see_people,
+        "can_view_staff": can(user, Cap.VIEW_STAFF, unit),
+        "can_manage": can(user, Cap.MANAGE_ORGANISATION, unit),
+        "can_manage_roles": can(user, Cap.MANAGE_ROLES),
+        "child_kinds": forms.child_kinds(unit),
+        "breadcrumbs": _unit_crumbs(unit, include_self=False),
+    }
+    return render(request, "organisation/unit_detail.html", context)
+
+
+def _save_unit_sites(
+    request: AuthenticatedHttpRequest, unit: OrgUnit, form: forms.UnitForm
+) -> None:
+    if "sites" in form.cleaned_data:
+        actions.set_unit_sites(
+            acting_user=request.user, unit=unit, sites=list(form.cleaned_data["sites"])
+        )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    parent = get_unit_for_user(request.user, pk, manage=True)
+    kinds = forms.child_kinds(parent)
+    if not kinds:
+        raise Http404("Nothing can be added under this kind of unit")
+    crumbs = _unit_crumbs(parent, include_self=True)
+    kind = request.GET.get("kind") or (kinds[0] if len(kinds) == 1 else "")
+    if kind not in kinds:
+        choose = forms.ChooseKindForm(request.GET if "kind" in request.GET else None, kinds=kinds)
+        choose.is_valid()
+        return render(
+            request,
+            "organisation/unit_choose_kind.html",
+            {"form": choose, "parent": parent, "breadcrumbs": crumbs},
+        )
+    form = forms.UnitForm(_posted(request), kind=kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                unit = actions.create_unit(
+                    acting_user=request.user, kind=kind, parent=parent, **form.unit_fields()
+                )
+                _save_unit_sites(request, unit, form)
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            messages.success(request, f"{unit.name} has been added")
+            return redirect("organisation:unit", pk=unit.pk)
+    label = UnitKind(kind).label.lower()
+    return render(
+        request,
+        "organisation/unit_form.html",
+        {
+            "form": form,
+            "parent": parent,
+            "title": f"Add a {label} to {parent.name}",
+            "button": f"Add {label}",
+            "cancel": reverse("organisation:unit", args=[parent.pk]),
+            "breadcrumbs": crumbs,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, pk, manage=True)
+    initial: dict[str, Any] = {
+        name: getattr(unit, name)
+        for name in ("name", "ods_code", "address", "postcode", "service_line", "setting")
+    }
+    initial["sites"] = list(unit.sites.all())
+    form = forms.UnitForm(_posted(request), kind=unit.kind, unit=unit, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                unit = actions.update_unit(
+                    acting_user=request.user, unit=unit, **form.unit_fields()
+                )
+                _save_unit_sites(request, unit, form)
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            messages.success(request, f"Your changes to {unit.name} have been saved")
+            return redirect("organisation:unit", pk=unit.pk)
+    return render(
+        request,
+        "organisation/unit_form.html",
+        {
+            "form": form,
+            "unit": unit,
+            "title": f"Edit {unit.name}",
+            "button": "Save changes",
+            "cancel": reverse("organisation:unit", args=[unit.pk]),
+            "breadcrumbs": _unit_crumbs(unit, include_self=True),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, pk, manage=True)
+    # Every open unit the admin manages is offered; the action explains a wrong choice.
+    targets = units_within_scope(request.user, Cap.MANAGE_ORGANISATION).filter(is_active=True)
+    form = forms.MoveUnitForm(
+        _posted(request), units=targets.exclude(pk=unit.pk), initial={"parent": unit.parent}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_unit(
+                acting_user=request.user, unit=unit, parent=form.cleaned_data["parent"]
+            )
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            messages.success(request, f"{unit.name} now sits under {form.cleaned_data['parent']}")
+            return redirect("organisation:unit", pk=unit.pk)
+    return render(
+        request,
+        "organisation/unit_move.html",
+        {
+            "form": form,
+            "unit": unit,
+            "allowed": [UnitKind(k).label.lower() for k in ALLOWED_PARENTS[unit.kind]],
+            "breadcrumbs": _unit_crumbs(unit, include_self=True),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, pk, manage=True)
+    form = forms.ConfirmForm(_posted(request))
+    # The root of the tree stays open: everything else hangs from it.
+    if unit.kind != UnitKind.TRUST and request.method == "POST" and form.is_valid():
+        try:
+            actions.set_unit_active(acting_user=request.user, unit=unit, active=False)
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            messages.success(request, f"{unit.name} has been closed")
+            return redirect("organisation:unit", pk=unit.pk)
+    return render(
+        request,
+        "organisation/unit_close.html",
+        {"form": form, "unit": unit, "breadcrumbs": _unit_crumbs(unit, include_self=True)},
+    )
+
+
+@login_required
+@require_POST
+def unit_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, pk, manage=True)
+    try:
+        actions.set_unit_active(acting_user=request.user, unit=unit, active=True)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{unit.name} has been reopened")
+    return redirect("organisation:unit", pk=unit.pk)
+
+
+# Staff ---------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Cap.VIEW_STAFF)
+    units = units_within_scope(request.user, Cap.VIEW_STAFF)
+    form = forms.StaffFilterForm(request.GET or None, units=units)
+    staff = staff_visible_to(request.user).order_by("full_name", "pk")
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            staff = staff.filter(full_name__icontains=data["q"].strip())
+        if data["unit"] is not None:
+            staff = staff.filter(unit__path__startswith=data["unit"].path)
+        if not data["left"]:
+            staff = staff.filter(is_active=True)
+    else:
+        staff = staff.filter(is_active=True)
+    return render(
+        request,
+        "organisation/staff_list.html",
+        {
+            "form": form,
+            **_paginate(request, staff),
+            "can_manage": can(request.user, Cap.MANAGE_ORGANISATION),
+            "breadcrumbs": _crumbs(_org_crumb()),
+        },
+    )
+
+
+@login_required
+@require_GET
+def staff_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    profile = get_staff_profile_for_user(request.user, pk)
+    return render(
+        request,
+        "organisation/staff_detail.html",
+        {
+            "profile": profile,
+            "can_manage": can(request.user, Cap.MANAGE_ORGANISATION, profile.unit),
+            "breadcrumbs": _crumbs(_org_crumb(), ("Staff", reverse("organisation:staff"))),
+        },
+    )
+
+
+def _staff_form_page(
+    request: AuthenticatedHttpRequest, form: forms.StaffProfileForm, **context: Any
+) -> HttpResponse:
+    crumbs = _crumbs(_org_crumb(), ("Staff", reverse("organisation:staff")))
+    return render(
+        request, "organisation/staff_form.html", {"form": form, "breadcrumbs": crumbs, **context}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_add(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Cap.MANAGE_ORGANISATION)
+    units = units_within_scope(request.user, Cap.MANAGE_ORGANISATION).filter(is_active=True)
+    initial = {"unit": request.GET.get("unit")} if request.GET.get("unit") else None
+    form = forms.StaffProfileForm(_posted(request), units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile = actions.create_staff_profile(
+                acting_user=request.user, **form.profile_fields()
+            )
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            messages.success(request, f"A staff profile for {profile.full_name} has been added")
+            return redirect("organisation:staff_detail", pk=profile.pk)
+    return _staff_form_page(
+        request, form, title="Add a member of staff", button="Add member of staff"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    profile = get_staff_profile_for_user(request.user, pk)
+    require(request.user, Cap.MANAGE_ORGANISATION, profile.unit)
+    units = units_within_scope(request.user, Cap.MANAGE_ORGANISATION).filter(
+        Q(is_active=True) | Q(pk=profile.unit_id)
+    )
+    initial = {
+        "full_name": profile.full_name,
+        "job_title": profile.job_title,
+        "email": profile.email,
+        "staff_number": profile.staff_number or "",
+        "unit": profile.unit,
+        "username": profile.user.get_username() if profile.user else "",
+    }
+    form = forms.StaffProfileForm(_posted(request), units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_staff_profile(
+                acting_user=request.user, profile=profile, **form.profile_fields()
+            )
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            messages.success(request, f"Your changes to {profile.full_name} have been saved")
+            return redirect("organisation:staff_detail", pk=profile.pk)
+    return _staff_form_page(
+        request, form, profile=profile, title=f"Edit {profile.full_name}", button="Save changes"
+    )
+
+
+@login_required
+@require_POST
+def staff_set_active(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    profile = get_staff_profile_for_user(request.user, pk)
+    require(request.user, Cap.MANAGE_ORGANISATION, profile.unit)
+    active = request.POST.get("active") == "1"
+    actions.set_staff_active(acting_user=request.user, profile=profile, active=active)
+    if active:
+        messages.success(request, f"{profile.full_name} is marked as working here again")
+    else:
+        messages.success(request, f"{profile.full_name} is marked as having left")
+    return redirect("organisation:staff_detail", pk=profile.pk)
+
+
+# Logins and roles ----------------------------------------------------------
+
+
+def _people_crumbs() -> list[dict[str, str]]:
+    return _crumbs(_org_crumb(), ("People and roles", reverse("organisation:people")))
+
+
+@login_required
+@require_GET
+def people(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Cap.MANAGE_ROLES)
+    form = forms.PeopleFilterForm(request.GET or None)
+    logins = logins_visible_to(request.user).prefetch_related(
+        Prefetch(
+            "role_assignments",
+            queryset=RoleAssignment.objects.select_related("unit").order_by("role"),
+        )
+    )
+    if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
+        text = form.cleaned_data["q"].strip()
+        logins = logins.filter(
+            Q(username__icontains=text)
+            | Q(first_name__icontains=text)
+            | Q(last_name__icontains=text)
+        )
+    return render(
+        request,
+        "organisation/people.html",
+        {"form": form, **_paginate(request, logins), "breadcrumbs": _crumbs(_org_crumb())},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def login_add(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Cap.MANAGE_ROLES)
+    form = forms.LoginForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            login, password = actions.create_login(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            # Shown once, in this response only: never stored, never put in a message.
+            response = render(
+                request,
+                "organisation/login_created.html",
+                {"login": login, "password": password, "breadcrumbs": _people_crumbs()},
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(
+        request, "organisation/login_form.html", {"form": form, "breadcrumbs": _people_crumbs()}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    login = get_login_for_user(request.user, pk)
+    units = units_within_scope(request.user, Cap.MANAGE_ROLES).filter(is_active=True)
+    form = forms.GrantRoleForm(_posted(request), units=units)
+    if request.method == "POST" and form.is_valid():
+        unit = form.cleaned_data["unit"]
+        # The choices already hold only units in scope; this guards the rule itself.
+        require(request.user, Cap.MANAGE_ROLES, unit)
+        try:
+            grant = actions.grant_role(
+                acting_user=request.user, user=login, role=form.cleaned_data["role"], unit=unit
+            )
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            messages.success(
+                request, f"{login.get_username()} is now {grant.get_role_display()} at {unit}"
+            )
+            return redirect("organisation:person", pk=login.pk)
+    grants = [
+        {"grant": grant, "can_revoke": can(request.user, Cap.MANAGE_ROLES, grant.unit)}
+        for grant in login.role_assignments.select_related("unit").order_by("role")
+    ]
+    profile = StaffProfile.objects.filter(user=login).select_related("unit").first()
+    return render(
+        request,
+        "organisation/person.html",
+        {
+            "form": form,
+            "login": login,
+            "grants": grants,
+            "profile": profile,
+            "can_view_profile": profile is not None
+            and can(request.user, Cap.VIEW_STAFF, profile.unit),
+            "breadcrumbs": _people_crumbs(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def role_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    grant = get_grant_for_user(request.user, pk)
+    holder: User = grant.user
+    form = forms.ConfirmForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        description = f"{grant.get_role_display()} at {grant.unit}"
+        try:
+            actions.revoke_role(acting_user=request.user, grant=grant)
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            messages.success(request, f"{holder.get_username()} is no longer {description}")
+            forget_grants(request.user)
+            if not can(request.user, Cap.MANAGE_ROLES):
+                # They have just revoked their own way back to this page.
+                return redirect("core:home")
+            return redirect("organisation:person", pk=holder.pk)
+    return render(
+        request,
+        "organisation/role_revoke.html",
+        {
+            "form": form,
+            "grant": grant,
+            "holder": holder,
+            "is_self": holder.pk == request.user.pk,
+            "breadcrumbs": _people_crumbs(),
+        },
+    )
+
+
+# CSV import ----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_units(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Cap.MANAGE_ORGANISATION)
+    form = forms.CsvImportForm(_posted(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = start_job(
+            acting_user=request.user,
+            kind=csv_import.JOB_KIND,
+            title="Import sites and services",
+            payload={"text": form.cleaned_data["file"]},
+        )
+        return redirect("core:job", job_id=job.id)
+    return render(
+        request,
+        "organisation/import.html",
+        {
+            "form": form,
+            "columns": csv_import.COLUMNS,
+            "required": csv_import.REQUIRED_COLUMNS,
+            "limit": csv_import.size_label(settings.MAX_UPLOAD_BYTES),
+            "breadcrumbs": _crumbs(_org_crumb()),
+        },
+    )
+
+
+@login_required
+@require_GET
+def import_template(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not can(request.user, Cap.MANAGE_ORGANISATION):
+        raise PermissionDenied
+    response = HttpResponse(csv_import.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="sites-and-services.csv"'
+    return response
