@@ -13,6 +13,9 @@ celery_app.conf.task_always_eager = True
 celery_app.conf.task_eager_propagates = True
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# client_for() personas have no authenticator app; the accounts tests turn two-factor
+# enforcement on with override_settings(WELLLED_REQUIRE_2FA=True) where it is tested.
+settings.WELLLED_REQUIRE_2FA = False
 
 
 @pytest.fixture
@@ -41,3 +44,19 @@ def client_for(client, trust):  # type: ignore[no-untyped-def]
         return client
 
     return login
+
+
+@pytest.fixture
+def api_for(trust):  # type: ignore[no-untyped-def]
+    """api_for("guardian"): a DRF APIClient sending that persona's API token."""
+    from rest_framework.test import APIClient
+
+    from wellled.accounts.actions import issue_api_token
+
+    def make(name: str):  # type: ignore[no-untyped-def]
+        token, _ = issue_api_token(acting_user=None, user=trust.people[name])
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return api
+
+    return make

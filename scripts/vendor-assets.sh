@@ -9,7 +9,16 @@ version=$(node -p "require('./$nhs/package.json').version")
 htmx_version=$(node -p "require('./node_modules/htmx.org/package.json').version")
 rm -rf "$dest"
 mkdir -p "$dest/nhsuk-frontend/images" "$dest/htmx"
-cp "$nhs/dist/nhsuk/nhsuk-frontend.min.css" "$dest/nhsuk-frontend/"
+# The stylesheet loads the Frutiger web font from assets.nhs.uk. The font is licensed for
+# NHS England's own services, and the Content-Security-Policy allows no other origin, so
+# the @font-face rules are removed and pages use the NHS fallback stack (Arial).
+node -e '
+const fs = require("fs");
+const css = fs.readFileSync(process.argv[1], "utf8");
+const out = css.replace(/@font-face\{[^}]*assets\.nhs\.uk[^}]*\}/g, "");
+if (out.includes("assets.nhs.uk")) { console.error("assets.nhs.uk is still referenced"); process.exit(1); }
+fs.writeFileSync(process.argv[2], out);
+' "$nhs/dist/nhsuk/nhsuk-frontend.min.css" "$dest/nhsuk-frontend/nhsuk-frontend.min.css"
 cp "$nhs/dist/nhsuk/nhsuk-frontend.min.js" "$dest/nhsuk-frontend/"
 cp "$nhs/dist/nhsuk/assets/images/"*.{svg,ico,png} "$dest/nhsuk-frontend/images/"
 cp node_modules/htmx.org/dist/htmx.min.js "$dest/htmx/"
@@ -20,6 +29,10 @@ cat > "$dest/VERSIONS.md" <<TXT
 | --- | --- | --- | --- |
 | nhsuk-frontend | $version | MIT (code); documentation © NHS England, OGL 3.0 | npm registry, dist/nhsuk |
 | htmx.org | $htmx_version | 0BSD | npm registry, dist/htmx.min.js |
+
+The stylesheet's @font-face rules for Frutiger (served from assets.nhs.uk) are removed by
+scripts/vendor-assets.sh: the font is licensed for NHS England's own services and the
+Content-Security-Policy allows no third-party origin, so text uses the NHS fallback, Arial.
 
 Refresh with \`make assets\`; do not edit these files by hand.
 TXT

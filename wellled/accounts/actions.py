@@ -1,0 +1,211 @@
+"""Every write to a person's login: password, second factor, API token, SSO account.
+
+No audit event ever carries a password, a TOTP secret, a backup code or a token.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import password_validation
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
+
+from wellled.core import audit
+from wellled.core.types import Actor
+from wellled.organisation.access import is_operator
+
+BACKUP_CODE_COUNT = 10
+TOTP_DEVICE_NAME = "Authenticator app"
+BACKUP_DEVICE_NAME = "Backup codes"
+
+
+def _user_label(user: User) -> tuple[str, str, str]:
+    return "auth.user", str(user.pk), user.get_username()
+
+
+def _require_self_or_system(acting_user: Actor, user: User) -> None:
+    # None is the system itself (a management command run on the server).
+    if acting_user is None or is_operator(acting_user):
+        return
+    if not acting_user.is_authenticated or acting_user.pk != user.pk:
+        raise PermissionDenied("Only the account's owner can do this")
+
+
+@transaction.atomic
+def change_password(*, acting_user: User, user: User, new_password: str) -> None:
+    _require_self_or_system(acting_user, user)
+    password_validation.validate_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    object_type, object_id, object_repr = _user_label(user)
+    audit.record(
+        acting_user=acting_user,
+        action="user.password_changed",
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+    )
+
+
+def _new_backup_codes(user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+@transaction.atomic
+def enable_two_factor(
+    *, acting_user: User, key: str, last_t: int, drift: int = 0
+) -> tuple[TOTPDevice, list[str]]:
+    """Make the app whose code was just checked the account's second factor.
+
+    The caller has already checked a code from the app against `key` (the secret
+    only exists in the enrolling session until now); `last_t` is the time step
+    of that code, so it cannot be used again to log in.
+    Returns the device and the new backup codes, which are shown once.
+    """
+    if not acting_user.is_authenticated:
+        raise PermissionDenied("Log in first")
+    had_two_factor = TOTPDevice.objects.filter(user=acting_user, confirmed=True).exists()
+    # One app per account: setting up again replaces a lost or old phone.
+    TOTPDevice.objects.filter(user=acting_user).delete()
+    device = TOTPDevice(
+        user=acting_user,
+        name=TOTP_DEVICE_NAME,
+        key=key,
+        confirmed=True,
+        last_t=last_t,
+        drift=drift,
+    )
+    device.full_clean()
+    device.save()
+    codes = _new_backup_codes(acting_user)
+    object_type, object_id, object_repr = _user_label(acting_user)
+    audit.record(
+        acting_user=acting_user,
+        action="two_factor.enabled",
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        before={"two_factor": had_two_factor},
+        after={"two_factor": True, "backup_codes": BACKUP_CODE_COUNT},
+    )
+    return device, codes
+
+
+@transaction.atomic
+def regenerate_backup_codes(*, acting_user: User) -> list[str]:
+    if not TOTPDevice.objects.filter(user=acting_user, confirmed=True).exists():
+        raise ValidationError("Set up two-factor login before making backup codes")
+    before = StaticToken.objects.filter(device__user=acting_user).count()
+    codes = _new_backup_codes(acting_user)
+    object_type, object_id, object_repr = _user_label(acting_user)
+    audit.record(
+        acting_user=acting_user,
+        action="two_factor.backup_codes_replaced",
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        before={"backup_codes": before},
+        after={"backup_codes": BACKUP_CODE_COUNT},
+    )
+    return codes
+
+
+@transaction.atomic
+def issue_api_token(*, acting_user: Actor, user: User, rotate: bool = False) -> tuple[Token, bool]:
+    """The user's API token, made if missing or replaced if `rotate`.
+
+    Returns (token, whether it is new). Token's primary key and str() are the
+    secret itself, so the audit event names the user, never the token.
+    """
+    _require_self_or_system(acting_user, user)
+    existing = Token.objects.select_for_update().filter(user=user).first()
+    if existing is not None and not rotate:
+        return existing, False
+    if existing is not None:
+        existing.delete()
+    token = Token.objects.create(user=user)
+    object_type, object_id, object_repr = _user_label(user)
+    audit.record(
+        acting_user=acting_user,
+        action="api_token.rotated" if existing is not None else "api_token.created",
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        before={"api_token": existing is not None},
+        after={"api_token": True},
+    )
+    return token, True
+
+
+def _free_username(wanted: str) -> str:
+    base = wanted[:140]
+    candidate, n = base, 1
+    while User.objects.filter(username__iexact=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+@transaction.atomic
+def create_sso_user(*, acting_user: Actor, email: str, first_name: str, last_name: str) -> User:
+    """A new account for someone whose identity provider vouched for them. No roles:
+    a trust administrator grants those."""
+    email = email.strip()
+    if not email:
+        raise ValidationError({"email": "The identity provider sent no email address"})
+    user = User.objects.create_user(
+        _free_username(email.lower()),
+        email=email,
+        first_name=first_name.strip()[:150],
+        last_name=last_name.strip()[:150],
+    )
+    # No password: this account logs in through the identity provider only.
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    object_type, object_id, object_repr = _user_label(user)
+    audit.record(
+        acting_user=acting_user,
+        action="user.created_by_sso",
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        after={"username": user.username, "source": "oidc"},
+    )
+    return user
+
+
+@transaction.atomic
+def update_sso_user_names(
+    *, acting_user: Actor, user: User, first_name: str, last_name: str
+) -> User:
+    """Keep names in step with the identity provider. Blank claims change nothing."""
+    before = {"first_name": user.first_name, "last_name": user.last_name}
+    after = dict(before)
+    if first_name.strip():
+        after["first_name"] = first_name.strip()[:150]
+    if last_name.strip():
+        after["last_name"] = last_name.strip()[:150]
+    old, new = audit.diff(before, after)
+    if not new:
+        return user
+    for name, value in new.items():
+        setattr(user, name, value)
+    user.save(update_fields=list(new))
+    object_type, object_id, object_repr = _user_label(user)
+    audit.record(
+        acting_user=acting_user,
+        action="user.names_updated_by_sso",
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        before=old,
+        after=new,
+    )
+    return user
