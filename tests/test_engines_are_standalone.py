@@ -31,7 +31,7 @@ def test_the_engines_package_imports_without_django_settings() -> None:
         "    importlib.import_module(m.name)\n"
         "import sys; print('django.conf' in sys.modules)\n"
     )
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,

@@ -37,9 +37,11 @@ def _walk(patterns: list[Any], prefix: str, namespace: str) -> Iterator[Route]:
             route = prefix + str(entry.pattern)
             if not entry.name or route.startswith(SKIP_PREFIXES):
                 continue
-            if "format" in entry.pattern.converters or "<drf_format_suffix" in route:
+            # Route patterns name their arguments as converters, regex ones as groups.
+            names = tuple(entry.pattern.converters) or tuple(entry.pattern.regex.groupindex)
+            if "format" in names:
                 continue
-            yield Route(f"{namespace}{entry.name}", route, tuple(entry.pattern.converters))
+            yield Route(f"{namespace}{entry.name}", route, names)
 
 
 def all_routes() -> list[Route]:

@@ -19,6 +19,10 @@ NOT_PAGES = ("accounts:logout", "api-schema", "healthz")
 
 def _audit_page(page, url: str, seen: set[str]) -> list[str]:  # type: ignore[no-untyped-def]
     problems: list[str] = []
+    # Ask first, with the page's cookies: Chromium will not render an empty 405.
+    probe = page.request.get(url)
+    if probe.status != 200 or "text/html" not in (probe.headers.get("content-type") or ""):
+        return problems
     response = page.goto(url)
     if response is None or response.status != 200:
         return problems

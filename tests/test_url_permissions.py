@@ -1,0 +1,228 @@
+"""Walk every URL pattern as anonymous and as every persona.
+
+- Anonymous users are sent to log in, except on pages public on purpose; the API
+  answers them 401 or 403, never with data.
+- Each persona reaches exactly the pages ACCESS says it may, and is refused (403,
+  or 404 where existence itself is private) everywhere else.
+
+A new URL fails this test until it has an entry in ACCESS (and in SAMPLES if it
+takes arguments), so no page ships without its permission being pinned down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client, override_settings
+
+from tests.url_catalogue import Route, all_routes, resolve
+from wellled.core import actions as core_actions
+from wellled.core.testing import PERSONAS, Trust
+from wellled.organisation import actions as org_actions
+from wellled.organisation.models import RoleAssignment
+
+ALL_PERSONAS = frozenset([*PERSONAS, "operator"])
+WITH_A_ROLE = ALL_PERSONAS - {"outsider"}
+PUBLIC = "public"
+
+_ADMINS = frozenset({"trust_admin", "operator"})
+_AUDITORS = frozenset({"governance_lead", "auditor", "operator"})
+_STAFF_VIEWERS = frozenset(
+    {
+        "trust_admin",
+        "executive",
+        "governance_lead",
+        "complaints_manager",
+        "service_lead",
+        "auditor",
+        "operator",
+    }
+)
+
+# Who may open each URL. PUBLIC: anyone, logged in or not.
+ACCESS: dict[str, str | frozenset[str]] = {
+    "accounts:login": PUBLIC,
+    "accounts:logout": ALL_PERSONAS,
+    "accounts:profile": ALL_PERSONAS,
+    "accounts:api_token": ALL_PERSONAS,
+    "accounts:password_change": ALL_PERSONAS,
+    "accounts:two_factor_setup": ALL_PERSONAS,
+    "accounts:two_factor_verify": ALL_PERSONAS,
+    "accounts:backup_codes": ALL_PERSONAS,
+    "core:home": ALL_PERSONAS,
+    "core:accessibility": PUBLIC,
+    "core:job": frozenset({"trust_admin"}),  # the job's starter only
+    "core:calendar": WITH_A_ROLE,
+    "core:calendar_add_closure_day": _ADMINS,
+    "core:calendar_remove_closure_day": _ADMINS,
+    "core:audit_list": _AUDITORS,
+    "core:audit_detail": _AUDITORS,
+    "core:audit_verify": _AUDITORS,
+    "healthz": PUBLIC,
+    "api-schema": PUBLIC,
+    "api-docs": PUBLIC,
+    "organisation:tree": WITH_A_ROLE,
+    "organisation:unit": WITH_A_ROLE,
+    "organisation:unit_add": _ADMINS,
+    "organisation:unit_edit": _ADMINS,
+    "organisation:unit_move": _ADMINS,
+    "organisation:unit_close": _ADMINS,
+    "organisation:unit_reopen": _ADMINS,
+    "organisation:staff": _STAFF_VIEWERS,
+    "organisation:staff_detail": _STAFF_VIEWERS,  # a member of the service lead's team
+    "organisation:staff_add": _ADMINS,
+    "organisation:staff_edit": _ADMINS,
+    "organisation:staff_set_active": _ADMINS,
+    "organisation:people": _ADMINS,
+    "organisation:login_add": _ADMINS,
+    "organisation:person": _ADMINS,
+    "organisation:role_revoke": _ADMINS,
+    "organisation:import": _ADMINS,
+    "organisation:import_template": _ADMINS,
+    # API: lists are filtered (an empty list is a refusal); details refuse.
+    "unit-list": WITH_A_ROLE,
+    "unit-detail": WITH_A_ROLE,
+    "unit-move": _ADMINS,
+    "unit-close": _ADMINS,
+    "unit-reopen": _ADMINS,
+    "staff-profile-list": _STAFF_VIEWERS,
+    "staff-profile-detail": _STAFF_VIEWERS,
+    "role-assignment-list": _ADMINS,
+    "role-assignment-detail": _ADMINS,
+}
+
+
+def _job(trust: Trust) -> dict[str, Any]:
+    job = core_actions.start_job(
+        acting_user=trust.people["trust_admin"], kind="test.noop", title="Test job", payload={}
+    )
+    return {"job_id": job.id}
+
+
+def _closure_day(trust: Trust) -> dict[str, Any]:
+    import datetime
+
+    day = core_actions.add_closure_day(
+        acting_user=None, date=datetime.date(2026, 12, 29), reason="Trust-wide closure"
+    )
+    return {"pk": day.pk}
+
+
+def _audit_event(trust: Trust) -> dict[str, Any]:
+    from wellled.core.models import AuditEvent
+
+    return {"seq": AuditEvent.objects.order_by("seq").first().seq}  # type: ignore[union-attr]
+
+
+def _staff(trust: Trust) -> dict[str, Any]:
+    profile = org_actions.create_staff_profile(
+        acting_user=None, full_name="Pat Example", unit=trust.team, job_title="Nurse"
+    )
+    return {"pk": profile.pk}
+
+
+def _grant(trust: Trust) -> dict[str, Any]:
+    return {"pk": RoleAssignment.objects.get(user=trust.people["staff_member"]).pk}
+
+
+def _unit(trust: Trust) -> dict[str, Any]:
+    return {"pk": trust.team.pk}
+
+
+SAMPLES: dict[str, Callable[[Trust], dict[str, Any]]] = {
+    "core:job": _job,
+    "core:calendar_remove_closure_day": _closure_day,
+    "core:audit_detail": _audit_event,
+    "organisation:unit": _unit,
+    "organisation:unit_add": lambda t: {"pk": t.service.pk},
+    "organisation:unit_edit": _unit,
+    "organisation:unit_move": _unit,
+    "organisation:unit_close": _unit,
+    "organisation:unit_reopen": _unit,
+    "organisation:staff_detail": _staff,
+    "organisation:staff_edit": _staff,
+    "organisation:staff_set_active": _staff,
+    "organisation:person": lambda t: {"pk": t.people["staff_member"].pk},
+    "organisation:role_revoke": _grant,
+    "unit-detail": _unit,
+    "unit-move": _unit,
+    "unit-close": _unit,
+    "unit-reopen": _unit,
+    "staff-profile-detail": _staff,
+    "role-assignment-detail": _grant,
+}
+
+
+def _is_api(route: Route) -> bool:
+    return route.route.startswith("api/")
+
+
+def _login_redirect(response: Any) -> bool:
+    return response.status_code == 302 and response["Location"].startswith("/account/login/")
+
+
+def _api_refused(response: Any) -> bool:
+    if response.status_code in (403, 404, 405):
+        return True
+    if response.status_code == 200 and "results" in response.json():
+        return response.json()["count"] == 0
+    return False
+
+
+def _get_or_post(client: Client, url: str) -> Any:
+    # POST-only endpoints answer GET with 405; the refusal must hold for POST too.
+    response = client.get(url)
+    if response.status_code == 405:
+        response = client.post(url)
+    return response
+
+
+def test_every_url_has_an_access_rule() -> None:
+    names = {route.name for route in all_routes()}
+    assert sorted(names - set(ACCESS)) == [], "add these URLs to ACCESS"
+    assert sorted(set(ACCESS) - names) == [], "these ACCESS entries match no URL"
+
+
+@pytest.mark.django_db
+def test_anonymous_users_are_sent_to_log_in(trust: Trust) -> None:
+    client = Client()
+    wrong = []
+    for route in all_routes():
+        url = resolve(route, SAMPLES, trust)
+        response = _get_or_post(client, url)
+        if ACCESS.get(route.name) == PUBLIC:
+            ok = response.status_code in (200, 302)
+        elif _is_api(route):
+            ok = response.status_code in (401, 403)
+        else:
+            ok = _login_redirect(response)
+        if not ok:
+            wrong.append(f"{route.name} {url} -> {response.status_code}")
+    assert wrong == []
+
+
+@pytest.mark.django_db
+@override_settings(WELLLED_REQUIRE_2FA=False)
+@pytest.mark.parametrize("persona", sorted(ALL_PERSONAS))
+def test_each_persona_reaches_exactly_what_it_may(persona: str, trust: Trust) -> None:
+    client = Client()
+    client.force_login(trust.people[persona])
+    wrong = []
+    for route in all_routes():
+        rule = ACCESS[route.name]
+        url = resolve(route, SAMPLES, trust)
+        allowed = rule == PUBLIC or persona in rule
+        if allowed:
+            response = client.get(url)
+            # 405: a POST-only action (its allowed path is tested with its use case);
+            # 302: a page that forwards, e.g. verify → set up two-factor.
+            ok = response.status_code in (200, 302, 405)
+        else:
+            response = _get_or_post(client, url)
+            ok = _api_refused(response) if _is_api(route) else response.status_code in (403, 404)
+        if not ok:
+            verdict = "allowed" if allowed else "refused"
+            wrong.append(f"{route.name} {url} should be {verdict}, got {response.status_code}")
+    assert wrong == []
