@@ -209,6 +209,8 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_CLIENT_IP_CALLABLE = "wellled.accounts.lockout.no_client_ip"
 AXES_CLIENT_STR_CALLABLE = "wellled.accounts.lockout.client_str"
 AXES_LOCKOUT_CALLABLE = "wellled.accounts.views.locked_out"
+# axes 8 has no setting for the user agent: this handler writes placeholders instead.
+AXES_HANDLER = "wellled.accounts.lockout.AccountOnlyDatabaseHandler"
 AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = [
     # Deliberate: lockout is by account so that no IP address is ever stored.
@@ -218,6 +220,9 @@ SILENCED_SYSTEM_CHECKS = [
 # Optional single sign-on via OpenID Connect (Microsoft Entra ID is documented).
 OIDC_RP_CLIENT_ID = os.getenv("OIDC_RP_CLIENT_ID", "")
 OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+# Whether a single sign-on login counts as two-factor (the identity provider's own
+# MFA, e.g. Entra ID Conditional Access). Off: privileged users also enrol here.
+OIDC_TRUSTS_IDP_MFA = envbool("OIDC_TRUSTS_IDP_MFA", False)
 if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")
     AUTHENTICATION_BACKENDS.append("wellled.accounts.oidc.WellledOIDCBackend")
@@ -229,6 +234,9 @@ if OIDC_ENABLED:
     OIDC_OP_JWKS_ENDPOINT = os.getenv("OIDC_OP_JWKS_ENDPOINT", "")
     OIDC_RP_SCOPES = os.getenv("OIDC_RP_SCOPES", "openid email profile")
     OIDC_CREATE_USER = envbool("OIDC_CREATE_USER", True)
+    # The OIDC views live in the namespaced accounts urls (see wellled/accounts/oidc.py).
+    OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_authentication_callback"
+    OIDC_USE_PKCE = envbool("OIDC_USE_PKCE", True)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -237,6 +245,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT", str(VAR_DIR / "static")))
+# The project-wide assets (NHS.UK frontend, htmx, wellled.css) belong to no app.
+STATICFILES_DIRS = [BASE_DIR / "wellled" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -269,6 +279,8 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Load balancer and container probes call /healthz over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     if not SECURE_HSTS_PRELOAD:
         # Preload is a one-way commitment for the whole domain: the trust decides.
         SILENCED_SYSTEM_CHECKS.append("security.W021")
@@ -324,7 +336,12 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "queue-processed"),
         "store_processed": False,
+        # Queue bindings; kombu's default is "control" in whatever directory the
+        # process happens to start in.
+        "control_folder": str(VAR_DIR / "queue-control"),
     }
+    # The transport does not create its folder; sending a job into a missing one fails.
+    _queue_dir.mkdir(exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
@@ -338,10 +355,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 }
 
 REST_FRAMEWORK = {
+    # Token first: DRF answers 401 (not 403) only when the first class names a scheme.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "wellled.core.api.WellledTokenAuthentication",
+        "wellled.core.api.TwoFactorSessionAuthentication",
     ],
+    "EXCEPTION_HANDLER": "wellled.core.api.exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -356,6 +375,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Deep links put a link inside each operation's button, which screen readers
+    # cannot reach (axe: nested-interactive).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
 }
 
 # Logging carries request ids and event names, never personal data.

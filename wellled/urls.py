@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from wellled.core import health
 from wellled.core import views as core_views
 
 handler400 = core_views.error_400
@@ -13,5 +14,7 @@ urlpatterns = [
     path("account/", include("wellled.accounts.urls")),
     path("organisation/", include("wellled.organisation.urls")),
     path("api/v1/", include("wellled.api_urls")),
+    # Public on purpose: probes call it without logging in (see wellled/core/health.py).
+    path("healthz", health.healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
 ]
