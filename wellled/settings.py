@@ -245,6 +245,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # The project-wide assets (NHS.UK frontend, htmx, wellled.css) belong to no app.
 STATICFILES_DIRS = [BASE_DIR / "wellled" / "static"]
 STORAGES = {

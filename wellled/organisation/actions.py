@@ -254,6 +254,8 @@ def create_staff_profile(
     staff_number = (staff_number or "").strip() or None
     if not full_name.strip():
         raise ValidationError({"full_name": "Enter the person's name"})
+    if not unit.is_active:
+        raise ValidationError({"unit": f"{unit} is closed: choose an open unit"})
     if staff_number and StaffProfile.objects.filter(staff_number=staff_number).exists():
         raise ValidationError({"staff_number": f"Staff number {staff_number} is already in use"})
     if user is not None and StaffProfile.objects.filter(user=user).exists():

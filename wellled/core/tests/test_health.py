@@ -161,3 +161,9 @@ def test_redis_url_pointing_nowhere_is_503(tmp_path: Path) -> None:
     assert body["checks"]["broker"]["status"] == "fail"
     assert body["checks"]["cache"]["status"] == "fail"
     assert body["checks"]["database"]["status"] == "ok"
+
+
+def test_an_unknown_api_address_answers_json_not_a_page(client) -> None:
+    response = client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No such API address."}

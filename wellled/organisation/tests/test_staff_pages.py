@@ -186,3 +186,15 @@ def test_only_admins_add_edit_or_deactivate_staff(trust: Trust, client_for, staf
     staff["team"].refresh_from_db()
     assert (staff["team"].full_name, staff["team"].is_active) == ("Tara Team", True)
     assert not StaffProfile.objects.filter(full_name="X").exists()
+
+
+@pytest.mark.django_db
+def test_no_staff_profile_can_be_created_in_a_closed_unit(trust) -> None:
+    from django.core.exceptions import ValidationError
+
+    from wellled.organisation import actions
+
+    actions.set_unit_active(acting_user=None, unit=trust.team, active=False)
+    with pytest.raises(ValidationError) as error:
+        actions.create_staff_profile(acting_user=None, full_name="Pat Example", unit=trust.team)
+    assert "closed" in str(error.value)
