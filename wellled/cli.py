@@ -13,12 +13,26 @@ import os
 import sys
 
 
+def command_name(name: str) -> str:
+    """`verify-audit` on the command line is the `verify_audit` command module.
+
+    Python modules cannot contain hyphens, and no Django command name does, so
+    mapping every hyphen is safe.
+    """
+    return name if name.startswith("-") else name.replace("-", "_")
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wellled.settings")
     from django.core.management import execute_from_command_line
 
     args = list(sys.argv if argv is None else argv)
     args[0] = "wellled"
+    if len(args) > 1:
+        args[1] = command_name(args[1])
+        # `wellled help verify-audit` too.
+        if args[1] == "help" and len(args) > 2:
+            args[2] = command_name(args[2])
     execute_from_command_line(args)
     return 0
 

@@ -14,3 +14,15 @@ class CoreConfig(AppConfig):
         navigation.register_nav(
             navigation.NavItem("My work", "core:home", lambda user: user.is_authenticated, order=0)
         )
+        from wellled.organisation.access import Cap, can
+
+        navigation.register_nav(
+            navigation.NavItem(
+                "Working days", "core:calendar", lambda user: can(user, Cap.VIEW_HOME), order=85
+            )
+        )
+        from wellled.core.audit_views import can_view_audit
+
+        navigation.register_nav(
+            navigation.NavItem("Audit trail", "core:audit_list", can_view_audit, order=90)
+        )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -28,10 +28,27 @@ _CHAIN_LOCK_KEY = 7_460_101_117_100_105
 
 
 def _jsonable(value: Any) -> Any:
-    """What a JSONField gives back after a round trip, so the hash stays stable."""
+    """What a JSONField gives back after a round trip, so the hash stays stable.
+
+    Decimals, dates and UUIDs become strings here, once, before hashing. NaN and
+    infinity are refused: they are not JSON and PostgreSQL would reject them.
+    """
     if value is None:
         return None
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True))
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True, allow_nan=False))
+
+
+def _canonical(value: Any) -> Any:
+    # PostgreSQL's jsonb keeps numbers as exact decimals and prints a float such as
+    # 1e20 back as the integer 100000000000000000000, which Python then reads as an
+    # int. Hashing whole-valued floats as ints makes both spellings hash the same.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _canonical(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_canonical(item) for item in value]
+    return value
 
 
 def compute_hash(
@@ -58,8 +75,8 @@ def compute_hash(
         "object_type": object_type,
         "object_id": object_id,
         "object_repr": object_repr,
-        "before": before,
-        "after": after,
+        "before": _canonical(before),
+        "after": _canonical(after),
         "request_id": request_id,
         "prev_hash": prev_hash,
     }
@@ -85,7 +102,10 @@ def event_hash(event: AuditEvent) -> str:
 
 
 def _lock_chain() -> None:
-    # SQLite transactions here begin IMMEDIATE, which already serialises writers.
+    # SQLite transactions here begin IMMEDIATE (see settings), which already
+    # serialises writers. On PostgreSQL the advisory lock is held until the
+    # outermost transaction ends, and the SELECT that follows it takes a fresh
+    # snapshot under READ COMMITTED, so it sees the head the last writer committed.
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
@@ -161,34 +181,54 @@ class ChainProblem:
     seq: int
     event_id: int | None
     problem: str
+    action: str = ""
+    occurred_at: datetime | None = None
 
     def __str__(self) -> str:
-        return f"event #{self.seq}: {self.problem}"
+        if self.occurred_at is None:
+            return f"event #{self.seq}: {self.problem}"
+        when = self.occurred_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        return f"event #{self.seq} ({self.action}, {when}): {self.problem}"
 
 
-def verify_chain(batch_size: int = 2000) -> Iterator[ChainProblem]:
-    """Walk the whole chain in order and yield every break in it."""
+def _problem(event: AuditEvent, problem: str) -> ChainProblem:
+    return ChainProblem(event.seq, event.pk, problem, event.action, event.occurred_at)
+
+
+def verify_chain(
+    batch_size: int = 2000, on_progress: Callable[[int], None] | None = None
+) -> Iterator[ChainProblem]:
+    """Walk the whole chain in order and yield every break in it.
+
+    Deleting the newest events leaves a shorter chain that is still intact: only a
+    head hash recorded elsewhere (see `wellled verify-audit --expect-head`) shows it.
+    `on_progress` is called with the number of events checked after each batch.
+    """
     expected_prev = GENESIS_HASH
     expected_seq = 1
     queryset = AuditEvent.objects.order_by("seq")
-    for event in queryset.iterator(chunk_size=batch_size):
-        if event.seq != expected_seq:
+    for checked, event in enumerate(queryset.iterator(chunk_size=batch_size), start=1):
+        gap = event.seq != expected_seq
+        if gap:
             missing = (
-                f"#{expected_seq}"
+                f"event #{expected_seq} has"
                 if event.seq == expected_seq + 1
-                else f"#{expected_seq} to #{event.seq - 1}"
+                else f"events #{expected_seq} to #{event.seq - 1} have"
             )
-            yield ChainProblem(event.seq, event.pk, f"events {missing} have been deleted")
-        if event.prev_hash != expected_prev:
-            yield ChainProblem(
-                event.seq,
-                event.pk,
-                "does not follow the event before it (an earlier event was edited or deleted)",
+            yield _problem(event, f"{missing} been deleted from before it")
+        if event.prev_hash != expected_prev and not gap:
+            # After a gap the link is broken by the deletion already reported.
+            yield _problem(
+                event,
+                "does not follow the event before it (an earlier event was edited "
+                "and its hash rewritten, or events were deleted and renumbered)",
             )
         if event_hash(event) != event.hash:
-            yield ChainProblem(event.seq, event.pk, "has been edited since it was written")
+            yield _problem(event, "has been edited since it was written")
         expected_prev = event.hash
         expected_seq = event.seq + 1
+        if on_progress is not None and checked % batch_size == 0:
+            on_progress(checked)
 
 
 def chain_head() -> AuditEvent | None:

@@ -6,6 +6,7 @@ import re
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
@@ -56,6 +57,8 @@ class SuperuserAccessAuditMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if self._is_exempt(request.path):
+            return response
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_superuser:
             from wellled.core.actions import record_operator_access
@@ -69,3 +72,9 @@ class SuperuserAccessAuditMiddleware:
                 status=response.status_code,
             )
         return response
+
+    @staticmethod
+    def _is_exempt(path: str) -> bool:
+        # Stylesheets and probes reveal nothing; auditing them would bury the trail.
+        static = settings.STATIC_URL or ""
+        return path == "/healthz" or bool(static and path.startswith(static))

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from datetime import timedelta
+from typing import Any
 
 from celery import shared_task
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
 from wellled.core import jobs
@@ -12,6 +15,41 @@ from wellled.core.middleware import set_request_id
 from wellled.core.models import Job
 
 logger = logging.getLogger(__name__)
+
+FAILED_MESSAGE = "Something went wrong and nothing was changed. The error has been logged."
+
+
+class _SideChannel:
+    """A second PostgreSQL connection for progress reported inside a transaction.
+
+    The handler's own transaction would hide its progress until it commits. The
+    handler never locks its job's row, so this connection does not wait on it;
+    the lock timeout is there in case one ever does. Progress is best effort.
+    """
+
+    def __init__(self) -> None:
+        self._wrapper: Any = None
+
+    def update(self, job: Job, progress: int, message: str) -> None:
+        try:
+            if self._wrapper is None:
+                self._wrapper = connections.create_connection(DEFAULT_DB_ALIAS)
+                with self._wrapper.cursor() as cursor:
+                    cursor.execute("SET lock_timeout = '2s'")
+            table = self._wrapper.ops.quote_name(Job._meta.db_table)
+            with self._wrapper.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET progress = %s, message = %s, status = %s "  # noqa: S608
+                    "WHERE id = %s",
+                    [progress, message, Job.Status.RUNNING, job.id],
+                )
+        except DatabaseError:
+            logger.warning("Could not report the progress of job %s", job.id, exc_info=True)
+
+    def close(self) -> None:
+        if self._wrapper is not None:
+            self._wrapper.close()
+            self._wrapper = None
 
 
 @shared_task(name="wellled.core.tasks.run_job")
@@ -22,21 +60,25 @@ def run_job(job_id: str) -> None:
         return
     set_request_id(f"job-{job.id.hex}")
     update_job_progress(job=job, progress=0, message="Started")
+    side = _SideChannel()
 
     def progress(percent: int, message: str) -> None:
-        update_job_progress(job=job, progress=percent, message=message)
+        percent = max(0, min(100, percent))
+        if connection.in_atomic_block and connection.vendor == "postgresql":
+            side.update(job, percent, message[:300])
+        else:
+            update_job_progress(job=job, progress=percent, message=message)
 
+    atomic = transaction.atomic() if jobs.is_atomic(job.kind) else nullcontext()
     try:
-        outcome = jobs.get_handler(job.kind)(job, progress)
+        with atomic:
+            outcome = jobs.get_handler(job.kind)(job, progress)
     except Exception:
         logger.exception("Job %s of kind %s failed", job.id, job.kind)
-        finish_job(
-            job=job,
-            succeeded=False,
-            message="Something went wrong and nothing was changed. The error has been logged.",
-            result={},
-        )
+        finish_job(job=job, succeeded=False, message=FAILED_MESSAGE, result={})
         return
+    finally:
+        side.close()
     finish_job(
         job=job,
         succeeded=outcome.succeeded,
@@ -46,8 +88,18 @@ def run_job(job_id: str) -> None:
     )
 
 
+STALE_AFTER = timedelta(hours=6)
+STALE_MESSAGE = "The job stopped before it finished. Nothing more will happen: start it again."
+
+
 @shared_task(name="wellled.core.tasks.prune_finished_jobs")
 def prune_finished_jobs(days: int = 30) -> int:
-    cutoff = timezone.now() - timedelta(days=days)
-    deleted, _ = Job.objects.filter(finished_at__lt=cutoff).delete()
+    """Delete old finished jobs, and close jobs whose worker died under them."""
+    now = timezone.now()
+    # A worker killed mid-job (or a message lost with it) leaves the job open for
+    # ever; its starter would watch the page refresh indefinitely.
+    Job.objects.filter(
+        status__in=[Job.Status.QUEUED, Job.Status.RUNNING], created_at__lt=now - STALE_AFTER
+    ).update(status=Job.Status.FAILED, message=STALE_MESSAGE, finished_at=now)
+    deleted, _ = Job.objects.filter(finished_at__lt=now - timedelta(days=days)).delete()
     return deleted

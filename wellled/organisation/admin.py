@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from wellled.organisation.models import OrgUnit, RoleAssignment, StaffProfile
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
