@@ -3,8 +3,15 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
 
 from wellled.core import navigation
@@ -69,5 +76,6 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    # No context processors here: the database may be what failed.
-    return render(request, "errors/500.html", status=500, using=None)
+    # Rendered without the request, so no context processor touches the database,
+    # which may be what failed.
+    return HttpResponseServerError(loader.render_to_string("errors/500.html"))

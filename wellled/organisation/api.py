@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from wellled.core import audit
 from wellled.core.api import query_choice, query_int
 from wellled.organisation import actions
 from wellled.organisation.access import Cap, require
@@ -182,6 +183,7 @@ class StaffProfileViewSet(viewsets.GenericViewSet[StaffProfile]):
 
     def retrieve(self, request: Request, pk: str) -> Response:
         profile = get_staff_profile_for_user(request.user, _id(pk))
+        audit.record_view(acting_user=request.user, obj=profile)
         return Response(StaffProfileSerializer(profile).data)
 
     def create(self, request: Request) -> Response:

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from wellled.core import audit
 from wellled.core.actions import start_job
 from wellled.core.types import AuthenticatedHttpRequest
 from wellled.organisation import actions, csv_import, forms
@@ -369,6 +370,8 @@ def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def staff_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     profile = get_staff_profile_for_user(request.user, pk)
+    # A staff record holds personal data: who looked is part of the audit trail.
+    audit.record_view(acting_user=request.user, obj=profile)
     return render(
         request,
         "organisation/staff_detail.html",

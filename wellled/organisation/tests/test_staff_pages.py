@@ -198,3 +198,29 @@ def test_no_staff_profile_can_be_created_in_a_closed_unit(trust) -> None:
     with pytest.raises(ValidationError) as error:
         actions.create_staff_profile(acting_user=None, full_name="Pat Example", unit=trust.team)
     assert "closed" in str(error.value)
+
+
+@pytest.mark.django_db
+def test_opening_a_staff_record_is_audited_on_the_page_and_in_the_api(trust, client_for) -> None:
+    from wellled.organisation import actions
+
+    profile = actions.create_staff_profile(
+        acting_user=None, full_name="Pat Example", unit=trust.team
+    )
+    client = client_for("service_lead")
+    assert client.get(f"/organisation/staff/{profile.pk}/").status_code == 200
+    assert client.get(f"/api/v1/staff/{profile.pk}/").status_code == 200
+    views = AuditEvent.objects.filter(action="record.viewed", object_id=str(profile.pk))
+    assert views.count() == 2
+    assert {event.actor_label for event in views} == {"service_lead"}
+
+
+@pytest.mark.django_db
+def test_a_refused_look_at_a_staff_record_is_not_recorded_as_a_view(trust, client_for) -> None:
+    from wellled.organisation import actions
+
+    profile = actions.create_staff_profile(
+        acting_user=None, full_name="Pat Example", unit=trust.other_service
+    )
+    assert client_for("service_lead").get(f"/organisation/staff/{profile.pk}/").status_code == 403
+    assert not AuditEvent.objects.filter(action="record.viewed").exists()
