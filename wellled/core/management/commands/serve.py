@@ -71,6 +71,8 @@ def worker_command() -> list[str]:
         "celery",
         "-A",
         "wellled",
+        # No banner, so that the demo logins printed before it stay on screen.
+        "--quiet",
         "worker",
         # The schedule file is CELERY_BEAT_SCHEDULE_FILENAME, under var/.
         "--beat",
