@@ -15,34 +15,11 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from wellled.core.nhsforms import NHSFormMixin
+
 CODE_NOT_RIGHT = "The code is not right. Enter the 6-digit code your app shows now"
 TOO_MANY_CODES = "You have entered too many wrong codes. Wait a minute, then try again"
 ENTER_CODE = "Enter the 6-digit code from your authenticator app"
-
-
-class NHSFormMixin:
-    """Adds the NHS.UK input classes, and the error state once validated."""
-
-    def _style_widgets(self) -> None:
-        fields: dict[str, forms.Field] = self.fields  # type: ignore[attr-defined]
-        for field in fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.TextInput | forms.PasswordInput):
-                widget.attrs.setdefault("class", "nhsuk-input")
-
-    def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        errors = self.errors  # type: ignore[attr-defined]
-        for name in errors:
-            if name not in self.fields:  # type: ignore[attr-defined]
-                continue
-            bound = self[name]  # type: ignore[index]
-            attrs = self.fields[name].widget.attrs  # type: ignore[attr-defined]
-            attrs["class"] = f"{attrs.get('class', 'nhsuk-input')} nhsuk-input--error"
-            described = [f"{bound.auto_id}-error"]
-            if self.fields[name].help_text:  # type: ignore[attr-defined]
-                described.insert(0, f"{bound.auto_id}-hint")
-            attrs["aria-describedby"] = " ".join(described)
 
 
 class LoginForm(NHSFormMixin, auth_forms.AuthenticationForm):
@@ -62,7 +39,6 @@ class LoginForm(NHSFormMixin, auth_forms.AuthenticationForm):
         self.fields["username"].widget.attrs.update({"spellcheck": "false"})
         self.fields["password"].label = "Password"
         self.fields["password"].error_messages["required"] = "Enter your password"
-        self._style_widgets()
 
 
 class PasswordChangeForm(NHSFormMixin, auth_forms.PasswordChangeForm):
@@ -86,7 +62,6 @@ class PasswordChangeForm(NHSFormMixin, auth_forms.PasswordChangeForm):
             "At least 12 characters. Not a common password, and not all numbers. "
             "Three or four unrelated words work well."
         )
-        self._style_widgets()
 
     def save(self, commit: bool = True) -> User:
         # The view saves through accounts.actions.change_password instead.

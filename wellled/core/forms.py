@@ -11,37 +11,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.boundfield import BoundField
+
+from wellled.core.nhsforms import NHSBoundField, NHSForm
 
 # --- Calendar: closure days and the working-day calculator -------------------
-
-
-class NHSBoundField(BoundField):
-    """Points aria-describedby at the ids the NHS.UK templates give hints and errors.
-
-    Django's own default names them `<id>_helptext` and `<id>_error`, which the
-    NHS.UK markup in includes/field.html does not use.
-    """
-
-    @property
-    def aria_describedby(self) -> str | None:
-        if self.field.widget.attrs.get("aria-describedby"):
-            return None
-        ids = []
-        if self.help_text:
-            ids.append(f"{self.auto_id}-hint")
-        if self.errors:
-            ids.append(f"{self.auto_id}-error")
-        return " ".join(ids)
-
-    def build_widget_attrs(self, attrs: Any, widget: Any = None) -> Any:
-        attrs = super().build_widget_attrs(attrs, widget)
-        classes = str(attrs.get("class") or (widget or self.field.widget).attrs.get("class", ""))
-        # nhsuk-input becomes nhsuk-input nhsuk-input--error, and so on.
-        base = classes.split(" ")[0]
-        if self.errors and base.startswith("nhsuk-") and f"{base}--error" not in classes:
-            attrs["class"] = f"{classes} {base}--error"
-        return attrs
 
 
 DATE_PARTS = ("day", "month", "year")
@@ -56,7 +29,7 @@ _MONTH_NAMES["sept"] = 9
 class DatePartsWidget(forms.MultiWidget):
     """Three text boxes, day, month and year, submitted as <name>_day and so on.
 
-    Templates render it with core/calendar_date_input.html, which follows the NHS.UK
+    Templates render it with includes/date_input.html, which follows the NHS.UK
     date input; this widget only reads and splits values.
     """
 
@@ -110,7 +83,7 @@ class DateBoundField(NHSBoundField):
 
     @property
     def parts(self) -> list[dict[str, Any]]:
-        """What core/calendar_date_input.html needs for each of the three boxes."""
+        """What includes/date_input.html needs for each of the three boxes."""
         value = split_date(self.value())
         return [
             {
@@ -177,9 +150,7 @@ class NHSDateField(forms.MultiValueField):
         return result
 
 
-class ClosureDayForm(forms.Form):
-    bound_field_class = NHSBoundField
-
+class ClosureDayForm(NHSForm):
     date = NHSDateField(
         label="Date the trust is closed",
         help_text="For example, 24 12 2026. Past dates can be recorded too.",
@@ -201,9 +172,7 @@ class ClosureDayForm(forms.Form):
 MAX_CALCULATOR_DAYS = 500
 
 
-class WorkingDayCalculatorForm(forms.Form):
-    bound_field_class = NHSBoundField
-
+class WorkingDayCalculatorForm(NHSForm):
     start = NHSDateField(
         label="Start date",
         help_text="The day the clock starts, for example the day a complaint was received. "

@@ -11,9 +11,10 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from wellled.core.nhsforms import NHSForm
 from wellled.organisation import csv_import
 from wellled.organisation.models import (
     ALLOWED_PARENTS,
@@ -23,50 +24,6 @@ from wellled.organisation.models import (
     Setting,
     UnitKind,
 )
-
-_WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
-    (forms.Textarea, "nhsuk-textarea"),
-    (forms.Select, "nhsuk-select"),
-    (forms.FileInput, "nhsuk-file-upload__input"),
-    (forms.TextInput, "nhsuk-input"),
-    (forms.EmailInput, "nhsuk-input"),
-    (forms.NumberInput, "nhsuk-input"),
-]
-
-
-class NHSForm(forms.Form):
-    """Puts the NHS.UK classes and ARIA links on widgets, and marks fields in error."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-                continue
-            css = next((c for kind, c in _WIDGET_CLASSES if isinstance(widget, kind)), "")
-            extra = widget.attrs.get("class", "")
-            widget.attrs["class"] = f"{css} {extra}".strip()
-            if field.help_text:
-                widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self.mark_errors()
-
-    def mark_errors(self) -> None:
-        for name in self.errors:
-            if name == NON_FIELD_ERRORS or name not in self.fields:
-                continue
-            widget = self.fields[name].widget
-            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-                continue
-            base = widget.attrs.get("class", "").split(" ")[0]
-            if base and f"{base}--error" not in widget.attrs["class"]:
-                widget.attrs["class"] += f" {base}--error"
-            described = widget.attrs.get("aria-describedby", "")
-            error_id = f"{self[name].auto_id}-error"
-            if error_id not in described:
-                widget.attrs["aria-describedby"] = f"{described} {error_id}".strip()
 
 
 def add_action_errors(form: NHSForm, error: ValidationError) -> None:
@@ -79,7 +36,6 @@ def add_action_errors(form: NHSForm, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
-    form.mark_errors()
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -378,7 +334,6 @@ class CsvImportForm(NHSForm):
         super().__init__(*args, **kwargs)
         limit = csv_import.size_label(settings.MAX_UPLOAD_BYTES)
         self.fields["file"].help_text = f"A .csv file saved as UTF-8, smaller than {limit}"
-        self.fields["file"].widget.attrs["aria-describedby"] = f"{self['file'].auto_id}-hint"
         self.fields["file"].widget.attrs["accept"] = ".csv,text/csv"
 
     def clean_file(self) -> str:

@@ -293,7 +293,7 @@ class TestAddingAClosureDay:
         reason = re.search(r'<input [^>]*id="id_closure-reason"[^>]*>', html)
         assert reason is not None
         assert "nhsuk-input--error" in reason.group(0)
-        assert 'aria-describedby="id_closure-reason-hint id_closure-reason-error"' in reason.group(
+        assert 'aria-describedby="id_closure-reason_helptext id_closure-reason_error"' in reason.group(
             0
         )
         assert not ClosureDay.objects.exists()
