@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "wellled.core",
     "wellled.accounts",
     "wellled.organisation",
+    "wellled.complaints",
 ]
 
 MIDDLEWARE = [

@@ -37,27 +37,46 @@ class Cap(StrEnum):
     MANAGE_CALENDAR = "core.manage_calendar"
     # Speak-up case content: held by guardians only, never by operators.
     READ_SPEAKUP_CASES = "speakup.read_cases"
+    # Complaints (see wellled/complaints/__init__.py for who holds what and why).
+    VIEW_COMPLAINTS = "complaints.view"
+    MANAGE_COMPLAINTS = "complaints.manage"
+    SIGN_OFF_COMPLAINTS = "complaints.sign_off"
+    VIEW_COMPLAINT_MEASURES = "complaints.view_measures"
+    MANAGE_COMPLAINT_REFERENCE_DATA = "complaints.manage_reference"
 
 
 ALL: Final = ("/",)  # the whole tree: every path starts with "/"
 
 _EVERYONE = {Cap.VIEW_HOME, Cap.VIEW_ORGANISATION}
+_COMPLAINT_CASEWORK = {Cap.VIEW_COMPLAINTS, Cap.MANAGE_COMPLAINTS, Cap.VIEW_COMPLAINT_MEASURES}
 
 ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
     Role.TRUST_ADMIN: frozenset(
         _EVERYONE | {Cap.MANAGE_ORGANISATION, Cap.VIEW_STAFF, Cap.MANAGE_ROLES, Cap.MANAGE_CALENDAR}
     ),
-    Role.BOARD_MEMBER: frozenset(_EVERYONE),
-    Role.EXECUTIVE: frozenset(_EVERYONE | {Cap.VIEW_STAFF}),
-    Role.GOVERNANCE_LEAD: frozenset(_EVERYONE | {Cap.VIEW_STAFF, Cap.VIEW_AUDIT}),
-    Role.COMPLAINTS_MANAGER: frozenset(_EVERYONE | {Cap.VIEW_STAFF}),
-    Role.COMPLAINTS_HANDLER: frozenset(_EVERYONE),
-    Role.SERVICE_LEAD: frozenset(_EVERYONE | {Cap.VIEW_STAFF}),
+    Role.BOARD_MEMBER: frozenset(_EVERYONE | {Cap.VIEW_COMPLAINT_MEASURES}),
+    Role.EXECUTIVE: frozenset(
+        _EVERYONE | {Cap.VIEW_STAFF, Cap.SIGN_OFF_COMPLAINTS, Cap.VIEW_COMPLAINT_MEASURES}
+    ),
+    Role.GOVERNANCE_LEAD: frozenset(
+        _EVERYONE | {Cap.VIEW_STAFF, Cap.VIEW_AUDIT, Cap.VIEW_COMPLAINT_MEASURES}
+    ),
+    Role.COMPLAINTS_MANAGER: frozenset(
+        _EVERYONE
+        | _COMPLAINT_CASEWORK
+        | {Cap.VIEW_STAFF, Cap.SIGN_OFF_COMPLAINTS, Cap.MANAGE_COMPLAINT_REFERENCE_DATA}
+    ),
+    Role.COMPLAINTS_HANDLER: frozenset(_EVERYONE | _COMPLAINT_CASEWORK),
+    Role.SERVICE_LEAD: frozenset(
+        _EVERYONE | {Cap.VIEW_STAFF, Cap.VIEW_COMPLAINTS, Cap.VIEW_COMPLAINT_MEASURES}
+    ),
     Role.FTSU_GUARDIAN: frozenset(_EVERYONE | {Cap.READ_SPEAKUP_CASES}),
     Role.EDI_LEAD: frozenset(_EVERYONE),
     Role.INVOLVEMENT_LEAD: frozenset(_EVERYONE),
     Role.STAFF_MEMBER: frozenset(_EVERYONE),
-    Role.AUDITOR: frozenset(_EVERYONE | {Cap.VIEW_STAFF, Cap.VIEW_AUDIT}),
+    Role.AUDITOR: frozenset(
+        _EVERYONE | {Cap.VIEW_STAFF, Cap.VIEW_AUDIT, Cap.VIEW_COMPLAINT_MEASURES}
+    ),
 }
 
 # Roles whose holders must use two-factor login in production: every role that
@@ -78,7 +97,16 @@ PRIVILEGED_ROLES: frozenset[str] = frozenset(
     }
 )
 
-OPERATOR_EXCLUDED: frozenset[Cap] = frozenset({Cap.READ_SPEAKUP_CASES})
+# Complaint case content is patients' health data: operators administer the
+# platform, not the casework, so they do not read or change it either.
+OPERATOR_EXCLUDED: frozenset[Cap] = frozenset(
+    {
+        Cap.READ_SPEAKUP_CASES,
+        Cap.VIEW_COMPLAINTS,
+        Cap.MANAGE_COMPLAINTS,
+        Cap.SIGN_OFF_COMPLAINTS,
+    }
+)
 
 
 def _grants(user: AnyUser) -> list[tuple[str, str]]:

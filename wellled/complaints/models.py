@@ -1,0 +1,441 @@
+"""Complaints and PALS concerns: the case, the people, the issues and the clocks.
+
+Rules live in `actions.py` (writes), `workflow.py` (which step may follow which)
+and `clocks.py` (every deadline). The due dates stored on `Complaint` are written
+only by the actions, from `clocks.py`, so lists and measures can filter on them in
+SQL without recomputing working days row by row.
+
+Personal data sits in `Patient` and `Complainant`, apart from the case, so that
+measures, exports and the learning library can read cases without touching it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import models
+
+from wellled.organisation.models import OrgUnit
+
+
+class ReferenceList(models.TextChoices):
+    """The editable code lists. Their entries are data (`data/reference_lists.csv`)."""
+
+    KO41A_SUBJECT = "ko41a_subject", "KO41a subject area"
+    KO41A_CLINICAL_SUBCATEGORY = "ko41a_clinical", "KO41a clinical treatment sub-category"
+    KO41A_SERVICE_AREA = "ko41a_service_area", "KO41a service area"
+    PROFESSION = "profession", "KO41a profession"
+    HCAT_DOMAIN = "hcat_domain", "HCAT domain"
+    HCAT_CATEGORY = "hcat_category", "HCAT problem category"
+    HCAT_STAGE = "hcat_stage", "HCAT stage of care"
+    HARM = "harm", "Level of harm"
+
+
+class Verification(models.TextChoices):
+    """How sure the source is of an entry (the markers of the research note)."""
+
+    VERIFIED = "verified", "Verified against the source"
+    CORROBORATED = "corroborated", "Corroborated by a secondary source"
+    UNVERIFIED = "unverified", "Unverified: check against the primary source"
+
+
+class ReferenceItem(models.Model):
+    """One entry in a code list: a KO41a subject, a profession, an HCAT category..."""
+
+    list = models.CharField(max_length=30, choices=ReferenceList.choices)
+    code = models.CharField(max_length=60)
+    label = models.CharField(max_length=200)
+    # HCAT category -> its domain; KO41a clinical sub-category -> the subject it refines.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    verification = models.CharField(
+        max_length=20, choices=Verification.choices, default=Verification.UNVERIFIED
+    )
+    source = models.CharField(max_length=300, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["list", "order", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["list", "code"], name="unique_reference_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ReferenceCounter(models.Model):
+    """The last number issued for a reference prefix and year, e.g. C-2026."""
+
+    prefix = models.CharField(max_length=4)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="unique_reference_counter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"
+
+
+class Patient(models.Model):
+    """The person the care was for. Personal data: never shown outside the case."""
+
+    full_name = models.CharField(max_length=200)
+    # Ten digits with no spaces, or empty when not known.
+    nhs_number = models.CharField(max_length=10, blank=True, db_index=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        # Not the name: object labels end up in the audit trail.
+        return f"Patient {self.pk}"
+
+
+class RepresentativeBasis(models.TextChoices):
+    """Regulation 5: on what footing someone complains."""
+
+    SELF = "self", "The patient, for themselves"
+    AFFECTED = "affected", "Someone affected by the trust's action or decision"
+    DECEASED = "deceased", "For a patient who has died"
+    CHILD = "child", "For a child"
+    INCAPACITY = "incapacity", "For someone who cannot complain themselves (incapacity)"
+    AUTHORISED = "authorised", "For someone who has asked them to act"
+
+
+class ConsentStatus(models.TextChoices):
+    NOT_NEEDED = "not_needed", "Not needed"
+    AWAITED = "awaited", "Asked for, not yet given"
+    GIVEN = "given", "Given"
+    REFUSED = "refused", "Refused"
+
+
+class Complainant(models.Model):
+    """Whoever made the complaint. Personal data: never shown outside the case."""
+
+    full_name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+    relationship = models.CharField(max_length=100, blank=True)
+    representative_basis = models.CharField(
+        max_length=20, choices=RepresentativeBasis.choices, default=RepresentativeBasis.SELF
+    )
+    consent_status = models.CharField(
+        max_length=20, choices=ConsentStatus.choices, default=ConsentStatus.NOT_NEEDED
+    )
+    consent_evidence = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Complainant {self.pk}"
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    LETTER = "letter", "Letter"
+    EMAIL = "email", "Email"
+    IN_PERSON = "in_person", "In person"
+    ONLINE = "online", "Online form"
+    MP_ENQUIRY = "mp_enquiry", "MP enquiry"
+
+
+ORAL_CHANNELS = frozenset({Channel.PHONE, Channel.IN_PERSON})
+
+
+class Kind(models.TextChoices):
+    COMPLAINT = "complaint", "Formal complaint"
+    PALS = "pals", "PALS concern"
+    # Regulation 8(1)(c): recorded for learning, outside the Regulations and their clocks.
+    ORAL_RESOLVED = "oral_resolved", "Oral complaint resolved by the next working day"
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", "Received"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    INVESTIGATING = "investigating", "Investigating"
+    DRAFT_RESPONSE = "draft_response", "Draft response"
+    SIGNED_OFF = "signed_off", "Signed off"
+    RESPONDED = "responded", "Responded"
+    CLOSED = "closed", "Closed"
+    REOPENED = "reopened", "Reopened"
+    REFERRED_TO_PHSO = "referred_to_phso", "Referred to the Ombudsman"
+    TRANSFERRED = "transferred", "Transferred to another body"
+
+
+OPEN_STATUSES = frozenset(
+    {
+        Status.RECEIVED,
+        Status.ACKNOWLEDGED,
+        Status.INVESTIGATING,
+        Status.DRAFT_RESPONSE,
+        Status.SIGNED_OFF,
+        Status.REOPENED,
+    }
+)
+
+
+class Exclusion(models.TextChoices):
+    """Regulation 8(1): complaints that need not be handled under the Regulations."""
+
+    BY_RESPONSIBLE_BODY = "a", "8(1)(a) Made by a responsible body"
+    EMPLOYMENT = "b", "8(1)(b) By an employee about their employment"
+    ORAL_RESOLVED = "c", "8(1)(c) Oral, resolved by the next working day"
+    REPEAT_OF_ORAL = "d", "8(1)(d) Repeats one already resolved under (c)"
+    ALREADY_INVESTIGATED = "e", "8(1)(e) Already investigated under the Regulations"
+    OMBUDSMAN = "f", "8(1)(f) Being or already investigated by an Ombudsman"
+    FREEDOM_OF_INFORMATION = "g", "8(1)(g) About a Freedom of Information request"
+    PENSIONS = "h", "8(1)(h) About superannuation or loss-of-office compensation"
+
+
+class ResponseDateBasis(models.TextChoices):
+    AGREED = "agreed", "Agreed with the complainant"
+    SET_BY_TRUST = "set_by_trust", "Set by the trust and the complainant told"
+
+
+class HowAgreed(models.TextChoices):
+    PHONE = "phone", "By phone"
+    LETTER = "letter", "By letter"
+    EMAIL = "email", "By email"
+    IN_PERSON = "in_person", "In person"
+    MEETING = "meeting", "At a meeting"
+
+
+class SignOffCapacity(models.TextChoices):
+    RESPONSIBLE_PERSON = "responsible_person", "Responsible person"
+    DELEGATE = "delegate", "Delegate of the responsible person"
+
+
+class ComplaintQuerySet(models.QuerySet["Complaint"]):
+    def open(self) -> ComplaintQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Complaint(models.Model):
+    reference = models.CharField(max_length=20, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COMPLAINT)
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    received_on = models.DateField()
+    # Free text from or about the complainant: personal data.
+    summary = models.TextField()
+    service = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="complaints_about_service"
+    )
+    team = models.ForeignKey(
+        OrgUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints_about_team",
+    )
+    site = models.ForeignKey(
+        OrgUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints_at_site",
+    )
+    patient = models.ForeignKey(
+        Patient, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
+    )
+    complainant = models.ForeignKey(
+        Complainant, on_delete=models.PROTECT, related_name="complaints"
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints_handled",
+    )
+
+    # The scope gate: regulation 12 time limit and regulation 8 exclusions.
+    event_date = models.DateField(null=True, blank=True)
+    aware_date = models.DateField(null=True, blank=True)
+    late_acceptance_reason = models.TextField(blank=True)
+    exclusion = models.CharField(max_length=1, choices=Exclusion.choices, blank=True)
+    exclusion_reason = models.TextField(blank=True)
+    resolved_on = models.DateField(null=True, blank=True)
+    transferred_to = models.CharField(max_length=200, blank=True)
+    transferred_on = models.DateField(null=True, blank=True)
+    escalated_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="escalated_to"
+    )
+
+    # The clocks. Written only by the actions, from clocks.py.
+    acknowledgement_due = models.DateField(null=True, blank=True, db_index=True)
+    acknowledged_on = models.DateField(null=True, blank=True)
+    discussion_offered_on = models.DateField(null=True, blank=True)
+    response_due = models.DateField(null=True, blank=True, db_index=True)
+    response_date_basis = models.CharField(
+        max_length=20, choices=ResponseDateBasis.choices, blank=True
+    )
+    response_date_agreed_on = models.DateField(null=True, blank=True)
+    response_date_how_agreed = models.CharField(
+        max_length=20, choices=HowAgreed.choices, blank=True
+    )
+    response_date_notified_on = models.DateField(null=True, blank=True)
+    backstop_due = models.DateField(null=True, blank=True)
+
+    # The responsible person (regulation 4) or their delegate signs the response.
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints_signed_off",
+    )
+    signed_off_as = models.CharField(max_length=20, choices=SignOffCapacity.choices, blank=True)
+    signed_off_on = models.DateField(null=True, blank=True)
+
+    responded_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    reopened_on = models.DateField(null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    reopen_reason = models.TextField(blank=True)
+    # The first response survives a reopening: timeliness is measured on it.
+    first_response_due = models.DateField(null=True, blank=True)
+    first_responded_on = models.DateField(null=True, blank=True)
+    referred_to_phso_on = models.DateField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "received_on"]),
+            models.Index(fields=["service", "received_on"]),
+            models.Index(fields=["handler", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        # The reference only: object labels end up in the audit trail.
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def under_regulations(self) -> bool:
+        """Whether the 2009 Regulations' clocks run for this case."""
+        return self.kind == Kind.COMPLAINT and not self.exclusion
+
+    @property
+    def outcome(self) -> str | None:
+        """The complaint's outcome, derived from its issues (see `derive_outcome`)."""
+        return derive_outcome(issue.outcome for issue in self.issues.all())
+
+
+class Outcome(models.TextChoices):
+    UPHELD = "upheld", "Upheld"
+    PARTIALLY_UPHELD = "partially_upheld", "Partially upheld"
+    NOT_UPHELD = "not_upheld", "Not upheld"
+
+
+NEEDS_LEARNING = frozenset({Outcome.UPHELD, Outcome.PARTIALLY_UPHELD})
+
+
+def derive_outcome(outcomes: Iterable[str]) -> str | None:
+    """The overall outcome from the issues' outcomes (KO41a definitions).
+
+    None while there is no issue or any issue is undecided. Upheld if every issue
+    is upheld, not upheld if none is, partially upheld otherwise.
+    """
+    decided = list(outcomes)
+    if not decided or any(not outcome for outcome in decided):
+        return None
+    if all(outcome == Outcome.UPHELD for outcome in decided):
+        return Outcome.UPHELD
+    if all(outcome == Outcome.NOT_UPHELD for outcome in decided):
+        return Outcome.NOT_UPHELD
+    return Outcome.PARTIALLY_UPHELD
+
+
+class ComplaintIssue(models.Model):
+    """One matter raised in a complaint, coded for KO41a and (optionally) HCAT."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="issues")
+    description = models.TextField()
+    subject = models.ForeignKey(ReferenceItem, on_delete=models.PROTECT, related_name="+")
+    clinical_subcategory = models.ForeignKey(
+        ReferenceItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    service_area = models.ForeignKey(ReferenceItem, on_delete=models.PROTECT, related_name="+")
+    profession = models.ForeignKey(ReferenceItem, on_delete=models.PROTECT, related_name="+")
+    hcat_domain = models.ForeignKey(
+        ReferenceItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    hcat_category = models.ForeignKey(
+        ReferenceItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    hcat_severity = models.PositiveSmallIntegerField(null=True, blank=True)
+    hcat_stage = models.ForeignKey(
+        ReferenceItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    harm = models.ForeignKey(
+        ReferenceItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    # The minimal learning record; learning actions and sharing come later.
+    learning_statement = models.TextField(blank=True)
+    no_learning_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["complaint_id", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hcat_severity__isnull=True) | models.Q(hcat_severity__lte=3),
+                name="hcat_severity_0_to_3",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Issue {self.pk} of {self.complaint_id}"
+
+    @property
+    def lacks_learning(self) -> bool:
+        return self.outcome in NEEDS_LEARNING and not (
+            self.learning_statement.strip() or self.no_learning_reason.strip()
+        )
+
+
+class ExtensionRequestedBy(models.TextChoices):
+    TRUST = "trust", "The trust"
+    COMPLAINANT = "complainant", "The complainant"
+
+
+class ResponseExtension(models.Model):
+    """One agreed move of the response date. The history is never edited."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="extensions")
+    previous_date = models.DateField()
+    new_date = models.DateField()
+    requested_by = models.CharField(max_length=20, choices=ExtensionRequestedBy.choices)
+    how_agreed = models.CharField(max_length=20, choices=HowAgreed.choices)
+    agreed_on = models.DateField()
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["complaint_id", "recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.previous_date} to {self.new_date}"

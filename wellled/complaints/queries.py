@@ -1,0 +1,124 @@
+"""Reads for complaints: every list goes through `complaints_visible_to`.
+
+Pages that show a case with personal data (a case page, the people on it, an
+export naming anyone) must, after `get_complaint_for_user`, call
+
+    audit.record_view(acting_user=request.user, obj=complaint)
+
+once per page view, so that every look at a patient's complaint is on the
+audit trail. Lists that show only references, dates and statuses need not.
+The audit event names the complaint by its reference only.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from wellled.complaints import clocks
+from wellled.complaints.models import OPEN_STATUSES, Complaint, Kind, Status
+from wellled.core.navigation import WorkItem
+from wellled.core.types import AnyUser
+from wellled.organisation.access import Cap, can, scope_paths
+
+
+def _within(paths: tuple[str, ...]) -> Q:
+    condition = Q()
+    for path in paths:
+        condition |= (
+            Q(service__path__startswith=path)
+            | Q(team__path__startswith=path)
+            | Q(site__path__startswith=path)
+        )
+    return condition
+
+
+def complaints_visible_to(user: AnyUser) -> QuerySet[Complaint]:
+    """Cases whose service, team or site lies in the user's complaints scope.
+
+    Holders of the sign-off capability also see the drafts waiting for a signature.
+    """
+    condition = Q(pk__in=[])
+    paths = scope_paths(user, Cap.VIEW_COMPLAINTS)
+    if paths:
+        condition |= _within(paths)
+    sign_off_paths = scope_paths(user, Cap.SIGN_OFF_COMPLAINTS)
+    if sign_off_paths:
+        condition |= _within(sign_off_paths) & Q(status=Status.DRAFT_RESPONSE)
+    if not paths and not sign_off_paths:
+        return Complaint.objects.none()
+    return Complaint.objects.filter(condition).select_related("service", "team", "site", "handler")
+
+
+def get_complaint_for_user(user: AnyUser, pk: int, *, manage: bool = False) -> Complaint:
+    """The case, or 404 when it does not exist and 403 when the user may not see it.
+
+    A case that exists outside the user's scope is a 403, not a 404: complaints
+    staff and service leads know cases exist; only their content is guarded.
+    `manage=True` also requires MANAGE_COMPLAINTS over the case's service.
+    """
+    complaint = complaints_visible_to(user).filter(pk=pk).first()
+    if complaint is None:
+        if not Complaint.objects.filter(pk=pk).exists():
+            raise Http404("No such complaint")
+        raise PermissionDenied
+    if manage and not can(user, Cap.MANAGE_COMPLAINTS, complaint.service):
+        raise PermissionDenied
+    return complaint
+
+
+def complaints_work(user: AnyUser) -> list[WorkItem]:
+    """ "My work": the open cases the user handles, with each one's next deadline.
+
+    Overdue cases come first (then soonest due), which is also how the home page
+    sorts, since an overdue date is earlier than any date still to come.
+    """
+    if not user.is_authenticated or not can(user, Cap.MANAGE_COMPLAINTS):
+        return []
+    today = timezone.localdate()
+    items: list[tuple[bool, datetime.date, WorkItem]] = []
+    cases = complaints_visible_to(user).filter(status__in=OPEN_STATUSES, handler_id=user.pk)
+    for case in cases.select_related(None).only(
+        "pk",
+        "reference",
+        "acknowledgement_due",
+        "acknowledged_on",
+        "response_due",
+        "backstop_due",
+        "responded_on",
+        "status",
+        "kind",
+    ):
+        deadline = clocks.next_deadline(
+            acknowledgement_due=case.acknowledgement_due,
+            acknowledged_on=case.acknowledged_on,
+            response_due=case.response_due,
+            backstop_due=case.backstop_due,
+            responded_on=case.responded_on,
+            reopened=case.status == Status.REOPENED,
+        )
+        due = deadline.due if deadline else None
+        overdue = due is not None and due < today
+        if deadline is not None:
+            detail = deadline.label
+        elif case.kind == Kind.PALS:
+            detail = "Resolve the concern or escalate it"
+        else:
+            detail = "Agree a new response date"
+        if overdue:
+            detail = f"{detail}: overdue"
+        item = WorkItem(
+            title=f"Complaint {case.reference}",
+            # The case page comes with the pages; until then the reference is the anchor.
+            href=f"/complaints/{case.pk}/",
+            module="Complaints",
+            due=due,
+            detail=detail,
+        )
+        items.append((not overdue, due or datetime.date.max, item))
+    items.sort(key=lambda entry: (entry[0], entry[1], entry[2].title))
+    return [item for _, _, item in items]

@@ -1,0 +1,87 @@
+"""Helpers for the complaints tests: a case recorded through the real actions."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from wellled.complaints import actions
+from wellled.complaints.models import Complaint, ComplaintIssue, ReferenceItem
+from wellled.core.testing import Trust
+
+D = datetime.date
+
+
+def ref(list_name: str, code: str) -> ReferenceItem:
+    return ReferenceItem.objects.get(list=list_name, code=code)
+
+
+def complainant(**overrides: Any) -> actions.ComplainantDetails:
+    values: dict[str, Any] = {"full_name": "Alex Rivera", "email": "alex@example.org"}
+    values.update(overrides)
+    return actions.ComplainantDetails(**values)
+
+
+def record(trust: Trust, *, acting: str = "complaints_manager", **overrides: Any) -> Complaint:
+    values: dict[str, Any] = {
+        "channel": "letter",
+        "received_on": D(2026, 3, 2),
+        "service": trust.service,
+        "summary": "My father waited three weeks for a call back.",
+        "complainant": complainant(),
+        "handler": trust.people["complaints_handler"],
+    }
+    values.update(overrides)
+    return actions.record_complaint(acting_user=trust.people[acting], **values)
+
+
+def issue(trust: Trust, complaint: Complaint, **overrides: Any) -> ComplaintIssue:
+    values: dict[str, Any] = {
+        "description": "No call back for three weeks",
+        "subject": ref("ko41a_subject", "communications"),
+        "service_area": ref("ko41a_service_area", "mental_health"),
+        "profession": ref("profession", "nursing"),
+    }
+    values.update(overrides)
+    return actions.add_issue(
+        acting_user=trust.people["complaints_manager"], complaint=complaint, **values
+    )
+
+
+def messages(exc_info: Any) -> str:
+    """Every message of a ValidationError, as one string to search."""
+    return " ".join(exc_info.value.messages)
+
+
+def to_responded(trust: Trust, complaint: Complaint, *, outcome: str = "upheld") -> Complaint:
+    """Walk a fresh complaint through acknowledgement to a sent response."""
+    manager = trust.people["complaints_manager"]
+    received = complaint.received_on
+    complaint = actions.acknowledge(
+        acting_user=manager,
+        complaint=complaint,
+        acknowledged_on=received + datetime.timedelta(days=1),
+        discussion_offered_on=received + datetime.timedelta(days=1),
+    )
+    complaint = actions.agree_response_date(
+        acting_user=manager,
+        complaint=complaint,
+        response_due=received + datetime.timedelta(days=40),
+        agreed_on=received + datetime.timedelta(days=2),
+        how_agreed="phone",
+    )
+    complaint = actions.start_investigation(acting_user=manager, complaint=complaint)
+    found = issue(trust, complaint)
+    actions.record_issue_outcome(acting_user=manager, issue=found, outcome=outcome)
+    complaint = actions.submit_draft(acting_user=manager, complaint=complaint)
+    complaint = actions.sign_off(
+        acting_user=manager,
+        complaint=complaint,
+        capacity="delegate",
+        signed_off_on=received + datetime.timedelta(days=30),
+    )
+    return actions.record_response(
+        acting_user=manager,
+        complaint=complaint,
+        responded_on=received + datetime.timedelta(days=31),
+    )
