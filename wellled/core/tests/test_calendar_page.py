@@ -293,9 +293,8 @@ class TestAddingAClosureDay:
         reason = re.search(r'<input [^>]*id="id_closure-reason"[^>]*>', html)
         assert reason is not None
         assert "nhsuk-input--error" in reason.group(0)
-        assert 'aria-describedby="id_closure-reason_helptext id_closure-reason_error"' in reason.group(
-            0
-        )
+        described = 'aria-describedby="id_closure-reason_helptext id_closure-reason_error"'
+        assert described in reason.group(0)
         assert not ClosureDay.objects.exists()
 
     def test_the_same_day_twice_is_refused(self, signed_in: Any, trust_admin: Any) -> None:
