@@ -12,7 +12,7 @@ PORT ?= 8000
 # pip's own configuration on a machine may add other indexes; the lock installs from PyPI.
 PIP := PIP_CONFIG_FILE=/dev/null $(BIN)/python -m pip
 
-.PHONY: run test lint typecheck check-migrations browser-deps assets bench clean install
+.PHONY: run test lint typecheck check-migrations assets bench bench-spc clean install
 
 install: $(STAMP)
 
@@ -54,6 +54,12 @@ assets:
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.spc
+
+# The SPC engine on 1 x 1,000,000 and 10,000 x 36 points. BENCH_ARGS=--peers also
+# installs abspc and controlchartspy into a throwaway virtualenv and times them (slow).
+bench-spc: $(STAMP)
+	$(BIN)/python -m bench.spc $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
