@@ -41,6 +41,9 @@ _STAFF_VIEWERS = frozenset(
     }
 )
 
+_COMPLAINTS_STAFF = frozenset({"complaints_manager", "complaints_handler"})
+_COMPLAINTS_VIEWERS = _COMPLAINTS_STAFF | {"service_lead"}
+
 # Who may open each URL. PUBLIC: anyone, logged in or not.
 ACCESS: dict[str, str | frozenset[str]] = {
     "accounts:login": PUBLIC,
@@ -81,6 +84,10 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "organisation:role_revoke": _ADMINS,
     "organisation:import": _ADMINS,
     "organisation:import_template": _ADMINS,
+    "complaints:list": _COMPLAINTS_VIEWERS,
+    "complaints:new": _COMPLAINTS_STAFF,
+    "complaints:detail": _COMPLAINTS_VIEWERS,  # a case about the service lead's service
+    "complaints:step": _COMPLAINTS_STAFF,
     # API: lists are filtered (an empty list is a refusal); details refuse.
     "unit-list": WITH_A_ROLE,
     "unit-detail": WITH_A_ROLE,
@@ -131,6 +138,24 @@ def _unit(trust: Trust) -> dict[str, Any]:
     return {"pk": trust.team.pk}
 
 
+def _complaint(trust: Trust) -> dict[str, Any]:
+    import datetime
+
+    from wellled.complaints import actions as complaint_actions
+
+    case = complaint_actions.record_complaint(
+        acting_user=None,
+        channel="letter",
+        received_on=datetime.date(2026, 3, 2),
+        service=trust.service,
+        summary="Waited three weeks for a call back.",
+        complainant=complaint_actions.ComplainantDetails(
+            full_name="Alex Rivera", email="alex@example.org"
+        ),
+    )
+    return {"pk": case.pk}
+
+
 SAMPLES: dict[str, Callable[[Trust], dict[str, Any]]] = {
     "core:job": _job,
     "core:calendar_remove_closure_day": _closure_day,
@@ -146,6 +171,8 @@ SAMPLES: dict[str, Callable[[Trust], dict[str, Any]]] = {
     "organisation:staff_set_active": _staff,
     "organisation:person": lambda t: {"pk": t.people["staff_member"].pk},
     "organisation:role_revoke": _grant,
+    "complaints:detail": _complaint,
+    "complaints:step": lambda t: {**_complaint(t), "step": "acknowledge"},
     "unit-detail": _unit,
     "unit-move": _unit,
     "unit-close": _unit,

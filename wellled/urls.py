@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("wellled.core.urls")),
     path("account/", include("wellled.accounts.urls")),
     path("organisation/", include("wellled.organisation.urls")),
+    path("complaints/", include("wellled.complaints.urls")),
     path("api/v1/", include("wellled.api_urls")),
     # Public on purpose: probes call it without logging in (see wellled/core/health.py).
     path("healthz", health.healthz, name="healthz"),

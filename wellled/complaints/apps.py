@@ -6,6 +6,17 @@ class ComplaintsConfig(AppConfig):
     label = "complaints"
     verbose_name = "Complaints"
 
-    # The menu entry and the "my work" source (queries.complaints_work) are
-    # registered in ready() once the case pages exist: until then a work item
-    # would link to a page that is not there.
+    def ready(self) -> None:
+        from wellled.complaints.queries import complaints_work
+        from wellled.core import navigation
+        from wellled.organisation.access import Cap, can
+
+        navigation.register_nav(
+            navigation.NavItem(
+                "Complaints",
+                "complaints:list",
+                lambda user: can(user, Cap.VIEW_COMPLAINTS),
+                order=20,
+            )
+        )
+        navigation.register_work(complaints_work)

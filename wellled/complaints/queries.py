@@ -17,6 +17,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from wellled.complaints import clocks
@@ -113,8 +114,7 @@ def complaints_work(user: AnyUser) -> list[WorkItem]:
             detail = f"{detail}: overdue"
         item = WorkItem(
             title=f"Complaint {case.reference}",
-            # The case page comes with the pages; until then the reference is the anchor.
-            href=f"/complaints/{case.pk}/",
+            href=reverse("complaints:detail", args=[case.pk]),
             module="Complaints",
             due=due,
             detail=detail,

@@ -138,8 +138,9 @@ def test_my_work_lists_the_handlers_cases_overdue_first(trust) -> None:
     assert items[0].due == old.acknowledgement_due
     assert items[1].due is not None and items[1].due >= today
     assert items[1].due == new.acknowledgement_due
-    # Not on the home page until the case pages exist to link to.
-    assert not {item.title for item in work_for(handler)} & {item.title for item in items}
+    # On the home page too, each linking to its case page.
+    assert {item.title for item in items} <= {item.title for item in work_for(handler)}
+    assert items[0].href == f"/complaints/{old.pk}/"
 
 
 def test_my_work_moves_on_to_the_response_date(trust) -> None:
