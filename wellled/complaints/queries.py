@@ -122,3 +122,14 @@ def complaints_work(user: AnyUser) -> list[WorkItem]:
         items.append((not overdue, due or datetime.date.max, item))
     items.sort(key=lambda entry: (entry[0], entry[1], entry[2].title))
     return [item for _, _, item in items]
+
+
+def overdue_condition(today: datetime.date) -> Q:
+    """SQL for "the next deadline has passed", mirroring clocks.next_deadline."""
+    awaiting_ack = Q(acknowledgement_due__isnull=False, acknowledged_on__isnull=True)
+    response_late = Q(response_due__lt=today) | (
+        Q(response_due__isnull=True, backstop_due__lt=today) & ~Q(status=Status.REOPENED)
+    )
+    return (awaiting_ack & Q(acknowledgement_due__lt=today)) | (
+        ~awaiting_ack & Q(responded_on__isnull=True) & response_late
+    )

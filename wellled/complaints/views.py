@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +20,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from wellled.complaints import actions, clocks, forms, workflow
 from wellled.complaints.models import OPEN_STATUSES, Complaint, Status
-from wellled.complaints.queries import complaints_visible_to, get_complaint_for_user
+from wellled.complaints.queries import (
+    complaints_visible_to,
+    get_complaint_for_user,
+    overdue_condition,
+)
 from wellled.core import audit
 from wellled.core.types import AuthenticatedHttpRequest
 from wellled.organisation.access import Cap, can, require, scope_paths
@@ -36,17 +39,6 @@ def _crumbs(*pairs: tuple[str, str]) -> list[dict[str, str]]:
 
 def _list_crumb() -> tuple[str, str]:
     return ("Complaints", reverse("complaints:list"))
-
-
-def _overdue(today: datetime.date) -> Q:
-    """SQL for "the next deadline has passed", mirroring clocks.next_deadline."""
-    awaiting_ack = Q(acknowledgement_due__isnull=False, acknowledged_on__isnull=True)
-    response_late = Q(response_due__lt=today) | (
-        Q(response_due__isnull=True, backstop_due__lt=today) & ~Q(status=Status.REOPENED)
-    )
-    return (awaiting_ack & Q(acknowledgement_due__lt=today)) | (
-        ~awaiting_ack & Q(responded_on__isnull=True) & response_late
-    )
 
 
 def _next_deadline(complaint: Complaint) -> clocks.NextDeadline | None:
@@ -71,7 +63,7 @@ def complaint_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         if form.cleaned_data["status"]:
             cases = cases.filter(status=form.cleaned_data["status"])
         if form.cleaned_data["overdue"]:
-            cases = cases.filter(_overdue(today))
+            cases = cases.filter(overdue_condition(today))
     paginator = Paginator(cases.order_by("-received_on", "-pk"), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     rows = []
