@@ -81,6 +81,7 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "organisation:people": _ADMINS,
     "organisation:login_add": _ADMINS,
     "organisation:person": _ADMINS,
+    "organisation:person_two_factor_reset": _ADMINS,
     "organisation:role_revoke": _ADMINS,
     "organisation:import": _ADMINS,
     "organisation:import_template": _ADMINS,
@@ -98,6 +99,10 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "staff-profile-detail": _STAFF_VIEWERS,
     "role-assignment-list": _ADMINS,
     "role-assignment-detail": _ADMINS,
+    "complaint-list": _COMPLAINTS_VIEWERS,
+    "complaint-detail": _COMPLAINTS_VIEWERS,  # a case about the service lead's service
+    "complaint-acknowledge": _COMPLAINTS_STAFF,
+    "complaint-agree-response-date": _COMPLAINTS_STAFF,
 }
 
 
@@ -170,6 +175,7 @@ SAMPLES: dict[str, Callable[[Trust], dict[str, Any]]] = {
     "organisation:staff_edit": _staff,
     "organisation:staff_set_active": _staff,
     "organisation:person": lambda t: {"pk": t.people["staff_member"].pk},
+    "organisation:person_two_factor_reset": lambda t: {"pk": t.people["staff_member"].pk},
     "organisation:role_revoke": _grant,
     "complaints:detail": _complaint,
     "complaints:step": lambda t: {**_complaint(t), "step": "acknowledge"},
@@ -179,6 +185,9 @@ SAMPLES: dict[str, Callable[[Trust], dict[str, Any]]] = {
     "unit-reopen": _unit,
     "staff-profile-detail": _staff,
     "role-assignment-detail": _grant,
+    "complaint-detail": _complaint,
+    "complaint-acknowledge": _complaint,
+    "complaint-agree-response-date": _complaint,
 }
 
 

@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "wellled.accounts.middleware.TwoFactorRequiredMiddleware",
+    "wellled.accounts.middleware.PasswordChangeRequiredMiddleware",
     "wellled.core.middleware.SuperuserAccessAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -380,6 +381,12 @@ SPECTACULAR_SETTINGS = {
     # Deep links put a link inside each operation's button, which screen readers
     # cannot reach (axe: nested-interactive).
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
+    # Choice sets whose field names collide across modules (a unit's and a case's "kind").
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "wellled.organisation.models.UnitKind",
+        "ComplaintKindEnum": "wellled.complaints.models.Kind",
+        "HowAgreedEnum": "wellled.complaints.models.HowAgreed",
+    },
 }
 
 # Logging carries request ids and event names, never personal data.

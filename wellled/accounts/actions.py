@@ -5,14 +5,19 @@ No audit event ever carries a password, a TOTP secret, a backup code or a token.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
+from wellled.accounts.models import LoginState
+from wellled.accounts.queries import may_reset_two_factor, must_change_password
 from wellled.core import audit
 from wellled.core.types import Actor
 from wellled.organisation.access import is_operator
@@ -35,11 +40,16 @@ def _require_self_or_system(acting_user: Actor, user: User) -> None:
 
 
 @transaction.atomic
-def change_password(*, acting_user: User, user: User, new_password: str) -> None:
+def change_password(*, acting_user: Actor, user: User, new_password: str) -> None:
     _require_self_or_system(acting_user, user)
     password_validation.validate_password(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    was_pending = must_change_password(user)
+    # A password chosen by someone else (the system, an operator) is known to
+    # them too, so the owner must replace it; the owner's own choice ends that.
+    by_owner = acting_user is not None and acting_user.pk == user.pk
+    _set_must_change_password(user, not by_owner)
     object_type, object_id, object_repr = _user_label(user)
     audit.record(
         acting_user=acting_user,
@@ -47,6 +57,78 @@ def change_password(*, acting_user: User, user: User, new_password: str) -> None
         object_type=object_type,
         object_id=object_id,
         object_repr=object_repr,
+        before={"must_change_password": was_pending},
+        after={"must_change_password": not by_owner},
+    )
+
+
+def _set_must_change_password(user: User, value: bool) -> None:
+    LoginState.objects.update_or_create(user=user, defaults={"must_change_password": value})
+
+
+@transaction.atomic
+def require_password_change(*, acting_user: Actor, user: User) -> None:
+    """The owner must choose a new password at their next page (e.g. after a
+    one-time password). Called by whoever set that password."""
+    was_pending = must_change_password(user)
+    _set_must_change_password(user, True)
+    object_type, object_id, object_repr = _user_label(user)
+    audit.record(
+        acting_user=acting_user,
+        action="user.password_change_required",
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        before={"must_change_password": was_pending},
+        after={"must_change_password": True},
+    )
+
+
+def _end_sessions_of(user: User) -> int | None:
+    """Log the user out everywhere; None if this session store cannot be searched.
+
+    Only database sessions are listed here. Sessions expire after minutes of idleness,
+    so the live ones are few enough to decode one by one.
+    """
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+        return None
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
+@transaction.atomic
+def reset_two_factor(*, acting_user: User, user: User) -> None:
+    """Remove someone's authenticator app and backup codes (a lost phone).
+
+    Their next login sets up two-factor again. Their sessions end, so whoever
+    holds the lost phone's session cannot enrol an app of their own.
+    """
+    if acting_user.is_authenticated and acting_user.pk == user.pk:
+        raise PermissionDenied(
+            "You cannot reset your own two-factor login. Ask another administrator to do it."
+        )
+    if not may_reset_two_factor(acting_user, user):
+        raise PermissionDenied("You cannot reset this person's two-factor login")
+    totp = TOTPDevice.objects.filter(user=user)
+    static = StaticDevice.objects.filter(user=user)
+    before = {"authenticator_apps": totp.count(), "backup_code_sets": static.count()}
+    totp.delete()
+    static.delete()
+    sessions_ended = _end_sessions_of(user)
+    object_type, object_id, object_repr = _user_label(user)
+    audit.record(
+        acting_user=acting_user,
+        action="two_factor.reset",
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        before=before,
+        after={"authenticator_apps": 0, "backup_code_sets": 0, "sessions_ended": sessions_ended},
     )
 
 

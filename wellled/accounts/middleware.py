@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from wellled.accounts.queries import has_two_factor, is_two_factor_verified
+from wellled.accounts.queries import has_two_factor, is_two_factor_verified, must_change_password
 from wellled.organisation.access import is_privileged
 
 # Paths anyone may reach before their second factor: logging in and out, the
@@ -54,3 +54,33 @@ class TwoFactorRequiredMiddleware:
         )
         query = urlencode({"next": request.get_full_path()})
         return HttpResponseRedirect(f"{reverse(target)}?{query}")
+
+
+class PasswordChangeRequiredMiddleware:
+    """Sends someone still on a password another person chose (a new login's one-time
+    password) to the change-password page until they choose their own.
+
+    Runs after TwoFactorRequiredMiddleware, so a privileged newcomer enrols first.
+    The API is exempt: a token is made by its owner for scripts, not a password.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(
+                (
+                    *_exempt_prefixes(),
+                    reverse("accounts:password_change"),
+                    # Fresh backup codes are shown once, straight after enrolment.
+                    reverse("accounts:backup_codes"),
+                )
+            )
+            and must_change_password(user)
+        ):
+            query = urlencode({"next": request.get_full_path()})
+            return HttpResponseRedirect(f"{reverse('accounts:password_change')}?{query}")
+        return self.get_response(request)

@@ -9,7 +9,10 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
+from wellled.accounts.models import LoginState
 from wellled.core.types import AnyUser
+from wellled.organisation.access import Cap, can, is_operator
+from wellled.organisation.models import OrgUnit
 
 # Set in the session when an OIDC login is accepted as two-factor (OIDC_TRUSTS_IDP_MFA).
 IDP_VERIFIED_SESSION_KEY = "wellled_mfa_by_idp"
@@ -45,3 +48,24 @@ def is_two_factor_verified(request: HttpRequest) -> bool:
 
 def api_token_for(user: User) -> Token | None:
     return Token.objects.filter(user=user).first()
+
+
+def must_change_password(user: AnyUser) -> bool:
+    """Must this person replace a password someone else chose before anything else?"""
+    if not user.is_authenticated:
+        return False
+    return LoginState.objects.filter(user_id=user.pk, must_change_password=True).exists()
+
+
+def may_reset_two_factor(acting_user: AnyUser, user: User) -> bool:
+    """May acting_user remove user's second factor? Administrators of roles may, over
+    a unit where the person holds a role, or trust-wide; never their own, nor an
+    operator's (operators are not the trust's to manage)."""
+    if not acting_user.is_authenticated or acting_user.pk == user.pk:
+        return False
+    if user.is_superuser and not is_operator(acting_user):
+        return False
+    if any(can(acting_user, Cap.MANAGE_ROLES, root) for root in OrgUnit.objects.filter(depth=0)):
+        return True
+    units = OrgUnit.objects.filter(role_assignments__user=user).distinct()
+    return any(can(acting_user, Cap.MANAGE_ROLES, unit) for unit in units)

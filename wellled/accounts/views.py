@@ -36,6 +36,7 @@ from wellled.accounts.queries import (
     backup_codes_left,
     has_two_factor,
     is_two_factor_verified,
+    must_change_password,
 )
 from wellled.core.types import AuthenticatedHttpRequest
 from wellled.organisation.access import is_privileged
@@ -301,11 +302,16 @@ def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
             # Keep this session; every other session of the account ends.
             update_session_auth_hash(request, user)
             messages.success(request, "Your password has been changed")
-            return HttpResponseRedirect(reverse("accounts:profile"))
+            return HttpResponseRedirect(_next_param(request) or reverse("accounts:profile"))
     return render(
         request,
         "accounts/password_change.html",
-        {"form": form, "breadcrumbs": _account_crumbs()},
+        {
+            "form": form,
+            "next": _next_param(request),
+            "must_change": must_change_password(user),
+            "breadcrumbs": _account_crumbs(),
+        },
     )
 
 

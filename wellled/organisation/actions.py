@@ -10,6 +10,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from wellled.accounts.actions import require_password_change
 from wellled.core import audit
 from wellled.core.types import Actor
 from wellled.organisation.access import forget_grants
@@ -384,6 +385,8 @@ def create_login(
         obj=user,
         after={"username": user.username, "is_active": user.is_active},
     )
+    # The administrator saw this password too: the owner replaces it at first login.
+    require_password_change(acting_user=acting_user, user=user)
     return user, password
 
 

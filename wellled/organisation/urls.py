@@ -20,6 +20,11 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/add/", views.login_add, name="login_add"),
     path("people/<int:pk>/", views.person, name="person"),
+    path(
+        "people/<int:pk>/two-factor/reset/",
+        views.person_two_factor_reset,
+        name="person_two_factor_reset",
+    ),
     path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
     path("import/", views.import_units, name="import"),
     path("import/template.csv", views.import_template, name="import_template"),

@@ -19,6 +19,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from wellled.accounts import actions as account_actions
+from wellled.accounts.queries import has_two_factor, may_reset_two_factor
 from wellled.core import audit
 from wellled.core.actions import start_job
 from wellled.core.types import AuthenticatedHttpRequest
@@ -552,8 +554,39 @@ def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "profile": profile,
             "can_view_profile": profile is not None
             and can(request.user, Cap.VIEW_STAFF, profile.unit),
+            "has_two_factor": has_two_factor(login),
+            "can_reset_two_factor": may_reset_two_factor(request.user, login),
+            "is_self": login.pk == request.user.pk,
             "breadcrumbs": _people_crumbs(),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_two_factor_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    login = get_login_for_user(request.user, pk)
+    is_self = login.pk == request.user.pk
+    if not is_self and not may_reset_two_factor(request.user, login):
+        raise PermissionDenied
+    if not has_two_factor(login):
+        messages.info(request, f"{login.get_username()} has no two-factor login to reset")
+        return redirect("organisation:person", pk=login.pk)
+    form = forms.ConfirmForm(_posted(request))
+    if request.method == "POST" and not is_self and form.is_valid():
+        account_actions.reset_two_factor(acting_user=request.user, user=login)
+        messages.success(
+            request,
+            f"Two-factor login for {login.get_username()} has been reset. "
+            "They will set it up again when they next log in.",
+        )
+        return redirect("organisation:person", pk=login.pk)
+    return render(
+        request,
+        "organisation/two_factor_reset.html",
+        {"form": form, "login": login, "is_self": is_self, "breadcrumbs": _people_crumbs()},
+        # Your own second factor is never yours to reset: another administrator must.
+        status=403 if is_self and request.method == "POST" else 200,
     )
 
 
