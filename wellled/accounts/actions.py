@@ -27,10 +27,6 @@ TOTP_DEVICE_NAME = "Authenticator app"
 BACKUP_DEVICE_NAME = "Backup codes"
 
 
-def _user_label(user: User) -> tuple[str, str, str]:
-    return "auth.user", str(user.pk), user.get_username()
-
-
 def _require_self_or_system(acting_user: Actor, user: User) -> None:
     # None is the system itself (a management command run on the server).
     if acting_user is None or is_operator(acting_user):
@@ -50,13 +46,10 @@ def change_password(*, acting_user: Actor, user: User, new_password: str) -> Non
     # them too, so the owner must replace it; the owner's own choice ends that.
     by_owner = acting_user is not None and acting_user.pk == user.pk
     _set_must_change_password(user, not by_owner)
-    object_type, object_id, object_repr = _user_label(user)
     audit.record(
         acting_user=acting_user,
         action="user.password_changed",
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr,
+        obj=user,
         before={"must_change_password": was_pending},
         after={"must_change_password": not by_owner},
     )
@@ -72,13 +65,10 @@ def require_password_change(*, acting_user: Actor, user: User) -> None:
     one-time password). Called by whoever set that password."""
     was_pending = must_change_password(user)
     _set_must_change_password(user, True)
-    object_type, object_id, object_repr = _user_label(user)
     audit.record(
         acting_user=acting_user,
         action="user.password_change_required",
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr,
+        obj=user,
         before={"must_change_password": was_pending},
         after={"must_change_password": True},
     )
@@ -120,13 +110,10 @@ def reset_two_factor(*, acting_user: User, user: User) -> None:
     totp.delete()
     static.delete()
     sessions_ended = _end_sessions_of(user)
-    object_type, object_id, object_repr = _user_label(user)
     audit.record(
         acting_user=acting_user,
         action="two_factor.reset",
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr,
+        obj=user,
         before=before,
         after={"authenticator_apps": 0, "backup_code_sets": 0, "sessions_ended": sessions_ended},
     )
@@ -167,13 +154,10 @@ def enable_two_factor(
     device.full_clean()
     device.save()
     codes = _new_backup_codes(acting_user)
-    object_type, object_id, object_repr = _user_label(acting_user)
     audit.record(
         acting_user=acting_user,
         action="two_factor.enabled",
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr,
+        obj=acting_user,
         before={"two_factor": had_two_factor},
         after={"two_factor": True, "backup_codes": BACKUP_CODE_COUNT},
     )
@@ -186,13 +170,10 @@ def regenerate_backup_codes(*, acting_user: User) -> list[str]:
         raise ValidationError("Set up two-factor login before making backup codes")
     before = StaticToken.objects.filter(device__user=acting_user).count()
     codes = _new_backup_codes(acting_user)
-    object_type, object_id, object_repr = _user_label(acting_user)
     audit.record(
         acting_user=acting_user,
         action="two_factor.backup_codes_replaced",
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr,
+        obj=acting_user,
         before={"backup_codes": before},
         after={"backup_codes": BACKUP_CODE_COUNT},
     )
@@ -213,13 +194,10 @@ def issue_api_token(*, acting_user: Actor, user: User, rotate: bool = False) -> 
     if existing is not None:
         existing.delete()
     token = Token.objects.create(user=user)
-    object_type, object_id, object_repr = _user_label(user)
     audit.record(
         acting_user=acting_user,
         action="api_token.rotated" if existing is not None else "api_token.created",
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr,
+        obj=user,
         before={"api_token": existing is not None},
         after={"api_token": True},
     )
@@ -251,13 +229,10 @@ def create_sso_user(*, acting_user: Actor, email: str, first_name: str, last_nam
     # No password: this account logs in through the identity provider only.
     user.set_unusable_password()
     user.save(update_fields=["password"])
-    object_type, object_id, object_repr = _user_label(user)
     audit.record(
         acting_user=acting_user,
         action="user.created_by_sso",
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr,
+        obj=user,
         after={"username": user.username, "source": "oidc"},
     )
     return user
@@ -280,13 +255,10 @@ def update_sso_user_names(
     for name, value in new.items():
         setattr(user, name, value)
     user.save(update_fields=list(new))
-    object_type, object_id, object_repr = _user_label(user)
     audit.record(
         acting_user=acting_user,
         action="user.names_updated_by_sso",
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr,
+        obj=user,
         before=old,
         after=new,
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.urls import include, path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -35,19 +34,9 @@ from wellled.complaints.serializers import (
     ComplaintDetailSerializer,
     ComplaintSerializer,
 )
-
-# The caseload page's definition of overdue, so the two lists always agree.
 from wellled.core import audit
-from wellled.core.api import query_choice, query_int
+from wellled.core.api import path_id, query_choice, query_int
 from wellled.organisation.access import Cap, require
-
-
-def _id(pk: str) -> int:
-    # Case ids are whole numbers: anything else names no case.
-    try:
-        return int(pk)
-    except ValueError:
-        raise Http404("No such complaint") from None
 
 
 @extend_schema_view(
@@ -113,7 +102,7 @@ class ComplaintViewSet(viewsets.GenericViewSet[Complaint]):
         return self.get_paginated_response(ComplaintSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        complaint = get_complaint_for_user(request.user, _id(pk))
+        complaint = get_complaint_for_user(request.user, path_id(pk))
         # It shows the people and the summary: every look is on the audit trail.
         audit.record_view(acting_user=request.user, obj=complaint)
         return Response(ComplaintDetailSerializer(complaint).data)
@@ -165,7 +154,7 @@ class ComplaintViewSet(viewsets.GenericViewSet[Complaint]):
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: str) -> Response:
         # The permission first: someone who may not act learns nothing from a 400.
-        complaint = get_complaint_for_user(request.user, _id(pk), manage=True)
+        complaint = get_complaint_for_user(request.user, path_id(pk), manage=True)
         serializer = AcknowledgeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         complaint = actions.acknowledge(
@@ -175,7 +164,7 @@ class ComplaintViewSet(viewsets.GenericViewSet[Complaint]):
 
     @action(detail=True, methods=["post"], url_path="agree-response-date")
     def agree_response_date(self, request: Request, pk: str) -> Response:
-        complaint = get_complaint_for_user(request.user, _id(pk), manage=True)
+        complaint = get_complaint_for_user(request.user, path_id(pk), manage=True)
         serializer = AgreeResponseDateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         complaint = actions.agree_response_date(

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from drf_spectacular.authentication import SessionScheme
 from rest_framework import exceptions
 from rest_framework.authentication import (
@@ -137,3 +138,11 @@ def query_choice(request: Request, name: str, choices: list[str]) -> str | None:
     if raw not in choices:
         raise exceptions.ValidationError({name: [f"{raw!r} is not one of: {', '.join(choices)}"]})
     return raw
+
+
+def path_id(pk: str) -> int:
+    """An object id from the URL. Ids are whole numbers: anything else names nothing."""
+    try:
+        return int(pk)
+    except ValueError:
+        raise Http404("No such object") from None

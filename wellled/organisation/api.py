@@ -9,7 +9,6 @@ An action's ValidationError becomes a 400 in wellled.core.api.exception_handler.
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.urls import include, path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -20,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from wellled.core import audit
-from wellled.core.api import query_choice, query_int
+from wellled.core.api import path_id, query_choice, query_int
 from wellled.organisation import actions
 from wellled.organisation.access import Cap, require
 from wellled.organisation.models import OrgUnit, Role, RoleAssignment, StaffProfile, UnitKind
@@ -42,15 +41,6 @@ from wellled.organisation.serializers import (
     UnitSerializer,
     UnitUpdateSerializer,
 )
-
-
-def _id(pk: str) -> int:
-    # Object ids are whole numbers: anything else names no object.
-    try:
-        return int(pk)
-    except ValueError:
-        raise Http404("No such object") from None
-
 
 # --- Units ---------------------------------------------------------------------
 
@@ -105,7 +95,7 @@ class UnitViewSet(viewsets.GenericViewSet[OrgUnit]):
         return self.get_paginated_response(UnitSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        unit = get_unit_for_user(request.user, _id(pk))
+        unit = get_unit_for_user(request.user, path_id(pk))
         return Response(UnitSerializer(unit).data)
 
     def create(self, request: Request) -> Response:
@@ -120,7 +110,7 @@ class UnitViewSet(viewsets.GenericViewSet[OrgUnit]):
         return Response(UnitSerializer(unit).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk: str) -> Response:
-        unit = get_unit_for_user(request.user, _id(pk), manage=True)
+        unit = get_unit_for_user(request.user, path_id(pk), manage=True)
         serializer = UnitUpdateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         unit = actions.update_unit(acting_user=request.user, unit=unit, **serializer.validated_data)
@@ -128,7 +118,7 @@ class UnitViewSet(viewsets.GenericViewSet[OrgUnit]):
 
     @action(detail=True, methods=["post"])
     def move(self, request: Request, pk: str) -> Response:
-        unit = get_unit_for_user(request.user, _id(pk), manage=True)
+        unit = get_unit_for_user(request.user, path_id(pk), manage=True)
         serializer = UnitMoveSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         parent: OrgUnit = serializer.validated_data["parent"]
@@ -139,13 +129,13 @@ class UnitViewSet(viewsets.GenericViewSet[OrgUnit]):
 
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
-        unit = get_unit_for_user(request.user, _id(pk), manage=True)
+        unit = get_unit_for_user(request.user, path_id(pk), manage=True)
         unit = actions.set_unit_active(acting_user=request.user, unit=unit, active=False)
         return Response(UnitSerializer(unit).data)
 
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str) -> Response:
-        unit = get_unit_for_user(request.user, _id(pk), manage=True)
+        unit = get_unit_for_user(request.user, path_id(pk), manage=True)
         unit = actions.set_unit_active(acting_user=request.user, unit=unit, active=True)
         return Response(UnitSerializer(unit).data)
 
@@ -182,7 +172,7 @@ class StaffProfileViewSet(viewsets.GenericViewSet[StaffProfile]):
         return self.get_paginated_response(StaffProfileSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        profile = get_staff_profile_for_user(request.user, _id(pk))
+        profile = get_staff_profile_for_user(request.user, path_id(pk))
         audit.record_view(acting_user=request.user, obj=profile)
         return Response(StaffProfileSerializer(profile).data)
 
@@ -240,7 +230,7 @@ class RoleAssignmentViewSet(viewsets.GenericViewSet[RoleAssignment]):
         return self.get_paginated_response(RoleAssignmentSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        grant = get_grant_for_user(request.user, _id(pk))
+        grant = get_grant_for_user(request.user, path_id(pk))
         return Response(RoleAssignmentSerializer(grant).data)
 
     def create(self, request: Request) -> Response:
@@ -253,7 +243,7 @@ class RoleAssignmentViewSet(viewsets.GenericViewSet[RoleAssignment]):
         return Response(RoleAssignmentSerializer(grant).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request: Request, pk: str) -> Response:
-        grant = get_grant_for_user(request.user, _id(pk))
+        grant = get_grant_for_user(request.user, path_id(pk))
         actions.revoke_role(acting_user=request.user, grant=grant)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
