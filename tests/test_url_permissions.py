@@ -11,41 +11,30 @@ takes arguments), so no page ships without its permission being pinned down.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
 from typing import Any
 
 import pytest
 from django.test import Client, override_settings
 
+from tests.url_access_groups import (
+    ADMINS,
+    ALL_PERSONAS,
+    AUDITORS,
+    PUBLIC,
+    STAFF_VIEWERS,
+    WITH_A_ROLE,
+    Access,
+    Samples,
+)
 from tests.url_catalogue import Route, all_routes, resolve
 from wellled.core import actions as core_actions
-from wellled.core.testing import PERSONAS, Trust
+from wellled.core.testing import Trust
 from wellled.organisation import actions as org_actions
 from wellled.organisation.models import RoleAssignment
 
-ALL_PERSONAS = frozenset([*PERSONAS, "operator"])
-WITH_A_ROLE = ALL_PERSONAS - {"outsider"}
-PUBLIC = "public"
-
-_ADMINS = frozenset({"trust_admin", "operator"})
-_AUDITORS = frozenset({"governance_lead", "auditor", "operator"})
-_STAFF_VIEWERS = frozenset(
-    {
-        "trust_admin",
-        "executive",
-        "governance_lead",
-        "complaints_manager",
-        "service_lead",
-        "auditor",
-        "operator",
-    }
-)
-
-_COMPLAINTS_STAFF = frozenset({"complaints_manager", "complaints_handler"})
-_COMPLAINTS_VIEWERS = _COMPLAINTS_STAFF | {"service_lead"}
-
 # Who may open each URL. PUBLIC: anyone, logged in or not.
-ACCESS: dict[str, str | frozenset[str]] = {
+_CORE_ACCESS: Access = {
     "accounts:login": PUBLIC,
     "accounts:logout": ALL_PERSONAS,
     "accounts:profile": ALL_PERSONAS,
@@ -58,51 +47,43 @@ ACCESS: dict[str, str | frozenset[str]] = {
     "core:accessibility": PUBLIC,
     "core:job": frozenset({"trust_admin"}),  # the job's starter only
     "core:calendar": WITH_A_ROLE,
-    "core:calendar_add_closure_day": _ADMINS,
-    "core:calendar_remove_closure_day": _ADMINS,
-    "core:audit_list": _AUDITORS,
-    "core:audit_detail": _AUDITORS,
-    "core:audit_verify": _AUDITORS,
+    "core:calendar_add_closure_day": ADMINS,
+    "core:calendar_remove_closure_day": ADMINS,
+    "core:audit_list": AUDITORS,
+    "core:audit_detail": AUDITORS,
+    "core:audit_verify": AUDITORS,
     "healthz": PUBLIC,
     "api-schema": PUBLIC,
     "api-docs": PUBLIC,
     "organisation:tree": WITH_A_ROLE,
     "organisation:unit": WITH_A_ROLE,
-    "organisation:unit_add": _ADMINS,
-    "organisation:unit_edit": _ADMINS,
-    "organisation:unit_move": _ADMINS,
-    "organisation:unit_close": _ADMINS,
-    "organisation:unit_reopen": _ADMINS,
-    "organisation:staff": _STAFF_VIEWERS,
-    "organisation:staff_detail": _STAFF_VIEWERS,  # a member of the service lead's team
-    "organisation:staff_add": _ADMINS,
-    "organisation:staff_edit": _ADMINS,
-    "organisation:staff_set_active": _ADMINS,
-    "organisation:people": _ADMINS,
-    "organisation:login_add": _ADMINS,
-    "organisation:person": _ADMINS,
-    "organisation:person_two_factor_reset": _ADMINS,
-    "organisation:role_revoke": _ADMINS,
-    "organisation:import": _ADMINS,
-    "organisation:import_template": _ADMINS,
-    "complaints:list": _COMPLAINTS_VIEWERS,
-    "complaints:new": _COMPLAINTS_STAFF,
-    "complaints:detail": _COMPLAINTS_VIEWERS,  # a case about the service lead's service
-    "complaints:step": _COMPLAINTS_STAFF,
+    "organisation:unit_add": ADMINS,
+    "organisation:unit_edit": ADMINS,
+    "organisation:unit_move": ADMINS,
+    "organisation:unit_close": ADMINS,
+    "organisation:unit_reopen": ADMINS,
+    "organisation:staff": STAFF_VIEWERS,
+    "organisation:staff_detail": STAFF_VIEWERS,  # a member of the service lead's team
+    "organisation:staff_add": ADMINS,
+    "organisation:staff_edit": ADMINS,
+    "organisation:staff_set_active": ADMINS,
+    "organisation:people": ADMINS,
+    "organisation:login_add": ADMINS,
+    "organisation:person": ADMINS,
+    "organisation:person_two_factor_reset": ADMINS,
+    "organisation:role_revoke": ADMINS,
+    "organisation:import": ADMINS,
+    "organisation:import_template": ADMINS,
     # API: lists are filtered (an empty list is a refusal); details refuse.
     "unit-list": WITH_A_ROLE,
     "unit-detail": WITH_A_ROLE,
-    "unit-move": _ADMINS,
-    "unit-close": _ADMINS,
-    "unit-reopen": _ADMINS,
-    "staff-profile-list": _STAFF_VIEWERS,
-    "staff-profile-detail": _STAFF_VIEWERS,
-    "role-assignment-list": _ADMINS,
-    "role-assignment-detail": _ADMINS,
-    "complaint-list": _COMPLAINTS_VIEWERS,
-    "complaint-detail": _COMPLAINTS_VIEWERS,  # a case about the service lead's service
-    "complaint-acknowledge": _COMPLAINTS_STAFF,
-    "complaint-agree-response-date": _COMPLAINTS_STAFF,
+    "unit-move": ADMINS,
+    "unit-close": ADMINS,
+    "unit-reopen": ADMINS,
+    "staff-profile-list": STAFF_VIEWERS,
+    "staff-profile-detail": STAFF_VIEWERS,
+    "role-assignment-list": ADMINS,
+    "role-assignment-detail": ADMINS,
 }
 
 
@@ -143,25 +124,7 @@ def _unit(trust: Trust) -> dict[str, Any]:
     return {"pk": trust.team.pk}
 
 
-def _complaint(trust: Trust) -> dict[str, Any]:
-    import datetime
-
-    from wellled.complaints import actions as complaint_actions
-
-    case = complaint_actions.record_complaint(
-        acting_user=None,
-        channel="letter",
-        received_on=datetime.date(2026, 3, 2),
-        service=trust.service,
-        summary="Waited three weeks for a call back.",
-        complainant=complaint_actions.ComplainantDetails(
-            full_name="Alex Rivera", email="alex@example.org"
-        ),
-    )
-    return {"pk": case.pk}
-
-
-SAMPLES: dict[str, Callable[[Trust], dict[str, Any]]] = {
+_CORE_SAMPLES: Samples = {
     "core:job": _job,
     "core:calendar_remove_closure_day": _closure_day,
     "core:audit_detail": _audit_event,
@@ -177,18 +140,40 @@ SAMPLES: dict[str, Callable[[Trust], dict[str, Any]]] = {
     "organisation:person": lambda t: {"pk": t.people["staff_member"].pk},
     "organisation:person_two_factor_reset": lambda t: {"pk": t.people["staff_member"].pk},
     "organisation:role_revoke": _grant,
-    "complaints:detail": _complaint,
-    "complaints:step": lambda t: {**_complaint(t), "step": "acknowledge"},
     "unit-detail": _unit,
     "unit-move": _unit,
     "unit-close": _unit,
     "unit-reopen": _unit,
     "staff-profile-detail": _staff,
     "role-assignment-detail": _grant,
-    "complaint-detail": _complaint,
-    "complaint-acknowledge": _complaint,
-    "complaint-agree-response-date": _complaint,
 }
+
+
+# Apps with their own matrix in wellled/<app>/tests/url_access.py.
+APPS_WITH_MATRICES = (
+    "complaints",
+    "learning",
+    "reports",
+    "assurance",
+    "inspections",
+    "speakup",
+    "surveys",
+)
+
+
+def _merge() -> tuple[Access, Samples]:
+    access: Access = dict(_CORE_ACCESS)
+    samples: Samples = dict(_CORE_SAMPLES)
+    for app in APPS_WITH_MATRICES:
+        module = importlib.import_module(f"wellled.{app}.tests.url_access")
+        clash = (set(access) & set(module.ACCESS)) | (set(samples) & set(module.SAMPLES))
+        assert not clash, f"{app} repeats URL names already in the matrix: {sorted(clash)}"
+        access.update(module.ACCESS)
+        samples.update(module.SAMPLES)
+    return access, samples
+
+
+ACCESS, SAMPLES = _merge()
 
 
 def _is_api(route: Route) -> bool:

@@ -19,4 +19,10 @@ urlpatterns = [
     path("docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("wellled.organisation.api")),
     path("", include("wellled.complaints.api")),
+    path("", include("wellled.learning.api")),
+    path("", include("wellled.reports.api")),
+    path("", include("wellled.assurance.api")),
+    path("", include("wellled.inspections.api")),
+    path("", include("wellled.speakup.api")),
+    path("", include("wellled.surveys.api")),
 ]

@@ -95,6 +95,12 @@ INSTALLED_APPS = [
     "wellled.accounts",
     "wellled.organisation",
     "wellled.complaints",
+    "wellled.learning",
+    "wellled.reports",
+    "wellled.assurance",
+    "wellled.inspections",
+    "wellled.speakup",
+    "wellled.surveys",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,12 @@ urlpatterns = [
     path("account/", include("wellled.accounts.urls")),
     path("organisation/", include("wellled.organisation.urls")),
     path("complaints/", include("wellled.complaints.urls")),
+    path("learning/", include("wellled.learning.urls")),
+    path("reports/", include("wellled.reports.urls")),
+    path("assurance/", include("wellled.assurance.urls")),
+    path("inspections/", include("wellled.inspections.urls")),
+    path("speak-up/", include("wellled.speakup.urls")),
+    path("staff-survey/", include("wellled.surveys.urls")),
     path("api/v1/", include("wellled.api_urls")),
     # Public on purpose: probes call it without logging in (see wellled/core/health.py).
     path("healthz", health.healthz, name="healthz"),

@@ -43,39 +43,128 @@ class Cap(StrEnum):
     SIGN_OFF_COMPLAINTS = "complaints.sign_off"
     VIEW_COMPLAINT_MEASURES = "complaints.view_measures"
     MANAGE_COMPLAINT_REFERENCE_DATA = "complaints.manage_reference"
+    # Learning from complaints (wellled/learning): the library is redacted, so
+    # everyone with a role may read it; recording and sharing is casework.
+    VIEW_LEARNING = "learning.view"
+    MANAGE_LEARNING = "learning.manage"
+    VIEW_LEARNING_RATES = "learning.view_rates"
+    # Making Data Count (wellled/reports): aggregate measures, no personal data.
+    VIEW_METRICS = "reports.view"
+    MANAGE_METRICS = "reports.manage"  # the catalogue, imported series, annotations
+    APPROVE_METRIC_REBASE = "reports.approve_rebase"
+    PRODUCE_BOARD_PACK = "reports.board_pack"
+    # CQC assurance (wellled/assurance) and inspections (wellled/inspections).
+    VIEW_ASSURANCE = "assurance.view"
+    MANAGE_ASSURANCE = "assurance.manage"  # open and close rounds, assign owners
+    CONTRIBUTE_EVIDENCE = "assurance.contribute_evidence"
+    VIEW_INSPECTIONS = "inspections.view"
+    MANAGE_INSPECTIONS = "inspections.manage"
+    SIGN_OFF_ACTIONS = "inspections.sign_off"
+    # Freedom to Speak Up (wellled/speakup). READ_SPEAKUP_CASES is above.
+    RAISE_CONCERN = "speakup.raise"
+    VIEW_SPEAKUP_MEASURES = "speakup.view_measures"  # suppressed aggregates only
+    # NHS Staff Survey results (wellled/surveys): published aggregates.
+    VIEW_SURVEYS = "surveys.view"
+    IMPORT_SURVEYS = "surveys.import"
 
 
 ALL: Final = ("/",)  # the whole tree: every path starts with "/"
 
-_EVERYONE = {Cap.VIEW_HOME, Cap.VIEW_ORGANISATION}
-_COMPLAINT_CASEWORK = {Cap.VIEW_COMPLAINTS, Cap.MANAGE_COMPLAINTS, Cap.VIEW_COMPLAINT_MEASURES}
+_EVERYONE = {Cap.VIEW_HOME, Cap.VIEW_ORGANISATION, Cap.VIEW_LEARNING, Cap.RAISE_CONCERN}
+_COMPLAINT_CASEWORK = {
+    Cap.VIEW_COMPLAINTS,
+    Cap.MANAGE_COMPLAINTS,
+    Cap.VIEW_COMPLAINT_MEASURES,
+    Cap.MANAGE_LEARNING,
+    Cap.VIEW_LEARNING_RATES,
+}
+# Leaders who read the board's aggregate reports.
+_LEADERSHIP_READING = {
+    Cap.VIEW_METRICS,
+    Cap.VIEW_ASSURANCE,
+    Cap.VIEW_INSPECTIONS,
+    Cap.VIEW_SPEAKUP_MEASURES,
+    Cap.VIEW_SURVEYS,
+    Cap.VIEW_LEARNING_RATES,
+}
 
 ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
     Role.TRUST_ADMIN: frozenset(
         _EVERYONE | {Cap.MANAGE_ORGANISATION, Cap.VIEW_STAFF, Cap.MANAGE_ROLES, Cap.MANAGE_CALENDAR}
     ),
-    Role.BOARD_MEMBER: frozenset(_EVERYONE | {Cap.VIEW_COMPLAINT_MEASURES}),
+    Role.BOARD_MEMBER: frozenset(_EVERYONE | _LEADERSHIP_READING | {Cap.VIEW_COMPLAINT_MEASURES}),
     Role.EXECUTIVE: frozenset(
-        _EVERYONE | {Cap.VIEW_STAFF, Cap.SIGN_OFF_COMPLAINTS, Cap.VIEW_COMPLAINT_MEASURES}
+        _EVERYONE
+        | _LEADERSHIP_READING
+        | {
+            Cap.VIEW_STAFF,
+            Cap.SIGN_OFF_COMPLAINTS,
+            Cap.VIEW_COMPLAINT_MEASURES,
+            Cap.APPROVE_METRIC_REBASE,
+            Cap.SIGN_OFF_ACTIONS,
+            Cap.CONTRIBUTE_EVIDENCE,
+        }
     ),
     Role.GOVERNANCE_LEAD: frozenset(
-        _EVERYONE | {Cap.VIEW_STAFF, Cap.VIEW_AUDIT, Cap.VIEW_COMPLAINT_MEASURES}
+        _EVERYONE
+        | _LEADERSHIP_READING
+        | {
+            Cap.VIEW_STAFF,
+            Cap.VIEW_AUDIT,
+            Cap.VIEW_COMPLAINT_MEASURES,
+            Cap.MANAGE_METRICS,
+            Cap.PRODUCE_BOARD_PACK,
+            Cap.MANAGE_ASSURANCE,
+            Cap.CONTRIBUTE_EVIDENCE,
+            Cap.MANAGE_INSPECTIONS,
+            Cap.IMPORT_SURVEYS,
+        }
     ),
     Role.COMPLAINTS_MANAGER: frozenset(
         _EVERYONE
         | _COMPLAINT_CASEWORK
-        | {Cap.VIEW_STAFF, Cap.SIGN_OFF_COMPLAINTS, Cap.MANAGE_COMPLAINT_REFERENCE_DATA}
+        | {
+            Cap.VIEW_STAFF,
+            Cap.SIGN_OFF_COMPLAINTS,
+            Cap.MANAGE_COMPLAINT_REFERENCE_DATA,
+            Cap.VIEW_METRICS,
+            Cap.CONTRIBUTE_EVIDENCE,
+        }
     ),
     Role.COMPLAINTS_HANDLER: frozenset(_EVERYONE | _COMPLAINT_CASEWORK),
     Role.SERVICE_LEAD: frozenset(
-        _EVERYONE | {Cap.VIEW_STAFF, Cap.VIEW_COMPLAINTS, Cap.VIEW_COMPLAINT_MEASURES}
+        _EVERYONE
+        | {
+            Cap.VIEW_STAFF,
+            Cap.VIEW_COMPLAINTS,
+            Cap.VIEW_COMPLAINT_MEASURES,
+            Cap.VIEW_LEARNING_RATES,
+            Cap.VIEW_METRICS,
+            Cap.VIEW_ASSURANCE,
+            Cap.VIEW_INSPECTIONS,
+            Cap.CONTRIBUTE_EVIDENCE,
+        }
     ),
-    Role.FTSU_GUARDIAN: frozenset(_EVERYONE | {Cap.READ_SPEAKUP_CASES}),
-    Role.EDI_LEAD: frozenset(_EVERYONE),
-    Role.INVOLVEMENT_LEAD: frozenset(_EVERYONE),
+    Role.FTSU_GUARDIAN: frozenset(
+        _EVERYONE
+        | {
+            Cap.READ_SPEAKUP_CASES,
+            Cap.VIEW_SPEAKUP_MEASURES,
+            Cap.VIEW_SURVEYS,
+            Cap.VIEW_METRICS,
+            Cap.CONTRIBUTE_EVIDENCE,
+        }
+    ),
+    Role.EDI_LEAD: frozenset(
+        _EVERYONE
+        | {Cap.VIEW_SURVEYS, Cap.IMPORT_SURVEYS, Cap.VIEW_METRICS, Cap.CONTRIBUTE_EVIDENCE}
+    ),
+    Role.INVOLVEMENT_LEAD: frozenset(_EVERYONE | {Cap.VIEW_METRICS, Cap.CONTRIBUTE_EVIDENCE}),
     Role.STAFF_MEMBER: frozenset(_EVERYONE),
     Role.AUDITOR: frozenset(
-        _EVERYONE | {Cap.VIEW_STAFF, Cap.VIEW_AUDIT, Cap.VIEW_COMPLAINT_MEASURES}
+        _EVERYONE
+        | _LEADERSHIP_READING
+        | {Cap.VIEW_STAFF, Cap.VIEW_AUDIT, Cap.VIEW_COMPLAINT_MEASURES}
     ),
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import time
 from argparse import ArgumentParser
 from typing import Any
@@ -13,6 +14,10 @@ from wellled.organisation import demo
 from wellled.organisation.models import OrgUnit, Role, UnitKind
 
 DEMO_URL = "http://127.0.0.1:8000/"
+
+# Each module's demo data, loaded in this order after the trust itself. Each has
+# `load_demo(result: DemoResult, *, seed: int) -> str`, returning one line to print.
+MODULE_DEMOS: tuple[str, ...] = ()
 
 
 class Command(BaseCommand):
@@ -59,9 +64,12 @@ class Command(BaseCommand):
         started = time.perf_counter()
         plan = demo.plan_demo(seed=options["seed"], staff_count=staff_count)
         try:
-            demo.build_demo(plan)
+            result = demo.build_demo(plan)
         except demo.DemoRefused as exc:
             raise CommandError(str(exc)) from exc
+        for module_name in MODULE_DEMOS:
+            loader = importlib.import_module(module_name)
+            self.stdout.write(f"  {loader.load_demo(result, seed=plan.seed)}")
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(

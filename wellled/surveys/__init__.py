@@ -1,0 +1,1 @@
+"""NHS Staff Survey results, imported per year through a versioned question map."""
