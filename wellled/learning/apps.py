@@ -5,3 +5,15 @@ class LearningConfig(AppConfig):
     name = "wellled.learning"
     label = "learning"
     verbose_name = "Learning"
+
+    def ready(self) -> None:
+        from wellled.core import navigation
+        from wellled.learning.queries import learning_work
+        from wellled.organisation.access import Cap, can
+
+        navigation.register_nav(
+            navigation.NavItem(
+                "Learning", "learning:library", lambda user: can(user, Cap.VIEW_LEARNING), order=25
+            )
+        )
+        navigation.register_work(learning_work)

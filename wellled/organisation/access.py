@@ -194,6 +194,8 @@ OPERATOR_EXCLUDED: frozenset[Cap] = frozenset(
         Cap.VIEW_COMPLAINTS,
         Cap.MANAGE_COMPLAINTS,
         Cap.SIGN_OFF_COMPLAINTS,
+        # Learning actions and sharing are casework on a complaint.
+        Cap.MANAGE_LEARNING,
     }
 )
 

@@ -1,0 +1,229 @@
+"""Reads for learning.
+
+The library (`shares_visible_to`) is redacted by construction: a share holds a
+title, a summary checked for personal details, its service, site and themes, and
+never the case's people. Read rates and a case's learning actions are for those
+who manage or oversee complaints in that service.
+
+Who a share is for: everyone whose staff profile or role sits on a unit within
+one of its audience units. A site in the audience also reaches the teams of
+every service delivered at that site.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from wellled.complaints.models import NEEDS_LEARNING, Complaint
+from wellled.core.navigation import WorkItem
+from wellled.core.types import AnyUser
+from wellled.learning.models import LearningAction, LearningShare, ReadReceipt, YouSaidWeDid
+from wellled.organisation.access import Cap, can, scope_paths
+from wellled.organisation.models import OrgUnit, RoleAssignment, StaffProfile, UnitKind
+
+# Unread learning older than this drops off "my work"; it stays in the library.
+UNREAD_WINDOW_DAYS = 90
+
+
+def closure_gaps(complaint: Complaint) -> list[str]:
+    """Why the case's learning is not yet complete enough to close it ([] when it is).
+
+    Every upheld or partially upheld issue needs a learning statement, or a
+    recorded reason there is none; an issue with learning needs at least one
+    action, and every action an owner, a due date and evidence of completion.
+    """
+    gaps: list[str] = []
+    issues = complaint.issues.prefetch_related("learning_actions")
+    for number, issue in enumerate(issues, start=1):
+        if issue.outcome not in NEEDS_LEARNING:
+            continue
+        if issue.lacks_learning:
+            gaps.append(
+                f"Issue {number} is {issue.get_outcome_display().lower()} but has no learning: "
+                "record what was learned, or why there is nothing to learn"
+            )
+            continue
+        if issue.no_learning_reason.strip():
+            continue
+        actions = list(issue.learning_actions.all())
+        if not actions:
+            gaps.append(
+                f"Issue {number} has learning but no action: add what will change, "
+                "with an owner and a due date"
+            )
+        open_count = sum(1 for action in actions if not action.is_done)
+        if open_count:
+            gaps.append(
+                f"Issue {number} has {open_count} learning "
+                f"{'action' if open_count == 1 else 'actions'} without evidence of completion"
+            )
+    return gaps
+
+
+def learning_actions_for(complaint: Complaint) -> QuerySet[LearningAction]:
+    return LearningAction.objects.filter(issue__complaint=complaint).select_related(
+        "owner", "issue"
+    )
+
+
+def shares_visible_to(user: AnyUser) -> QuerySet[LearningShare]:
+    if not can(user, Cap.VIEW_LEARNING):
+        return LearningShare.objects.none()
+    return LearningShare.objects.select_related("service", "site").prefetch_related("themes")
+
+
+def get_share_for_user(user: AnyUser, pk: int) -> LearningShare:
+    share = shares_visible_to(user).filter(pk=pk).first()
+    if share is None:
+        if not can(user, Cap.VIEW_LEARNING):
+            raise PermissionDenied
+        raise Http404("No such shared learning")
+    return share
+
+
+def get_action_for_user(user: AnyUser, pk: int) -> LearningAction:
+    """An action its owner or a manager of the case's service may open."""
+    action = LearningAction.objects.select_related("issue__complaint__service", "owner").filter(
+        pk=pk
+    )
+    found = action.first()
+    if found is None:
+        raise Http404("No such learning action")
+    if not (
+        (user.is_authenticated and user.pk == found.owner_id)
+        or can(user, Cap.MANAGE_LEARNING, found.issue.complaint.service)
+    ):
+        raise PermissionDenied
+    return found
+
+
+def _audience_condition(share: LearningShare) -> Q:
+    """Units within the share's audience, as a condition on a unit's path."""
+    units = list(share.audience.all())
+    condition = Q(pk__in=[])
+    for unit in units:
+        condition |= Q(path__startswith=unit.path)
+    sites = [unit for unit in units if unit.kind == UnitKind.SITE]
+    if sites:
+        for service in OrgUnit.objects.filter(sites__in=sites):
+            condition |= Q(path__startswith=service.path)
+    return condition
+
+
+def audience_users(share: LearningShare) -> QuerySet[User]:
+    units = OrgUnit.objects.filter(_audience_condition(share), is_active=True).values("pk")
+    return User.objects.filter(
+        Q(staff_profile__unit__in=units, staff_profile__is_active=True)
+        | Q(role_assignments__unit__in=units),
+        is_active=True,
+    ).distinct()
+
+
+def is_in_audience(user: AnyUser, share: LearningShare) -> bool:
+    return user.is_authenticated and audience_users(share).filter(pk=user.pk).exists()
+
+
+def _user_unit_paths(user_id: int) -> list[str]:
+    paths = list(
+        StaffProfile.objects.filter(user_id=user_id, is_active=True).values_list(
+            "unit__path", flat=True
+        )
+    )
+    paths += list(
+        RoleAssignment.objects.filter(user_id=user_id).values_list("unit__path", flat=True)
+    )
+    return paths
+
+
+def shares_for_reader(user: AnyUser) -> QuerySet[LearningShare]:
+    """Shares whose audience includes one of the units the user works in."""
+    if not user.is_authenticated or user.pk is None:
+        return LearningShare.objects.none()
+    ancestor_ids: set[int] = set()
+    for path in _user_unit_paths(user.pk):
+        ancestor_ids.update(int(part) for part in path.strip("/").split("/") if part)
+    site_ids = set(
+        OrgUnit.objects.filter(pk__in=ancestor_ids, kind=UnitKind.SERVICE).values_list(
+            "sites", flat=True
+        )
+    )
+    reachable = ancestor_ids | {site for site in site_ids if site is not None}
+    return LearningShare.objects.filter(audience__in=reachable).distinct()
+
+
+@dataclass(frozen=True)
+class ReadRate:
+    share: LearningShare
+    readers: int
+    audience: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.readers / self.audience) if self.audience else None
+
+
+def read_rates_visible_to(user: AnyUser) -> QuerySet[LearningShare]:
+    paths = scope_paths(user, Cap.VIEW_LEARNING_RATES)
+    if not paths:
+        return LearningShare.objects.none()
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(service__path__startswith=path)
+    return (
+        LearningShare.objects.filter(condition)
+        .select_related("service")
+        .annotate(readers=Count("receipts", distinct=True))
+    )
+
+
+def read_rate(share: LearningShare) -> ReadRate:
+    readers = getattr(share, "readers", None)
+    if readers is None:
+        readers = ReadReceipt.objects.filter(share=share).count()
+    return ReadRate(share=share, readers=readers, audience=audience_users(share).count())
+
+
+def published_summaries() -> QuerySet[YouSaidWeDid]:
+    """Public: live "You said, we did" summaries."""
+    return YouSaidWeDid.objects.filter(withdrawn_on__isnull=True).select_related("service")
+
+
+def learning_work(user: AnyUser) -> list[WorkItem]:
+    if not user.is_authenticated:
+        return []
+    items = [
+        WorkItem(
+            title="Learning action: evidence that it was done",
+            href=reverse("learning:action", args=[action.pk]),
+            module="Learning",
+            due=action.due_on,
+            detail=action.description[:120],
+        )
+        for action in LearningAction.objects.filter(
+            owner_id=user.pk, completed_on__isnull=True
+        ).order_by("due_on")[:20]
+    ]
+    since = timezone.localdate() - datetime.timedelta(days=UNREAD_WINDOW_DAYS)
+    unread = (
+        shares_for_reader(user)
+        .filter(shared_on__gte=since)
+        .exclude(receipts__user_id=user.pk)
+        .order_by("-shared_on")[:10]
+    )
+    items += [
+        WorkItem(
+            title=f"Read shared learning: {share.title}",
+            href=reverse("learning:share", args=[share.pk]),
+            module="Learning",
+        )
+        for share in unread
+    ]
+    return items

@@ -1,0 +1,335 @@
+"""Pages for learning: the library, a case's learning, actions, read rates and the
+public "You said, we did" summaries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from wellled.complaints.forms import add_action_errors
+from wellled.complaints.models import NEEDS_LEARNING, ComplaintIssue, ReferenceItem, ReferenceList
+from wellled.complaints.queries import get_complaint_for_user
+from wellled.core import audit
+from wellled.core.types import AuthenticatedHttpRequest
+from wellled.learning import actions, forms, queries
+from wellled.learning.models import YouSaidWeDid
+from wellled.organisation.access import Cap, can, require, scope_paths
+from wellled.organisation.models import OrgUnit, UnitKind
+
+PAGE_SIZE = 20
+
+
+def _crumbs(*pairs: tuple[str, str]) -> list[dict[str, str]]:
+    return [{"label": label, "href": href} for label, href in pairs]
+
+
+def _library_crumb() -> tuple[str, str]:
+    return ("Learning library", reverse("learning:library"))
+
+
+@login_required
+@require_GET
+def library(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Cap.VIEW_LEARNING)
+    shares = queries.shares_visible_to(request.user)
+    form = forms.LibraryFilterForm(
+        request.GET or None,
+        themes=ReferenceItem.objects.filter(
+            list=ReferenceList.KO41A_SUBJECT, pk__in=shares.values("themes")
+        ).order_by("label"),
+        services=OrgUnit.objects.filter(pk__in=shares.values("service")).order_by("name"),
+        sites=OrgUnit.objects.filter(pk__in=shares.values("site")).order_by("name"),
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            shares = shares.filter(Q(title__icontains=data["q"]) | Q(summary__icontains=data["q"]))
+        if data["theme"]:
+            shares = shares.filter(themes=data["theme"])
+        if data["service"]:
+            shares = shares.filter(service=data["service"])
+        if data["site"]:
+            shares = shares.filter(site=data["site"])
+    elif form.is_bound:
+        shares = shares.none()
+    page = Paginator(shares.distinct(), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "learning/library.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_see_rates": can(request.user, Cap.VIEW_LEARNING_RATES),
+        },
+    )
+
+
+@login_required
+@require_GET
+def share_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    share = queries.get_share_for_user(request.user, pk)
+    in_audience = queries.is_in_audience(request.user, share)
+    has_read = in_audience and share.receipts.filter(user=request.user).exists()
+    rate = None
+    if can(request.user, Cap.VIEW_LEARNING_RATES, share.service):
+        rate = queries.read_rate(share)
+    return render(
+        request,
+        "learning/share.html",
+        {
+            "share": share,
+            "in_audience": in_audience,
+            "has_read": has_read,
+            "rate": rate,
+            "actions": queries.learning_actions_for(share.complaint).filter(
+                issue__learning_statement__gt=""
+            ),
+            "breadcrumbs": _crumbs(_library_crumb()),
+        },
+    )
+
+
+@login_required
+@require_POST
+def confirm_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    share = queries.get_share_for_user(request.user, pk)
+    actions.confirm_read(acting_user=request.user, share=share)
+    messages.success(request, "Thank you: you have confirmed you read this learning")
+    return redirect("learning:share", pk=share.pk)
+
+
+# A case's learning ------------------------------------------------------------
+
+
+def _owners(service: OrgUnit) -> QuerySet[User]:
+    """People who can own an action: active logins with a role or staff profile
+    in the service, plus the trust's complaints staff."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(staff_profile__unit__path__startswith=service.path)
+            | Q(role_assignments__unit__path__startswith=service.path)
+            | Q(role_assignments__role__in=["complaints_manager", "complaints_handler"])
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def _audience_units(service: OrgUnit) -> QuerySet[OrgUnit]:
+    kinds = (UnitKind.CARE_GROUP, UnitKind.SERVICE, UnitKind.TEAM, UnitKind.SITE)
+    return OrgUnit.objects.filter(is_active=True, kind__in=kinds).filter(
+        Q(path__startswith=service.path) | Q(kind__in=(UnitKind.CARE_GROUP, UnitKind.SITE))
+    )
+
+
+def _issues_needing_learning(complaint: Any) -> QuerySet[ComplaintIssue]:
+    return complaint.issues.filter(outcome__in=NEEDS_LEARNING).select_related("subject")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_learning(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    complaint = get_complaint_for_user(request.user, pk)
+    audit.record_view(acting_user=request.user, obj=complaint, reason="learning")
+    may_manage = can(request.user, Cap.MANAGE_LEARNING, complaint.service)
+    issues = _issues_needing_learning(complaint)
+    form = forms.LearningActionForm(
+        request.POST if request.method == "POST" else None,
+        issues=issues,
+        owners=_owners(complaint.service),
+        prefix="action",
+    )
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                actions.add_learning_action(acting_user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                messages.success(request, "The learning action has been added")
+                return redirect("learning:case", pk=complaint.pk)
+    return render(
+        request,
+        "learning/case.html",
+        {
+            "complaint": complaint,
+            "issues": issues.prefetch_related("learning_actions__owner"),
+            "gaps": queries.closure_gaps(complaint),
+            "shares": complaint.shares.all(),
+            "form": form if may_manage and issues else None,
+            "may_manage": may_manage,
+            "today": timezone.localdate(),
+            "breadcrumbs": _crumbs(
+                ("Complaints", reverse("complaints:list")),
+                (complaint.reference, reverse("complaints:detail", args=[complaint.pk])),
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def share_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    complaint = get_complaint_for_user(request.user, pk)
+    require(request.user, Cap.MANAGE_LEARNING, complaint.service)
+    form = forms.ShareLearningForm(
+        request.POST if request.method == "POST" else None,
+        units=_audience_units(complaint.service),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            share = actions.share_learning(
+                acting_user=request.user,
+                complaint=complaint,
+                title=data["title"],
+                summary=data["summary"],
+                audience=list(data["audience"]),
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, "The learning has been shared")
+            return redirect("learning:share", pk=share.pk)
+    return render(
+        request,
+        "learning/share_new.html",
+        {
+            "complaint": complaint,
+            "form": form,
+            "statements": [
+                issue.learning_statement
+                for issue in complaint.issues.all()
+                if issue.learning_statement.strip()
+            ],
+            "breadcrumbs": _crumbs(
+                ("Complaints", reverse("complaints:list")),
+                (complaint.reference, reverse("complaints:detail", args=[complaint.pk])),
+                ("Learning", reverse("learning:case", args=[complaint.pk])),
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    action = queries.get_action_for_user(request.user, pk)
+    form = forms.CompleteActionForm(
+        request.POST if request.method == "POST" else None,
+        initial={"completed_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.complete_learning_action(
+                acting_user=request.user, action=action, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, "The action is recorded as done, with its evidence")
+            return redirect("learning:action", pk=action.pk)
+    return render(
+        request,
+        "learning/action.html",
+        {
+            "action": action,
+            "form": None if action.is_done else form,
+            "overdue": action.is_overdue(timezone.localdate()),
+            "breadcrumbs": _crumbs(_library_crumb()),
+        },
+    )
+
+
+@login_required
+@require_GET
+def read_rates(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Cap.VIEW_LEARNING_RATES)
+    shares = queries.read_rates_visible_to(request.user).order_by("-shared_on", "-pk")
+    page = Paginator(shares, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "learning/read_rates.html",
+        {
+            "page": page,
+            "rates": [queries.read_rate(share) for share in page.object_list],
+            "breadcrumbs": _crumbs(_library_crumb()),
+        },
+    )
+
+
+# You said, we did -------------------------------------------------------------
+
+
+def you_said_we_did(request: HttpRequest) -> HttpResponse:
+    """Public on purpose: the trust's published changes, naming no one."""
+    summaries = queries.published_summaries()
+    page = Paginator(summaries, PAGE_SIZE).get_page(request.GET.get("page"))
+    may_publish = request.user.is_authenticated and can(request.user, Cap.MANAGE_LEARNING)
+    return render(
+        request, "learning/you_said_we_did.html", {"page": page, "may_publish": may_publish}
+    )
+
+
+def _services_managed(request: AuthenticatedHttpRequest) -> QuerySet[OrgUnit]:
+    condition = Q(pk__in=[])
+    for path in scope_paths(request.user, Cap.MANAGE_LEARNING):
+        condition |= Q(path__startswith=path)
+    return OrgUnit.objects.filter(condition, kind=UnitKind.SERVICE, is_active=True).order_by("name")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def you_said_we_did_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Cap.MANAGE_LEARNING)
+    form = forms.YouSaidWeDidForm(
+        request.POST if request.method == "POST" else None,
+        services=_services_managed(request),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.publish_you_said_we_did(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, "The summary is published")
+            return redirect("learning:you_said_we_did")
+    return render(
+        request,
+        "learning/you_said_we_did_new.html",
+        {
+            "form": form,
+            "breadcrumbs": _crumbs(("You said, we did", reverse("learning:you_said_we_did"))),
+        },
+    )
+
+
+@login_required
+@require_POST
+def you_said_we_did_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    summary = get_object_or_404(YouSaidWeDid, pk=pk)
+    require(request.user, Cap.MANAGE_LEARNING, summary.service)
+    try:
+        actions.withdraw_you_said_we_did(acting_user=request.user, summary=summary)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The summary is withdrawn")
+    return redirect("learning:you_said_we_did")
