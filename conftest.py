@@ -18,6 +18,12 @@ settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 settings.WELLLED_REQUIRE_2FA = False
 
 
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Uploaded files written by tests never land in the developer's var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
 @pytest.fixture
 def trust(db: None) -> Trust:
     return add_personas(build_trust())

@@ -5,3 +5,20 @@ class InspectionsConfig(AppConfig):
     name = "wellled.inspections"
     label = "inspections"
     verbose_name = "Inspections"
+
+    def ready(self) -> None:
+        from wellled.assurance.panels import register_statement_panel
+        from wellled.core import navigation
+        from wellled.inspections.queries import inspections_work, statement_panel
+        from wellled.organisation.access import Cap, can
+
+        navigation.register_nav(
+            navigation.NavItem(
+                "Inspections",
+                "inspections:list",
+                lambda user: can(user, Cap.VIEW_INSPECTIONS),
+                order=60,
+            )
+        )
+        navigation.register_work(inspections_work)
+        register_statement_panel(statement_panel)

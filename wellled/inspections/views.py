@@ -1,0 +1,596 @@
+"""Pages for inspections: the register, an inspection and its findings, action plans,
+sign-off, the progress report and the board summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from wellled.core.types import AuthenticatedHttpRequest
+from wellled.engines.ratings import get_methodology
+from wellled.inspections import actions, forms, report
+from wellled.inspections.models import (
+    SHOWN_STATUSES,
+    ActionPlan,
+    CompletionEvidence,
+    Finding,
+    Inspection,
+    Milestone,
+)
+from wellled.inspections.queries import (
+    filter_plans,
+    get_inspection_for_user,
+    get_plan_for_user,
+    inspections_visible_to,
+    key_question_rows,
+    may_manage,
+    may_sign_off,
+    may_update_plan,
+    overdue_condition,
+    plans_visible_to,
+    status_counts,
+)
+from wellled.organisation.access import Cap, can, require, scope_paths
+from wellled.organisation.models import OrgUnit, RoleAssignment
+
+
+def _crumbs(*pairs: tuple[str, str]) -> list[dict[str, str]]:
+    return [{"label": label, "href": href} for label, href in pairs]
+
+
+def _home() -> tuple[str, str]:
+    return ("Inspections", reverse("inspections:list"))
+
+
+def _inspection_crumb(inspection: Inspection) -> tuple[str, str]:
+    return (inspection.title, reverse("inspections:detail", args=[inspection.pk]))
+
+
+def _require_manage(user: Any, inspection: Inspection) -> None:
+    if not may_manage(user, inspection):
+        raise PermissionDenied
+
+
+def _require_update(user: Any, plan: ActionPlan) -> None:
+    if not may_update_plan(user, plan):
+        raise PermissionDenied
+
+
+def _plan_rows(plans: QuerySet[ActionPlan]) -> list[dict[str, Any]]:
+    today = timezone.localdate()
+    return [
+        {
+            "plan": plan,
+            "status": plan.shown_status(today),
+            "status_label": plan.shown_status_label(today),
+        }
+        for plan in plans
+    ]
+
+
+# The register ----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def inspection_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Cap.VIEW_INSPECTIONS)
+    today = timezone.localdate()
+    rows = []
+    for inspection in inspections_visible_to(request.user):
+        plans = ActionPlan.objects.filter(finding__inspection=inspection)
+        rows.append(
+            {
+                "inspection": inspection,
+                "findings": inspection.findings.count(),
+                "overdue": plans.filter(overdue_condition(today)).count(),
+            }
+        )
+    return render(
+        request,
+        "inspections/list.html",
+        {"rows": rows, "can_record": can(request.user, Cap.MANAGE_INSPECTIONS)},
+    )
+
+
+def _units_for(request: AuthenticatedHttpRequest) -> QuerySet[OrgUnit]:
+    condition = Q(pk__in=[])
+    for path in scope_paths(request.user, Cap.MANAGE_INSPECTIONS):
+        condition |= Q(path__startswith=path)
+    return OrgUnit.objects.filter(condition, kind__in=actions.SCOPE_KINDS, is_active=True).order_by(
+        "path"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Cap.MANAGE_INSPECTIONS)
+    form = forms.InspectionForm(
+        request.POST if request.method == "POST" else None,
+        units=_units_for(request),
+        initial={"methodology": "saf_2024_statements"},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            inspection = actions.record_inspection(acting_user=request.user, **data)
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            messages.success(request, "The inspection has been recorded")
+            return redirect("inspections:detail", pk=inspection.pk)
+    return render(request, "inspections/new.html", {"form": form, "breadcrumbs": _crumbs(_home())})
+
+
+@login_required
+@require_GET
+def inspection_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    inspection = get_inspection_for_user(request.user, pk)
+    names = report.statement_names(inspection.methodology)
+    today = timezone.localdate()
+    findings = []
+    for finding in inspection.findings.prefetch_related("statements"):
+        plan = ActionPlan.objects.filter(finding=finding).select_related("owner").first()
+        findings.append(
+            {
+                "finding": finding,
+                "statements": [
+                    names.get(s.statement_id, s.statement_id) for s in finding.statements.all()
+                ],
+                "plan": plan,
+                "status": plan.shown_status(today) if plan else "",
+                "status_label": plan.shown_status_label(today) if plan else "",
+            }
+        )
+    plans = ActionPlan.objects.filter(finding__inspection=inspection)
+    return render(
+        request,
+        "inspections/detail.html",
+        {
+            "inspection": inspection,
+            "kq_rows": key_question_rows(inspection),
+            "methodology": get_methodology(inspection.methodology),
+            "findings": findings,
+            "counts": status_counts(plans, today),
+            "can_manage": may_manage(request.user, inspection),
+            "breadcrumbs": _crumbs(_home()),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_ratings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    inspection = get_inspection_for_user(request.user, pk)
+    _require_manage(request.user, inspection)
+    methodology = get_methodology(inspection.methodology)
+    initial: dict[str, Any] = {"overall_rating": inspection.overall_rating}
+    initial.update({f"rating_{r.key_question}": r.rating for r in inspection.ratings.all()})
+    initial.update({f"score_{s.statement_id}": s.score for s in inspection.statement_scores.all()})
+    form = forms.RatingsForm(
+        request.POST if request.method == "POST" else None,
+        methodology=methodology,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.set_ratings(
+                acting_user=request.user,
+                inspection=inspection,
+                key_question_ratings=form.key_question_ratings(),
+                statement_scores=form.statement_scores(),
+                overall_rating=form.cleaned_data["overall_rating"],
+            )
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            messages.success(request, "The ratings and scores have been saved")
+            return redirect("inspections:detail", pk=inspection.pk)
+    sections = [
+        {
+            "name": section["name"],
+            "rating": form[section["rating"]],
+            "scores": [form[name] for name in section["scores"]],
+        }
+        for section in form.sections
+    ]
+    return render(
+        request,
+        "inspections/ratings.html",
+        {
+            "form": form,
+            "sections": sections,
+            "inspection": inspection,
+            "methodology": methodology,
+            "breadcrumbs": _crumbs(_home(), _inspection_crumb(inspection)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    inspection = get_inspection_for_user(request.user, pk)
+    _require_manage(request.user, inspection)
+    form = forms.FindingForm(
+        request.POST if request.method == "POST" else None,
+        methodology=get_methodology(inspection.methodology),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.add_finding(
+                acting_user=request.user,
+                inspection=inspection,
+                kind=data["kind"],
+                text=data["text"],
+                regulation=data["regulation"],
+                reference=data["reference"],
+                statement_ids=data["statements"],
+            )
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            messages.success(request, "The finding has been added")
+            return redirect("inspections:detail", pk=inspection.pk)
+    return render(
+        request,
+        "inspections/finding_new.html",
+        {
+            "form": form,
+            "inspection": inspection,
+            "breadcrumbs": _crumbs(_home(), _inspection_crumb(inspection)),
+        },
+    )
+
+
+def _owners() -> QuerySet[User]:
+    """People who can own an action: active logins with a role somewhere."""
+    with_roles = RoleAssignment.objects.values("user_id")
+    return User.objects.filter(is_active=True, pk__in=with_roles).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+def _finding_for_user(request: AuthenticatedHttpRequest, pk: int) -> Finding:
+    finding = get_object_or_404(Finding.objects.select_related("inspection__scope"), pk=pk)
+    get_inspection_for_user(request.user, finding.inspection_id)
+    return finding
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    finding = _finding_for_user(request, pk)
+    _require_manage(request.user, finding.inspection)
+    if ActionPlan.objects.filter(finding=finding).exists():
+        messages.info(request, "This finding already has an action plan")
+        return redirect("inspections:action", pk=finding.plan.pk)
+    form = forms.PlanForm(request.POST if request.method == "POST" else None, owners=_owners())
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = actions.create_action_plan(
+                acting_user=request.user, finding=finding, **form.cleaned_data
+            )
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            messages.success(request, "The action plan has been created")
+            return redirect("inspections:action", pk=plan.pk)
+    return render(
+        request,
+        "inspections/plan_form.html",
+        {
+            "form": form,
+            "finding": finding,
+            "heading": "Plan the action",
+            "button": "Create the action plan",
+            "breadcrumbs": _crumbs(_home(), _inspection_crumb(finding.inspection)),
+        },
+    )
+
+
+# Action plans ----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    plans = plans_visible_to(request.user)
+    if not can(request.user, Cap.VIEW_INSPECTIONS) and not plans.exists():
+        raise PermissionDenied
+    form = forms.ActionFilterForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        plans = filter_plans(
+            plans,
+            status=form.cleaned_data["status"] or None,
+            owner_id=request.user.pk if form.cleaned_data["mine"] else None,
+        )
+    return render(
+        request,
+        "inspections/actions.html",
+        {
+            "form": form,
+            "rows": _plan_rows(plans.order_by("due_date", "pk")),
+            "breadcrumbs": _crumbs(_home()),
+        },
+    )
+
+
+def _plan_context(request: AuthenticatedHttpRequest, plan: ActionPlan) -> dict[str, Any]:
+    today = timezone.localdate()
+    inspection = plan.finding.inspection
+    names = report.statement_names(inspection.methodology)
+    milestones = [{"milestone": m, "overdue": m.is_overdue(today)} for m in plan.milestones.all()]
+    crumbs = [_home()]
+    if can(request.user, Cap.VIEW_INSPECTIONS):
+        crumbs = [_home(), _inspection_crumb(inspection)]
+    return {
+        "plan": plan,
+        "inspection": inspection,
+        "finding": plan.finding,
+        "statements": [
+            names.get(s.statement_id, s.statement_id) for s in plan.finding.statements.all()
+        ],
+        "status": plan.shown_status(today),
+        "status_label": plan.shown_status_label(today),
+        "milestones": milestones,
+        "updates": plan.updates.select_related("author"),
+        "evidence": plan.evidence.all(),
+        "can_update": may_update_plan(request.user, plan) and not plan.is_signed_off,
+        "can_manage": may_manage(request.user, inspection) and not plan.is_signed_off,
+        "can_sign_off": may_sign_off(request.user, plan) and plan.awaiting_sign_off,
+        "person": report.person,
+        "breadcrumbs": _crumbs(*crumbs),
+    }
+
+
+@login_required
+@require_GET
+def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    context = _plan_context(request, plan)
+    context["owner_name"] = report.person(plan.owner)
+    context["signer_name"] = report.person(plan.signed_off_by)
+    return render(request, "inspections/action.html", context)
+
+
+def _step(
+    request: AuthenticatedHttpRequest,
+    plan: ActionPlan,
+    form: Any,
+    template: str,
+    run: Any,
+    success: str,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("inspections:action", pk=plan.pk)
+    context = {
+        "form": form,
+        "plan": plan,
+        "breadcrumbs": _crumbs(
+            _home(), (plan.title, reverse("inspections:action", args=[plan.pk]))
+        ),
+        **(extra or {}),
+    }
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    _require_update(request.user, plan)
+    form = forms.ProgressForm(
+        request.POST if request.method == "POST" else None, initial={"status": plan.status}
+    )
+    return _step(
+        request,
+        plan,
+        form,
+        "inspections/progress.html",
+        lambda data: actions.record_progress(
+            acting_user=request.user,
+            plan=plan,
+            note=data["note"],
+            status=data["status"],
+            written_on=data["written_on"],
+        ),
+        "Your update has been recorded",
+        {"has_evidence": plan.evidence.exists()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    _require_update(request.user, plan)
+    form = forms.EvidenceForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    return _step(
+        request,
+        plan,
+        form,
+        "inspections/evidence.html",
+        lambda data: actions.add_evidence(
+            acting_user=request.user,
+            plan=plan,
+            kind=data["kind"],
+            title=data["title"],
+            upload=data["file"],
+            url=data["url"] or "",
+            note=data["note"],
+        ),
+        "The evidence has been added",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_milestone(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    _require_update(request.user, plan)
+    form = forms.MilestoneForm(request.POST if request.method == "POST" else None)
+    return _step(
+        request,
+        plan,
+        form,
+        "inspections/milestone.html",
+        lambda data: actions.add_milestone(acting_user=request.user, plan=plan, **data),
+        "The milestone has been added",
+    )
+
+
+@login_required
+@require_POST
+def milestone_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    milestone = get_object_or_404(Milestone, pk=pk)
+    plan = get_plan_for_user(request.user, milestone.plan_id)
+    _require_update(request.user, plan)
+    try:
+        actions.complete_milestone(acting_user=request.user, milestone=milestone)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The milestone '{milestone.title}' is marked as met")
+    return redirect("inspections:action", pk=plan.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    _require_manage(request.user, plan.finding.inspection)
+    form = forms.PlanForm(
+        request.POST if request.method == "POST" else None,
+        owners=_owners(),
+        initial={"title": plan.title, "owner": plan.owner_id, "due_date": plan.due_date},
+    )
+    return _step(
+        request,
+        plan,
+        form,
+        "inspections/plan_form.html",
+        lambda data: actions.change_plan(acting_user=request.user, plan=plan, **data),
+        "The action plan has been changed",
+        {
+            "finding": plan.finding,
+            "heading": "Change the action plan",
+            "button": "Save the changes",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_sign_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    if not may_sign_off(request.user, plan):
+        raise PermissionDenied
+    form = forms.SignOffForm(request.POST if request.method == "POST" else None)
+    return _step(
+        request,
+        plan,
+        form,
+        "inspections/sign_off.html",
+        lambda data: actions.sign_off(acting_user=request.user, plan=plan, note=data["note"]),
+        "The action has been signed off as done",
+        {"evidence": plan.evidence.all(), "owner_name": report.person(plan.owner)},
+    )
+
+
+@login_required
+@require_GET
+def evidence_file(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    evidence = get_object_or_404(CompletionEvidence, pk=pk)
+    get_plan_for_user(request.user, evidence.plan_id)
+    if not evidence.file:
+        raise Http404("This evidence has no document")
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.file_name or evidence.file.name.rsplit("/", 1)[-1],
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+
+
+# The progress report and the board summary ----------------------------------
+
+REPORT_TYPES = {
+    "pdf": ("application/pdf", report.report_pdf),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        report.report_docx,
+    ),
+}
+
+
+@login_required
+@require_GET
+def progress_report(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
+    inspection = get_inspection_for_user(request.user, pk)
+    if fmt not in REPORT_TYPES:
+        raise Http404("Choose pdf or docx")
+    content_type, render_report = REPORT_TYPES[fmt]
+    data = report.build_report(inspection, today=timezone.localdate())
+    response = HttpResponse(render_report(data), content_type=content_type)
+    name = f"action-plan-progress-{inspection.pk}-{timezone.localdate():%Y-%m-%d}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def board_summary(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Cap.VIEW_INSPECTIONS)
+    today = timezone.localdate()
+    rows = []
+    inspections = list(inspections_visible_to(request.user))
+    for inspection in inspections:
+        plans = ActionPlan.objects.filter(finding__inspection=inspection)
+        rows.append({"inspection": inspection, "counts": status_counts(plans, today)})
+    overdue = (
+        ActionPlan.objects.filter(finding__inspection__in=inspections)
+        .filter(overdue_condition(today))
+        .select_related("owner", "finding__inspection")
+        .order_by("due_date", "pk")
+    )
+    overdue_rows = [
+        {
+            "plan": plan,
+            "owner": report.person(plan.owner),
+            "days": (today - plan.due_date).days,
+        }
+        for plan in overdue
+    ]
+    return render(
+        request,
+        "inspections/board.html",
+        {
+            "rows": rows,
+            "overdue": overdue_rows,
+            "statuses": SHOWN_STATUSES,
+            "breadcrumbs": _crumbs(_home()),
+        },
+    )
