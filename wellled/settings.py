@@ -392,6 +392,8 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "wellled.organisation.models.UnitKind",
         "ComplaintKindEnum": "wellled.complaints.models.Kind",
         "HowAgreedEnum": "wellled.complaints.models.HowAgreed",
+        "EvidenceKindEnum": "wellled.assurance.models.EvidenceKind",
+        "AssessmentRoundStatusEnum": "wellled.assurance.models.RoundStatus",
     },
 }
 

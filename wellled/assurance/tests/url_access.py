@@ -2,7 +2,123 @@
 
 from __future__ import annotations
 
-from tests.url_access_groups import Access, Samples
+import datetime
+from typing import Any
 
-ACCESS: Access = {}
-SAMPLES: Samples = {}
+from tests.url_access_groups import Access, Samples
+from wellled.core.testing import Trust
+
+# VIEW_ASSURANCE: the board's readers, and the service lead over their service.
+VIEWERS = frozenset(
+    {"board_member", "executive", "governance_lead", "auditor", "service_lead", "operator"}
+)
+# CONTRIBUTE_EVIDENCE (or MANAGE_ASSURANCE): leaders who add evidence.
+CONTRIBUTORS = frozenset(
+    {
+        "executive",
+        "governance_lead",
+        "complaints_manager",
+        "service_lead",
+        "guardian",
+        "edi_lead",
+        "involvement_lead",
+        "operator",
+    }
+)
+READERS = VIEWERS | CONTRIBUTORS
+MANAGERS = frozenset({"governance_lead", "operator"})
+
+ACCESS: Access = {
+    "assurance:index": READERS,
+    "assurance:frameworks": READERS,
+    "assurance:framework": READERS,
+    "assurance:round_new": MANAGERS,
+    "assurance:trend": VIEWERS,
+    # A round of the service: the service lead's scope as well as the trust's readers.
+    "assurance:round": VIEWERS,
+    "assurance:owners": MANAGERS,
+    "assurance:round_close": MANAGERS,
+    "assurance:score": VIEWERS,
+    "assurance:evidence": READERS,
+    "assurance:evidence_new": CONTRIBUTORS,
+    # An item of the service: everyone who reads assurance there.
+    "assurance:evidence_detail": READERS,
+    "assurance:evidence_download": READERS,
+    "assurance:pack_start": READERS,
+    "assurance:pack_download": frozenset({"governance_lead"}),  # the job's starter only
+    "assurance:well_led": VIEWERS,
+    # API: lists are filtered (an empty list is a refusal); details refuse.
+    "assurance-framework-list": READERS,
+    "assurance-framework-detail": READERS,
+    "assurance-round-list": VIEWERS,
+    "assurance-round-detail": VIEWERS,
+    "assurance-round-scores": MANAGERS,
+    "assurance-round-close": MANAGERS,
+    "assurance-ratings": READERS,
+    "assurance-evidence-list": READERS,
+    "assurance-evidence-detail": READERS,
+}
+
+
+def _service_round(trust: Trust) -> dict[str, Any]:
+    from wellled.assurance import actions
+
+    round_ = actions.open_round(
+        acting_user=None,
+        scope=trust.service,
+        methodology_id="saf_2024_statements",
+        title="Service self-assessment",
+    )
+    return {"pk": round_.pk}
+
+
+def _score(trust: Trust) -> dict[str, Any]:
+    return {**_service_round(trust), "statement_id": "learning-culture"}
+
+
+def _document(trust: Trust) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from wellled.assurance import actions
+
+    item = actions.add_evidence(
+        acting_user=None,
+        kind="document",
+        title="Ward safety huddle audit",
+        unit=trust.service,
+        statement_ids=["learning-culture"],
+        owner=trust.people["service_lead"],
+        evidence_date=datetime.date(2026, 1, 5),
+        review_date=datetime.date(2027, 1, 5),
+        upload=SimpleUploadedFile("audit.csv", b"ward,score\nA,3\n", content_type="text/csv"),
+    )
+    return {"pk": item.pk}
+
+
+def _pack(trust: Trust) -> dict[str, Any]:
+    from wellled.assurance import actions
+    from wellled.core.tasks import run_job
+
+    job = actions.start_inspection_pack(
+        acting_user=trust.people["governance_lead"], statement_id="freedom-to-speak-up"
+    )
+    run_job(str(job.id))
+    return {"job_id": job.id}
+
+
+SAMPLES: Samples = {
+    "assurance:framework": lambda t: {"methodology_id": "saf_2024_statements"},
+    "assurance:round": _service_round,
+    "assurance:owners": _service_round,
+    "assurance:round_close": _service_round,
+    "assurance:score": _score,
+    "assurance:evidence_detail": _document,
+    "assurance:evidence_download": _document,
+    "assurance:pack_start": lambda t: {"statement_id": "freedom-to-speak-up"},
+    "assurance:pack_download": _pack,
+    "assurance-framework-detail": lambda t: {"pk": "saf_2024_statements"},
+    "assurance-round-detail": _service_round,
+    "assurance-round-scores": _service_round,
+    "assurance-round-close": _service_round,
+    "assurance-evidence-detail": _document,
+}

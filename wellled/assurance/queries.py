@@ -1,0 +1,193 @@
+"""Reads for CQC assurance: rounds, their computed ratings, the evidence library.
+
+Who sees what:
+- rounds: holders of VIEW_ASSURANCE over the round's scope, and anyone who owns a
+  statement in it (an owner may hold CONTRIBUTE_EVIDENCE only, such as a guardian);
+- evidence: holders of VIEW_ASSURANCE or CONTRIBUTE_EVIDENCE over the item's unit.
+
+Nothing here is personal data beyond staff names as owners, so views are not
+audited as looks at a record.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from wellled.assurance.models import (
+    AssessmentRound,
+    EvidenceItem,
+    RoundStatus,
+    StatementAssessment,
+)
+from wellled.assurance.results import RoundOutcome, round_outcome
+from wellled.core.navigation import WorkItem
+from wellled.core.types import AnyUser
+from wellled.organisation.access import Cap, can, scope_paths
+from wellled.organisation.models import OrgUnit, UnitKind
+
+
+def _under(field: str, paths: tuple[str, ...]) -> Q:
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(**{f"{field}__path__startswith": path})
+    return condition
+
+
+def may_open_assurance(user: AnyUser) -> bool:
+    """The assurance pages: readers of assurance, and contributors of evidence."""
+    return (
+        can(user, Cap.VIEW_ASSURANCE)
+        or can(user, Cap.CONTRIBUTE_EVIDENCE)
+        or can(user, Cap.MANAGE_ASSURANCE)
+    )
+
+
+def rounds_visible_to(user: AnyUser) -> QuerySet[AssessmentRound]:
+    if not user.is_authenticated:
+        return AssessmentRound.objects.none()
+    condition = _under("scope", scope_paths(user, Cap.VIEW_ASSURANCE)) | _under(
+        "scope", scope_paths(user, Cap.MANAGE_ASSURANCE)
+    )
+    condition |= Q(pk__in=StatementAssessment.objects.filter(owner=user).values("round_id"))
+    return AssessmentRound.objects.filter(condition).select_related("scope").distinct()
+
+
+def get_round_for_user(user: AnyUser, pk: int) -> AssessmentRound:
+    round_ = rounds_visible_to(user).filter(pk=pk).first()
+    if round_ is None:
+        if AssessmentRound.objects.filter(pk=pk).exists():
+            raise PermissionDenied
+        raise Http404("No such round")
+    return round_
+
+
+def get_assessment_for_user(user: AnyUser, round_pk: int, statement_id: str) -> StatementAssessment:
+    round_ = get_round_for_user(user, round_pk)
+    assessment = round_.statements.filter(statement_id=statement_id).select_related("owner").first()
+    if assessment is None:
+        raise Http404("No such statement in this round")
+    assessment.round = round_
+    return assessment
+
+
+def round_scores(round_: AssessmentRound) -> dict[str, int | None]:
+    return dict(round_.statements.values_list("statement_id", "score"))
+
+
+def outcome_for(round_: AssessmentRound) -> RoundOutcome:
+    """The engine's ratings for the round, from its scores as they stand."""
+    return round_outcome(
+        methodology_id=round_.methodology_id,
+        key_questions=round_.key_questions,
+        scores=round_scores(round_),
+        previous_ratings=round_.previous_ratings,
+        rounding=round_.rounding,
+    )
+
+
+def latest_trust_round(user: AnyUser) -> AssessmentRound | None:
+    """The trust's most recent well-led round, open or closed, that the user may see."""
+    return (
+        rounds_visible_to(user)
+        .filter(scope__kind=UnitKind.TRUST)
+        .order_by("-opened_on", "-pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    round: AssessmentRound
+    outcome: RoundOutcome
+
+
+def trend_for(user: AnyUser, scope: OrgUnit) -> list[TrendRow]:
+    rounds = rounds_visible_to(user).filter(scope=scope).order_by("opened_on", "pk")
+    return [TrendRow(r, outcome_for(r)) for r in rounds]
+
+
+def scopes_with_rounds(user: AnyUser) -> QuerySet[OrgUnit]:
+    ids = rounds_visible_to(user).values("scope_id")
+    return OrgUnit.objects.filter(pk__in=ids).order_by("path")
+
+
+# Evidence ---------------------------------------------------------------------
+
+
+def evidence_visible_to(user: AnyUser) -> QuerySet[EvidenceItem]:
+    if not user.is_authenticated:
+        return EvidenceItem.objects.none()
+    paths = (
+        scope_paths(user, Cap.VIEW_ASSURANCE)
+        + scope_paths(user, Cap.CONTRIBUTE_EVIDENCE)
+        + scope_paths(user, Cap.MANAGE_ASSURANCE)
+    )
+    if not paths:
+        return EvidenceItem.objects.none()
+    return (
+        EvidenceItem.objects.filter(_under("unit", paths))
+        .select_related("owner", "unit")
+        .prefetch_related("statement_tags", "category_tags")
+    )
+
+
+def get_evidence_for_user(user: AnyUser, pk: int) -> EvidenceItem:
+    item = evidence_visible_to(user).filter(pk=pk).first()
+    if item is None:
+        if EvidenceItem.objects.filter(pk=pk).exists():
+            raise PermissionDenied
+        raise Http404("No such evidence")
+    return item
+
+
+def stale_condition(today: datetime.date) -> Q:
+    return Q(review_date__lt=today)
+
+
+def evidence_for_statement(user: AnyUser, statement_id: str) -> QuerySet[EvidenceItem]:
+    return evidence_visible_to(user).filter(statement_tags__statement_id=statement_id).distinct()
+
+
+def assurance_work(user: AnyUser) -> list[WorkItem]:
+    """ "My work": evidence the user owns that is past its review date, and statements to score."""
+    if not user.is_authenticated:
+        return []
+    today = timezone.localdate()
+    items: list[WorkItem] = []
+    for item in EvidenceItem.objects.filter(owner=user, review_date__lt=today).order_by(
+        "review_date", "pk"
+    ):
+        items.append(
+            WorkItem(
+                title=f"Review evidence: {item.title}",
+                href=reverse("assurance:evidence_detail", args=[item.pk]),
+                module="CQC assurance",
+                due=item.review_date,
+                detail="Stale: the review date has passed",
+            )
+        )
+    for assessment in (
+        StatementAssessment.objects.filter(
+            owner=user, score__isnull=True, round__status=RoundStatus.OPEN
+        )
+        .select_related("round")
+        .order_by("round__opened_on", "order")
+    ):
+        items.append(
+            WorkItem(
+                title=f"Score a quality statement in {assessment.round.title}",
+                href=reverse(
+                    "assurance:score", args=[assessment.round_id, assessment.statement_id]
+                ),
+                module="CQC assurance",
+                detail=assessment.statement_id.replace("-", " ").capitalize(),
+            )
+        )
+    return items

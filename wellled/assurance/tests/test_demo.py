@@ -1,0 +1,37 @@
+"""The demo: two well-led rounds (RI, then improving), stale evidence, a service round."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from wellled.assurance.demo import load_demo
+from wellled.assurance.models import AssessmentRound, EvidenceItem, RoundStatus
+from wellled.assurance.queries import assurance_work, outcome_for
+from wellled.organisation.demo import build_demo, plan_demo
+from wellled.organisation.models import UnitKind
+
+
+@pytest.mark.django_db
+def test_the_demo_tells_the_story() -> None:
+    result = build_demo(plan_demo(staff_count=30))
+    line = load_demo(result, seed=7)
+    assert line.startswith("CQC assurance: 2 well-led rounds")
+    trust_rounds = list(AssessmentRound.objects.filter(scope=result.trust).order_by("opened_on"))
+    assert len(trust_rounds) == 2
+    first, second = (outcome_for(r).for_key_question("well-led") for r in trust_rounds)
+    assert first is not None and first.result is not None
+    assert second is not None and second.result is not None
+    assert str(first.result.rating) == "Requires improvement"
+    assert trust_rounds[0].status == RoundStatus.CLOSED
+    assert second.result.raw_percentage > first.result.raw_percentage
+    assert (first.result.published_percentage, second.result.published_percentage) == (53, 63)
+    assert second.result.boundary_case
+    assert "environmental-sustainability" in second.result.carried_forward
+    service_rounds = AssessmentRound.objects.filter(scope__kind=UnitKind.SERVICE)
+    assert service_rounds.count() == 1
+    assert len(service_rounds.get().key_questions) == 5
+    today = timezone.localdate()
+    assert EvidenceItem.objects.filter(review_date__lt=today).count() >= 3
+    guardian = result.users["guardian"]
+    assert any(w.title.startswith("Review evidence") for w in assurance_work(guardian))
