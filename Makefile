@@ -55,6 +55,7 @@ assets:
 bench: $(STAMP)
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.spc
+	$(BIN)/python -m bench.reports
 
 # The SPC engine on 1 x 1,000,000 and 10,000 x 36 points. BENCH_ARGS=--peers also
 # installs abspc and controlchartspy into a throwaway virtualenv and times them (slow).

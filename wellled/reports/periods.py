@@ -1,0 +1,52 @@
+"""Periods of a series: a week starts on Monday, a month on its first day."""
+
+from __future__ import annotations
+
+import datetime
+
+from wellled.reports.models import Frequency
+
+
+def period_start(day: datetime.date, frequency: str) -> datetime.date:
+    """The start of the week or month that contains `day`."""
+    if frequency == Frequency.WEEKLY:
+        return day - datetime.timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def is_period_start(day: datetime.date, frequency: str) -> bool:
+    return period_start(day, frequency) == day
+
+
+def next_period(start: datetime.date, frequency: str) -> datetime.date:
+    if frequency == Frequency.WEEKLY:
+        return start + datetime.timedelta(days=7)
+    if start.month == 12:
+        return start.replace(year=start.year + 1, month=1, day=1)
+    return start.replace(month=start.month + 1, day=1)
+
+
+def previous_period(start: datetime.date, frequency: str) -> datetime.date:
+    if frequency == Frequency.WEEKLY:
+        return start - datetime.timedelta(days=7)
+    if start.month == 1:
+        return start.replace(year=start.year - 1, month=12, day=1)
+    return start.replace(month=start.month - 1, day=1)
+
+
+def periods_back(end: datetime.date, frequency: str, count: int) -> datetime.date:
+    """The start of the period `count - 1` periods before the one starting at `end`."""
+    start = end
+    for _ in range(count - 1):
+        start = previous_period(start, frequency)
+    return start
+
+
+def period_label(start: datetime.date, frequency: str) -> str:
+    if frequency == Frequency.WEEKLY:
+        return f"week of {start:%-d %b %Y}"
+    return f"{start:%b %Y}"
+
+
+def noun(frequency: str) -> str:
+    return "week" if frequency == Frequency.WEEKLY else "month"
