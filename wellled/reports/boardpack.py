@@ -147,6 +147,12 @@ def pack_metrics() -> list[Metric]:
     return sorted(metrics, key=_domain_order)
 
 
+# The PDF's table under each chart shows the latest year of figures: laying out every
+# period of 25 metrics as tables took most of the pack's time. The pages and
+# /api/v1/metrics/ give the whole series.
+PDF_TABLE_PERIODS = 12
+
+
 def build_sections(
     metrics: Sequence[Metric], chart_list: Sequence[ChartData], month: datetime.date
 ) -> list[Section]:
@@ -168,7 +174,7 @@ def build_sections(
                     chart, width=CHART_WIDTH, height=CHART_HEIGHT, id_prefix=f"metric-{metric.pk}"
                 ),
                 narrative=narratives.get(metric.pk),
-                rows=rows,
+                rows=rows[-PDF_TABLE_PERIODS:],
                 latest_period=latest.period_label if latest else "",
                 latest_value=latest.value if latest else "",
                 variation_icon=charts.variation_icon_svg(chart.variation, size=28),
