@@ -12,7 +12,7 @@ PORT ?= 8000
 # pip's own configuration on a machine may add other indexes; the lock installs from PyPI.
 PIP := PIP_CONFIG_FILE=/dev/null $(BIN)/python -m pip
 
-.PHONY: run test lint typecheck check-migrations assets bench bench-spc clean install
+.PHONY: run test lint typecheck check-migrations assets bench bench-spc bench-complaints clean install
 
 install: $(STAMP)
 
@@ -56,11 +56,17 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.spc
 	$(BIN)/python -m bench.reports
+	$(BIN)/python -m bench.speakup
 
 # The SPC engine on 1 x 1,000,000 and 10,000 x 36 points. BENCH_ARGS=--peers also
 # installs abspc and controlchartspy into a throwaway virtualenv and times them (slow).
 bench-spc: $(STAMP)
 	$(BIN)/python -m bench.spc $(BENCH_ARGS)
+
+# 1,000,000 complaints on PostgreSQL: DATABASE_URL must name a scratch database,
+# whose complaints are deleted.
+bench-complaints: $(STAMP)
+	$(BIN)/python -m bench.complaints $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

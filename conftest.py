@@ -16,6 +16,9 @@ settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # client_for() personas have no authenticator app; the accounts tests turn two-factor
 # enforcement on with override_settings(WELLLED_REQUIRE_2FA=True) where it is tested.
 settings.WELLLED_REQUIRE_2FA = False
+# Speak-up key derivation at its cheapest: the tests check behaviour, bench/ the cost.
+settings.WELLLED_SPEAKUP_ARGON2_OPSLIMIT = 1
+settings.WELLLED_SPEAKUP_ARGON2_MEMLIMIT = 8192
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -104,6 +105,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: strips the address, user agent and forwarding headers from anonymous
+    # speak-up requests before anything else can read or log them.
+    "wellled.speakup.protection.AnonymousRouteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "wellled.core.middleware.RequestIdMiddleware",
@@ -361,7 +365,32 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Modules add their periodic jobs here (deadline reminders, stale evidence).
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "prune-finished-jobs": {"task": "wellled.core.tasks.prune_finished_jobs", "schedule": 3600.0},
+    "complaints-deadline-reminders": {
+        "task": "wellled.complaints.tasks.send_deadline_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "complaints-late-response-tasks": {
+        "task": "wellled.complaints.tasks.open_late_response_tasks",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "speakup-retention": {
+        "task": "wellled.speakup.tasks.shred_expired_cases",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
+
+# Freedom to Speak Up (docs/speakup.md). Argon2id cost of deriving a key from a
+# reporter's code: about half a second on two cores with these defaults.
+WELLLED_SPEAKUP_ARGON2_OPSLIMIT = envint("WELLLED_SPEAKUP_ARGON2_OPSLIMIT", 6)
+WELLLED_SPEAKUP_ARGON2_MEMLIMIT = envint("WELLLED_SPEAKUP_ARGON2_MEMLIMIT", 128 * 1024 * 1024)
+# A server secret mixed into code lookups and rate-limit keys (else SECRET_KEY).
+WELLLED_SPEAKUP_PEPPER = envsecret("WELLLED_SPEAKUP_PEPPER")
+# Optional recovery key (off when empty): see "Recovery key" in docs/speakup.md.
+WELLLED_SPEAKUP_ESCROW_PUBLIC_KEY = os.getenv("WELLLED_SPEAKUP_ESCROW_PUBLIC_KEY", "")
+# Board figures: counts below this are suppressed so no reporter can be identified.
+WELLLED_SPEAKUP_SUPPRESS_BELOW = envint("WELLLED_SPEAKUP_SUPPRESS_BELOW", 5)
+# Complaints: remind handlers this many working days before a deadline.
+WELLLED_COMPLAINTS_REMINDER_DAYS = envint("WELLLED_COMPLAINTS_REMINDER_DAYS", 2)
 
 REST_FRAMEWORK = {
     # Token first: DRF answers 401 (not 403) only when the first class names a scheme.
@@ -394,6 +423,12 @@ SPECTACULAR_SETTINGS = {
         "HowAgreedEnum": "wellled.complaints.models.HowAgreed",
         "EvidenceKindEnum": "wellled.assurance.models.EvidenceKind",
         "AssessmentRoundStatusEnum": "wellled.assurance.models.RoundStatus",
+        "ComplaintStatusEnum": "wellled.complaints.models.Status",
+        "LetterKindEnum": "wellled.complaints.models.LetterKind",
+        "InspectionKindEnum": "wellled.inspections.models.InspectionKind",
+        "ActionPlanStatusEnum": "wellled.inspections.models.PlanStatus",
+        "ActionEvidenceKindEnum": "wellled.inspections.models.EvidenceKind",
+        "RatingEnum": "wellled.inspections.models.RatingWord",
     },
 }
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from wellled.complaints import clocks, workflow
@@ -22,6 +22,7 @@ from wellled.complaints.models import (
     NEEDS_LEARNING,
     OPEN_STATUSES,
     ORAL_CHANNELS,
+    Attachment,
     Channel,
     Complainant,
     Complaint,
@@ -31,8 +32,15 @@ from wellled.complaints.models import (
     ExtensionRequestedBy,
     HowAgreed,
     Kind,
+    LateResponseTask,
+    Letter,
+    LetterKind,
+    LetterTemplate,
     Outcome,
     Patient,
+    PHSODecision,
+    PHSORecommendation,
+    PHSOReferral,
     ReferenceCounter,
     ReferenceItem,
     ReferenceList,
@@ -51,6 +59,13 @@ from wellled.organisation.access import Cap, can
 from wellled.organisation.models import OrgUnit, UnitKind
 
 Date = datetime.date
+
+
+class _Unset:
+    """A keyword left out, as opposed to one given as None (cleared)."""
+
+
+UNSET = _Unset()
 
 # Bases on which someone complains for a patient, so the patient must be recorded.
 _FOR_A_PATIENT = frozenset(
@@ -1006,8 +1021,11 @@ def record_response(*, acting_user: Actor, complaint: Complaint, responded_on: D
             "cannot share the patient's information until they do"
         )
     _raise(errors)
+    letter = _final_letter_ready(complaint)
     complaint.status = to
     complaint.responded_on = responded_on
+    letter.sent_on = responded_on
+    letter.save(update_fields=["sent_on", "updated_at"])
     if complaint.first_responded_on is None:
         complaint.first_responded_on = responded_on
         complaint.first_response_due = complaint.response_due
@@ -1028,17 +1046,9 @@ def close(*, acting_user: Actor, complaint: Complaint, closed_on: Date | None = 
         today=today,
     )
     _raise(errors)
-    missing = [
-        str(n)
-        for n, issue in enumerate(complaint.issues.all(), start=1)
-        if issue.outcome in NEEDS_LEARNING and issue.lacks_learning
-    ]
-    if missing:
-        raise ValidationError(
-            f"Issue {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} upheld or "
-            "partially upheld but has no learning: record what was learned, or why there is "
-            "nothing to learn, before closing"
-        )
+    problems = closure_problems(complaint)
+    if problems:
+        raise ValidationError(problems)
     complaint.status = to
     complaint.closed_on = closed_on
     return _save(complaint, before, acting_user=acting_user, action="complaint.closed")
@@ -1081,7 +1091,9 @@ def reopen(
 
 
 @transaction.atomic
-def refer_to_phso(*, acting_user: Actor, complaint: Complaint, referred_on: Date) -> Complaint:
+def refer_to_phso(
+    *, acting_user: Actor, complaint: Complaint, referred_on: Date, phso_reference: str = ""
+) -> Complaint:
     """The complainant has taken the complaint to the Ombudsman (the trust was told)."""
     complaint, to, before = _step(complaint, "refer_to_phso", acting_user=acting_user)
     errors = _check_day(
@@ -1094,7 +1106,18 @@ def refer_to_phso(*, acting_user: Actor, complaint: Complaint, referred_on: Date
     _raise(errors)
     complaint.status = to
     complaint.referred_to_phso_on = referred_on
-    return _save(complaint, before, acting_user=acting_user, action="complaint.referred_to_phso")
+    complaint.closed_on = None
+    _save(complaint, before, acting_user=acting_user, action="complaint.referred_to_phso")
+    referral = PHSOReferral.objects.create(
+        complaint=complaint, referred_on=referred_on, phso_reference=phso_reference.strip()[:60]
+    )
+    audit.record(
+        acting_user=acting_user,
+        action="complaint.phso_referral_recorded",
+        obj=referral,
+        after={"complaint_id": complaint.pk, "referred_on": referred_on},
+    )
+    return complaint
 
 
 @transaction.atomic
@@ -1188,4 +1211,778 @@ def escalate_pals_concern(
     concern.status = to
     concern.closed_on = escalated_on
     _save(concern, before, acting_user=acting_user, action="complaint.pals_escalated")
+    return complaint
+
+
+# Closure ------------------------------------------------------------------------
+
+
+def _learning_loop_gaps(complaint: Complaint) -> list[str] | None:
+    """What the learning module says is still missing (None when it is not installed)."""
+    try:
+        from wellled.learning.queries import closure_gaps
+    except ImportError:
+        return None
+    return [str(gap) for gap in closure_gaps(complaint)]
+
+
+def closure_problems(complaint: Complaint) -> list[str]:
+    """Why the case cannot close yet: learning, and the Ombudsman's recommendations."""
+    problems = _learning_loop_gaps(complaint)
+    if problems is None:
+        problems = []
+        missing = [
+            str(n)
+            for n, issue in enumerate(complaint.issues.all(), start=1)
+            if issue.outcome in NEEDS_LEARNING and issue.lacks_learning
+        ]
+        if missing:
+            problems.append(
+                f"Issue {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} upheld or "
+                "partially upheld but has no learning: record what was learned, or why there "
+                "is nothing to learn, before closing"
+            )
+    if complaint.status == Status.REFERRED_TO_PHSO:
+        referrals = list(complaint.phso_referrals.prefetch_related("recommendations"))
+        if any(r.decision == PHSODecision.PENDING for r in referrals):
+            problems.append("Record the Ombudsman's decision before closing")
+        open_recs = [
+            rec for r in referrals for rec in r.recommendations.all() if rec.completed_on is None
+        ]
+        if open_recs:
+            problems.append(
+                f"{len(open_recs)} of the Ombudsman's recommendations "
+                f"{'is' if len(open_recs) == 1 else 'are'} not yet completed"
+            )
+    return problems
+
+
+# Letters -------------------------------------------------------------------------
+
+
+def _final_letter_ready(complaint: Complaint) -> Letter:
+    """The final response to send, or why it cannot be sent (regulation 14 content)."""
+    from wellled.complaints.letters import has_ombudsman_paragraph
+
+    letter = complaint.letters.filter(kind=LetterKind.FINAL, sent_on__isnull=True).last()
+    if letter is None:
+        raise ValidationError(
+            {"letter": "Draft the final response letter before recording it as sent"}
+        )
+    problems = []
+    if not letter.checklist_complete:
+        problems.append(
+            "Confirm every item of the final response checklist: how the complaint was "
+            "considered, the conclusions, the action taken or proposed, and the right to "
+            "go to the Ombudsman"
+        )
+    if not has_ombudsman_paragraph(letter.body):
+        problems.append(
+            "The final response must tell the complainant of their right to go to the "
+            "Parliamentary and Health Service Ombudsman (include the Ombudsman paragraph "
+            "with www.ombudsman.org.uk)"
+        )
+    if problems:
+        raise ValidationError({"letter": problems})
+    return letter
+
+
+def _letter_snapshot(letter: Letter) -> dict[str, Any]:
+    return {
+        "complaint_id": letter.complaint_id,
+        "kind": letter.kind,
+        "confirms_how_considered": letter.confirms_how_considered,
+        "confirms_conclusions": letter.confirms_conclusions,
+        "confirms_actions": letter.confirms_actions,
+        "confirms_ombudsman_rights": letter.confirms_ombudsman_rights,
+        "sent_on": letter.sent_on,
+        "body_length": len(letter.body),
+    }
+
+
+@transaction.atomic
+def save_letter_template(
+    *, acting_user: Actor, kind: str, subject: str, body: str
+) -> LetterTemplate:
+    """The trust's wording for a kind of letter (complaints managers)."""
+    from wellled.complaints.letters import template_errors
+
+    if acting_user is not None and not can(acting_user, Cap.MANAGE_COMPLAINT_REFERENCE_DATA):
+        raise PermissionDenied("Only complaints managers edit letter templates")
+    errors: dict[str, list[str]] = {}
+    if kind not in LetterKind.values:
+        errors["kind"] = ["Choose the kind of letter"]
+    if not subject.strip():
+        errors["subject"] = ["Enter the subject line"]
+    elif template_errors(subject):
+        errors["subject"] = template_errors(subject)
+    if not body.strip():
+        errors["body"] = ["Enter the letter's text"]
+    elif template_errors(body):
+        errors["body"] = template_errors(body)
+    if errors:
+        raise ValidationError(errors)
+    template = LetterTemplate.objects.select_for_update().filter(kind=kind).first()
+    before = {"subject": template.subject, "body": template.body} if template else {}
+    if template is None:
+        template = LetterTemplate(kind=kind)
+    template.subject = subject.strip()[:200]
+    template.body = body.strip()
+    template.updated_by = acting_user if isinstance(acting_user, User) else None
+    template.save()
+    old, new = audit.diff(before, {"subject": template.subject, "body": template.body})
+    audit.record(
+        acting_user=acting_user,
+        action="complaint.letter_template_saved",
+        obj=template,
+        before=old,
+        after=new,
+    )
+    return template
+
+
+@transaction.atomic
+def draft_letter(*, acting_user: Actor, complaint: Complaint, kind: str) -> Letter:
+    """A letter for the case, from the trust's template, to edit before it is sent."""
+    from wellled.complaints.letters import render_text, template_for, variables_for
+
+    complaint = _lock(complaint)
+    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
+    if kind not in LetterKind.values:
+        raise ValidationError({"kind": "Choose the kind of letter"})
+    if kind == LetterKind.FINAL and complaint.kind != Kind.COMPLAINT:
+        raise ValidationError({"kind": "Only a formal complaint has a final response letter"})
+    template = template_for(kind)
+    values = variables_for(complaint)
+    letter = Letter.objects.create(
+        complaint=complaint,
+        kind=kind,
+        subject=render_text(template.subject, values)[:200],
+        body=render_text(template.body, values),
+        created_by=acting_user if isinstance(acting_user, User) else None,
+    )
+    audit.record(
+        acting_user=acting_user,
+        action="complaint.letter_drafted",
+        obj=letter,
+        after=_letter_snapshot(letter),
+    )
+    return letter
+
+
+@transaction.atomic
+def edit_letter(
+    *,
+    acting_user: Actor,
+    letter: Letter,
+    subject: str,
+    body: str,
+    confirms_how_considered: bool = False,
+    confirms_conclusions: bool = False,
+    confirms_actions: bool = False,
+    confirms_ombudsman_rights: bool = False,
+) -> Letter:
+    from wellled.complaints.letters import has_ombudsman_paragraph
+
+    letter = Letter.objects.select_for_update().select_related("complaint").get(pk=letter.pk)
+    _require(acting_user, Cap.MANAGE_COMPLAINTS, letter.complaint.service)
+    if letter.sent_on is not None:
+        raise ValidationError("This letter has been sent: draft a new one to say more")
+    errors: dict[str, str] = {}
+    if not subject.strip():
+        errors["subject"] = "Enter the subject line"
+    if not body.strip():
+        errors["body"] = "Enter the letter's text"
+    elif (
+        letter.kind == LetterKind.FINAL
+        and confirms_ombudsman_rights
+        and not has_ombudsman_paragraph(body)
+    ):
+        errors["confirms_ombudsman_rights"] = (
+            "The letter does not contain the Ombudsman rights paragraph "
+            "(Parliamentary and Health Service Ombudsman, www.ombudsman.org.uk)"
+        )
+    _raise(errors)
+    before = _letter_snapshot(letter)
+    letter.subject = subject.strip()[:200]
+    letter.body = body.strip()
+    if letter.kind == LetterKind.FINAL:
+        letter.confirms_how_considered = confirms_how_considered
+        letter.confirms_conclusions = confirms_conclusions
+        letter.confirms_actions = confirms_actions
+        letter.confirms_ombudsman_rights = confirms_ombudsman_rights
+    letter.save()
+    old, new = audit.diff(before, _letter_snapshot(letter))
+    audit.record(
+        acting_user=acting_user, action="complaint.letter_edited", obj=letter, before=old, after=new
+    )
+    return letter
+
+
+@transaction.atomic
+def mark_letter_sent(*, acting_user: Actor, letter: Letter, sent_on: Date) -> Letter:
+    """An acknowledgement, holding or late letter was sent. A final response is sent
+    by recording the response, which checks its content first."""
+    letter = Letter.objects.select_for_update().select_related("complaint").get(pk=letter.pk)
+    complaint = letter.complaint
+    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
+    if letter.kind == LetterKind.FINAL:
+        raise ValidationError(
+            "Send the final response by recording the response as sent, after sign-off"
+        )
+    if letter.sent_on is not None:
+        raise ValidationError("This letter is already recorded as sent")
+    _raise(
+        _check_day(
+            sent_on,
+            "sent_on",
+            not_before=complaint.received_on,
+            before_label="the day it was received",
+            today=timezone.localdate(),
+        )
+    )
+    before = _letter_snapshot(letter)
+    letter.sent_on = sent_on
+    letter.save(update_fields=["sent_on", "updated_at"])
+    old, new = audit.diff(before, _letter_snapshot(letter))
+    audit.record(
+        acting_user=acting_user, action="complaint.letter_sent", obj=letter, before=old, after=new
+    )
+    if letter.kind == LetterKind.LATE:
+        for task in complaint.late_response_tasks.filter(letter_sent_on__isnull=True):
+            _close_late_task(
+                task,
+                sent_on=sent_on,
+                reason=f"Explained in the late response letter sent on {long_date(sent_on)}",
+                acting_user=acting_user,
+            )
+    return letter
+
+
+# Late responses (regulation 14) ----------------------------------------------------
+
+
+def _close_late_task(
+    task: LateResponseTask, *, sent_on: Date, reason: str, acting_user: Actor
+) -> LateResponseTask:
+    task.letter_sent_on = sent_on
+    task.reason_for_delay = reason
+    task.save(update_fields=["letter_sent_on", "reason_for_delay"])
+    audit.record(
+        acting_user=acting_user,
+        action="complaint.late_letter_sent",
+        obj=task,
+        after={"complaint_id": task.complaint_id, "letter_sent_on": sent_on},
+    )
+    return task
+
+
+@transaction.atomic
+def open_late_response_tasks(
+    *, acting_user: Actor = None, today: Date | None = None
+) -> list[LateResponseTask]:
+    """Open a "late response letter" task for every open case whose response date
+    has passed without a response. Each missed date opens one task, once."""
+    today = today or timezone.localdate()
+    late = Complaint.objects.filter(
+        kind=Kind.COMPLAINT,
+        exclusion="",
+        status__in=OPEN_STATUSES,
+        responded_on__isnull=True,
+        response_due__lt=today,
+    ).exclude(late_response_tasks__missed_due=models.F("response_due"))
+    opened = []
+    for complaint in late.only("pk", "response_due"):
+        assert complaint.response_due is not None
+        task, created = LateResponseTask.objects.get_or_create(
+            complaint=complaint, missed_due=complaint.response_due, defaults={"opened_on": today}
+        )
+        if created:
+            audit.record(
+                acting_user=acting_user,
+                action="complaint.late_response_task_opened",
+                obj=task,
+                after={"complaint_id": complaint.pk, "missed_due": task.missed_due},
+            )
+            opened.append(task)
+    return opened
+
+
+@transaction.atomic
+def record_late_letter_sent(
+    *, acting_user: Actor, task: LateResponseTask, sent_on: Date, reason_for_delay: str
+) -> LateResponseTask:
+    task = LateResponseTask.objects.select_for_update().select_related("complaint").get(pk=task.pk)
+    _require(acting_user, Cap.MANAGE_COMPLAINTS, task.complaint.service)
+    if task.letter_sent_on is not None:
+        raise ValidationError("The late response letter is already recorded as sent")
+    errors = _check_day(
+        sent_on,
+        "sent_on",
+        not_before=task.missed_due,
+        before_label="the missed response date",
+        today=timezone.localdate(),
+    )
+    if not reason_for_delay.strip():
+        errors["reason_for_delay"] = "Say why the response is late: the letter must explain it"
+    _raise(errors)
+    return _close_late_task(
+        task, sent_on=sent_on, reason=reason_for_delay.strip(), acting_user=acting_user
+    )
+
+
+# The Ombudsman ---------------------------------------------------------------------
+
+
+def _lock_referral(referral: PHSOReferral) -> PHSOReferral:
+    return PHSOReferral.objects.select_for_update().select_related("complaint").get(pk=referral.pk)
+
+
+@transaction.atomic
+def record_phso_decision(
+    *,
+    acting_user: Actor,
+    referral: PHSOReferral,
+    decision: str,
+    decision_on: Date,
+    decision_summary: str = "",
+) -> PHSOReferral:
+    referral = _lock_referral(referral)
+    _require(acting_user, Cap.MANAGE_COMPLAINTS, referral.complaint.service)
+    errors = _check_day(
+        decision_on,
+        "decision_on",
+        not_before=referral.referred_on,
+        before_label="the referral",
+        today=timezone.localdate(),
+    )
+    if decision not in PHSODecision.values or decision == PHSODecision.PENDING:
+        errors["decision"] = "Choose the Ombudsman's decision"
+    _raise(errors)
+    before = {"decision": referral.decision, "decision_on": referral.decision_on}
+    referral.decision = decision
+    referral.decision_on = decision_on
+    referral.decision_summary = decision_summary.strip()
+    referral.save(update_fields=["decision", "decision_on", "decision_summary"])
+    audit.record(
+        acting_user=acting_user,
+        action="complaint.phso_decision",
+        obj=referral,
+        before=before,
+        after={"decision": decision, "decision_on": decision_on},
+    )
+    return referral
+
+
+@transaction.atomic
+def add_phso_recommendation(
+    *, acting_user: Actor, referral: PHSOReferral, description: str, due_on: Date | None
+) -> PHSORecommendation:
+    referral = _lock_referral(referral)
+    _require(acting_user, Cap.MANAGE_COMPLAINTS, referral.complaint.service)
+    errors: dict[str, str] = {}
+    if not description.strip():
+        errors["description"] = "Describe what the Ombudsman recommended"
+    if due_on is None:
+        errors["due_on"] = "Enter the date the Ombudsman expects it done by"
+    elif due_on < referral.referred_on:
+        errors["due_on"] = "The due date cannot be before the referral"
+    _raise(errors)
+    assert due_on is not None
+    recommendation = PHSORecommendation.objects.create(
+        referral=referral, description=description.strip(), due_on=due_on
+    )
+    audit.record(
+        acting_user=acting_user,
+        action="complaint.phso_recommendation_added",
+        obj=recommendation,
+        after={"referral_id": referral.pk, "due_on": due_on},
+    )
+    return recommendation
+
+
+@transaction.atomic
+def complete_phso_recommendation(
+    *,
+    acting_user: Actor,
+    recommendation: PHSORecommendation,
+    completed_on: Date,
+    evidence: str,
+) -> PHSORecommendation:
+    recommendation = (
+        PHSORecommendation.objects.select_for_update()
+        .select_related("referral__complaint")
+        .get(pk=recommendation.pk)
+    )
+    _require(acting_user, Cap.MANAGE_COMPLAINTS, recommendation.referral.complaint.service)
+    if recommendation.completed_on is not None:
+        raise ValidationError("This recommendation is already recorded as completed")
+    errors = _check_day(
+        completed_on,
+        "completed_on",
+        not_before=recommendation.referral.referred_on,
+        before_label="the referral",
+        today=timezone.localdate(),
+    )
+    if not evidence.strip():
+        errors["evidence"] = "Say what shows the recommendation was carried out"
+    _raise(errors)
+    recommendation.completed_on = completed_on
+    recommendation.evidence = evidence.strip()
+    recommendation.save(update_fields=["completed_on", "evidence"])
+    audit.record(
+        acting_user=acting_user,
+        action="complaint.phso_recommendation_completed",
+        obj=recommendation,
+        after={"completed_on": completed_on, "has_evidence": True},
+    )
+    return recommendation
+
+
+# Scope and details ---------------------------------------------------------------
+
+
+@transaction.atomic
+def exclude(
+    *, acting_user: Actor, complaint: Complaint, exclusion: str, exclusion_reason: str
+) -> Complaint:
+    """Regulation 8: the complaint need not be handled under the Regulations. It is
+    recorded and closed, kept for learning, and its statutory clocks stop."""
+    complaint, to, before = _step(complaint, "exclude", acting_user=acting_user)
+    errors: dict[str, str] = {}
+    if exclusion not in Exclusion.values:
+        errors["exclusion"] = "Choose which part of regulation 8 applies"
+    elif exclusion == Exclusion.ORAL_RESOLVED:
+        errors["exclusion"] = (
+            "An oral complaint resolved by the next working day is recorded as such at intake"
+        )
+    if not exclusion_reason.strip():
+        errors["exclusion_reason"] = "Say why the complaint falls under this exclusion"
+    _raise(errors)
+    complaint.status = to
+    complaint.exclusion = exclusion
+    complaint.exclusion_reason = exclusion_reason.strip()
+    complaint.closed_on = timezone.localdate()
+    return _save(complaint, before, acting_user=acting_user, action="complaint.excluded")
+
+
+@transaction.atomic
+def update_case_details(
+    *,
+    acting_user: Actor,
+    complaint: Complaint,
+    summary: str | None = None,
+    team: OrgUnit | _Unset | None = UNSET,
+    site: OrgUnit | _Unset | None = UNSET,
+    event_date: Date | _Unset | None = UNSET,
+    aware_date: Date | _Unset | None = UNSET,
+    late_acceptance_reason: str | None = None,
+) -> Complaint:
+    """Correct the summary, team, site or dates of the case. The received date is
+    not editable: every clock runs from it. Pass UNSET to leave a field as it is."""
+    complaint = _lock(complaint)
+    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
+    before = snapshot(complaint)
+    errors: dict[str, str] = {}
+    if summary is not None:
+        if not summary.strip():
+            errors["summary"] = "Enter a summary of the complaint"
+        complaint.summary = summary.strip()
+    if not isinstance(team, _Unset):
+        complaint.team = team
+    if not isinstance(site, _Unset):
+        complaint.site = site
+    if not isinstance(event_date, _Unset):
+        complaint.event_date = event_date
+    if not isinstance(aware_date, _Unset):
+        complaint.aware_date = aware_date
+    if late_acceptance_reason is not None:
+        complaint.late_acceptance_reason = late_acceptance_reason.strip()
+    errors.update(_place_errors(complaint.service, complaint.team, complaint.site))
+    errors.pop("service", None)
+    if complaint.event_date is not None and complaint.event_date > complaint.received_on:
+        errors["event_date"] = "What happened cannot be after the complaint was received"
+    if complaint.aware_date is not None and complaint.aware_date > complaint.received_on:
+        errors["aware_date"] = "The complainant cannot have become aware after complaining"
+    if (
+        complaint.event_date is not None
+        and complaint.aware_date is not None
+        and complaint.aware_date < complaint.event_date
+    ):
+        errors["aware_date"] = "The complainant cannot have become aware before it happened"
+    if (
+        complaint.kind == Kind.COMPLAINT
+        and clocks.is_out_of_time(complaint.received_on, complaint.event_date, complaint.aware_date)
+        and not complaint.late_acceptance_reason
+    ):
+        errors["late_acceptance_reason"] = (
+            "This complaint was received after the 12-month time limit: record why the "
+            "complainant had good reason not to complain sooner and why it can still be "
+            "investigated fairly"
+        )
+    _raise(errors)
+    complaint = _save(complaint, before, acting_user=acting_user, action="complaint.updated")
+    if summary is not None:
+        audit.record(
+            acting_user=acting_user,
+            action="complaint.summary_edited",
+            obj=complaint,
+            after={"has_summary": True},
+        )
+    return complaint
+
+
+@transaction.atomic
+def update_complainant(
+    *, acting_user: Actor, complaint: Complaint, details: ComplainantDetails
+) -> Complainant:
+    """Correct the complainant's details on this case."""
+    complaint = _lock(complaint)
+    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
+    _raise(_complainant_errors(details))
+    person = complaint.complainant
+    fields = (
+        "full_name",
+        "email",
+        "phone",
+        "address",
+        "relationship",
+        "representative_basis",
+        "consent_status",
+        "consent_evidence",
+    )
+    before = {name: getattr(person, name) for name in fields}
+    for name in fields:
+        value = getattr(details, name)
+        setattr(person, name, value.strip() if isinstance(value, str) else value)
+    person.save(update_fields=list(fields))
+    changed = sorted(name for name in fields if before[name] != getattr(person, name))
+    audit.record(
+        acting_user=acting_user,
+        action="complaint.complainant_updated",
+        obj=complaint,
+        # Which fields changed, never their values: they are personal data.
+        after={
+            "changed": changed,
+            "representative_basis": person.representative_basis,
+            "consent_status": person.consent_status,
+        },
+    )
+    return person
+
+
+@transaction.atomic
+def update_patient(*, acting_user: Actor, complaint: Complaint, details: PatientDetails) -> Patient:
+    """Record or correct the patient. The NHS number is checked (modulus 11)."""
+    complaint = _lock(complaint)
+    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
+    values, errors = _patient_values(details, timezone.localdate())
+    _raise(errors)
+    patient = complaint.patient
+    created = patient is None
+    changed: list[str] = []
+    if patient is None:
+        patient = Patient.objects.create(**values)
+        before_snapshot = snapshot(complaint)
+        complaint.patient = patient
+        _save(complaint, before_snapshot, acting_user=acting_user, action="complaint.updated")
+        changed = sorted(values)
+    else:
+        changed = sorted(k for k, v in values.items() if getattr(patient, k) != v)
+        for key, value in values.items():
+            setattr(patient, key, value)
+        patient.save(update_fields=list(values))
+    audit.record(
+        acting_user=acting_user,
+        action="complaint.patient_updated",
+        obj=complaint,
+        after={"created": created, "changed": changed},
+    )
+    return patient
+
+
+@transaction.atomic
+def update_issue(
+    *,
+    acting_user: Actor,
+    issue: ComplaintIssue,
+    description: str,
+    subject: ReferenceItem | None,
+    service_area: ReferenceItem | None,
+    profession: ReferenceItem | None,
+    clinical_subcategory: ReferenceItem | None = None,
+    hcat_domain: ReferenceItem | None = None,
+    hcat_category: ReferenceItem | None = None,
+    hcat_severity: int | None = None,
+    hcat_stage: ReferenceItem | None = None,
+    harm: ReferenceItem | None = None,
+) -> ComplaintIssue:
+    issue, complaint = _lock_issue(issue)
+    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
+    if complaint.status not in _ISSUE_EDITABLE:
+        raise ValidationError(
+            f"Issues cannot change while {complaint.reference} is "
+            f"{complaint.get_status_display().lower()}"
+        )
+    errors = _coding_errors(
+        subject=subject,
+        clinical_subcategory=clinical_subcategory,
+        service_area=service_area,
+        profession=profession,
+        hcat_domain=hcat_domain,
+        hcat_category=hcat_category,
+        hcat_severity=hcat_severity,
+        hcat_stage=hcat_stage,
+        harm=harm,
+    )
+    if not description.strip():
+        errors["description"] = "Describe the issue"
+    _raise(errors)
+    if hcat_category is not None and hcat_domain is None:
+        hcat_domain = hcat_category.parent
+    before = _issue_snapshot(issue)
+    issue.description = description.strip()
+    issue.subject = subject  # type: ignore[assignment]
+    issue.clinical_subcategory = clinical_subcategory
+    issue.service_area = service_area  # type: ignore[assignment]
+    issue.profession = profession  # type: ignore[assignment]
+    issue.hcat_domain = hcat_domain
+    issue.hcat_category = hcat_category
+    issue.hcat_severity = hcat_severity
+    issue.hcat_stage = hcat_stage
+    issue.harm = harm
+    issue.save()
+    old, new = audit.diff(before, _issue_snapshot(issue))
+    audit.record(
+        acting_user=acting_user, action="complaint.issue_edited", obj=issue, before=old, after=new
+    )
+    return issue
+
+
+# Attachments and the public form ----------------------------------------------------
+
+
+@transaction.atomic
+def add_attachment(
+    *,
+    acting_user: Actor,
+    complaint: Complaint,
+    filename: str,
+    data: bytes,
+    from_public_form: bool = False,
+) -> Attachment:
+    """Keep a document with the case: size and real type are checked from its bytes."""
+    from wellled.complaints.uploads import check_file
+
+    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
+    try:
+        checked = check_file(filename, data)
+    except ValueError as error:
+        raise ValidationError({"attachment": str(error)}) from error
+    attachment = Attachment.objects.create(
+        complaint=complaint,
+        filename=checked.filename,
+        content_type=checked.content_type,
+        size=len(checked.data),
+        data=checked.data,
+        from_public_form=from_public_form,
+        uploaded_by=acting_user if isinstance(acting_user, User) else None,
+    )
+    audit.record(
+        acting_user=acting_user,
+        action="complaint.attachment_added",
+        obj=attachment,
+        after={
+            "complaint_id": complaint.pk,
+            "content_type": checked.content_type,
+            "size": len(checked.data),
+        },
+    )
+    return attachment
+
+
+@dataclass(frozen=True)
+class UploadedDocument:
+    filename: str
+    data: bytes
+
+
+def _send_confirmation(email: str, reference: str) -> None:
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    send_mail(
+        subject=f"Your complaint reference is {reference}",
+        message=(
+            "Thank you for telling us about your experience.\n\n"
+            f"Your complaint reference is {reference}. Please quote it if you contact us.\n\n"
+            "We will acknowledge your complaint within 3 working days and offer to talk "
+            "with you about how we will look into it and when you can expect our response."
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[email],
+        fail_silently=True,
+    )
+
+
+@transaction.atomic
+def submit_public_complaint(
+    *,
+    service: OrgUnit,
+    summary: str,
+    complainant: ComplainantDetails,
+    patient: PatientDetails | None = None,
+    event_date: Date | None = None,
+    aware_date: Date | None = None,
+    documents: list[UploadedDocument] | tuple[UploadedDocument, ...] = (),
+) -> Complaint:
+    """A complaint made by a member of the public on the online form.
+
+    Recorded as received online today, with no handler until one is assigned. The
+    12-month limit is not applied here: a late complaint is accepted or not by the
+    complaints team, who record the reason. A confirmation email with the
+    reference is sent once the case is saved, if an address was given.
+    """
+    from wellled.complaints.uploads import MAX_FILES, check_file
+
+    errors: dict[str, list[str]] = {}
+    if len(documents) > MAX_FILES:
+        errors["documents"] = [f"Attach no more than {MAX_FILES} documents"]
+    checked = []
+    for upload in documents:
+        try:
+            checked.append(check_file(upload.filename, upload.data))
+        except ValueError as error:
+            errors.setdefault("documents", []).append(str(error))
+    if errors:
+        raise ValidationError(errors)
+    received_on = timezone.localdate()
+    # The time limit is judged by staff: give them a placeholder reason if it applies.
+    late_reason = ""
+    if clocks.is_out_of_time(received_on, event_date, aware_date):
+        late_reason = "Made online after the 12-month limit: the complaints team to decide"
+    complaint = record_complaint(
+        acting_user=None,
+        channel=Channel.ONLINE,
+        received_on=received_on,
+        service=service,
+        summary=summary,
+        complainant=complainant,
+        patient=patient,
+        event_date=event_date,
+        aware_date=aware_date,
+        late_acceptance_reason=late_reason,
+    )
+    for document in checked:
+        add_attachment(
+            acting_user=None,
+            complaint=complaint,
+            filename=document.filename,
+            data=document.data,
+            from_public_form=True,
+        )
+    email = complaint.complainant.email
+    if email:
+        reference = complaint.reference
+        transaction.on_commit(lambda: _send_confirmation(email, reference))
     return complaint

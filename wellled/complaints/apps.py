@@ -7,6 +7,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "Complaints"
 
     def ready(self) -> None:
+        from wellled.complaints.measures import register_metric_sources
         from wellled.complaints.queries import complaints_work
         from wellled.core import navigation
         from wellled.organisation.access import Cap, can
@@ -19,4 +20,13 @@ class ComplaintsConfig(AppConfig):
                 order=20,
             )
         )
+        navigation.register_nav(
+            navigation.NavItem(
+                "Complaint measures",
+                "complaints:measures",
+                lambda user: can(user, Cap.VIEW_COMPLAINT_MEASURES),
+                order=21,
+            )
+        )
         navigation.register_work(complaints_work)
+        register_metric_sources()

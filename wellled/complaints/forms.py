@@ -6,19 +6,30 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from wellled.complaints.models import (
+    NEEDS_LEARNING,
     OPEN_STATUSES,
     Channel,
     Complaint,
     ComplaintIssue,
+    ConsentStatus,
+    Exclusion,
+    ExtensionRequestedBy,
     HowAgreed,
     Kind,
+    LateResponseTask,
+    LetterKind,
     Outcome,
+    PHSODecision,
+    PHSORecommendation,
+    PHSOReferral,
     ReferenceItem,
     ReferenceList,
+    RepresentativeBasis,
     SignOffCapacity,
     Status,
 )
@@ -27,14 +38,20 @@ from wellled.core.nhsforms import NHSForm
 from wellled.organisation.models import OrgUnit
 
 # Action error keys that have no field of their own, and the field to show them on.
-_ALIASES = {"complainant_contact": "complainant_email"}
+_ALIASES = {
+    "complainant_contact": "complainant_email",
+    "complainant_name": "full_name",
+    "patient_name": "full_name",
+    "notified": "notified_on",
+}
 
 
 def add_action_errors(form: forms.Form, error: ValidationError) -> None:
     """An action's ValidationError on the form, by field where it names one."""
     if hasattr(error, "error_dict"):
         for name, messages in error.message_dict.items():
-            name = _ALIASES.get(name, name)
+            if name not in form.fields:
+                name = _ALIASES.get(name, name)
             target = name if name in form.fields else None
             for message in messages:
                 form.add_error(target, message)
@@ -136,6 +153,39 @@ class RecordComplaintForm(NHSForm):
         widget=forms.TextInput(
             attrs={"class": "nhsuk-input--width-10", "inputmode": "numeric", "autocomplete": "off"}
         ),
+    )
+
+    complainant_relationship = forms.CharField(
+        label="Complainant's relationship to the patient", required=False, max_length=100
+    )
+    representative_basis = forms.ChoiceField(
+        label="On what basis are they complaining?",
+        choices=RepresentativeBasis.choices,
+        initial=RepresentativeBasis.SELF,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    consent_status = forms.ChoiceField(
+        label="Consent status",
+        choices=ConsentStatus.choices,
+        initial=ConsentStatus.NOT_NEEDED,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    consent_evidence = forms.CharField(
+        label="Evidence of consent", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    date_of_birth = _date("Patient's date of birth (optional)", "Date of birth", required=False)
+    event_date = _date("When it happened (optional)", "Date it happened", required=False)
+    aware_date = _date(
+        "When the complainant became aware of it (optional)", "Date aware", required=False
+    )
+    late_acceptance_reason = forms.CharField(
+        label="If received over 12 months later: why it is accepted",
+        help_text="The complainant's good reason for the delay, and why it can still be "
+        "investigated fairly",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, services: QuerySet[OrgUnit], **kwargs: Any) -> None:
@@ -286,4 +336,387 @@ class TransferForm(StepForm):
         label="Organisation it was transferred to",
         max_length=200,
         error_messages={"required": "Enter the organisation it was transferred to"},
+    )
+
+
+class SetResponseDateForm(StepForm):
+    response_due = _date("Response date set by the trust", "Response date")
+    notified = forms.BooleanField(
+        label="We have told the complainant this date in writing",
+        required=False,
+    )
+    notified_on = _date("Date the complainant was told", "Date told", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned["notified"] = bool(cleaned.get("notified"))
+        return cleaned
+
+
+class ExtensionForm(StepForm):
+    new_date = _date("New response date", "New response date")
+    complainant_agreed = forms.BooleanField(
+        label="The complainant agreed to the new date", required=False
+    )
+    how_agreed = forms.ChoiceField(
+        label="How they agreed",
+        choices=[("", "Choose how they agreed"), *HowAgreed.choices],
+        required=False,
+    )
+    agreed_on = _date("Date they agreed", "Date agreed", required=False)
+    requested_by = forms.ChoiceField(
+        label="Who asked for more time?",
+        choices=ExtensionRequestedBy.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say who asked for more time"},
+    )
+    reason = forms.CharField(
+        label="Why is more time needed?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why more time is needed"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned["complainant_agreed"] = bool(cleaned.get("complainant_agreed"))
+        cleaned["how_agreed"] = cleaned.get("how_agreed") or ""
+        # The action names what is missing: keep "agreed_on" even when empty.
+        cleaned.setdefault("agreed_on", None)
+        return cleaned
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+def eligible_handlers(complaint: Complaint) -> list[User]:
+    """Active logins who may handle complaints about the case's service."""
+    from wellled.organisation.access import ROLE_CAPABILITIES, Cap, can
+
+    roles = [role for role, caps in ROLE_CAPABILITIES.items() if Cap.MANAGE_COMPLAINTS in caps]
+    users = (
+        User.objects.filter(is_active=True, role_assignments__role__in=roles)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+    return [user for user in users if can(user, Cap.MANAGE_COMPLAINTS, complaint.service)]
+
+
+class HandlerForm(StepForm):
+    handler = UserChoiceField(
+        label="Who handles the case?",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Nobody (unassigned)",
+    )
+
+    def __init__(self, *args: Any, complaint: Complaint, **kwargs: Any) -> None:
+        super().__init__(*args, complaint=complaint, **kwargs)
+        field = self.fields["handler"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(pk__in=[u.pk for u in eligible_handlers(complaint)])
+        field.initial = complaint.handler_id
+
+
+class LearningForm(StepForm):
+    issue = IssueChoiceField(
+        label="Issue",
+        queryset=ComplaintIssue.objects.none(),
+        empty_label="Choose the issue",
+        error_messages={"required": "Choose the issue"},
+    )
+    learning_statement = forms.CharField(
+        label="What was learned",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    no_learning_reason = forms.CharField(
+        label="Or: why there is nothing to learn",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, complaint: Complaint, **kwargs: Any) -> None:
+        super().__init__(*args, complaint=complaint, **kwargs)
+        field = self.fields["issue"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = complaint.issues.filter(outcome__in=NEEDS_LEARNING)
+
+
+class ConsentForm(StepForm):
+    consent_status = forms.ChoiceField(
+        label="Consent status",
+        choices=ConsentStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the consent status"},
+    )
+    consent_evidence = forms.CharField(
+        label="Evidence of consent",
+        help_text="For example, signed consent form received on 4 March 2026",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, complaint: Complaint, **kwargs: Any) -> None:
+        super().__init__(*args, complaint=complaint, **kwargs)
+        self.fields["consent_status"].initial = complaint.complainant.consent_status
+        self.fields["consent_evidence"].initial = complaint.complainant.consent_evidence
+
+
+class PHSOReferralForm(StepForm):
+    referred_on = _date("Date the complainant went to the Ombudsman", "Date referred")
+    phso_reference = forms.CharField(label="Ombudsman's reference", required=False, max_length=60)
+
+
+class ReferralChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: PHSOReferral) -> str:
+        return f"Referral of {obj.referred_on:%d %B %Y}" + (
+            f" ({obj.phso_reference})" if obj.phso_reference else ""
+        )
+
+
+class PHSODecisionForm(StepForm):
+    referral = ReferralChoiceField(
+        label="Referral",
+        queryset=PHSOReferral.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Choose the referral"},
+    )
+    decision = forms.ChoiceField(
+        label="The Ombudsman's decision",
+        choices=[c for c in PHSODecision.choices if c[0] != PHSODecision.PENDING],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the Ombudsman's decision"},
+    )
+    decision_on = _date("Date of the decision", "Date of the decision")
+    decision_summary = forms.CharField(
+        label="Summary of the decision", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, complaint: Complaint, **kwargs: Any) -> None:
+        super().__init__(*args, complaint=complaint, **kwargs)
+        field = self.fields["referral"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = complaint.phso_referrals.all()
+
+
+class PHSORecommendationForm(PHSODecisionForm):
+    decision = None  # type: ignore[assignment]
+    decision_on = None  # type: ignore[assignment]
+    decision_summary = None  # type: ignore[assignment]
+    description = forms.CharField(
+        label="What the Ombudsman recommended",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Describe what the Ombudsman recommended"},
+    )
+    due_on = _date("Due by", "Due date")
+
+
+class RecommendationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: PHSORecommendation) -> str:
+        return f"{obj.description[:70]} (due {obj.due_on:%d %B %Y})"
+
+
+class PHSOCompleteForm(StepForm):
+    recommendation = RecommendationChoiceField(
+        label="Recommendation",
+        queryset=PHSORecommendation.objects.none(),
+        empty_label="Choose the recommendation",
+        error_messages={"required": "Choose the recommendation"},
+    )
+    completed_on = _date("Date completed", "Date completed")
+    evidence = forms.CharField(
+        label="Evidence it was done",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say what shows the recommendation was carried out"},
+    )
+
+    def __init__(self, *args: Any, complaint: Complaint, **kwargs: Any) -> None:
+        super().__init__(*args, complaint=complaint, **kwargs)
+        field = self.fields["recommendation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = PHSORecommendation.objects.filter(
+            referral__complaint=complaint, completed_on__isnull=True
+        )
+
+
+class LateTaskChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: LateResponseTask) -> str:
+        return f"Response date {obj.missed_due:%d %B %Y} missed"
+
+
+class LateLetterForm(StepForm):
+    task = LateTaskChoiceField(
+        label="Missed response date",
+        queryset=LateResponseTask.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Choose the missed date"},
+    )
+    sent_on = _date("Date the letter was sent", "Date sent")
+    reason_for_delay = forms.CharField(
+        label="The reason for the delay given in the letter",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the response is late: the letter must explain it"},
+    )
+
+    def __init__(self, *args: Any, complaint: Complaint, **kwargs: Any) -> None:
+        super().__init__(*args, complaint=complaint, **kwargs)
+        field = self.fields["task"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = complaint.late_response_tasks.filter(letter_sent_on__isnull=True)
+
+
+class ExcludeForm(StepForm):
+    exclusion = forms.ChoiceField(
+        label="Which part of regulation 8 applies?",
+        choices=[c for c in Exclusion.choices if c[0] != Exclusion.ORAL_RESOLVED],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose which part of regulation 8 applies"},
+    )
+    exclusion_reason = forms.CharField(
+        label="Why it applies",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the complaint falls under this exclusion"},
+    )
+
+
+class EscalateForm(StepForm):
+    escalated_on = _date(
+        "Date the concern became a formal complaint",
+        "Date escalated",
+        required=False,
+        hint="Leave blank for today. For example, 15 3 2026",
+    )
+    late_acceptance_reason = forms.CharField(
+        label="If it is over 12 months since the events: why accept it",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AttachmentForm(StepForm):
+    attachment = forms.FileField(
+        label="Document",
+        help_text="PDF, JPEG, PNG or Word (DOCX), up to 10 MB",
+        error_messages={"required": "Choose a document to attach"},
+    )
+
+
+class DraftLetterForm(StepForm):
+    kind = forms.ChoiceField(
+        label="Kind of letter",
+        choices=LetterKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of letter"},
+    )
+
+
+class LetterForm(NHSForm):
+    subject = forms.CharField(
+        label="Subject", max_length=200, error_messages={"required": "Enter the subject line"}
+    )
+    body = forms.CharField(
+        label="Letter",
+        widget=forms.Textarea(attrs={"rows": 18}),
+        error_messages={"required": "Enter the letter's text"},
+    )
+
+
+class FinalLetterForm(LetterForm):
+    confirms_how_considered = forms.BooleanField(
+        label="It explains how the complaint was considered", required=False
+    )
+    confirms_conclusions = forms.BooleanField(
+        label="It sets out the conclusions, including anything needing remedial action",
+        required=False,
+    )
+    confirms_actions = forms.BooleanField(
+        label="It confirms the action taken or proposed", required=False
+    )
+    confirms_ombudsman_rights = forms.BooleanField(
+        label="It tells the complainant of their right to go to the Ombudsman", required=False
+    )
+
+
+class LetterSentForm(NHSForm):
+    sent_on = _date("Date sent", "Date sent")
+
+
+class LetterTemplateForm(NHSForm):
+    subject = forms.CharField(
+        label="Subject", max_length=200, error_messages={"required": "Enter the subject line"}
+    )
+    body = forms.CharField(
+        label="Letter",
+        widget=forms.Textarea(attrs={"rows": 18}),
+        error_messages={"required": "Enter the letter's text"},
+    )
+
+
+class ComplainantForm(NHSForm):
+    full_name = forms.CharField(
+        label="Full name", max_length=200, error_messages={"required": "Enter their name"}
+    )
+    email = forms.EmailField(
+        label="Email address",
+        required=False,
+        error_messages={"invalid": "Enter an email address like name@example.com"},
+    )
+    phone = forms.CharField(label="Phone number", required=False, max_length=40)
+    address = forms.CharField(
+        label="Address", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    relationship = forms.CharField(
+        label="Relationship to the patient", required=False, max_length=100
+    )
+    representative_basis = forms.ChoiceField(
+        label="On what basis are they complaining?",
+        choices=RepresentativeBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose on what basis they are complaining"},
+    )
+    consent_status = forms.ChoiceField(
+        label="Consent status",
+        choices=ConsentStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the consent status"},
+    )
+    consent_evidence = forms.CharField(
+        label="Evidence of consent", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PatientForm(NHSForm):
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        error_messages={"required": "Enter the patient's name"},
+    )
+    nhs_number = forms.CharField(
+        label="NHS number (optional)",
+        help_text="10 digits, for example 943 476 5919",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10", "inputmode": "numeric"}),
+    )
+    date_of_birth = _date("Date of birth (optional)", "Date of birth", required=False)
+
+
+class CaseDetailsForm(NHSForm):
+    summary = forms.CharField(
+        label="Summary of the complaint",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter a summary of the complaint"},
+    )
+    event_date = _date("When it happened (optional)", "Date it happened", required=False)
+    aware_date = _date(
+        "When the complainant became aware of it (optional)", "Date aware", required=False
+    )
+    late_acceptance_reason = forms.CharField(
+        label="If received over 12 months later: why it is accepted",
+        help_text="The complainant's good reason for the delay, and why it can still be "
+        "investigated fairly",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -315,6 +315,43 @@ class Complaint(models.Model):
             models.Index(fields=["status", "received_on"]),
             models.Index(fields=["service", "received_on"]),
             models.Index(fields=["handler", "status"]),
+            # The board's measures group by month on these dates; the INCLUDE
+            # columns (PostgreSQL only) let them read the index alone. See
+            # bench/complaints.py for the figures with and without.
+            models.Index(
+                fields=["acknowledgement_due"],
+                include=["service", "site", "acknowledged_on", "kind", "exclusion", "status"],
+                name="complaint_ack_measure",
+            ),
+            models.Index(
+                fields=["first_responded_on"],
+                include=[
+                    "service",
+                    "site",
+                    "received_on",
+                    "first_response_due",
+                    "kind",
+                    "exclusion",
+                    "status",
+                ],
+                name="complaint_response_measure",
+            ),
+            models.Index(fields=["first_response_due"], name="complaint_first_response_due"),
+            models.Index(
+                fields=["reopened_on"],
+                condition=models.Q(reopened_on__isnull=False),
+                name="complaint_reopened",
+            ),
+            models.Index(
+                fields=["referred_to_phso_on"],
+                condition=models.Q(referred_to_phso_on__isnull=False),
+                name="complaint_phso_referred",
+            ),
+            models.Index(
+                fields=["received_on"],
+                include=["service", "site", "kind", "exclusion", "status"],
+                name="complaint_received_measure",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -393,6 +430,9 @@ class ComplaintIssue(models.Model):
 
     class Meta:
         ordering = ["complaint_id", "pk"]
+        indexes = [
+            models.Index(fields=["complaint"], include=["subject"], name="issue_subject_measure"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(hcat_severity__isnull=True) | models.Q(hcat_severity__lte=3),
@@ -439,3 +479,177 @@ class ResponseExtension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.previous_date} to {self.new_date}"
+
+
+class LateResponseTask(models.Model):
+    """Regulation 14: a response date was missed, so the complainant must be told
+    in writing why, and the response sent as soon as reasonably practicable.
+
+    Opened by `actions.open_late_response_tasks` (daily, and whenever a case is
+    stepped) for each missed date; done when the letter is recorded as sent.
+    """
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="late_response_tasks"
+    )
+    missed_due = models.DateField()
+    opened_on = models.DateField()
+    letter_sent_on = models.DateField(null=True, blank=True)
+    reason_for_delay = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["complaint_id", "missed_due"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "missed_due"], name="one_late_task_per_missed_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Late response letter for {self.complaint_id} ({self.missed_due})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.letter_sent_on is None
+
+
+class PHSODecision(models.TextChoices):
+    PENDING = "pending", "Awaiting the Ombudsman's decision"
+    NOT_TAKEN_ON = "not_taken_on", "Not taken on for investigation"
+    RESOLVED = "resolved", "Resolved without a full investigation"
+    UPHELD = "upheld", "Upheld"
+    PARTLY_UPHELD = "partly_upheld", "Partly upheld"
+    NOT_UPHELD = "not_upheld", "Not upheld"
+
+
+class PHSOReferral(models.Model):
+    """The complainant took the complaint to the Ombudsman."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="phso_referrals"
+    )
+    referred_on = models.DateField()
+    phso_reference = models.CharField(max_length=60, blank=True)
+    decision = models.CharField(
+        max_length=20, choices=PHSODecision.choices, default=PHSODecision.PENDING
+    )
+    decision_on = models.DateField(null=True, blank=True)
+    decision_summary = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["complaint_id", "referred_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Ombudsman referral {self.pk} of {self.complaint_id}"
+
+
+class PHSORecommendation(models.Model):
+    """One thing the Ombudsman asked the trust to do, tracked until done."""
+
+    referral = models.ForeignKey(
+        PHSOReferral, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    description = models.TextField()
+    due_on = models.DateField()
+    completed_on = models.DateField(null=True, blank=True)
+    evidence = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["referral_id", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Recommendation {self.pk} of referral {self.referral_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.completed_on is None
+
+
+class LetterKind(models.TextChoices):
+    ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement"
+    HOLDING = "holding", "Holding letter"
+    LATE = "late", "Late response letter"
+    FINAL = "final", "Final response"
+
+
+class LetterTemplate(models.Model):
+    """The trust's wording for one kind of letter, edited by complaints managers.
+
+    Django template syntax limited to `{{ variable }}` from `letters.VARIABLES`:
+    no tags, filters or attribute lookups (checked by the action that saves it).
+    """
+
+    kind = models.CharField(max_length=20, choices=LetterKind.choices, unique=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class Letter(models.Model):
+    """A letter for one case, drafted from its template and edited before sending.
+
+    A final response also carries its content checklist (regulation 14).
+    """
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="letters")
+    kind = models.CharField(max_length=20, choices=LetterKind.choices)
+    # The letter text: personal data (it names the complainant).
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    confirms_how_considered = models.BooleanField(default=False)
+    confirms_conclusions = models.BooleanField(default=False)
+    confirms_actions = models.BooleanField(default=False)
+    confirms_ombudsman_rights = models.BooleanField(default=False)
+    sent_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["complaint_id", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk} of {self.complaint_id}"
+
+    @property
+    def checklist_complete(self) -> bool:
+        return (
+            self.confirms_how_considered
+            and self.confirms_conclusions
+            and self.confirms_actions
+            and self.confirms_ombudsman_rights
+        )
+
+
+class Attachment(models.Model):
+    """A document sent with a complaint. The type is read from the bytes on upload."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    data = models.BinaryField()
+    from_public_form = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["complaint_id", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Attachment {self.pk} of {self.complaint_id}"

@@ -1,12 +1,34 @@
 from django.urls import path
 
-from wellled.complaints import views
+from wellled.complaints import measures_views, public, views
 
 app_name = "complaints"
 
 urlpatterns = [
     path("", views.complaint_list, name="list"),
     path("new/", views.complaint_new, name="new"),
+    path("measures/", measures_views.measures, name="measures"),
+    path("exports/", measures_views.exports, name="exports"),
+    path("exports/<slug:kind>/", measures_views.export_download, name="export_download"),
+    path("make-a-complaint/", public.make_a_complaint, name="public_form"),
+    path("make-a-complaint/sent/<str:token>/", public.sent, name="public_sent"),
+    path("letter-templates/", views.letter_templates, name="letter_templates"),
+    path("letter-templates/<slug:kind>/", views.letter_template_edit, name="letter_template_edit"),
     path("<int:pk>/", views.complaint_detail, name="detail"),
+    path("<int:pk>/details/", views.case_details_edit, name="case_details_edit"),
+    path("<int:pk>/complainant/", views.complainant_edit, name="complainant_edit"),
+    path("<int:pk>/patient/", views.patient_edit, name="patient_edit"),
+    path("<int:pk>/issues/<int:issue_pk>/", views.issue_edit, name="issue_edit"),
+    path(
+        "<int:pk>/documents/<int:attachment_pk>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+    path("<int:pk>/letters/<int:letter_pk>/", views.letter_edit, name="letter"),
+    path(
+        "<int:pk>/letters/<int:letter_pk>/<slug:fmt>/",
+        views.letter_download,
+        name="letter_download",
+    ),
     path("<int:pk>/<slug:step>/", views.complaint_step, name="step"),
 ]

@@ -65,6 +65,11 @@ STEPS: dict[str, Step] = {
         {Kind.COMPLAINT: _from(S.RESPONDED, S.CLOSED)},
         S.REFERRED_TO_PHSO,
     ),
+    "exclude": Step(
+        "record that regulation 8 excludes it",
+        {Kind.COMPLAINT: _from(S.RECEIVED, S.ACKNOWLEDGED, S.INVESTIGATING)},
+        S.CLOSED,
+    ),
     "escalate": Step("escalate to a formal complaint", {Kind.PALS: _from(S.RECEIVED)}, S.CLOSED),
     "transfer": Step(
         "transfer to another body",

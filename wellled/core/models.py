@@ -100,3 +100,29 @@ class Job(models.Model):
             "message": self.message,
             "finished": self.is_finished,
         }
+
+
+class SentReminder(models.Model):
+    """A reminder or escalation email that has gone out, so that it goes out once.
+
+    The key names what was reminded and to whom, e.g.
+    "complaints.respond:42:2026-03-31:7" (the case, the deadline, the recipient):
+    a new deadline (an extension) is a new key, so it is reminded afresh.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=60, db_index=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,5 +1,313 @@
-"""/api/v1/ endpoints of speakup."""
+"""/api/v1/speak-up/anonymous/: everything an anonymous reporter can do in the pages.
 
-from django.urls import URLPattern
+No authentication, no session, no cookies, and the same protections as the
+pages (`protection.anonymous_route`): the client address, user agent and
+forwarding headers are removed before the view runs, and wrong codes are
+throttled in memory by a daily-rotated keyed hash. The receipt code is always
+sent in the request body, never in the URL (URLs end up in logs).
 
-urlpatterns: list[URLPattern] = []
+Send JSON, or multipart form data to include files (field `files`, repeatable).
+A GET on any of these endpoints describes the service's limits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import URLPattern, path
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.decorators import (
+    api_view,
+    authentication_classes,
+    parser_classes,
+    permission_classes,
+)
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from wellled.core.api import validation_error_detail
+from wellled.speakup import actions, crypto, forms, protection, queries, uploads
+from wellled.speakup.models import FeedbackAnswer, WorkerGroup
+
+NOT_RECOGNISED = "That code was not recognised."
+TOO_MANY = "Too many attempts from here: wait an hour and try again."
+
+
+class ConcernSerializer(serializers.Serializer[Any]):
+    narrative = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    worker_group = serializers.ChoiceField(
+        choices=WorkerGroup.choices, required=False, default=WorkerGroup.NOT_KNOWN
+    )
+    notify_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    strip_metadata = serializers.BooleanField(required=False, default=False)
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class CodeSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(allow_blank=True, max_length=100)
+
+
+class ReporterMessageSerializer(CodeSerializer):
+    body = serializers.CharField(allow_blank=True, required=False, default="")
+    strip_metadata = serializers.BooleanField(required=False, default=False)
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class FeedbackSerializer(CodeSerializer):
+    answer = serializers.ChoiceField(
+        choices=[c for c in FeedbackAnswer.choices if c[0] != FeedbackAnswer.BLANK]
+    )
+    reason = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+_MESSAGE = inline_serializer(
+    "SpeakUpReporterMessage",
+    {
+        "seq": serializers.IntegerField(),
+        "author": serializers.CharField(),
+        "sent": serializers.CharField(help_text="A day, or a week for your own anonymous messages"),
+        "body": serializers.CharField(),
+        "is_feedback_request": serializers.BooleanField(),
+        "files": serializers.ListField(child=serializers.DictField()),
+    },
+)
+_CASE = inline_serializer(
+    "SpeakUpReporterCase",
+    {
+        "status": serializers.CharField(),
+        "received": serializers.CharField(),
+        "disclosure": serializers.CharField(),
+        "narrative": serializers.CharField(),
+        "can_answer_feedback": serializers.BooleanField(),
+        "messages": _MESSAGE.__class__(many=True),
+    },
+)
+_INFO = inline_serializer(
+    "SpeakUpAnonymousInfo",
+    {
+        "max_file_bytes": serializers.IntegerField(),
+        "max_files": serializers.IntegerField(),
+        "file_types": serializers.ListField(child=serializers.CharField()),
+        "worker_groups": serializers.DictField(),
+        "feedback_answers": serializers.DictField(),
+    },
+)
+_SUBMITTED = inline_serializer(
+    "SpeakUpSubmitted",
+    {
+        "code": serializers.CharField(help_text="Shown only this once: keep it"),
+        "detail": serializers.CharField(),
+    },
+)
+_ERROR = OpenApiResponse(description="Not recognised, or refused with a reason")
+
+
+def _info() -> dict[str, Any]:
+    return {
+        "max_file_bytes": uploads.max_bytes(),
+        "max_files": uploads.MAX_FILES,
+        "file_types": sorted(uploads.ALLOWED),
+        "worker_groups": dict(WorkerGroup.choices),
+        "feedback_answers": {k: v for k, v in FeedbackAnswer.choices if k != FeedbackAnswer.BLANK},
+    }
+
+
+def _anonymous(methods: list[str]) -> Any:
+    """The decorators every endpoint here shares."""
+
+    def decorate(view: Any) -> Any:
+        view = parser_classes([JSONParser, MultiPartParser, FormParser])(view)
+        view = permission_classes([AllowAny])(view)
+        view = authentication_classes([])(view)
+        view = api_view(methods)(view)
+        return protection.anonymous_route(_memory_uploads(view))
+
+    return decorate
+
+
+def _memory_uploads(view: Any) -> Any:
+    def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+        if request.method == "POST":
+            request.upload_handlers = [uploads.LimitedMemoryUploadHandler(request)]
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    wrapper.cls = view.cls  # type: ignore[attr-defined]
+    wrapper.initkwargs = view.initkwargs  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _invalid(error: DjangoValidationError) -> Response:
+    return Response(validation_error_detail(error), status=status.HTTP_400_BAD_REQUEST)
+
+
+def _open(request: Request, code: str) -> actions.ReporterSession | Response:
+    tag = protection.client_tag(request._request)
+    if not protection.code_attempts_left(tag):
+        return Response({"detail": TOO_MANY}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+    try:
+        return actions.open_with_code(code=code)
+    except actions.CodeNotRecognised:
+        protection.record_code_failure(tag)
+        return Response({"detail": NOT_RECOGNISED}, status=status.HTTP_404_NOT_FOUND)
+
+
+def _case_json(session: actions.ReporterSession) -> dict[str, Any]:
+    case = session.case
+    case.refresh_from_db()
+    return {
+        "status": case.status,
+        "received": queries.week_label(case.received_week),
+        "disclosure": case.disclosure,
+        "narrative": crypto.open_text(session.case_key, case.sealed_narrative),
+        "can_answer_feedback": case.feedback_requested and case.feedback_answer == "blank",
+        "messages": [
+            {
+                "seq": m.seq,
+                "author": m.author_label,
+                "sent": m.sent_label,
+                "body": m.body,
+                "is_feedback_request": m.is_feedback_request,
+                "files": [
+                    {"name": f["name"], "type": f["type"], "size": f["size"]} for f in m.attachments
+                ],
+            }
+            for m in queries.messages_for(case, session.case_key, for_reporter=True)
+        ],
+    }
+
+
+def _files(uploaded: list[Any]) -> list[tuple[str, bytes]]:
+    return forms.files_of(list(uploaded))
+
+
+@extend_schema(
+    methods=["GET"], summary="The limits of the anonymous channel", responses=_INFO, auth=[]
+)
+@extend_schema(
+    methods=["POST"],
+    summary="Raise an anonymous concern; the answer holds the receipt code, once",
+    request=ConcernSerializer,
+    responses={201: _SUBMITTED, 400: _ERROR, 429: _ERROR},
+    auth=[],
+)
+@_anonymous(["GET", "POST"])
+def submit(request: Request) -> Response:
+    if request.method == "GET":
+        return Response(_info())
+    tag = protection.client_tag(request._request)
+    if not protection.submissions_left(tag):
+        return Response({"detail": TOO_MANY}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+    serializer = ConcernSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    concern = actions.NewConcern(
+        narrative=data["narrative"],
+        worker_group=data["worker_group"],
+        notify_email=data["notify_email"],
+        strip_metadata=data["strip_metadata"],
+        files=_files(data["files"]),
+    )
+    try:
+        result = actions.submit_anonymous_concern(concern=concern)
+    except DjangoValidationError as error:
+        return _invalid(error)
+    protection.record_submission(tag)
+    return Response(
+        {"code": result.code, "detail": "Keep this code: it is the only way back to your concern."},
+        status=status.HTTP_201_CREATED,
+    )
+
+
+@extend_schema(
+    methods=["GET"], summary="The limits of the anonymous channel", responses=_INFO, auth=[]
+)
+@extend_schema(
+    methods=["POST"],
+    summary="Open your concern with its code: status, your concern and the messages",
+    request=CodeSerializer,
+    responses={200: _CASE, 404: _ERROR, 429: _ERROR},
+    auth=[],
+)
+@_anonymous(["GET", "POST"])
+def open_case(request: Request) -> Response:
+    if request.method == "GET":
+        return Response(_info())
+    serializer = CodeSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    session = _open(request, serializer.validated_data["code"])
+    if isinstance(session, Response):
+        return session
+    return Response(_case_json(session))
+
+
+@extend_schema(
+    methods=["GET"], summary="The limits of the anonymous channel", responses=_INFO, auth=[]
+)
+@extend_schema(
+    methods=["POST"],
+    summary="Send a message or files on your concern",
+    request=ReporterMessageSerializer,
+    responses={201: _CASE, 400: _ERROR, 404: _ERROR, 429: _ERROR},
+    auth=[],
+)
+@_anonymous(["GET", "POST"])
+def post_message(request: Request) -> Response:
+    if request.method == "GET":
+        return Response(_info())
+    serializer = ReporterMessageSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    session = _open(request, data["code"])
+    if isinstance(session, Response):
+        return session
+    try:
+        actions.post_reporter_message(
+            session=session,
+            body=data["body"],
+            files=_files(data["files"]),
+            strip_metadata=data["strip_metadata"],
+        )
+    except DjangoValidationError as error:
+        return _invalid(error)
+    return Response(_case_json(session), status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    methods=["GET"], summary="The limits of the anonymous channel", responses=_INFO, auth=[]
+)
+@extend_schema(
+    methods=["POST"],
+    summary="Answer “Given your experience, would you speak up again?”",
+    request=FeedbackSerializer,
+    responses={200: _CASE, 400: _ERROR, 404: _ERROR, 429: _ERROR},
+    auth=[],
+)
+@_anonymous(["GET", "POST"])
+def feedback(request: Request) -> Response:
+    if request.method == "GET":
+        return Response(_info())
+    serializer = FeedbackSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    session = _open(request, data["code"])
+    if isinstance(session, Response):
+        return session
+    try:
+        actions.answer_feedback(session=session, answer=data["answer"], reason=data["reason"])
+    except DjangoValidationError as error:
+        return _invalid(error)
+    return Response(_case_json(session))
+
+
+urlpatterns: list[URLPattern] = [
+    path("speak-up/anonymous/concerns/", submit, name="speakup-anonymous-submit"),
+    path("speak-up/anonymous/open/", open_case, name="speakup-anonymous-open"),
+    path("speak-up/anonymous/messages/", post_message, name="speakup-anonymous-messages"),
+    path("speak-up/anonymous/feedback/", feedback, name="speakup-anonymous-feedback"),
+]

@@ -1,5 +1,21 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from wellled.speakup import views
 
 app_name = "speakup"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("", views.index, name="index"),
+    path("anonymous/", views.anonymous_new, name="anonymous_new"),
+    path("anonymous/return/", views.anonymous_return, name="anonymous_return"),
+    path("anonymous/file/", views.anonymous_file, name="anonymous_file"),
+    path("raise/", views.raise_concern, name="raise"),
+    path("guardian/", views.caseload, name="caseload"),
+    path("guardian/key/", views.key_setup, name="key_setup"),
+    path("guardian/key/manage/", views.key_manage, name="key_manage"),
+    path("guardian/unlock/", views.unlock, name="unlock"),
+    path("guardian/lock/", views.lock, name="lock"),
+    path("guardian/record/", views.record, name="record"),
+    path("guardian/case/<str:reference>/", views.case_detail, name="case"),
+    path("guardian/case/<str:reference>/file/<uuid:file_id>/", views.case_file, name="case_file"),
+]

@@ -13,7 +13,12 @@ D = datetime.date
 
 
 def ref(list_name: str, code: str) -> ReferenceItem:
-    return ReferenceItem.objects.get(list=list_name, code=code)
+    """A reference list entry. The data migration loads them; a transactional test
+    (the browser walk) flushes them, so they are recreated when missing."""
+    item, _ = ReferenceItem.objects.get_or_create(
+        list=list_name, code=code, defaults={"label": code.replace("_", " ").capitalize()}
+    )
+    return item
 
 
 def complainant(**overrides: Any) -> actions.ComplainantDetails:
@@ -80,8 +85,24 @@ def to_responded(trust: Trust, complaint: Complaint, *, outcome: str = "upheld")
         capacity="delegate",
         signed_off_on=received + datetime.timedelta(days=30),
     )
+    final_letter(manager, complaint)
     return actions.record_response(
         acting_user=manager,
         complaint=complaint,
         responded_on=received + datetime.timedelta(days=31),
+    )
+
+
+def final_letter(acting_user: Any, complaint: Complaint) -> Any:
+    """A final response drafted from the standard template, its checklist confirmed."""
+    letter = actions.draft_letter(acting_user=acting_user, complaint=complaint, kind="final")
+    return actions.edit_letter(
+        acting_user=acting_user,
+        letter=letter,
+        subject=letter.subject,
+        body=letter.body,
+        confirms_how_considered=True,
+        confirms_conclusions=True,
+        confirms_actions=True,
+        confirms_ombudsman_rights=True,
     )

@@ -29,6 +29,25 @@ def test_intake_to_closure_with_learning(trust) -> None:
         issue=found,
         learning_statement="Call-backs are now tracked on the team board",
     )
+    # The learning loop also wants an action with an owner, done with evidence.
+    with pytest.raises(ValidationError) as caught:
+        actions.close(acting_user=manager, complaint=complaint)
+    assert "no action" in messages(caught)
+    from wellled.learning import actions as learning_actions
+
+    action = learning_actions.add_learning_action(
+        acting_user=manager,
+        issue=found,
+        description="Track call-backs on the team board",
+        owner=trust.people["service_lead"],
+        due_on=D(2026, 5, 1),
+    )
+    learning_actions.complete_learning_action(
+        acting_user=manager,
+        action=action,
+        evidence="Board photo in the team folder",
+        completed_on=D(2026, 4, 20),
+    )
     closed = actions.close(acting_user=manager, complaint=complaint)
     assert closed.status == Status.CLOSED
     steps = list(

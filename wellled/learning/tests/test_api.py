@@ -10,7 +10,7 @@ from wellled.learning.tests.support import add_action, share, upheld_case
 pytestmark = pytest.mark.django_db
 
 
-def test_the_library_lists_shared_learning_without_personal_data(trust: Trust, api_for) -> None:  # type: ignore[no-untyped-def]
+def test_the_library_lists_shared_learning_without_personal_data(trust: Trust, api_for) -> None:
     complaint, _ = upheld_case(trust)
     share(trust, complaint)
     response = api_for("staff_member").get("/api/v1/learning/shared/", {"q": "call-back"})
@@ -22,14 +22,14 @@ def test_the_library_lists_shared_learning_without_personal_data(trust: Trust, a
     assert complaint.reference not in response.content.decode()
 
 
-def test_an_outsider_gets_nothing(trust: Trust, api_for) -> None:  # type: ignore[no-untyped-def]
+def test_an_outsider_gets_nothing(trust: Trust, api_for) -> None:
     complaint, _ = upheld_case(trust)
     shared = share(trust, complaint)
     assert api_for("outsider").get("/api/v1/learning/shared/").status_code == 403
     assert api_for("outsider").get(f"/api/v1/learning/shared/{shared.pk}/").status_code == 403
 
 
-def test_the_owner_completes_an_action_and_bad_input_is_a_400(trust: Trust, api_for) -> None:  # type: ignore[no-untyped-def]
+def test_the_owner_completes_an_action_and_bad_input_is_a_400(trust: Trust, api_for) -> None:
     _, issue = upheld_case(trust)
     action = add_action(trust, issue)
     client = api_for("service_lead")
@@ -45,7 +45,7 @@ def test_the_owner_completes_an_action_and_bad_input_is_a_400(trust: Trust, api_
     assert done.json()["is_done"] is True
 
 
-def test_someone_else_may_not_complete_it(trust: Trust, api_for) -> None:  # type: ignore[no-untyped-def]
+def test_someone_else_may_not_complete_it(trust: Trust, api_for) -> None:
     _, issue = upheld_case(trust)
     action = add_action(trust, issue)
     response = api_for("staff_member").post(

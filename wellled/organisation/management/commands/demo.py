@@ -17,7 +17,15 @@ DEMO_URL = "http://127.0.0.1:8000/"
 
 # Each module's demo data, loaded in this order after the trust itself. Each has
 # `load_demo(result: DemoResult, *, seed: int) -> str`, returning one line to print.
-MODULE_DEMOS: tuple[str, ...] = ()
+MODULE_DEMOS: tuple[str, ...] = (
+    "wellled.complaints.demo",
+    "wellled.learning.demo",  # acts on the complaints' learning
+    "wellled.speakup.demo",
+    "wellled.surveys.demo",
+    "wellled.inspections.demo",
+    "wellled.assurance.demo",  # after the modules whose measures become evidence
+    "wellled.reports.demo",
+)
 
 
 class Command(BaseCommand):

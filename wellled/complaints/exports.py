@@ -1,0 +1,419 @@
+"""Returns and downloads: the KO41a return, regulation 18 figures, the CQC summary
+and any filtered caseload, as CSV or XLSX.
+
+Counting rules (KO41a): a complaint counts once in the total, and once against
+every subject, service area and profession its issues raise (two issues with the
+same subject count once for that subject). The return can be split by site.
+Formal complaints under the Regulations only (not PALS concerns, oral complaints
+resolved next working day, regulation 8 exclusions or complaints transferred out).
+
+Spreadsheet cells that begin with = + - @ (or a tab or carriage return) are
+prefixed with an apostrophe, so no export can smuggle in a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from wellled.complaints import clocks, measures
+from wellled.complaints.models import (
+    OPEN_STATUSES,
+    Complaint,
+    ComplaintIssue,
+    Kind,
+    Outcome,
+    ReferenceItem,
+    Status,
+)
+from wellled.complaints.queries import complaints_visible_to, overdue_condition
+from wellled.core.types import AnyUser
+from wellled.organisation.access import covers_everything
+from wellled.organisation.models import OrgUnit
+
+Date = datetime.date
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """The value, with text that a spreadsheet would run as a formula made inert."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+@dataclass
+class Sheet:
+    title: str
+    headers: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+
+
+def to_csv(sheet: Sheet) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([safe_cell(h) for h in sheet.headers])
+    for row in sheet.rows:
+        writer.writerow(["" if v is None else safe_cell(v) for v in row])
+    # A byte-order mark so that spreadsheet programs read it as UTF-8.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(sheet: Sheet) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(title=sheet.title[:31])
+    ws.append([safe_cell(h) for h in sheet.headers])
+    for row in sheet.rows:
+        cells: list[Any] = []
+        for value in row:
+            # After safe_cell no text starts with "=", so none is read as a formula.
+            value = safe_cell(value)
+            if isinstance(value, Date):
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = "yyyy-mm-dd"
+                cells.append(cell)
+            else:
+                cells.append(value)
+        ws.append(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# Years -----------------------------------------------------------------------
+
+
+def financial_year(start_year: int) -> tuple[Date, Date]:
+    """1 April `start_year` to 31 March of the next year (the reporting year)."""
+    return Date(start_year, 4, 1), Date(start_year + 1, 3, 31)
+
+
+def current_financial_year(today: Date | None = None) -> int:
+    today = today or timezone.localdate()
+    return today.year if today.month >= 4 else today.year - 1
+
+
+def year_label(start_year: int) -> str:
+    return f"{start_year}-{str(start_year + 1)[-2:]}"
+
+
+# Outcomes derived in SQL ----------------------------------------------------
+
+
+def with_outcome_flags(cases: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """Flags from which `derive_outcome` follows, computed per case in the database."""
+    issues = ComplaintIssue.objects.filter(complaint=OuterRef("pk"))
+    return cases.annotate(
+        x_any=Exists(issues),
+        x_undecided=Exists(issues.filter(outcome="")),
+        x_up=Exists(issues.filter(outcome__in=[Outcome.UPHELD, Outcome.PARTIALLY_UPHELD])),
+        x_down=Exists(issues.filter(outcome__in=[Outcome.NOT_UPHELD, Outcome.PARTIALLY_UPHELD])),
+    )
+
+
+def outcome_filters() -> dict[str, Q]:
+    decided = Q(x_any=True, x_undecided=False)
+    return {
+        Outcome.UPHELD: decided & Q(x_down=False),
+        Outcome.PARTIALLY_UPHELD: decided & Q(x_up=True, x_down=True),
+        Outcome.NOT_UPHELD: decided & Q(x_up=False),
+    }
+
+
+def outcome_from_flags(case: Any) -> str:
+    """The outcome of a case annotated by `with_outcome_flags` ("" while undecided)."""
+    if not case.x_any or case.x_undecided:
+        return ""
+    if not case.x_down:
+        return str(Outcome.UPHELD)
+    if not case.x_up:
+        return str(Outcome.NOT_UPHELD)
+    return str(Outcome.PARTIALLY_UPHELD)
+
+
+# KO41a ---------------------------------------------------------------------
+
+
+def _site_names(ids: Iterable[Any]) -> dict[Any, str]:
+    names = dict(OrgUnit.objects.filter(pk__in=[i for i in ids if i]).values_list("pk", "name"))
+    return {i: names.get(i, "No site recorded") if i else "No site recorded" for i in ids}
+
+
+def _per_site(cases: QuerySet[Complaint], site: list[str], **aggregates: Any) -> list[Any]:
+    """The aggregates per site, or one row for the whole (values() with no field
+    would group by every column)."""
+    if site:
+        return list(cases.values(*site).annotate(**aggregates).order_by())
+    return [cases.aggregate(**aggregates)]
+
+
+def ko41a_return(
+    *, start_year: int, by_site: bool = False, paths: tuple[str, ...] | None = None
+) -> Sheet:
+    """The KO41a return for a financial year: totals, subjects, service areas,
+    professions and outcomes, for the trust or one block per site."""
+    first, last = financial_year(start_year)
+    received = measures.regulated_cases(paths=paths).filter(received_on__range=(first, last))
+    site = ["site_id"] if by_site else []
+    headers = ["Year", *(["Site"] if by_site else []), "Section", "Code", "Item", "Complaints"]
+    sheet = Sheet(f"KO41a {year_label(start_year)}", headers)
+    found: list[tuple[Any, str, str, str, int]] = []
+
+    for row in _per_site(received, site, n=Count("pk")):
+        found.append((row.get("site_id"), "1 Total", "", "Complaints received", row["n"]))
+
+    sections = (
+        ("2 Subject", "issues__subject_id"),
+        ("3 Service area", "issues__service_area_id"),
+        ("4 Profession", "issues__profession_id"),
+    )
+    item_ids: set[int] = set()
+    coded: list[tuple[Any, str, int, int]] = []
+    for section, path in sections:
+        rows = (
+            received.filter(issues__isnull=False)
+            .values(*site, path)
+            .annotate(n=Count("pk", distinct=True))
+            .order_by()
+        )
+        for row in rows:
+            coded.append((row.get("site_id"), section, row[path], row["n"]))
+            item_ids.add(row[path])
+    items = {i.pk: i for i in ReferenceItem.objects.filter(pk__in=item_ids)}
+    for site_id, section, item_id, n in coded:
+        item = items[item_id]
+        found.append((site_id, section, item.code, item.label, n))
+
+    # Outcomes of the complaints answered in the year (their first response).
+    answered = with_outcome_flags(
+        measures.regulated_cases(paths=paths).filter(first_responded_on__range=(first, last))
+    )
+    flags = outcome_filters()
+    aggregates = {str(k): Count("pk", filter=q) for k, q in flags.items()}
+    aggregates["answered"] = Count("pk")
+    for row in _per_site(answered, site, **aggregates):
+        found.append((row.get("site_id"), "5 Outcome", "", "Complaints answered", row["answered"]))
+        for value, label in Outcome.choices:
+            found.append((row.get("site_id"), "5 Outcome", value, label, row[value]))
+
+    names = _site_names({f[0] for f in found}) if by_site else {}
+    found.sort(key=lambda f: (names.get(f[0], ""), f[1], f[3].lower()))
+    label = year_label(start_year)
+    for site_id, section, code, item_label, n in found:
+        sheet.rows.append(
+            [label, *([names[site_id]] if by_site else []), section[2:], code, item_label, n]
+        )
+    return sheet
+
+
+# Regulation 18 ------------------------------------------------------------
+
+
+def reg18_figures(*, start_year: int, paths: tuple[str, ...] | None = None) -> Sheet:
+    """The figures regulation 18 asks the annual report to state, with context."""
+    first, last = financial_year(start_year)
+    cases = measures.regulated_cases(paths=paths)
+    received = cases.filter(received_on__range=(first, last))
+    answered = with_outcome_flags(cases.filter(first_responded_on__range=(first, last)))
+    flags = outcome_filters()
+    outcome_counts = answered.aggregate(
+        answered=Count("pk"),
+        well_founded=Count("pk", filter=flags[Outcome.UPHELD] | flags[Outcome.PARTIALLY_UPHELD]),
+        upheld=Count("pk", filter=flags[Outcome.UPHELD]),
+        partially=Count("pk", filter=flags[Outcome.PARTIALLY_UPHELD]),
+        not_upheld=Count("pk", filter=flags[Outcome.NOT_UPHELD]),
+        on_time=Count("pk", filter=Q(first_responded_on__lte=measures._response_due())),
+    )
+    in_year = Q(received_on__range=(first, last))
+    everything = Complaint.objects.order_by()
+    if paths is not None and not covers_everything(paths):
+        everything = everything.filter(measures._within(paths))
+    other = everything.filter(in_year).aggregate(
+        pals=Count("pk", filter=Q(kind=Kind.PALS)),
+        oral=Count("pk", filter=Q(kind=Kind.ORAL_RESOLVED)),
+        excluded=Count("pk", filter=Q(kind=Kind.COMPLAINT) & ~Q(exclusion="")),
+    )
+    issues = ComplaintIssue.objects.filter(
+        complaint__in=answered.values("pk"),
+        outcome__in=[Outcome.UPHELD, Outcome.PARTIALLY_UPHELD],
+    ).aggregate(
+        n=Count("pk"),
+        learning=Count("pk", filter=~Q(learning_statement="")),
+        none=Count("pk", filter=Q(learning_statement="") & ~Q(no_learning_reason="")),
+    )
+    label = year_label(start_year)
+    sheet = Sheet(f"Regulation 18 {label}", ["Year", "Figure", "Value", "Regulation"])
+    rows: list[tuple[str, Any, str]] = [
+        ("Complaints received", received.count(), "18(2)(a)"),
+        (
+            "Complaints decided to be well-founded (upheld or partially upheld)",
+            outcome_counts["well_founded"],
+            "18(2)(b)",
+        ),
+        (
+            "Complaints the trust was told were referred to the Ombudsman",
+            cases.filter(referred_to_phso_on__range=(first, last)).count(),
+            "18(2)(c)",
+        ),
+        ("Complaints answered (first response sent)", outcome_counts["answered"], ""),
+        ("of which upheld", outcome_counts["upheld"], ""),
+        ("of which partially upheld", outcome_counts["partially"], ""),
+        ("of which not upheld", outcome_counts["not_upheld"], ""),
+        ("of which answered by the agreed date", outcome_counts["on_time"], ""),
+        (
+            "Complaints reopened in the year",
+            cases.filter(reopened_on__range=(first, last)).count(),
+            "",
+        ),
+        ("Upheld or partially upheld issues answered", issues["n"], "18(2)(d)"),
+        ("of which with learning recorded", issues["learning"], "18(2)(d)"),
+        ("of which with a recorded reason for no learning", issues["none"], "18(2)(d)"),
+        ("PALS concerns received (outside the Regulations)", other["pals"], ""),
+        (
+            "Oral complaints resolved by the next working day (regulation 8(1)(c))",
+            other["oral"],
+            "",
+        ),
+        ("Complaints excluded under regulation 8", other["excluded"], ""),
+    ]
+    for figure, value, reg in rows:
+        sheet.rows.append([label, figure, value, reg])
+    subjects = ko41a_return(start_year=start_year, paths=paths)
+    for row in subjects.rows:
+        if row[1] == "Subject":
+            sheet.rows.append([label, f"Subject matter: {row[3]}", row[4], "18(2)(d)"])
+    return sheet
+
+
+# Case-level exports (complaints staff and service leads only) ---------------
+
+
+def _subjects_by_case(ids: Sequence[int]) -> dict[int, str]:
+    found: dict[int, list[str]] = {}
+    rows = (
+        ComplaintIssue.objects.filter(complaint_id__in=ids)
+        .order_by("complaint_id", "subject__label")
+        .values_list("complaint_id", "subject__label")
+        .distinct()
+    )
+    for complaint_id, label in rows:
+        found.setdefault(complaint_id, []).append(label)
+    return {k: "; ".join(v) for k, v in found.items()}
+
+
+def cqc_summary(*, user: AnyUser, start: Date, end: Date) -> Sheet:
+    """Regulation 16(3) of the 2014 Regulations: a summary of complaints and the
+    responses to them, for CQC within 28 days of its request. References, dates,
+    subjects and outcomes only: no names, no summaries."""
+    cases = with_outcome_flags(
+        complaints_visible_to(user).filter(received_on__range=(start, end))
+    ).order_by("received_on", "pk")
+    headers = [
+        "Reference",
+        "Kind",
+        "Received",
+        "Service",
+        "Site",
+        "Subjects",
+        "Status",
+        "Acknowledgement due",
+        "Acknowledged",
+        "Response due",
+        "First response sent",
+        "Answered by the agreed date",
+        "Outcome",
+        "Reopened",
+        "Referred to the Ombudsman",
+    ]
+    sheet = Sheet("CQC complaints summary", headers)
+    rows = list(cases)
+    subjects = _subjects_by_case([c.pk for c in rows])
+    outcome_labels = dict(Outcome.choices)
+    for case in rows:
+        due = case.first_response_due or case.response_due
+        outcome = outcome_labels.get(outcome_from_flags(case), "")
+        on_time = ""
+        if due and case.first_responded_on:
+            on_time = "Yes" if case.first_responded_on <= due else "No"
+        sheet.rows.append(
+            [
+                case.reference,
+                case.get_kind_display(),
+                case.received_on,
+                case.service.name,
+                case.site.name if case.site else "",
+                subjects.get(case.pk, ""),
+                case.get_status_display(),
+                case.acknowledgement_due,
+                case.acknowledged_on,
+                due,
+                case.first_responded_on,
+                on_time,
+                outcome,
+                case.reopened_on,
+                case.referred_to_phso_on,
+            ]
+        )
+    return sheet
+
+
+def caseload(*, user: AnyUser, status: str = "", overdue: bool = False) -> Sheet:
+    """The caseload as the list page filters it (open cases, by status, overdue)."""
+    today = timezone.localdate()
+    cases = complaints_visible_to(user).filter(status__in=OPEN_STATUSES)
+    if status:
+        cases = cases.filter(status=status)
+    if overdue:
+        cases = cases.filter(overdue_condition(today))
+    cases = cases.order_by("-received_on", "-pk")
+    headers = [
+        "Reference",
+        "Kind",
+        "Received",
+        "Service",
+        "Site",
+        "Handler",
+        "Status",
+        "Next step",
+        "Due",
+        "Overdue",
+    ]
+    sheet = Sheet("Complaints caseload", headers)
+    for case in cases:
+        deadline = clocks.next_deadline(
+            acknowledgement_due=case.acknowledgement_due,
+            acknowledged_on=case.acknowledged_on,
+            response_due=case.response_due,
+            backstop_due=case.backstop_due,
+            responded_on=case.responded_on,
+            reopened=case.status == Status.REOPENED,
+        )
+        handler = (
+            case.handler.get_full_name() or case.handler.get_username() if case.handler else ""
+        )
+        sheet.rows.append(
+            [
+                case.reference,
+                case.get_kind_display(),
+                case.received_on,
+                case.service.name,
+                case.site.name if case.site else "",
+                handler,
+                case.get_status_display(),
+                deadline.label if deadline else "",
+                deadline.due if deadline else None,
+                "Yes" if deadline and deadline.due < today else "",
+            ]
+        )
+    return sheet

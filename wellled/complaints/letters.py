@@ -1,0 +1,200 @@
+"""Letters: the trust's editable templates, drafting a case's letter, PDF and DOCX.
+
+Templates use Django template syntax limited to `{{ variable }}` with the names
+in `VARIABLES`: no tags, no filters, no attribute lookups, so an edited template
+can neither run code nor reach data beyond what a letter needs. The rendered
+text is plain text; PDF and DOCX are built from it, and the PDF renderer never
+fetches anything over the network.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from django.template import Context, Engine
+from django.utils import timezone
+from django.utils.html import escape
+
+from wellled.complaints.models import Complaint, Letter, LetterKind, LetterTemplate
+from wellled.core.workdays import long_date
+
+# The words that must appear for the Ombudsman rights paragraph to count as present.
+OMBUDSMAN_NAME = "Parliamentary and Health Service Ombudsman"
+OMBUDSMAN_PARAGRAPH = (
+    "If you are not happy with our response, you have the right to ask the "
+    "Parliamentary and Health Service Ombudsman to look at your complaint. The "
+    "Ombudsman makes final decisions on complaints that have not been resolved by "
+    "the NHS in England. It is independent and its service is free. You can contact "
+    "it on 0345 015 4033 or at www.ombudsman.org.uk."
+)
+
+VARIABLES: dict[str, str] = {
+    "reference": "The case reference, e.g. C-2026-00042",
+    "complainant_name": "The complainant's name",
+    "patient_name": "The patient's name (empty when none is recorded)",
+    "service": "The service complained about",
+    "received_on": "The day the complaint was received",
+    "acknowledgement_due": "The day the acknowledgement is due",
+    "response_due": "The response date (agreed or set), or 'to be agreed'",
+    "backstop_due": "The 6-month limit",
+    "handler_name": "The name of the person handling the case",
+    "today": "The date the letter is drafted",
+    "ombudsman_paragraph": "The standard Ombudsman rights paragraph",
+}
+
+_VARIABLE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+_NAME = re.compile(r"^[a-z_]+$")
+
+DEFAULTS: dict[str, tuple[str, str]] = {
+    LetterKind.ACKNOWLEDGEMENT: (
+        "Your complaint {{ reference }}",
+        "Dear {{ complainant_name }}\n\n"
+        "Thank you for your complaint about {{ service }}, which we received on "
+        "{{ received_on }}. Your reference is {{ reference }}.\n\n"
+        "We would like to talk with you about how we will look into your complaint "
+        "and when you can expect our response. {{ handler_name }} will contact you to "
+        "arrange this, or you can reply to this letter.\n\n"
+        "Yours sincerely\n\n{{ handler_name }}\nComplaints team",
+    ),
+    LetterKind.HOLDING: (
+        "Your complaint {{ reference }}: an update",
+        "Dear {{ complainant_name }}\n\n"
+        "We are still looking into your complaint {{ reference }} about {{ service }}. "
+        "We expect to send our response by {{ response_due }}.\n\n"
+        "Yours sincerely\n\n{{ handler_name }}\nComplaints team",
+    ),
+    LetterKind.LATE: (
+        "Your complaint {{ reference }}: our response is late",
+        "Dear {{ complainant_name }}\n\n"
+        "We are sorry that we have not sent our response to your complaint "
+        "{{ reference }} by {{ response_due }}, the date we gave you.\n\n"
+        "[Explain the reason for the delay.]\n\n"
+        "We will send our response as soon as we reasonably can.\n\n"
+        "Yours sincerely\n\n{{ handler_name }}\nComplaints team",
+    ),
+    LetterKind.FINAL: (
+        "Our response to your complaint {{ reference }}",
+        "Dear {{ complainant_name }}\n\n"
+        "Thank you for your complaint about {{ service }}, received on {{ received_on }}.\n\n"
+        "How we looked into your complaint\n[Explain how the complaint was considered.]\n\n"
+        "What we found\n[Set out the conclusions, including anything that needs to be put "
+        "right.]\n\n"
+        "What we are doing about it\n[Confirm the action taken or proposed.]\n\n"
+        "{{ ombudsman_paragraph }}\n\n"
+        "Yours sincerely\n\n[Responsible person or delegate]",
+    ),
+}
+
+
+def template_errors(text: str) -> list[str]:
+    """Why a template's text may not be saved (empty when it may)."""
+    errors = []
+    if "{%" in text or "%}" in text:
+        errors.append("Templates may not use {% %} tags: use only {{ variables }}")
+    if "{#" in text:
+        errors.append("Templates may not use {# #} comments")
+    for match in _VARIABLE.finditer(text):
+        name = match.group(1)
+        if not _NAME.match(name) or name not in VARIABLES:
+            errors.append(
+                f"{{{{ {name} }}}} is not a letter variable: use one of "
+                + ", ".join(sorted(VARIABLES))
+            )
+    stripped = _VARIABLE.sub("", text)
+    if "{{" in stripped or "}}" in stripped:
+        errors.append("A {{ variable }} is not closed properly")
+    return errors
+
+
+def template_for(kind: str) -> LetterTemplate:
+    """The trust's template for the kind, or the built-in wording (not saved)."""
+    found = LetterTemplate.objects.filter(kind=kind).first()
+    if found is not None:
+        return found
+    subject, body = DEFAULTS[kind]
+    return LetterTemplate(kind=kind, subject=subject, body=body)
+
+
+def variables_for(complaint: Complaint) -> dict[str, str]:
+    handler = complaint.handler
+    return {
+        "reference": complaint.reference,
+        "complainant_name": complaint.complainant.full_name,
+        "patient_name": complaint.patient.full_name if complaint.patient else "",
+        "service": complaint.service.name,
+        "received_on": long_date(complaint.received_on),
+        "acknowledgement_due": long_date(complaint.acknowledgement_due)
+        if complaint.acknowledgement_due
+        else "",
+        "response_due": long_date(complaint.response_due)
+        if complaint.response_due
+        else "a date still to be agreed",
+        "backstop_due": long_date(complaint.backstop_due) if complaint.backstop_due else "",
+        "handler_name": (handler.get_full_name() or handler.get_username()) if handler else "",
+        "today": long_date(timezone.localdate()),
+        "ombudsman_paragraph": OMBUDSMAN_PARAGRAPH,
+    }
+
+
+# No loaders, no libraries, no autoescaping: the output is plain text.
+_ENGINE = Engine(autoescape=False, libraries={}, loaders=[])
+
+
+def render_text(text: str, values: dict[str, str]) -> str:
+    if template_errors(text):
+        raise ValueError("The template is not safe to render")
+    return _ENGINE.from_string(text).render(Context(values, autoescape=False))
+
+
+def has_ombudsman_paragraph(body: str) -> bool:
+    squashed = " ".join(body.split()).lower()
+    return OMBUDSMAN_NAME.lower() in squashed and "ombudsman.org.uk" in squashed
+
+
+def _paragraphs(body: str) -> list[str]:
+    return [part.strip() for part in re.split(r"\n\s*\n", body) if part.strip()]
+
+
+def _letter_html(letter: Letter, trust_name: str) -> str:
+    paragraphs = "".join(
+        f"<p>{escape(part).replace(chr(10), '<br>')}</p>" for part in _paragraphs(letter.body)
+    )
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{escape(letter.subject)}</title>"
+        "<style>@page{size:A4;margin:25mm 22mm}"
+        "body{font-family:Arial,Helvetica,sans-serif;font-size:11pt;line-height:1.4}"
+        "h1{font-size:13pt}.from{text-align:right;color:#425563}</style></head><body>"
+        f"<p class='from'>{escape(trust_name)}<br>Reference {escape(letter.complaint.reference)}"
+        "</p>"
+        f"<h1>{escape(letter.subject)}</h1>{paragraphs}</body></html>"
+    )
+
+
+def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    raise ValueError(f"Letters do not fetch anything ({url[:40]})")
+
+
+def letter_pdf(letter: Letter, trust_name: str) -> bytes:
+    from weasyprint import HTML
+
+    document = HTML(string=_letter_html(letter, trust_name), url_fetcher=_no_fetch)
+    result: bytes = document.write_pdf()
+    return result
+
+
+def letter_docx(letter: Letter, trust_name: str) -> bytes:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    document = Document()
+    header = document.add_paragraph(f"{trust_name}\nReference {letter.complaint.reference}")
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    document.add_heading(letter.subject, level=1)
+    for part in _paragraphs(letter.body):
+        document.add_paragraph(part)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

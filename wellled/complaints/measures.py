@@ -1,0 +1,662 @@
+"""The complaints measures the board reads: aggregates only, computed in the database.
+
+Seven measures, each by month and, on request, by service, site or KO41a subject:
+
+* acknowledged within 3 working days: acknowledgements due in the month (the
+  stored `acknowledgement_due`, 3 working days after receipt), the share made on
+  or before that day. A case still unacknowledged counts only once its day passed.
+* responded to by the agreed date: responses due in the month (the first
+  response's agreed or set date: `first_response_due`, else `response_due`), the
+  share sent on or before it. Unanswered cases count once their date passed.
+* overdue open cases: as at the month's last day (today for this month), the open
+  cases whose acknowledgement or response was overdue that day (response: the
+  agreed date, or the 6-month backstop while none is agreed).
+* median days to respond: calendar days from receipt to the first response, for
+  first responses sent in the month.
+* reopened cases: cases whose latest reopening fell in the month.
+* Ombudsman (PHSO) referrals: referrals recorded in the month.
+* themes: complaints received in the month raising each KO41a subject; a
+  complaint counts once against every subject it raises.
+
+Every measure counts formal complaints under the Regulations (not PALS concerns,
+oral complaints resolved next working day or regulation 8 exclusions) and leaves
+out cases transferred to another body. A breakdown by subject counts a complaint
+once against each subject its issues raise, so subject rows add up to more than
+the total. Nothing here returns a name, a summary or a reference: board and
+governance roles read these figures.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    DateField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.utils import timezone
+
+from wellled.complaints.models import Complaint, Kind, ReferenceItem, Status
+from wellled.organisation.access import covers_everything
+from wellled.organisation.models import OrgUnit
+
+Date = datetime.date
+Breakdown = Literal["none", "service", "site", "subject"]
+BREAKDOWNS: dict[str, str] = {
+    "none": "Whole trust (or your area)",
+    "service": "Service",
+    "site": "Site",
+    "subject": "KO41a subject",
+}
+_GROUP_FIELD: dict[str, str | None] = {
+    "none": None,
+    "service": "service_id",
+    "site": "site_id",
+    "subject": "issues__subject_id",
+}
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    title: str
+    definition: str
+    unit: str  # "%", "count", "days"
+    improvement: Literal["increase", "decrease", "neither"]
+
+
+MEASURES: dict[str, Measure] = {
+    m.key: m
+    for m in (
+        Measure(
+            "acknowledged_on_time",
+            "Complaints acknowledged within 3 working days",
+            "Acknowledgements due in the month made on or before the due day, as a share of "
+            "acknowledgements due in the month (made, or whose day has passed)",
+            "%",
+            "increase",
+        ),
+        Measure(
+            "responded_by_agreed_date",
+            "Complaints answered by the agreed date",
+            "First responses due in the month (the date agreed with the complainant, or set "
+            "and notified by the trust) sent on or before that date, as a share of first "
+            "responses due in the month (sent, or whose date has passed)",
+            "%",
+            "increase",
+        ),
+        Measure(
+            "overdue_open",
+            "Open complaints overdue",
+            "Open complaints whose acknowledgement or response was overdue on the last day "
+            "of the month (today for the current month)",
+            "count",
+            "decrease",
+        ),
+        Measure(
+            "median_days_to_respond",
+            "Median days to respond",
+            "The median of calendar days from receipt to the first response, for first "
+            "responses sent in the month",
+            "days",
+            "decrease",
+        ),
+        Measure(
+            "reopened",
+            "Complaints reopened",
+            "Complaints whose latest reopening was in the month",
+            "count",
+            "decrease",
+        ),
+        Measure(
+            "phso_referrals",
+            "Referrals to the Ombudsman",
+            "Complaints the trust was told in the month had been referred to the "
+            "Parliamentary and Health Service Ombudsman",
+            "count",
+            "neither",
+        ),
+        Measure(
+            "themes",
+            "Themes: complaints by KO41a subject",
+            "Complaints received in the month raising each KO41a subject (a complaint "
+            "counts once against every subject it raises)",
+            "count",
+            "neither",
+        ),
+    )
+}
+
+# The measure the board's SPC chart shows.
+TIMELINESS = "responded_by_agreed_date"
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: float | None
+    numerator: int | None = None
+    denominator: int | None = None
+
+
+@dataclass
+class Row:
+    key: Any
+    label: str
+    cells: list[Cell]
+
+
+@dataclass
+class MeasureTable:
+    measure: Measure
+    breakdown: str
+    months: list[Date]
+    rows: list[Row] = field(default_factory=list)
+
+
+# Periods -------------------------------------------------------------------
+
+
+def month_start(day: Date) -> Date:
+    return day.replace(day=1)
+
+
+def add_month(day: Date, months: int = 1) -> Date:
+    index = day.year * 12 + day.month - 1 + months
+    return Date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(day: Date) -> Date:
+    return add_month(month_start(day)) - datetime.timedelta(days=1)
+
+
+def months_between(start: Date, end: Date) -> list[Date]:
+    """The first days of every month from start's month to end's month, inclusive."""
+    months: list[Date] = []
+    current, last = month_start(start), month_start(end)
+    while current <= last:
+        months.append(current)
+        current = add_month(current)
+    return months
+
+
+def _as_date(value: Any) -> Date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, Date):
+        return value
+    return Date.fromisoformat(str(value)[:10])
+
+
+# Scope ---------------------------------------------------------------------
+
+
+def _within(paths: Iterable[str]) -> Q:
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= (
+            Q(service__path__startswith=path)
+            | Q(team__path__startswith=path)
+            | Q(site__path__startswith=path)
+        )
+    return condition
+
+
+def regulated_cases(
+    *, paths: tuple[str, ...] | None = None, unit: OrgUnit | None = None
+) -> QuerySet[Complaint]:
+    """Formal complaints under the Regulations, narrowed to scope paths and a unit.
+
+    `paths` None or containing "/" is the whole trust; `unit` narrows to cases whose
+    service, team or site lies within it.
+    """
+    cases = (
+        Complaint.objects.filter(kind=Kind.COMPLAINT, exclusion="")
+        .exclude(status=Status.TRANSFERRED)
+        .order_by()
+    )
+    if paths is not None and not covers_everything(paths):
+        cases = cases.filter(_within(paths))
+    if unit is not None:
+        cases = cases.filter(_within([unit.path]))
+    return cases
+
+
+# The measures --------------------------------------------------------------
+
+
+def _share(numerator: int, denominator: int) -> Cell:
+    if not denominator:
+        return Cell(None, numerator, denominator)
+    return Cell(round(100.0 * numerator / denominator, 1), numerator, denominator)
+
+
+class _PostgresMonthStart(Func):
+    """The first day of a date's month by date arithmetic: cheaper on PostgreSQL than
+    date_trunc, which goes through a timestamp with time zone."""
+
+    template = "(%(expressions)s - (EXTRACT(DAY FROM %(expressions)s)::int - 1))"
+    output_field = DateField()
+
+
+def _month(field_name: str) -> Any:
+    """The first day of the field's month, as a date."""
+    if connection.vendor == "postgresql":
+        return _PostgresMonthStart(F(field_name))
+    return Cast(TruncMonth(field_name), DateField())
+
+
+def _count(breakdown: str, condition: Q | None = None) -> Count:
+    """COUNT of cases; DISTINCT only when the subject join can repeat a case."""
+    if breakdown == "subject":
+        return Count("pk", distinct=True, filter=condition)
+    # COUNT(1), not COUNT(id): an index holding the measure's columns then answers alone.
+    return Count(Value(1), filter=condition)
+
+
+def _grouped(
+    cases: QuerySet[Complaint], month_of: Any, breakdown: str, **aggregates: Any
+) -> list[dict[str, Any]]:
+    """One dict per (month, group) with the aggregates, in one GROUP BY query."""
+    group = _GROUP_FIELD[breakdown]
+    values = ["m"] + (["g"] if group else [])
+    annotated = cases.annotate(m=_month(month_of))
+    if group:
+        annotated = annotated.annotate(g=F(group))
+    return list(annotated.values(*values).annotate(**aggregates).order_by())
+
+
+def _acknowledged_on_time(
+    cases: QuerySet[Complaint], first: Date, last: Date, today: Date, breakdown: str
+) -> dict[tuple[Any, Date], Cell]:
+    cases = cases.filter(acknowledgement_due__range=(first, last)).filter(
+        Q(acknowledged_on__isnull=False) | Q(acknowledgement_due__lt=today)
+    )
+    rows = _grouped(
+        cases,
+        "acknowledgement_due",
+        breakdown,
+        n=_count(breakdown),
+        on_time=_count(breakdown, Q(acknowledged_on__lte=F("acknowledgement_due"))),
+    )
+    return {(r.get("g"), _as_date(r["m"])): _share(r["on_time"], r["n"]) for r in rows}
+
+
+def _response_due() -> Coalesce:
+    return Coalesce("first_response_due", "response_due")
+
+
+def _responded_by_agreed_date(
+    cases: QuerySet[Complaint], first: Date, last: Date, today: Date, breakdown: str
+) -> dict[tuple[Any, Date], Cell]:
+    cases = (
+        cases.filter(
+            Q(response_due__range=(first, last)) | Q(first_response_due__range=(first, last))
+        )
+        .annotate(due=_response_due())
+        .filter(due__range=(first, last))
+        .filter(Q(first_responded_on__isnull=False) | Q(due__lt=today))
+    )
+    rows = _grouped(
+        cases,
+        "due",
+        breakdown,
+        n=_count(breakdown),
+        on_time=_count(breakdown, Q(first_responded_on__lte=F("due"))),
+    )
+    return {(r.get("g"), _as_date(r["m"])): _share(r["on_time"], r["n"]) for r in rows}
+
+
+def overdue_on(day: Date) -> Q:
+    """Open and overdue on `day`, from the stored dates (mirrors clocks.next_deadline)."""
+    still_open = (
+        Q(received_on__lte=day)
+        & (Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+        & (Q(transferred_on__isnull=True) | Q(transferred_on__gt=day))
+    )
+    ack_late = Q(acknowledgement_due__lt=day) & (
+        Q(acknowledged_on__isnull=True) | Q(acknowledged_on__gt=day)
+    )
+    response_late = Q(due_or_backstop__lt=day) & (
+        Q(first_responded_on__isnull=True) | Q(first_responded_on__gt=day)
+    )
+    return still_open & (ack_late | response_late)
+
+
+def _overdue_open(
+    cases: QuerySet[Complaint],
+    months: list[Date],
+    today: Date,
+    breakdown: str,
+) -> dict[tuple[Any, Date], Cell]:
+    """One query: a filtered count per month, each as at that month's last day."""
+    as_at = [min(month_end(m), today) for m in months]
+    group = _GROUP_FIELD[breakdown]
+    cases = cases.filter(received_on__lte=as_at[-1]).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=as_at[0])
+    )
+    cases = cases.annotate(
+        due_or_backstop=Coalesce("first_response_due", "response_due", "backstop_due")
+    ).filter(
+        # Only a case that was ever late can be overdue at a month's end: a cheap test
+        # that spares most cases the per-month conditions.
+        Q(acknowledged_on__isnull=True)
+        | Q(acknowledged_on__gt=F("acknowledgement_due"))
+        | Q(first_responded_on__isnull=True)
+        | Q(first_responded_on__gt=F("due_or_backstop"))
+    )
+    aggregates = {f"n{i}": _count(breakdown, overdue_on(day)) for i, day in enumerate(as_at)}
+    if group:
+        rows = list(cases.annotate(g=F(group)).values("g").annotate(**aggregates).order_by())
+    else:
+        rows = [{**cases.aggregate(**aggregates), "g": None}]
+    return {
+        (r["g"], month): Cell(float(r[f"n{i}"] or 0), r[f"n{i}"] or 0)
+        for r in rows
+        for i, month in enumerate(months)
+    }
+
+
+def _count_in_month(
+    date_field: str,
+) -> Any:
+    def compute(
+        cases: QuerySet[Complaint], first: Date, last: Date, today: Date, breakdown: str
+    ) -> dict[tuple[Any, Date], Cell]:
+        cases = cases.filter(**{f"{date_field}__range": (first, last)})
+        rows = _grouped(cases, date_field, breakdown, n=_count(breakdown))
+        return {(r.get("g"), _as_date(r["m"])): Cell(float(r["n"]), r["n"]) for r in rows}
+
+    return compute
+
+
+def _themes(
+    cases: QuerySet[Complaint], first: Date, last: Date, today: Date, breakdown: str
+) -> dict[tuple[Any, Date], Cell]:
+    """Complaints per subject; with a service or site breakdown, per (group, subject)."""
+    cases = cases.filter(received_on__range=(first, last), issues__isnull=False)
+    annotated = cases.annotate(m=_month("received_on"), s=F("issues__subject_id"))
+    values = ["m", "s"]
+    group = _GROUP_FIELD[breakdown]
+    if group and breakdown != "subject":
+        annotated = annotated.annotate(g=F(group))
+        values.append("g")
+    rows = annotated.values(*values).annotate(n=Count("pk", distinct=True)).order_by()
+    return {
+        ((r["g"], r["s"]) if "g" in r else r["s"], _as_date(r["m"])): Cell(float(r["n"]), r["n"])
+        for r in rows
+    }
+
+
+class _DaysBetween(Func):
+    """later - earlier for two dates, in days: an integer on PostgreSQL."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+
+class _Median(Aggregate):
+    """PostgreSQL's ordered-set median."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def _median_days(
+    cases: QuerySet[Complaint], first: Date, last: Date, today: Date, breakdown: str
+) -> dict[tuple[Any, Date], Cell]:
+    """The median in SQL. PostgreSQL has an aggregate for it; elsewhere (and for the
+    subject breakdown, where a case must count once per subject) a window numbers
+    each group's rows in order and the middle one or two are averaged."""
+    group = _GROUP_FIELD[breakdown]
+    if connection.vendor == "postgresql" and breakdown != "subject":
+        responded = cases.filter(first_responded_on__range=(first, last))
+        rows = _grouped(
+            responded,
+            "first_responded_on",
+            breakdown,
+            median=_Median(_DaysBetween(F("first_responded_on"), F("received_on"))),
+            n=Count(Value(1)),
+        )
+        return {
+            (r.get("g"), _as_date(r["m"])): Cell(round(float(r["median"]), 1), None, r["n"])
+            for r in rows
+        }
+    inner = cases.filter(first_responded_on__range=(first, last)).annotate(
+        m=_month("first_responded_on"),
+        r=F("first_responded_on"),
+        c=F("received_on"),
+        i=F("pk"),
+    )
+    values = ["m", "r", "c", "i"]
+    if group:
+        inner = inner.annotate(g=F(group))
+        values.append("g")
+    inner_values = inner.values(*values).distinct().order_by()
+    sql, params = inner_values.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        days = "(b.r - b.c)"
+    else:
+        days = "(julianday(b.r) - julianday(b.c))"
+    partition = "b.m, b.g" if group else "b.m"
+    group_col = "w.g" if group else "NULL"
+    query = (
+        f"SELECT w.m, {group_col}, AVG(w.d), MAX(w.n) FROM ("  # noqa: S608 - our own SQL
+        f"SELECT b.m{', b.g' if group else ''}, {days} AS d, "
+        f"ROW_NUMBER() OVER (PARTITION BY {partition} ORDER BY {days}) AS rn, "
+        f"COUNT(*) OVER (PARTITION BY {partition}) AS n "
+        f"FROM ({sql}) b) w "
+        "WHERE w.rn * 2 >= w.n AND w.rn * 2 <= w.n + 2 "
+        f"GROUP BY w.m{', w.g' if group else ''}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        found = cursor.fetchall()
+    return {
+        (g, _as_date(m)): Cell(round(float(median), 1), None, int(n)) for m, g, median, n in found
+    }
+
+
+_COMPUTE: dict[str, Any] = {
+    "acknowledged_on_time": _acknowledged_on_time,
+    "responded_by_agreed_date": _responded_by_agreed_date,
+    "median_days_to_respond": _median_days,
+    "reopened": _count_in_month("reopened_on"),
+    "phso_referrals": _count_in_month("referred_to_phso_on"),
+    "themes": _themes,
+}
+
+
+def compute_cells(
+    key: str,
+    *,
+    start: Date,
+    end: Date,
+    breakdown: str = "none",
+    paths: tuple[str, ...] | None = None,
+    unit: OrgUnit | None = None,
+    today: Date | None = None,
+) -> tuple[list[Date], dict[tuple[Any, Date], Cell]]:
+    """The months and {(group key, month): Cell} for one measure."""
+    if key not in MEASURES:
+        raise KeyError(f"no complaints measure {key!r}")
+    if breakdown not in BREAKDOWNS:
+        raise ValueError(f"unknown breakdown {breakdown!r}")
+    today = today or timezone.localdate()
+    months = months_between(start, end)
+    if not months:
+        return [], {}
+    cases = regulated_cases(paths=paths, unit=unit)
+    if key == "overdue_open":
+        return months, _overdue_open(cases, months, today, breakdown)
+    return months, _COMPUTE[key](cases, months[0], month_end(months[-1]), today, breakdown)
+
+
+def _labels(breakdown: str, keys: set[Any]) -> dict[Any, str]:
+    ids = {k for k in keys if k is not None}
+    if breakdown in ("service", "site"):
+        found = dict(OrgUnit.objects.filter(pk__in=ids).values_list("pk", "name"))
+        missing = "No site recorded" if breakdown == "site" else "No service"
+        return {k: found.get(k, missing) if k is not None else missing for k in keys}
+    if breakdown == "subject":
+        found = dict(ReferenceItem.objects.filter(pk__in=ids).values_list("pk", "label"))
+        return {k: found.get(k, "No subject") for k in keys}
+    return {None: "All complaints"}
+
+
+def measure_table(
+    key: str,
+    *,
+    start: Date,
+    end: Date,
+    breakdown: str = "none",
+    paths: tuple[str, ...] | None = None,
+    unit: OrgUnit | None = None,
+    today: Date | None = None,
+) -> MeasureTable:
+    """A measure as a table: one row per group, one cell per month."""
+    measure = MEASURES[key]
+    months, cells = compute_cells(
+        key, start=start, end=end, breakdown=breakdown, paths=paths, unit=unit, today=today
+    )
+    table = MeasureTable(measure=measure, breakdown=breakdown, months=months)
+    row_keys = {k for k, _ in cells}
+    if key == "themes":
+        subject_ids = {k[1] if isinstance(k, tuple) else k for k in row_keys}
+        subjects = _labels("subject", subject_ids)
+        groups = _labels(breakdown, {k[0] for k in row_keys if isinstance(k, tuple)})
+
+        def label(k: Any) -> str:
+            if isinstance(k, tuple):
+                return f"{groups[k[0]]}: {subjects[k[1]]}"
+            return subjects[k]
+    else:
+        if breakdown == "none":
+            row_keys = {None}
+        names = _labels(breakdown, row_keys)
+
+        def label(k: Any) -> str:
+            return names[k]
+
+    empty = Cell(0.0, 0) if measure.unit == "count" else Cell(None)
+    for k in sorted(row_keys, key=lambda k: label(k).lower()):
+        table.rows.append(Row(k, label(k), [cells.get((k, m), empty) for m in months]))
+    return table
+
+
+def monthly_series(
+    key: str,
+    start: Date,
+    end: Date,
+    unit: OrgUnit | None = None,
+    *,
+    paths: tuple[str, ...] | None = None,
+    today: Date | None = None,
+) -> list[tuple[Date, float | None]]:
+    """The trust-wide (or unit) monthly values: what the SPC chart and IPR plot."""
+    if key == "themes":
+        raise ValueError("themes has one series per subject, not one monthly value")
+    months, cells = compute_cells(key, start=start, end=end, unit=unit, paths=paths, today=today)
+    empty = 0.0 if MEASURES[key].unit == "count" else None
+    return [(m, cells[(None, m)].value if (None, m) in cells else empty) for m in months]
+
+
+# Metric sources for the SPC / IPR module -----------------------------------
+
+
+def acknowledged_on_time(
+    start: Date, end: Date, unit: OrgUnit | None
+) -> list[tuple[Date, float | None]]:
+    return monthly_series("acknowledged_on_time", start, end, unit)
+
+
+def responded_by_agreed_date(
+    start: Date, end: Date, unit: OrgUnit | None
+) -> list[tuple[Date, float | None]]:
+    return monthly_series("responded_by_agreed_date", start, end, unit)
+
+
+def overdue_open(start: Date, end: Date, unit: OrgUnit | None) -> list[tuple[Date, float | None]]:
+    return monthly_series("overdue_open", start, end, unit)
+
+
+def median_days_to_respond(
+    start: Date, end: Date, unit: OrgUnit | None
+) -> list[tuple[Date, float | None]]:
+    return monthly_series("median_days_to_respond", start, end, unit)
+
+
+def reopened(start: Date, end: Date, unit: OrgUnit | None) -> list[tuple[Date, float | None]]:
+    return monthly_series("reopened", start, end, unit)
+
+
+def phso_referrals(start: Date, end: Date, unit: OrgUnit | None) -> list[tuple[Date, float | None]]:
+    return monthly_series("phso_referrals", start, end, unit)
+
+
+def complaints_received(
+    start: Date, end: Date, unit: OrgUnit | None
+) -> list[tuple[Date, float | None]]:
+    """Formal complaints received per month (the themes' total, each complaint once)."""
+    cases = regulated_cases(unit=unit).filter(
+        received_on__range=(month_start(start), month_end(end))
+    )
+    rows = _grouped(cases, "received_on", "none", n=Count("pk"))
+    found = {_as_date(r["m"]): float(r["n"]) for r in rows}
+    return [(m, found.get(m, 0.0)) for m in months_between(start, end)]
+
+
+_SOURCE_FUNCTIONS = {
+    "acknowledged_on_time": acknowledged_on_time,
+    "responded_by_agreed_date": responded_by_agreed_date,
+    "overdue_open": overdue_open,
+    "median_days_to_respond": median_days_to_respond,
+    "reopened": reopened,
+    "phso_referrals": phso_referrals,
+}
+
+
+def register_metric_sources() -> None:
+    """Register each monthly measure with the reports app (called from ready())."""
+    from wellled.reports.sources import MetricSource, register_source
+
+    for key, function in _SOURCE_FUNCTIONS.items():
+        measure = MEASURES[key]
+        register_source(
+            MetricSource(
+                key=f"complaints.{key}",
+                title=measure.title,
+                definition=measure.definition,
+                unit=measure.unit,
+                improvement=measure.improvement,
+                frequency="monthly",
+                domain="well-led",
+                compute=function,
+            )
+        )
+    register_source(
+        MetricSource(
+            key="complaints.received",
+            title="Complaints received",
+            definition="Formal complaints under the Regulations received in the month",
+            unit="count",
+            improvement="neither",
+            frequency="monthly",
+            domain="well-led",
+            compute=complaints_received,
+        )
+    )

@@ -1,0 +1,323 @@
+"""The public online complaint form: no login, no session, no third party.
+
+Spam is resisted three ways, none of which stores anything about the sender:
+
+* a honeypot field, hidden from people (and from screen readers), that bots fill;
+* a signed timestamp issued with the form: a submission sooner than
+  MIN_SECONDS after the form was issued, or later than MAX_AGE, is refused
+  (and the form comes back with what was typed, and a fresh timestamp);
+* a rate limit in the cache, keyed by a keyed hash of the sender's address
+  with a key that changes every day: the address itself is never stored or
+  logged, and yesterday's keys cannot be linked to today's.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import time
+from typing import Any
+
+from django import forms as djforms
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from wellled.complaints import actions
+from wellled.complaints.forms import ServiceChoiceField, _date, add_action_errors
+from wellled.complaints.models import RepresentativeBasis
+from wellled.complaints.uploads import ALLOWED_NAMES, MAX_BYTES, MAX_FILES
+from wellled.core.nhsforms import NHSForm
+from wellled.organisation.models import OrgUnit, UnitKind
+
+SALT = "wellled.complaints.public-form"
+SENT_SALT = "wellled.complaints.public-sent"
+MIN_SECONDS = 3
+MAX_AGE = 2 * 60 * 60
+SUBMISSIONS_PER_DAY = 10
+
+
+def issue_token(now: float | None = None) -> str:
+    """The signed time the form was issued."""
+    return signing.dumps({"t": round(now if now is not None else time.time(), 3)}, salt=SALT)
+
+
+def token_problem(token: str, now: float | None = None) -> str | None:
+    """Why the form's timestamp is not acceptable, or None."""
+    now = now if now is not None else time.time()
+    try:
+        issued = float(signing.loads(token, salt=SALT)["t"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return "The form could not be checked. Please check your answers and send it again"
+    age = now - issued
+    if age < MIN_SECONDS:
+        return "Please check your answers, then send the form again"
+    if age > MAX_AGE:
+        return (
+            "The form was open for a long time, so we could not accept it. "
+            "Your answers are below: please send it again"
+        )
+    return None
+
+
+def _rate_key(request: HttpRequest) -> str:
+    """A cache key from the sender's address, hashed with a key that changes daily."""
+    day = timezone.localdate().isoformat()
+    key = hashlib.sha256(f"{settings.SECRET_KEY}:{SALT}:{day}".encode()).digest()
+    address = str(request.META.get("REMOTE_ADDR", ""))
+    digest = hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
+    return f"complaints:public:{day}:{digest[:32]}"
+
+
+def _over_limit(request: HttpRequest) -> bool:
+    count = cache.get(_rate_key(request), 0)
+    return int(count) >= SUBMISSIONS_PER_DAY
+
+
+def _count_submission(request: HttpRequest) -> None:
+    key = _rate_key(request)
+    if cache.add(key, 1, timeout=24 * 60 * 60):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=24 * 60 * 60)
+
+
+class MultipleFileInput(djforms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(djforms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class PublicComplaintForm(NHSForm):
+    full_name = djforms.CharField(
+        label="Your full name",
+        max_length=200,
+        error_messages={"required": "Enter your full name"},
+        widget=djforms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = djforms.EmailField(
+        label="Your email address",
+        help_text="We will send your complaint reference to this address",
+        required=False,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+        widget=djforms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    phone = djforms.CharField(
+        label="Your phone number",
+        required=False,
+        max_length=40,
+        widget=djforms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    address = djforms.CharField(
+        label="Your postal address",
+        required=False,
+        widget=djforms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+    )
+    about_you = djforms.ChoiceField(
+        label="Who is the complaint about?",
+        choices=[
+            (RepresentativeBasis.SELF, "Me: I received the care"),
+            (RepresentativeBasis.AUTHORISED, "Someone who has asked me to complain for them"),
+            (RepresentativeBasis.CHILD, "A child I am responsible for"),
+            (RepresentativeBasis.INCAPACITY, "Someone who cannot complain themselves"),
+            (RepresentativeBasis.DECEASED, "Someone who has died"),
+        ],
+        initial=RepresentativeBasis.SELF,
+        widget=djforms.RadioSelect,
+        error_messages={"required": "Choose who the complaint is about"},
+    )
+    relationship = djforms.CharField(
+        label="Your relationship to them (if not you)", required=False, max_length=100
+    )
+    patient_name = djforms.CharField(
+        label="Their full name (if not you)",
+        required=False,
+        max_length=200,
+        widget=djforms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    nhs_number = djforms.CharField(
+        label="NHS number of the person who received the care (optional)",
+        help_text="10 digits, for example 943 476 5919",
+        required=False,
+        max_length=20,
+        widget=djforms.TextInput(
+            attrs={"class": "nhsuk-input--width-10", "inputmode": "numeric", "autocomplete": "off"}
+        ),
+    )
+    service = ServiceChoiceField(
+        label="Which service is your complaint about?",
+        queryset=OrgUnit.objects.none(),
+        empty_label="Choose a service",
+        error_messages={"required": "Choose the service your complaint is about"},
+    )
+    event_date = _date(
+        "When did it happen? (optional)",
+        "The date it happened",
+        required=False,
+        hint="An approximate date is fine. For example, 15 3 2026",
+    )
+    summary = djforms.CharField(
+        label="What happened?",
+        help_text="Tell us what happened, and what you would like us to do about it",
+        widget=djforms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Tell us what happened"},
+    )
+    documents = MultipleFileField(
+        label="Documents (optional)",
+        help_text=(
+            f"Up to {MAX_FILES} files, each a {ALLOWED_NAMES} of up to "
+            f"{MAX_BYTES // (1024 * 1024)} MB"
+        ),
+        required=False,
+    )
+    # The honeypot: hidden by CSS and from assistive technology; people leave it empty.
+    website = djforms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=djforms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    issued = djforms.CharField(widget=djforms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["service"]
+        assert isinstance(field, djforms.ModelChoiceField)
+        field.queryset = OrgUnit.objects.filter(kind=UnitKind.SERVICE, is_active=True).order_by(
+            "name"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not any((cleaned.get(n) or "").strip() for n in ("email", "phone", "address")):
+            self.add_error(
+                "email", "Give us at least one way to reach you: email, phone or address"
+            )
+        if (
+            cleaned.get("about_you") != RepresentativeBasis.SELF
+            and not (cleaned.get("patient_name") or "").strip()
+        ):
+            self.add_error(
+                "patient_name", "Enter the full name of the person who received the care"
+            )
+        event_date = cleaned.get("event_date")
+        if event_date is not None and event_date > timezone.localdate():
+            self.add_error("event_date", "The date it happened must be today or in the past")
+        return cleaned
+
+
+_FIELD_FOR = {
+    "complainant_name": "full_name",
+    "complainant_contact": "email",
+    "received_on": None,
+    "documents": "documents",
+    "nhs_number": "nhs_number",
+    "patient_name": "patient_name",
+    "date_of_birth": None,
+}
+
+
+def _render(request: HttpRequest, form: PublicComplaintForm, status: int = 200) -> HttpResponse:
+    return render(request, "complaints/public_form.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def make_a_complaint(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _render(request, PublicComplaintForm(initial={"issued": issue_token()}))
+    data = request.POST.copy()
+    token = data.get("issued", "")
+    # A fresh timestamp on every form we send back, so a real person can resend it.
+    data["issued"] = issue_token()
+    form = PublicComplaintForm(data, request.FILES)
+    if data.get("website"):
+        # A bot filled the honeypot: say nothing useful, save nothing.
+        form.is_valid()
+        form.add_error(None, "Your complaint could not be sent. Please try again later")
+        return _render(request, form, status=400)
+    problem = token_problem(token)
+    if problem is None and _over_limit(request):
+        problem = (
+            "We have received a lot of complaints from this connection today. "
+            "Please call us or try again tomorrow"
+        )
+    valid = form.is_valid()
+    if problem is not None:
+        form.add_error(None, problem)
+        return _render(request, form, status=400 if valid else 200)
+    if not valid:
+        return _render(request, form)
+    cleaned = form.cleaned_data
+    basis = cleaned["about_you"]
+    patient = None
+    if basis != RepresentativeBasis.SELF or cleaned["nhs_number"].strip():
+        patient = actions.PatientDetails(
+            full_name=cleaned["patient_name"].strip() or cleaned["full_name"],
+            nhs_number=cleaned["nhs_number"],
+        )
+    try:
+        complaint = actions.submit_public_complaint(
+            service=cleaned["service"],
+            summary=cleaned["summary"],
+            complainant=actions.ComplainantDetails(
+                full_name=cleaned["full_name"],
+                email=cleaned["email"],
+                phone=cleaned["phone"],
+                address=cleaned["address"],
+                relationship=cleaned["relationship"],
+                representative_basis=basis,
+                # Consent is for the complaints team to ask for, when it is needed.
+                consent_status="awaited"
+                if basis == RepresentativeBasis.AUTHORISED
+                else "not_needed",
+            ),
+            patient=patient,
+            event_date=cleaned.get("event_date"),
+            documents=[
+                actions.UploadedDocument(filename=upload.name, data=upload.read())
+                for upload in cleaned["documents"]
+            ],
+        )
+    except ValidationError as error:
+        _show_errors(form, error)
+        return _render(request, form)
+    _count_submission(request)
+    token_out = signing.dumps(complaint.reference, salt=SENT_SALT)
+    return redirect(reverse("complaints:public_sent", args=[token_out]))
+
+
+def _show_errors(form: PublicComplaintForm, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        add_action_errors(form, error)
+        return
+    for name, messages in error.message_dict.items():
+        target = _FIELD_FOR.get(name, name)
+        for message in messages:
+            form.add_error(target if target in form.fields else None, message)
+
+
+@require_GET
+def sent(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        reference = signing.loads(token, salt=SENT_SALT, max_age=datetime.timedelta(days=1))
+    except signing.BadSignature as error:
+        raise Http404("This confirmation has expired") from error
+    return render(request, "complaints/public_sent.html", {"reference": reference})

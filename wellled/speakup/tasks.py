@@ -1,0 +1,20 @@
+"""Scheduled speak-up work."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from wellled.speakup import actions
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task
+def shred_expired_cases() -> int:
+    """Crypto-shred closed cases past their retention period (daily, from beat)."""
+    count = actions.shred_expired()
+    if count:
+        logger.info("speakup retention: %s cases shredded", count)
+    return count

@@ -1,0 +1,23 @@
+"""Speak-up tests derive keys with the cheapest Argon2id parameters, and start
+with empty rate-limit buckets and no failure delay."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.test import override_settings
+
+from wellled.speakup import protection
+
+
+@pytest.fixture(autouse=True)
+def fast_speakup() -> Iterator[None]:
+    with override_settings(
+        WELLLED_SPEAKUP_ARGON2_OPSLIMIT=1,
+        WELLLED_SPEAKUP_ARGON2_MEMLIMIT=8192,
+        WELLLED_SPEAKUP_FAILURE_DELAY_SECONDS=0,
+    ):
+        protection.reset_buckets()
+        yield
+        protection.reset_buckets()
