@@ -227,6 +227,9 @@ AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = [
     # Deliberate: lockout is by account so that no IP address is ever stored.
     "axes.W006",
+    # The measures' covering indexes name INCLUDE columns for PostgreSQL; SQLite
+    # builds the same indexes without them, which is all it needs.
+    "models.W040",
 ]
 
 # Optional single sign-on via OpenID Connect (Microsoft Entra ID is documented).
@@ -373,6 +376,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "wellled.complaints.tasks.open_late_response_tasks",
         "schedule": crontab(hour=6, minute=0),
     },
+    "assurance-prune-inspection-packs": {
+        "task": "wellled.assurance.tasks.prune_inspection_packs",
+        "schedule": crontab(hour=3, minute=0),
+    },
     "speakup-retention": {
         "task": "wellled.speakup.tasks.shred_expired_cases",
         "schedule": crontab(hour=2, minute=30),
@@ -389,6 +396,18 @@ WELLLED_SPEAKUP_PEPPER = envsecret("WELLLED_SPEAKUP_PEPPER")
 WELLLED_SPEAKUP_ESCROW_PUBLIC_KEY = os.getenv("WELLLED_SPEAKUP_ESCROW_PUBLIC_KEY", "")
 # Board figures: counts below this are suppressed so no reporter can be identified.
 WELLLED_SPEAKUP_SUPPRESS_BELOW = envint("WELLLED_SPEAKUP_SUPPRESS_BELOW", 5)
+# Closed cases are crypto-shredded this many days after closure.
+WELLLED_SPEAKUP_RETENTION_DAYS = envint("WELLLED_SPEAKUP_RETENTION_DAYS", 3 * 365)
+WELLLED_SPEAKUP_MAX_UPLOAD_BYTES = envint("WELLLED_SPEAKUP_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# Throttles on the anonymous routes, per daily-rotated keyed hash of the connection.
+WELLLED_SPEAKUP_CODE_ATTEMPTS_PER_HOUR = envint("WELLLED_SPEAKUP_CODE_ATTEMPTS_PER_HOUR", 10)
+WELLLED_SPEAKUP_SUBMISSIONS_PER_HOUR = envint("WELLLED_SPEAKUP_SUBMISSIONS_PER_HOUR", 10)
+# Only behind a proxy that sets X-Forwarded-For itself: throttle by the client it names.
+WELLLED_SPEAKUP_TRUST_X_FORWARDED_FOR = envbool("WELLLED_SPEAKUP_TRUST_X_FORWARDED_FOR", False)
+# Absolute links in emails (reminders): the site's address, e.g. https://wellled.example.nhs.uk
+WELLLED_BASE_URL = os.getenv("WELLLED_BASE_URL", "")
+# Inspection pack ZIPs are deleted this many days after they were made.
+WELLLED_ASSURANCE_PACK_DAYS = envint("WELLLED_ASSURANCE_PACK_DAYS", 30)
 # Complaints: remind handlers this many working days before a deadline.
 WELLLED_COMPLAINTS_REMINDER_DAYS = envint("WELLLED_COMPLAINTS_REMINDER_DAYS", 2)
 

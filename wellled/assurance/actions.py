@@ -85,6 +85,8 @@ def _round_snapshot(round_: AssessmentRound) -> dict[str, Any]:
         "opened_on": round_.opened_on,
         "closed_on": round_.closed_on,
         "has_close_reason": bool(round_.close_reason.strip()),
+        "limiters": {kq: list(names) for kq, names in round_.limiters.items()},
+        "limiters_reason": round_.limiters_reason,
     }
 
 
@@ -222,7 +224,7 @@ def may_score(user: Actor, assessment: StatementAssessment) -> bool:
     return can(user, Cap.MANAGE_ASSURANCE, assessment.round.scope)
 
 
-def _checked_score(value: object) -> int:
+def checked_score(value: object) -> int:
     message = "Enter a score from 1 to 4"
     if isinstance(value, bool) or value is None or value == "":
         raise ValidationError({"score": message})
@@ -266,7 +268,7 @@ def score_statement(
     given = {k: v for k, v in (category_scores or {}).items() if v not in (None, "")}
     categories: dict[str, int] = {}
     if given:
-        checked, categories, problem = _score_from_categories(round_, assessment, given)
+        checked, categories, problem = score_from_categories(round_, assessment, given)
         if problem:
             errors["category_scores"] = problem
         elif score not in (None, "") and str(score).strip() != str(checked):
@@ -276,7 +278,7 @@ def score_statement(
             )
     else:
         try:
-            checked = _checked_score(score)
+            checked = checked_score(score)
         except ValidationError as error:
             errors["score"] = error.message_dict["score"][0]
     if not rationale.strip():
@@ -291,6 +293,10 @@ def score_statement(
         errors["evidence"] = (
             "Link only evidence tagged to this quality statement. Not tagged: " + ", ".join(wrong)
         )
+    linked = set(assessment.evidence.values_list("pk", flat=True))
+    retired = [item.title for item in items if item.is_retired and item.pk not in linked]
+    if retired and "evidence" not in errors:
+        errors["evidence"] = "Retired evidence cannot be linked: " + ", ".join(retired)
     _raise(errors)
     before = _assessment_snapshot(assessment)
     assessment.score = checked
@@ -313,7 +319,7 @@ def score_statement(
     return assessment
 
 
-def _score_from_categories(
+def score_from_categories(
     round_: AssessmentRound, assessment: StatementAssessment, categories: Mapping[str, object]
 ) -> tuple[int | None, dict[str, int], str]:
     """(statement score, cleaned category scores, problem) from the engine's 2023 conversion."""
@@ -330,7 +336,7 @@ def _score_from_categories(
     cleaned: dict[str, int] = {}
     for category, value in categories.items():
         try:
-            cleaned[category] = _checked_score(value)
+            cleaned[category] = checked_score(value)
         except ValidationError:
             name = methodology.evidence_categories.get(category, category)
             return None, {}, f"{name}: a category score must be from 1 to 4, not {value!r}"
@@ -381,6 +387,69 @@ def close_round(
         obj=round_,
         before=old,
         after={**new, "unscored": [a.statement_id for a in unscored]},
+    )
+    return round_
+
+
+ENFORCEMENT_LIMITERS = ("requirement_notice", "warning_notice", "condition_of_registration")
+
+
+@transaction.atomic
+def set_limiters(
+    *,
+    acting_user: Actor,
+    round_: AssessmentRound,
+    limiters: Mapping[str, Sequence[str]],
+    reason: str = "",
+) -> AssessmentRound:
+    """Record which of the engine's limiters apply to each key question of an open round.
+
+    Enforcement (a requirement notice, warning notice or condition) is a fact the
+    governance lead states, so it needs a reason saying what it rests on. Giving no
+    limiters clears them.
+    """
+    round_ = _lock_round(round_)
+    _require(acting_user, Cap.MANAGE_ASSURANCE, round_.scope)
+    _require_open(round_)
+    methodology = frameworks.get_framework(round_.methodology_id)
+    known = list(methodology.limiters)
+    errors: dict[str, str] = {}
+    cleaned: dict[str, list[str]] = {}
+    for kq_id, names in limiters.items():
+        if kq_id not in round_.key_questions:
+            errors["limiters"] = f"{kq_id!r} is not a key question of this round"
+            continue
+        if isinstance(names, str):
+            names = [names]
+        chosen = list(dict.fromkeys(n for n in names if n))
+        unknown = [n for n in chosen if n not in known]
+        if unknown:
+            errors["limiters"] = (
+                f"Unknown limiter {', '.join(map(repr, unknown))} for {methodology.id}. "
+                f"Use any of: {', '.join(known)}"
+            )
+            continue
+        if chosen:
+            # In the framework's order, so the page and the engine read them the same way.
+            cleaned[kq_id] = [n for n in known if n in chosen]
+    enforcement = any(n in ENFORCEMENT_LIMITERS for names in cleaned.values() for n in names)
+    if enforcement and not reason.strip():
+        errors["reason"] = (
+            "Say what the enforcement rests on, for example the requirement notice, "
+            "its regulation and the inspection"
+        )
+    _raise(errors)
+    before = _round_snapshot(round_)
+    round_.limiters = {kq: cleaned[kq] for kq in round_.key_questions if kq in cleaned}
+    round_.limiters_reason = reason.strip() if cleaned else ""
+    round_.save(update_fields=["limiters", "limiters_reason"])
+    old, new = audit.diff(before, _round_snapshot(round_))
+    audit.record(
+        acting_user=acting_user,
+        action="assurance.limiters_set",
+        obj=round_,
+        before=old,
+        after=new,
     )
     return round_
 
@@ -441,6 +510,7 @@ def _evidence_snapshot(item: EvidenceItem) -> dict[str, Any]:
     return {
         "kind": item.kind,
         "title": item.title,
+        "has_description": bool(item.description.strip()),
         "unit_id": item.unit_id,
         "framework": item.framework,
         "statements": sorted(t.statement_id for t in item.statement_tags.all()),
@@ -449,41 +519,54 @@ def _evidence_snapshot(item: EvidenceItem) -> dict[str, Any]:
         "evidence_date": item.evidence_date,
         "review_date": item.review_date,
         "url": item.url,
+        "file_name": item.file_name,
         "file_type": item.file_type,
         "file_size": item.file_size,
+        "file_version": item.file_version,
         "measure_key": item.measure_key,
+        "retired_on": item.retired_on,
     }
 
 
-@transaction.atomic
-def add_evidence(
+def _may_contribute(user: Actor, unit: OrgUnit) -> bool:
+    return (
+        user is None
+        or can(user, Cap.CONTRIBUTE_EVIDENCE, unit)
+        or can(user, Cap.MANAGE_ASSURANCE, unit)
+    )
+
+
+def may_change_evidence(user: Actor, item: EvidenceItem) -> bool:
+    """The item's owner, or the governance lead over its unit."""
+    if user is None:
+        return True
+    if not user.is_authenticated:
+        return False
+    return user.pk == item.owner_id or can(user, Cap.MANAGE_ASSURANCE, item.unit)
+
+
+def _check_evidence(
     *,
-    acting_user: Actor,
     kind: str,
     title: str,
-    unit: OrgUnit,
     statement_ids: Sequence[str],
-    owner: User,
-    evidence_date: datetime.date,
-    review_date: datetime.date,
-    category_ids: Sequence[str] = (),
-    description: str = "",
-    url: str = "",
-    upload: UploadedFile | None = None,
-    measure_key: str = "",
-) -> EvidenceItem:
-    """Add an item to the evidence library, tagged to at least one quality statement."""
-    if acting_user is not None and not (
-        can(acting_user, Cap.CONTRIBUTE_EVIDENCE, unit)
-        or can(acting_user, Cap.MANAGE_ASSURANCE, unit)
-    ):
-        raise PermissionDenied("You may not add evidence for this part of the trust")
+    category_ids: Sequence[str],
+    owner: User | None,
+    evidence_date: datetime.date | None,
+    review_date: datetime.date | None,
+    description: str,
+    url: str,
+    measure_key: str,
+) -> tuple[dict[str, str], list[str], list[str]]:
+    """(errors by field, cleaned statement ids, cleaned category ids) for an item's fields."""
     methodology = frameworks.evidence_framework_methodology()
     errors: dict[str, str] = {}
     if kind not in EvidenceKind.values:
         errors["kind"] = "Choose a document, a link, a note or a live measure"
     if not title.strip():
         errors["title"] = "Enter a title for the evidence"
+    elif len(title.strip()) > 200:
+        errors["title"] = "The title must be 200 characters or fewer"
     statements = list(dict.fromkeys(s for s in statement_ids if s))
     if not statements:
         errors["statements"] = "Tag the evidence to at least one quality statement"
@@ -505,19 +588,6 @@ def add_evidence(
         errors["review_date"] = "The review date cannot be before the date of the evidence"
     if owner is None or not owner.is_active:
         errors["owner"] = "Choose an owner with an active account"
-    if not unit.is_active:
-        errors["unit"] = "This unit is closed: choose an open one"
-    file_name = file_type = ""
-    if kind == EvidenceKind.DOCUMENT:
-        if upload is None:
-            errors["file"] = "Choose the document to upload"
-        else:
-            try:
-                file_name, file_type = check_upload(upload)
-            except ValidationError as error:
-                errors["file"] = error.message_dict["file"][0]
-    elif upload is not None:
-        errors["file"] = "Only a document has a file: choose Document, or remove the file"
     if kind == EvidenceKind.LINK and not url.strip():
         errors["url"] = "Enter the web address of the evidence"
     if kind == EvidenceKind.LINK and url.strip() and not url.strip().startswith("https://"):
@@ -532,6 +602,66 @@ def add_evidence(
             errors["measure_key"] = "Choose the live measure"
         elif measure_key not in keys:
             errors["measure_key"] = f"No live measure is registered as {measure_key!r}"
+    return errors, statements, categories
+
+
+def _set_tags(item: EvidenceItem, statements: Sequence[str], categories: Sequence[str]) -> None:
+    item.statement_tags.all().delete()
+    item.category_tags.all().delete()
+    EvidenceStatement.objects.bulk_create(
+        EvidenceStatement(item=item, statement_id=s) for s in statements
+    )
+    EvidenceCategory.objects.bulk_create(
+        EvidenceCategory(item=item, category_id=c) for c in categories
+    )
+
+
+@transaction.atomic
+def add_evidence(
+    *,
+    acting_user: Actor,
+    kind: str,
+    title: str,
+    unit: OrgUnit,
+    statement_ids: Sequence[str],
+    owner: User,
+    evidence_date: datetime.date,
+    review_date: datetime.date,
+    category_ids: Sequence[str] = (),
+    description: str = "",
+    url: str = "",
+    upload: UploadedFile | None = None,
+    measure_key: str = "",
+) -> EvidenceItem:
+    """Add an item to the evidence library, tagged to at least one quality statement."""
+    if not _may_contribute(acting_user, unit):
+        raise PermissionDenied("You may not add evidence for this part of the trust")
+    methodology = frameworks.evidence_framework_methodology()
+    errors, statements, categories = _check_evidence(
+        kind=kind,
+        title=title,
+        statement_ids=statement_ids,
+        category_ids=category_ids,
+        owner=owner,
+        evidence_date=evidence_date,
+        review_date=review_date,
+        description=description,
+        url=url,
+        measure_key=measure_key,
+    )
+    if not unit.is_active:
+        errors["unit"] = "This unit is closed: choose an open one"
+    file_name = file_type = ""
+    if kind == EvidenceKind.DOCUMENT:
+        if upload is None:
+            errors["file"] = "Choose the document to upload"
+        else:
+            try:
+                file_name, file_type = check_upload(upload)
+            except ValidationError as error:
+                errors["file"] = error.message_dict["file"][0]
+    elif upload is not None:
+        errors["file"] = "Only a document has a file: choose Document, or remove the file"
     _raise(errors)
     item = EvidenceItem(
         kind=kind,
@@ -550,14 +680,10 @@ def add_evidence(
         item.file_name = file_name
         item.file_type = file_type
         item.file_size = upload.size
+        item.file_version = 1
         item.file.save(file_name, upload, save=False)
     item.save()
-    EvidenceStatement.objects.bulk_create(
-        EvidenceStatement(item=item, statement_id=s) for s in statements
-    )
-    EvidenceCategory.objects.bulk_create(
-        EvidenceCategory(item=item, category_id=c) for c in categories
-    )
+    _set_tags(item, statements, categories)
     audit.record(
         acting_user=acting_user,
         action="assurance.evidence_added",
@@ -567,17 +693,140 @@ def add_evidence(
     return item
 
 
+def _lock_evidence(item: EvidenceItem) -> EvidenceItem:
+    return EvidenceItem.objects.select_for_update().select_related("unit").get(pk=item.pk)
+
+
+def _require_current(item: EvidenceItem) -> None:
+    if item.is_retired:
+        raise ValidationError(
+            "This evidence is retired: it is kept for the audit and can no longer change"
+        )
+
+
+@transaction.atomic
+def change_evidence(
+    *,
+    acting_user: Actor,
+    item: EvidenceItem,
+    title: str,
+    statement_ids: Sequence[str],
+    owner: User | None,
+    evidence_date: datetime.date | None,
+    review_date: datetime.date | None,
+    category_ids: Sequence[str] = (),
+    description: str = "",
+    url: str | None = None,
+    measure_key: str | None = None,
+    upload: UploadedFile | None = None,
+) -> EvidenceItem:
+    """Edit an item: its title, description, tags, owner and dates, and for a document a
+    new file that replaces the old one (the version goes up; the audit keeps the old
+    file's name, type and size). The kind and the unit do not change.
+
+    `url` (links) and `measure_key` (live measures) left as None keep their values.
+    """
+    item = _lock_evidence(item)
+    if not may_change_evidence(acting_user, item):
+        raise PermissionDenied("Only the evidence's owner or the governance lead may change it")
+    _require_current(item)
+    new_url = item.url if url is None else url
+    new_measure = item.measure_key if measure_key is None else measure_key
+    errors, statements, categories = _check_evidence(
+        kind=item.kind,
+        title=title,
+        statement_ids=statement_ids,
+        category_ids=category_ids,
+        owner=owner,
+        evidence_date=evidence_date,
+        review_date=review_date,
+        description=description,
+        url=new_url,
+        measure_key=new_measure,
+    )
+    file_name = file_type = ""
+    if upload is not None:
+        if item.kind != EvidenceKind.DOCUMENT:
+            errors["file"] = (
+                "Only a document has a file: this evidence is a "
+                + str(item.get_kind_display()).lower()
+            )
+        else:
+            try:
+                file_name, file_type = check_upload(upload)
+            except ValidationError as error:
+                errors["file"] = error.message_dict["file"][0]
+    _raise(errors)
+    assert owner is not None and evidence_date is not None and review_date is not None
+    before = _evidence_snapshot(item)
+    old_file = item.file.name if item.file else ""
+    item.title = title.strip()
+    item.description = description.strip()
+    item.owner = owner
+    item.evidence_date = evidence_date
+    item.review_date = review_date
+    if item.kind == EvidenceKind.LINK:
+        item.url = new_url.strip()
+    if item.kind == EvidenceKind.MEASURE:
+        item.measure_key = new_measure
+    if upload is not None:
+        item.file_name = file_name
+        item.file_type = file_type
+        item.file_size = upload.size
+        item.file_version = item.file_version + 1
+        item.file.save(file_name, upload, save=False)
+    item.save()
+    _set_tags(item, statements, categories)
+    old, new = audit.diff(before, _evidence_snapshot(item))
+    audit.record(
+        acting_user=acting_user,
+        action="assurance.evidence_changed",
+        obj=item,
+        before=old,
+        after=new,
+    )
+    if upload is not None and old_file and old_file != item.file.name:
+        storage = item.file.storage
+        transaction.on_commit(lambda: storage.delete(old_file))
+    return item
+
+
+@transaction.atomic
+def retire_evidence(*, acting_user: Actor, item: EvidenceItem, reason: str) -> EvidenceItem:
+    """Retire an item: it stays (with its document) for the audit and the rounds that
+    cite it, but leaves the library, the packs, the well-led page and "my work"."""
+    item = _lock_evidence(item)
+    if not may_change_evidence(acting_user, item):
+        raise PermissionDenied("Only the evidence's owner or the governance lead may retire it")
+    if item.is_retired:
+        raise ValidationError("This evidence is already retired")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the evidence is retired"})
+    before = _evidence_snapshot(item)
+    item.retired_on = timezone.localdate()
+    item.retired_by = acting_user if isinstance(acting_user, User) else None
+    item.retire_reason = reason.strip()
+    item.save(update_fields=["retired_on", "retired_by", "retire_reason", "updated_at"])
+    old, new = audit.diff(before, _evidence_snapshot(item))
+    audit.record(
+        acting_user=acting_user,
+        action="assurance.evidence_retired",
+        obj=item,
+        before=old,
+        after={**new, "reason": item.retire_reason},
+    )
+    return item
+
+
 @transaction.atomic
 def review_evidence(
     *, acting_user: Actor, item: EvidenceItem, review_date: datetime.date
 ) -> EvidenceItem:
     """Record that an item was reviewed and still stands, with its next review date."""
-    item = EvidenceItem.objects.select_for_update().get(pk=item.pk)
-    if acting_user is not None and not (
-        (acting_user.is_authenticated and acting_user.pk == item.owner_id)
-        or can(acting_user, Cap.MANAGE_ASSURANCE, item.unit)
-    ):
+    item = _lock_evidence(item)
+    if not may_change_evidence(acting_user, item):
         raise PermissionDenied("Only the evidence's owner or the governance lead may review it")
+    _require_current(item)
     today = timezone.localdate()
     if review_date is None or review_date <= today:
         raise ValidationError({"review_date": "The next review date must be in the future"})

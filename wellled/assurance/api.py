@@ -31,19 +31,25 @@ from wellled.assurance.queries import (
     get_assessment_for_user,
     get_evidence_for_user,
     get_round_for_user,
+    limiter_suggestions,
     may_open_assurance,
     outcome_for,
     rounds_visible_to,
     stale_condition,
+    suggested_limiters,
 )
 from wellled.assurance.serializers import (
     AssuranceCloseInputSerializer,
+    AssuranceEvidenceChangeSerializer,
     AssuranceEvidenceCreateSerializer,
     AssuranceEvidenceSerializer,
     AssuranceFrameworkDetailSerializer,
     AssuranceFrameworkSerializer,
+    AssuranceLimitersInputSerializer,
+    AssuranceLimitersSerializer,
     AssuranceRatingInputSerializer,
     AssuranceResultSerializer,
+    AssuranceRetireInputSerializer,
     AssuranceRoundCreateSerializer,
     AssuranceRoundDetailSerializer,
     AssuranceRoundSerializer,
@@ -190,6 +196,51 @@ class RoundViewSet(viewsets.GenericViewSet[AssessmentRound]):
         )
         return self._detail(assessment.round)
 
+    @extend_schema(
+        methods=["GET"],
+        summary="The round's limiters, and those suggested by open notices and conditions",
+        responses=AssuranceLimitersSerializer,
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Record the limiters per key question (governance lead); returns the round",
+        request=AssuranceLimitersInputSerializer,
+        responses=AssuranceRoundDetailSerializer,
+    )
+    @action(detail=True, methods=["get", "post"])
+    def limiters(self, request: Request, pk: str) -> Response:
+        round_ = get_round_for_user(request.user, path_id(pk))
+        require(request.user, Cap.MANAGE_ASSURANCE, round_.scope)
+        if request.method == "GET":
+            rows = limiter_suggestions(round_)
+            suggested, _ = suggested_limiters(rows)
+            return Response(
+                {
+                    "limiters": round_.limiters,
+                    "reason": round_.limiters_reason,
+                    "suggestions": [
+                        {
+                            "finding_id": row["enforcement"].finding.pk,
+                            "inspection_id": row["enforcement"].finding.inspection_id,
+                            "label": row["label"],
+                            "limiter": row["limiter"],
+                            "key_questions": row["key_questions"],
+                        }
+                        for row in rows
+                    ],
+                    "suggested_limiters": suggested,
+                }
+            )
+        serializer = AssuranceLimitersInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        round_ = actions.set_limiters(
+            acting_user=request.user,
+            round_=round_,
+            limiters=serializer.validated_data["limiters"],
+            reason=serializer.validated_data["reason"],
+        )
+        return self._detail(round_)
+
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
         round_ = get_round_for_user(request.user, path_id(pk))
@@ -244,7 +295,26 @@ class RatingView(APIView):
                 enum=["true", "false"],
                 description="true: past its review date; false: current.",
             ),
+            OpenApiParameter(
+                "retired",
+                OpenApiTypes.STR,
+                enum=["include", "only"],
+                description="Retired items are left out unless asked for.",
+            ),
         ],
+    ),
+    change=extend_schema(
+        summary="Change an item (owner or governance lead); a file replaces the document",
+        request={
+            "application/json": AssuranceEvidenceChangeSerializer,
+            "multipart/form-data": AssuranceEvidenceChangeSerializer,
+        },
+        responses=AssuranceEvidenceSerializer,
+    ),
+    retire=extend_schema(
+        summary="Retire an item: kept for the audit, left out of the library and packs",
+        request=AssuranceRetireInputSerializer,
+        responses=AssuranceEvidenceSerializer,
     ),
     retrieve=extend_schema(summary="Get an evidence item"),
     create=extend_schema(
@@ -279,6 +349,11 @@ class EvidenceViewSet(viewsets.GenericViewSet[EvidenceItem]):
         if stale is not None:
             condition = stale_condition(timezone.localdate())
             items = items.filter(condition) if stale == "true" else items.exclude(condition)
+        retired = query_choice(request, "retired", ["include", "only"])
+        if retired == "only":
+            items = items.filter(retired_on__isnull=False)
+        elif retired is None:
+            items = items.filter(retired_on__isnull=True)
         page = self.paginate_queryset(items.distinct().order_by("review_date", "pk"))
         return self.get_paginated_response(
             AssuranceEvidenceSerializer(page, many=True, context=self._context()).data
@@ -324,6 +399,54 @@ class EvidenceViewSet(viewsets.GenericViewSet[EvidenceItem]):
             AssuranceEvidenceSerializer(item, context=self._context()).data,
             status=status.HTTP_201_CREATED,
         )
+
+    def _item_to_change(self, request: Request, pk: str) -> EvidenceItem:
+        # The permission first: someone who may not change it learns nothing from a 400.
+        item = get_evidence_for_user(request.user, path_id(pk))
+        if not actions.may_change_evidence(request.user, item):
+            raise PermissionDenied
+        return item
+
+    @action(detail=True, methods=["post"])
+    def change(self, request: Request, pk: str) -> Response:
+        item = self._item_to_change(request, pk)
+        data_in: Any = request.data
+        if hasattr(data_in, "getlist"):
+            data_in = {
+                **{key: data_in.get(key) for key in data_in},
+                "statements": data_in.getlist("statements"),
+                "categories": data_in.getlist("categories"),
+            }
+        serializer = AssuranceEvidenceChangeSerializer(data=data_in)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        actions.change_evidence(
+            acting_user=request.user,
+            item=item,
+            title=data["title"],
+            description=data["description"],
+            statement_ids=data["statements"],
+            category_ids=data["categories"],
+            owner=data["owner"],
+            evidence_date=data["evidence_date"],
+            review_date=data["review_date"],
+            url=data.get("url"),
+            measure_key=data.get("measure_key"),
+            upload=data.get("file"),
+        )
+        item = get_evidence_for_user(request.user, item.pk)
+        return Response(AssuranceEvidenceSerializer(item, context=self._context()).data)
+
+    @action(detail=True, methods=["post"])
+    def retire(self, request: Request, pk: str) -> Response:
+        item = self._item_to_change(request, pk)
+        serializer = AssuranceRetireInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        actions.retire_evidence(
+            acting_user=request.user, item=item, reason=serializer.validated_data["reason"]
+        )
+        item = get_evidence_for_user(request.user, item.pk)
+        return Response(AssuranceEvidenceSerializer(item, context=self._context()).data)
 
 
 router = SimpleRouter()

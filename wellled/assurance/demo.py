@@ -286,6 +286,25 @@ def load_demo(result: DemoResult, *, seed: int) -> str:
         previous="Requires improvement",
     )
 
+    # Last year's board assurance framework, superseded: retired, kept for the audit.
+    old_framework = actions.add_evidence(
+        acting_user=governance,
+        kind="note",
+        title="Board assurance framework 2024-25",
+        unit=result.trust,
+        statement_ids=["governance-management-and-sustainability"],
+        category_ids=["processes"],
+        owner=governance,
+        evidence_date=today - datetime.timedelta(days=400),
+        review_date=today - datetime.timedelta(days=35),
+        description="The board assurance framework as it stood for 2024-25.",
+    )
+    actions.retire_evidence(
+        acting_user=governance,
+        item=old_framework,
+        reason="Superseded by the 2025-26 board assurance framework",
+    )
+
     service = _service_lead_unit(result)
     service_note = ""
     if service is not None:
@@ -311,8 +330,9 @@ def load_demo(result: DemoResult, *, seed: int) -> str:
                     rationale=_rationale(score),
                 )
         service_note = f", a service round for {service.name}"
-    stale = EvidenceItem.objects.filter(unit=result.trust, review_date__lt=today).count()
+    current = EvidenceItem.objects.filter(retired_on__isnull=True)
+    stale = current.filter(unit=result.trust, review_date__lt=today).count()
     return (
         f"CQC assurance: 2 well-led rounds{service_note}, "
-        f"{EvidenceItem.objects.count()} evidence items ({stale} past review)"
+        f"{current.count()} evidence items ({stale} past review, 1 retired)"
     )

@@ -234,6 +234,11 @@ class EvidenceFilterForm(NHSForm):
         required=False,
         choices=[("", "Any"), ("yes", "Past its review date"), ("no", "Current")],
     )
+    retired = forms.ChoiceField(
+        label="Retired evidence",
+        required=False,
+        choices=[("", "Hide retired"), ("include", "Show retired too"), ("only", "Retired only")],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -246,3 +251,81 @@ class EvidenceFilterForm(NHSForm):
         category_field = self.fields["category"]
         assert isinstance(category_field, forms.ChoiceField)
         category_field.choices = [("", "Any"), *methodology.evidence_categories.items()]
+
+
+class EvidenceChangeForm(EvidenceForm):
+    """Edit an item: the kind and unit stay as they are, a new file replaces the old."""
+
+    def __init__(self, *args: Any, item: EvidenceItem, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]
+        del self.fields["unit"]
+        file_field = self.fields["file"]
+        file_field.label = "Replace the document with a new version"
+        file_field.help_text = (
+            "Optional. PDF, Word (DOCX), Excel (XLSX), PNG, JPEG, CSV or plain text"
+        )
+        if item.kind != EvidenceKind.DOCUMENT:
+            del self.fields["file"]
+        if item.kind != EvidenceKind.LINK:
+            del self.fields["url"]
+        else:
+            self.fields["url"].required = True
+            self.fields["url"].label = "Web address"
+        if item.kind != EvidenceKind.MEASURE:
+            del self.fields["measure_key"]
+        else:
+            self.fields["measure_key"].label = "Live measure"
+
+
+class RetireEvidenceForm(NHSForm):
+    reason = forms.CharField(
+        label="Why is the evidence retired?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="For example, superseded by the 2026 strategy. It stays in the audit",
+    )
+
+
+LIMITER_LABELS: dict[str, str] = {
+    "statement_scored_1": "A statement scored 1 limits the rating (rule switch)",
+    "requirement_notice": "Requirement notice: at best Requires improvement",
+    "warning_notice": "Warning notice: Inadequate",
+    "condition_of_registration": "Condition of registration: Inadequate",
+}
+
+
+class LimitersForm(NHSForm):
+    reason = forms.CharField(
+        label="What the enforcement rests on",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Needed for a notice or condition: its reference, regulation and inspection",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        key_questions: list[tuple[str, str]],
+        limiter_names: list[str],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.key_question_ids = [kq for kq, _ in key_questions]
+        reason = self.fields.pop("reason")
+        for kq_id, name in key_questions:
+            self.fields[f"limiters_{kq_id}"] = forms.MultipleChoiceField(
+                label=f"Limiters for {name}",
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[(n, LIMITER_LABELS.get(n, n)) for n in limiter_names],
+            )
+        self.fields["reason"] = reason
+
+    def limiter_fields(self) -> list[Any]:
+        return [self[f"limiters_{kq}"] for kq in self.key_question_ids]
+
+    def limiters(self) -> dict[str, list[str]]:
+        return {
+            kq: list(self.cleaned_data.get(f"limiters_{kq}") or []) for kq in self.key_question_ids
+        }

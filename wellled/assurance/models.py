@@ -48,6 +48,10 @@ class AssessmentRound(models.Model):
     )
     # Required when the round is closed with statements still unscored.
     close_reason = models.TextField(blank=True)
+    # Key question id -> the engine's limiter names that apply ("requirement_notice", ...),
+    # recorded by the governance lead; `limiters_reason` says what they rest on.
+    limiters = models.JSONField(default=dict, blank=True)
+    limiters_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -131,6 +135,8 @@ class EvidenceItem(models.Model):
     file_type = models.CharField(max_length=100, blank=True)  # MIME type read from the bytes
     file_size = models.PositiveIntegerField(null=True, blank=True)
     measure_key = models.CharField(max_length=100, blank=True)
+    # 1 for the first uploaded document, +1 each time a new file replaces it; 0: no file.
+    file_version = models.PositiveSmallIntegerField(default=0)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_evidence"
     )
@@ -139,6 +145,12 @@ class EvidenceItem(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Retired evidence is kept for the audit but hidden from the library and packs.
+    retired_on = models.DateField(null=True, blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    retire_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -147,6 +159,10 @@ class EvidenceItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_on is not None
 
     def is_stale(self, today: datetime.date) -> bool:
         return self.review_date < today

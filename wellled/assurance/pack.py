@@ -8,9 +8,12 @@ the default storage under `assurance/packs/<job id>.zip` and downloaded from
 
 from __future__ import annotations
 
+import datetime
 import io
+import logging
 import zipfile
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
@@ -24,9 +27,48 @@ from wellled.assurance.queries import evidence_for_statement
 from wellled.core import jobs
 from wellled.core.models import Job
 
+logger = logging.getLogger(__name__)
+
+
+PACK_DIR = "assurance/packs"
+DEFAULT_PACK_DAYS = 30
+
 
 def pack_path(job_id: object) -> str:
-    return f"assurance/packs/{job_id}.zip"
+    return f"{PACK_DIR}/{job_id}.zip"
+
+
+def pack_days() -> int:
+    """How long a pack is kept: WELLLED_ASSURANCE_PACK_DAYS, 30 days by default."""
+    days = int(getattr(settings, "WELLLED_ASSURANCE_PACK_DAYS", DEFAULT_PACK_DAYS))
+    if days < 1:
+        raise ValueError("WELLLED_ASSURANCE_PACK_DAYS must be at least 1")
+    return days
+
+
+def prune_packs(*, now: datetime.datetime | None = None, days: int | None = None) -> int:
+    """Delete pack ZIPs last written more than `days` ago; returns how many went.
+
+    Packs are copies of the library made for one download, so an old one is only a
+    stale copy. Its job stays; its download then answers "not ready" (404).
+    """
+    keep_days = pack_days() if days is None else days
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=keep_days)
+    try:
+        _, names = default_storage.listdir(PACK_DIR)
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for name in names:
+        if not name.endswith(".zip"):
+            continue
+        path = f"{PACK_DIR}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+            removed += 1
+    if removed:
+        logger.info("Pruned %d inspection pack(s) older than %d days", removed, keep_days)
+    return removed
 
 
 def index_pdf(html: str) -> bytes:

@@ -12,7 +12,9 @@ audited as looks at a record.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -20,6 +22,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from wellled.assurance import frameworks
 from wellled.assurance.models import (
     AssessmentRound,
     EvidenceItem,
@@ -81,14 +84,23 @@ def round_scores(round_: AssessmentRound) -> dict[str, int | None]:
     return dict(round_.statements.values_list("statement_id", "score"))
 
 
-def outcome_for(round_: AssessmentRound) -> RoundOutcome:
-    """The engine's ratings for the round, from its scores as they stand."""
+def outcome_for(
+    round_: AssessmentRound, overrides: Mapping[str, int | None] | None = None
+) -> RoundOutcome:
+    """The engine's ratings for the round, from its scores as they stand.
+
+    `overrides` replaces some statements' scores without saving anything: the live
+    preview on the scoring form asks "what if this statement scored 3?".
+    """
+    scores = round_scores(round_)
+    scores.update(overrides or {})
     return round_outcome(
         methodology_id=round_.methodology_id,
         key_questions=round_.key_questions,
-        scores=round_scores(round_),
+        scores=scores,
         previous_ratings=round_.previous_ratings,
         rounding=round_.rounding,
+        limiters=round_.limiters,
     )
 
 
@@ -118,6 +130,50 @@ def scopes_with_rounds(user: AnyUser) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(pk__in=ids).order_by("path")
 
 
+# Limiters ---------------------------------------------------------------------
+
+
+def limiter_suggestions(round_: Any) -> list[dict[str, Any]]:
+    """Open notices and conditions on inspections of the round's scope, as suggestions.
+
+    Each row says which key questions of the round it would limit (those its linked
+    statements belong to); a notice linked to no statement of the round is listed
+    for the lead to judge, not suggested.
+    """
+    from wellled.inspections.queries import open_enforcement
+
+    rows = []
+    for found in open_enforcement(round_.scope):
+        key_questions = [kq for kq in found.key_questions if kq in round_.key_questions]
+        methodology = frameworks.get_framework(round_.methodology_id)
+        rows.append(
+            {
+                "enforcement": found,
+                "limiter": found.limiter,
+                "label": found.label,
+                "key_questions": key_questions,
+                "key_question_names": [
+                    frameworks.key_question_name(methodology, kq) for kq in key_questions
+                ],
+                "href": reverse("inspections:detail", args=[found.finding.inspection_id]),
+            }
+        )
+    return rows
+
+
+def suggested_limiters(rows: list[dict[str, Any]]) -> tuple[dict[str, list[str]], str]:
+    chosen: dict[str, list[str]] = {}
+    reasons = []
+    for row in rows:
+        for kq in row["key_questions"]:
+            chosen.setdefault(kq, [])
+            if row["limiter"] not in chosen[kq]:
+                chosen[kq].append(row["limiter"])
+        if row["key_questions"]:
+            reasons.append(f"{row['label']}: open")
+    return chosen, "; ".join(reasons)
+
+
 # Evidence ---------------------------------------------------------------------
 
 
@@ -138,6 +194,11 @@ def evidence_visible_to(user: AnyUser) -> QuerySet[EvidenceItem]:
     )
 
 
+def current_evidence_visible_to(user: AnyUser) -> QuerySet[EvidenceItem]:
+    """The library as it is shown by default: retired items left out."""
+    return evidence_visible_to(user).filter(retired_on__isnull=True)
+
+
 def get_evidence_for_user(user: AnyUser, pk: int) -> EvidenceItem:
     item = evidence_visible_to(user).filter(pk=pk).first()
     if item is None:
@@ -151,8 +212,12 @@ def stale_condition(today: datetime.date) -> Q:
     return Q(review_date__lt=today)
 
 
-def evidence_for_statement(user: AnyUser, statement_id: str) -> QuerySet[EvidenceItem]:
-    return evidence_visible_to(user).filter(statement_tags__statement_id=statement_id).distinct()
+def evidence_for_statement(
+    user: AnyUser, statement_id: str, *, include_retired: bool = False
+) -> QuerySet[EvidenceItem]:
+    """Evidence tagged to a statement (packs, the well-led page, the score form)."""
+    items = evidence_visible_to(user) if include_retired else current_evidence_visible_to(user)
+    return items.filter(statement_tags__statement_id=statement_id).distinct()
 
 
 def assurance_work(user: AnyUser) -> list[WorkItem]:
@@ -161,9 +226,9 @@ def assurance_work(user: AnyUser) -> list[WorkItem]:
         return []
     today = timezone.localdate()
     items: list[WorkItem] = []
-    for item in EvidenceItem.objects.filter(owner=user, review_date__lt=today).order_by(
-        "review_date", "pk"
-    ):
+    for item in EvidenceItem.objects.filter(
+        owner=user, review_date__lt=today, retired_on__isnull=True
+    ).order_by("review_date", "pk"):
         items.append(
             WorkItem(
                 title=f"Review evidence: {item.title}",

@@ -7,7 +7,7 @@ per key question, and asks it again with one statement moved +/-1 for the "what-
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from wellled.engines.ratings import (
@@ -20,6 +20,17 @@ from wellled.engines.ratings import (
     get_methodology,
     score_key_question,
 )
+
+LIMITER_NAMES: dict[str, str] = {
+    "statement_scored_1": "A statement scored 1",
+    "requirement_notice": "Requirement notice",
+    "warning_notice": "Warning notice",
+    "condition_of_registration": "Condition of registration",
+}
+
+
+def limiter_name(name: str) -> str:
+    return LIMITER_NAMES.get(name, name.replace("_", " ").capitalize())
 
 
 @dataclass(frozen=True)
@@ -42,10 +53,42 @@ class KeyQuestionOutcome:
     down: list[WhatIf] = field(default_factory=list)
     scored: int = 0
     total: int = 0
+    # The limiter names recorded for this key question (whether or not they applied).
+    limiters: tuple[str, ...] = ()
 
     @property
     def rating(self) -> str:
         return str(self.result.rating) if self.result is not None else ""
+
+    @property
+    def limited(self) -> bool:
+        """Whether a limiter lowered the rating below the band the percentage gives."""
+        return self.result is not None and self.result.rating != self.result.band_rating
+
+    @property
+    def not_applied(self) -> list[str]:
+        """Limiters recorded but not applied (statement scored 1 with no statement at 1)."""
+        if self.result is None:
+            return []
+        applied = {limiter.name for limiter in self.result.limiters_applied}
+        return [limiter_name(name) for name in self.limiters if name not in applied]
+
+    @property
+    def applied(self) -> list[dict[str, object]]:
+        """Each limiter that applied, in words, with whether it lowered the rating."""
+        if self.result is None:
+            return []
+        return [
+            {
+                "name": limiter.name,
+                "label": limiter_name(limiter.name),
+                "cap": str(limiter.cap),
+                "reason": limiter.reason,
+                "status": limiter.status,
+                "changed_rating": limiter.changed_rating,
+            }
+            for limiter in self.result.limiters_applied
+        ]
 
 
 @dataclass(frozen=True)
@@ -68,14 +111,20 @@ def key_question_outcome(
     scores: Mapping[str, int | None],
     previous_rating: str | None = None,
     rounding: str | None = None,
+    limiters: Sequence[str] = (),
 ) -> KeyQuestionOutcome:
-    """The engine's result for one key question, with the single changes that move its band."""
+    """The engine's result for one key question, with the single changes that move its band.
+
+    `limiters` go to the engine as they are; the what-if applies them too, so a change
+    that moves the band but not the capped rating is not listed.
+    """
     method = get_methodology(methodology_id)
     kq = method.key_question(key_question)
     labels = {s.id: f"{s.label} {s.name}" for s in kq.statements}
     full = {sid: scores.get(sid) for sid in kq.statement_ids}
     scored = sum(1 for value in full.values() if value is not None)
     previous = previous_rating or None
+    names = tuple(limiters)
     try:
         result = score_key_question(
             full,
@@ -83,14 +132,15 @@ def key_question_outcome(
             key_question=key_question,
             previous_rating=previous,
             rounding=rounding,
+            limiters=names,
         )
     except MissingScoresError as error:
         return KeyQuestionOutcome(
-            key_question, kq.name, None, str(error), scored=scored, total=len(full)
+            key_question, kq.name, None, str(error), scored=scored, total=len(full), limiters=names
         )
     except RatingsError as error:
         return KeyQuestionOutcome(
-            key_question, kq.name, None, str(error), scored=scored, total=len(full)
+            key_question, kq.name, None, str(error), scored=scored, total=len(full), limiters=names
         )
     up: list[WhatIf] = []
     down: list[WhatIf] = []
@@ -102,7 +152,11 @@ def key_question_outcome(
             trial = dict(result.statement_scores)
             trial[sid] = moved
             other = score_key_question(
-                trial, methodology=methodology_id, key_question=key_question, rounding=rounding
+                trial,
+                methodology=methodology_id,
+                key_question=key_question,
+                rounding=rounding,
+                limiters=names,
             )
             if other.rating != result.rating:
                 bucket.append(
@@ -116,7 +170,14 @@ def key_question_outcome(
                     )
                 )
     return KeyQuestionOutcome(
-        key_question, kq.name, result, up=up, down=down, scored=scored, total=len(full)
+        key_question,
+        kq.name,
+        result,
+        up=up,
+        down=down,
+        scored=scored,
+        total=len(full),
+        limiters=names,
     )
 
 
@@ -127,8 +188,10 @@ def round_outcome(
     scores: Mapping[str, int | None],
     previous_ratings: Mapping[str, str] | None = None,
     rounding: str | None = None,
+    limiters: Mapping[str, Sequence[str]] | None = None,
 ) -> RoundOutcome:
     previous_ratings = previous_ratings or {}
+    limiters = limiters or {}
     outcomes = [
         key_question_outcome(
             methodology_id=methodology_id,
@@ -136,6 +199,7 @@ def round_outcome(
             scores=scores,
             previous_rating=previous_ratings.get(kq),
             rounding=rounding,
+            limiters=limiters.get(kq, ()),
         )
         for kq in key_questions
     ]

@@ -130,7 +130,14 @@ def result_data(result: KeyQuestionResult) -> dict[str, Any]:
         "carried_forward": list(result.carried_forward),
         "previous_rating": str(result.previous_rating) if result.previous_rating else None,
         "limiters_applied": [
-            {"name": lim.name, "cap": str(lim.cap), "reason": lim.reason, "status": lim.status}
+            {
+                "name": lim.name,
+                "cap": str(lim.cap),
+                "reason": lim.reason,
+                "status": lim.status,
+                "changed_rating": lim.changed_rating,
+                "sources": list(lim.sources),
+            }
             for lim in result.limiters_applied
         ],
         "notes": list(result.notes),
@@ -143,6 +150,8 @@ def key_question_data(outcome: KeyQuestionOutcome) -> dict[str, Any]:
         "name": outcome.name,
         "scored": outcome.scored,
         "total": outcome.total,
+        "limiters": list(outcome.limiters),
+        "limited": outcome.limited,
         "result": result_data(outcome.result) if outcome.result is not None else None,
         "problem": outcome.problem or None,
         "what_if": [
@@ -207,6 +216,8 @@ class AssuranceKeyQuestionOutcomeSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
     scored = serializers.IntegerField()
     total = serializers.IntegerField()
+    limiters = serializers.ListField(child=serializers.CharField())
+    limited = serializers.BooleanField()
     result = AssuranceResultSerializer(allow_null=True)
     problem = serializers.CharField(allow_null=True)
     what_if = AssuranceWhatIfSerializer(many=True)
@@ -243,6 +254,8 @@ class AssuranceRoundSerializer(serializers.ModelSerializer[AssessmentRound]):
             "opened_on",
             "closed_on",
             "close_reason",
+            "limiters",
+            "limiters_reason",
         ]
 
 
@@ -305,6 +318,35 @@ class AssuranceScoreInputSerializer(serializers.Serializer[Any]):
     )
 
 
+class AssuranceLimitersInputSerializer(serializers.Serializer[Any]):
+    # Key question id -> limiter names; {} clears them.
+    limiters = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), default=dict
+    )
+    reason = serializers.CharField(allow_blank=True, default="")
+
+
+class AssuranceLimiterSuggestionSerializer(serializers.Serializer[Any]):
+    finding_id = serializers.IntegerField()
+    inspection_id = serializers.IntegerField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    limiter = serializers.CharField()
+    key_questions = serializers.ListField(child=serializers.CharField())
+
+
+class AssuranceLimitersSerializer(serializers.Serializer[Any]):
+    limiters = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    reason = serializers.CharField()
+    suggestions = AssuranceLimiterSuggestionSerializer(many=True)
+    suggested_limiters = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField())
+    )
+
+
+class AssuranceRetireInputSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(allow_blank=True, default="")
+
+
 class AssuranceCloseInputSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(allow_blank=True, default="")
 
@@ -347,7 +389,10 @@ class AssuranceEvidenceSerializer(serializers.ModelSerializer[EvidenceItem]):
             "file_name",
             "file_type",
             "file_size",
+            "file_version",
             "measure_key",
+            "retired_on",
+            "retire_reason",
         ]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
@@ -380,3 +425,18 @@ class AssuranceEvidenceCreateSerializer(serializers.Serializer[Any]):
     url = serializers.CharField(allow_blank=True, default="", max_length=500)
     file = serializers.FileField(required=False, allow_null=True)
     measure_key = serializers.CharField(allow_blank=True, default="")
+
+
+class AssuranceEvidenceChangeSerializer(serializers.Serializer[Any]):
+    """Every field but the file is given whole: the item becomes what is sent."""
+
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(allow_blank=True, default="")
+    statements = serializers.ListField(child=serializers.CharField(), default=list)
+    categories = serializers.ListField(child=serializers.CharField(), default=list)
+    owner = ActiveUserField()
+    evidence_date = serializers.DateField()
+    review_date = serializers.DateField()
+    url = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    measure_key = serializers.CharField(required=False, allow_blank=True)
+    file = serializers.FileField(required=False, allow_null=True)

@@ -24,19 +24,23 @@ from wellled.assurance.models import EvidenceKind
 from wellled.assurance.pack import pack_path
 from wellled.assurance.panels import panels_for
 from wellled.assurance.queries import (
+    current_evidence_visible_to,
     evidence_for_statement,
     evidence_visible_to,
     get_assessment_for_user,
     get_evidence_for_user,
     get_round_for_user,
     latest_trust_round,
+    limiter_suggestions,
     may_open_assurance,
     outcome_for,
     rounds_visible_to,
     scopes_with_rounds,
     stale_condition,
+    suggested_limiters,
     trend_for,
 )
+from wellled.assurance.results import limiter_name
 from wellled.core.models import Job
 from wellled.core.types import AuthenticatedHttpRequest
 from wellled.organisation.access import Cap, can, require, scope_paths
@@ -109,7 +113,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_assurance(request)
     rounds = list(rounds_visible_to(request.user).order_by("-opened_on", "-pk")[:50])
     today = timezone.localdate()
-    evidence = evidence_visible_to(request.user)
+    evidence = current_evidence_visible_to(request.user)
     return render(
         request,
         "assurance/index.html",
@@ -229,6 +233,19 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     manage = can(request.user, Cap.MANAGE_ASSURANCE, round_.scope)
     for row in rows:
         row["may_score"] = round_.is_open and actions.may_score(request.user, row["assessment"])
+    limiter_rows = [
+        {
+            "name": frameworks.key_question_name(methodology, kq),
+            "limiters": [limiter_name(n) for n in names],
+        }
+        for kq, names in round_.limiters.items()
+        if names
+    ]
+    suggestion_count = (
+        sum(1 for row in limiter_suggestions(round_) if row["key_questions"])
+        if manage and round_.is_open and not limiter_rows
+        else 0
+    )
     return render(
         request,
         "assurance/round.html",
@@ -239,6 +256,8 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "by_kq": by_kq,
             "can_manage": manage and round_.is_open,
             "unscored": sum(1 for r in rows if r["assessment"].score is None),
+            "limiter_rows": limiter_rows,
+            "suggestion_count": suggestion_count,
             "breadcrumbs": _crumbs(_home()),
         },
     )
@@ -459,8 +478,10 @@ def evidence_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.EvidenceFilterForm(request.GET or None)
     today = timezone.localdate()
     items = evidence_visible_to(request.user)
+    retired = ""
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
+        retired = data["retired"]
         if data["statement"]:
             items = items.filter(statement_tags__statement_id=data["statement"])
         if data["category"]:
@@ -469,6 +490,10 @@ def evidence_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             items = items.filter(stale_condition(today))
         elif data["stale"] == "no":
             items = items.exclude(stale_condition(today))
+    if retired == "only":
+        items = items.filter(retired_on__isnull=False)
+    elif retired != "include":
+        items = items.filter(retired_on__isnull=True)
     items = items.distinct().order_by("review_date", "title", "pk")
     paginator = Paginator(items, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
@@ -476,7 +501,7 @@ def evidence_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = [
         {
             "item": item,
-            "stale": item.is_stale(today),
+            "stale": item.is_stale(today) and not item.is_retired,
             "statements": [frameworks.statement_label(methodology, s) for s in item.statement_ids],
         }
         for item in page
@@ -492,7 +517,9 @@ def evidence_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "rows": rows,
             "page": page,
             "query": kept,
-            "stale_total": evidence_visible_to(request.user).filter(stale_condition(today)).count(),
+            "stale_total": current_evidence_visible_to(request.user)
+            .filter(stale_condition(today))
+            .count(),
             "can_add": can(request.user, Cap.CONTRIBUTE_EVIDENCE)
             or can(request.user, Cap.MANAGE_ASSURANCE),
             "statements": frameworks.all_statements(methodology),
@@ -553,9 +580,8 @@ def evidence_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 def evidence_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_evidence_for_user(request.user, pk)
     today = timezone.localdate()
-    may_review = item.owner_id == request.user.pk or can(
-        request.user, Cap.MANAGE_ASSURANCE, item.unit
-    )
+    may_change = actions.may_change_evidence(request.user, item) and not item.is_retired
+    may_review = may_change
     form = forms.ReviewEvidenceForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not may_review:
@@ -578,12 +604,13 @@ def evidence_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "assurance/evidence_detail.html",
         {
             "item": item,
-            "stale": item.is_stale(today),
+            "stale": item.is_stale(today) and not item.is_retired,
             "statements": [frameworks.statement_label(methodology, s) for s in item.statement_ids],
             "categories": [methodology.evidence_categories.get(c, c) for c in item.category_ids],
             "measure": latest_measure(item.measure_key) if item.measure_key else None,
             "form": form,
             "may_review": may_review,
+            "may_change": may_change,
             "breadcrumbs": _crumbs(_home(), ("Evidence library", reverse("assurance:evidence"))),
         },
     )
@@ -681,5 +708,224 @@ def well_led(request: AuthenticatedHttpRequest) -> HttpResponse:
             "methodology": methodology,
             "may_export": True,
             "breadcrumbs": _crumbs(_home()),
+        },
+    )
+
+
+# Editing and retiring evidence ----------------------------------------------------
+
+
+def _evidence_to_change(request: AuthenticatedHttpRequest, pk: int) -> Any:
+    item = get_evidence_for_user(request.user, pk)
+    if not actions.may_change_evidence(request.user, item):
+        raise PermissionDenied
+    return item
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    item = _evidence_to_change(request, pk)
+    if item.is_retired:
+        messages.info(request, "This evidence is retired, so it can no longer change")
+        return redirect("assurance:evidence_detail", pk=item.pk)
+    post = request.method == "POST"
+    form = forms.EvidenceChangeForm(
+        request.POST if post else None,
+        request.FILES if post else None,
+        item=item,
+        units=OrgUnit.objects.filter(pk=item.unit_id),
+        people=User.objects.filter(Q(pk__in=_people().values("pk")) | Q(pk=item.owner_id)).order_by(
+            "first_name", "last_name", "username"
+        ),
+        measures=_measures(),
+        initial={
+            "title": item.title,
+            "description": item.description,
+            "statements": item.statement_ids,
+            "categories": item.category_ids,
+            "owner": item.owner_id,
+            "evidence_date": item.evidence_date,
+            "review_date": item.review_date,
+            "url": item.url,
+            "measure_key": item.measure_key,
+        },
+    )
+    if post and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.change_evidence(
+                acting_user=request.user,
+                item=item,
+                title=data["title"],
+                description=data["description"],
+                statement_ids=data["statements"],
+                category_ids=data["categories"],
+                owner=data["owner"],
+                evidence_date=data["evidence_date"],
+                review_date=data["review_date"],
+                url=data.get("url"),
+                measure_key=data.get("measure_key"),
+                upload=data.get("file"),
+            )
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            messages.success(request, "Changes saved")
+            return redirect("assurance:evidence_detail", pk=item.pk)
+    return render(
+        request,
+        "assurance/evidence_edit.html",
+        {
+            "item": item,
+            "form": form,
+            "breadcrumbs": _crumbs(
+                _home(),
+                ("Evidence library", reverse("assurance:evidence")),
+                (item.title, reverse("assurance:evidence_detail", args=[item.pk])),
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_retire(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    item = _evidence_to_change(request, pk)
+    if item.is_retired:
+        messages.info(request, "This evidence is already retired")
+        return redirect("assurance:evidence_detail", pk=item.pk)
+    form = forms.RetireEvidenceForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.retire_evidence(
+                acting_user=request.user, item=item, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            messages.success(request, f"“{item.title}” is retired: it stays in the audit")
+            return redirect("assurance:evidence_detail", pk=item.pk)
+    return render(
+        request,
+        "assurance/evidence_retire.html",
+        {
+            "item": item,
+            "form": form,
+            "cited": item.assessments.count(),
+            "breadcrumbs": _crumbs(
+                _home(),
+                ("Evidence library", reverse("assurance:evidence")),
+                (item.title, reverse("assurance:evidence_detail", args=[item.pk])),
+            ),
+        },
+    )
+
+
+# Limiters -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_limiters(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    round_ = get_round_for_user(request.user, pk)
+    require(request.user, Cap.MANAGE_ASSURANCE, round_.scope)
+    if not round_.is_open:
+        messages.info(request, "This round is closed: its limiters can no longer change")
+        return redirect("assurance:round", pk=round_.pk)
+    methodology = frameworks.get_framework(round_.methodology_id)
+    suggestions = limiter_suggestions(round_)
+    suggested, suggested_reason = suggested_limiters(suggestions)
+    # Nothing recorded yet: the suggestion is ticked, and nothing changes until saved.
+    use_suggestion = not round_.limiters and bool(suggested)
+    current = suggested if use_suggestion else round_.limiters
+    initial: dict[str, Any] = {f"limiters_{kq}": names for kq, names in current.items()}
+    initial["reason"] = suggested_reason if use_suggestion else round_.limiters_reason
+    form = forms.LimitersForm(
+        request.POST if request.method == "POST" else None,
+        key_questions=[
+            (kq, frameworks.key_question_name(methodology, kq)) for kq in round_.key_questions
+        ],
+        limiter_names=list(methodology.limiters),
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.set_limiters(
+                acting_user=request.user,
+                round_=round_,
+                limiters=form.limiters(),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            messages.success(request, "Limiters saved: the round's ratings take them into account")
+            return redirect("assurance:round", pk=round_.pk)
+    return render(
+        request,
+        "assurance/limiters.html",
+        {
+            "round": round_,
+            "form": form,
+            "suggestions": suggestions,
+            "use_suggestion": use_suggestion,
+            "rules": [
+                {"name": name, "rule": rule, "label": forms.LIMITER_LABELS.get(name, name)}
+                for name, rule in methodology.limiters.items()
+            ],
+            "breadcrumbs": _crumbs(
+                _home(), (round_.title, reverse("assurance:round", args=[round_.pk]))
+            ),
+        },
+    )
+
+
+# Live rating on the scoring form ----------------------------------------------------
+
+
+def _preview_score(round_: Any, assessment: Any, data: Any) -> tuple[int | None, str]:
+    """The score the form would save, or (None, why not) without saving anything."""
+    methodology = frameworks.get_framework(round_.methodology_id)
+    if methodology.statement_scoring == "evidence_categories":
+        given = {
+            category: data.get(f"category_{category}", "")
+            for category in methodology.evidence_categories
+        }
+        given = {k: v for k, v in given.items() if v not in ("", None)}
+        if given:
+            score, _, problem = actions.score_from_categories(round_, assessment, given)
+            return score, problem
+    raw = str(data.get("score", "")).strip()
+    if not raw:
+        return None, ""
+    try:
+        return actions.checked_score(raw), ""
+    except ValidationError as error:
+        return None, error.message_dict["score"][0]
+
+
+@login_required
+@require_POST
+def score_preview(request: AuthenticatedHttpRequest, pk: int, statement_id: str) -> HttpResponse:
+    """The key question's rating as it would be with the score on the form (htmx).
+
+    POST only (htmx posts the form, CSRF token included): a fragment, never a page.
+    """
+    assessment = get_assessment_for_user(request.user, pk, statement_id)
+    round_ = assessment.round
+    score, problem = _preview_score(round_, assessment, request.POST)
+    changed = score is not None and score != assessment.score
+    overrides = {statement_id: score} if changed else {}
+    outcome = outcome_for(round_, overrides).for_key_question(assessment.key_question_id)
+    return render(
+        request,
+        "assurance/_live_rating.html",
+        {
+            "kq": outcome,
+            "round": round_,
+            "assessment": assessment,
+            "preview_score": score if changed else None,
+            "problem": problem,
         },
     )

@@ -365,6 +365,83 @@ def add_finding(
     return finding
 
 
+def _finding_snapshot(finding: Finding) -> dict[str, Any]:
+    return {
+        "kind": finding.kind,
+        "reference": finding.reference,
+        "regulation": finding.regulation,
+        "text_length": len(finding.text),
+        "statement_ids": sorted(finding.statement_ids),
+    }
+
+
+@transaction.atomic
+def change_finding(
+    *,
+    acting_user: Actor,
+    finding: Finding,
+    kind: str,
+    text: str,
+    regulation: str = "",
+    reference: str = "",
+    statement_ids: Sequence[str] = (),
+) -> Finding:
+    """Correct a finding (type, text, regulation, reference, statements) while no signed-off
+    plan rests on it. A signed-off plan is reopened first, with a reason."""
+    finding = (
+        Finding.objects.select_for_update().select_related("inspection__scope").get(pk=finding.pk)
+    )
+    if acting_user is not None and not may_manage(acting_user, finding.inspection):
+        raise PermissionDenied("You cannot change this inspection")
+    plan = ActionPlan.objects.filter(finding=finding).first()
+    if plan is not None and plan.is_signed_off:
+        raise ValidationError(
+            "Its action plan has been signed off, so the finding cannot change: an executive "
+            "reopens the plan first, with a reason"
+        )
+    errors: dict[str, str] = {}
+    if kind not in FindingKind.values:
+        errors["kind"] = (
+            "Choose must-do, should-do, requirement notice, warning notice or condition"
+        )
+    if not text.strip():
+        errors["text"] = "Enter the finding as the report words it"
+    notices = {FindingKind.REQUIREMENT_NOTICE, FindingKind.WARNING_NOTICE, FindingKind.CONDITION}
+    if kind in notices and not regulation.strip():
+        errors["regulation"] = (
+            "Enter the regulation breached, for example 'Regulation 17: Good governance'"
+        )
+    if len(reference.strip()) > 20:
+        errors["reference"] = "The reference must be 20 characters or fewer"
+    methodology = methodology_or_error(finding.inspection.methodology)
+    try:
+        ids = _check_statements(methodology, statement_ids, "statement_ids")
+    except ValidationError as error:
+        errors["statement_ids"] = error.message_dict["statement_ids"][0]
+        ids = []
+    _raise(errors)
+    before = _finding_snapshot(finding)
+    text_changed = finding.text != text.strip()
+    finding.kind = kind
+    finding.text = text.strip()
+    finding.regulation = regulation.strip()
+    finding.reference = reference.strip()
+    finding.save(update_fields=["kind", "text", "regulation", "reference"])
+    finding.statements.all().delete()
+    FindingStatement.objects.bulk_create(
+        FindingStatement(finding=finding, statement_id=sid) for sid in ids
+    )
+    old, new = audit.diff(before, _finding_snapshot(finding))
+    audit.record(
+        acting_user=acting_user,
+        action="inspections.finding_changed",
+        obj=finding,
+        before=old,
+        after={**new, "text_changed": text_changed},
+    )
+    return finding
+
+
 # Action plans ----------------------------------------------------------------
 
 
@@ -698,4 +775,46 @@ def sign_off(*, acting_user: User, plan: ActionPlan, note: str = "") -> ActionPl
     plan.signed_off_on = timezone.localdate()
     plan.sign_off_note = note.strip()
     _save_plan(plan, before, acting_user=acting_user, action="inspections.signed_off")
+    return plan
+
+
+@transaction.atomic
+def reopen_plan(*, acting_user: User, plan: ActionPlan, reason: str) -> ActionPlan:
+    """An executive withdraws a sign-off: the action is open again, no longer done.
+
+    The reason is kept as a progress update and in the audit; the sign-off (who, when,
+    note) is cleared, and the plan goes back to on track for its owner to finish.
+    """
+    plan = _lock(plan)
+    if not isinstance(acting_user, User) or not acting_user.is_authenticated:
+        raise PermissionDenied("Reopening needs a named executive")
+    if not can(acting_user, Cap.SIGN_OFF_ACTIONS, plan.finding.inspection.scope):
+        raise PermissionDenied("Only an executive can reopen a signed-off action")
+    if not plan.is_signed_off:
+        raise ValidationError("This action has not been signed off, so there is nothing to reopen")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the signed-off action is reopened"})
+    before = {**_plan_snapshot(plan), "sign_off_note": plan.sign_off_note}
+    ProgressUpdate.objects.create(
+        plan=plan,
+        written_on=timezone.localdate(),
+        note=f"Sign-off withdrawn and the action reopened: {reason.strip()}",
+        status=PlanStatus.ON_TRACK,
+        author=acting_user,
+    )
+    plan.signed_off_by = None
+    plan.signed_off_on = None
+    plan.sign_off_note = ""
+    plan.status = PlanStatus.ON_TRACK
+    plan.done_on = None
+    plan.save()
+    after = {**_plan_snapshot(plan), "sign_off_note": ""}
+    old, new = audit.diff(before, after)
+    audit.record(
+        acting_user=acting_user,
+        action="inspections.plan_reopened",
+        obj=plan,
+        before=old,
+        after={**new, "reason": reason.strip()},
+    )
     return plan

@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,12 +22,13 @@ from rest_framework.routers import SimpleRouter
 
 from wellled.core.api import path_id, query_choice, query_int
 from wellled.inspections import actions
-from wellled.inspections.models import SHOWN_STATUSES, ActionPlan, Inspection
+from wellled.inspections.models import SHOWN_STATUSES, ActionPlan, Finding, Inspection
 from wellled.inspections.queries import (
     filter_plans,
     get_inspection_for_user,
     get_plan_for_user,
     inspections_visible_to,
+    may_manage,
     may_update_plan,
     plans_visible_to,
 )
@@ -36,9 +37,11 @@ from wellled.inspections.serializers import (
     ActionSerializer,
     EvidenceInputSerializer,
     EvidenceSerializer,
+    FindingChangeInputSerializer,
     InspectionDetailSerializer,
     InspectionSerializer,
     ProgressInputSerializer,
+    ReopenInputSerializer,
     SignOffInputSerializer,
 )
 from wellled.organisation.access import Cap, require
@@ -107,6 +110,11 @@ class InspectionViewSet(viewsets.GenericViewSet[Inspection]):
     sign_off=extend_schema(
         summary="Sign off a done action (an executive who is not its owner)",
         request=SignOffInputSerializer,
+        responses=ActionDetailSerializer,
+    ),
+    reopen=extend_schema(
+        summary="Withdraw a sign-off with a reason (an executive): the action is open again",
+        request=ReopenInputSerializer,
         responses=ActionDetailSerializer,
     ),
 )
@@ -178,9 +186,57 @@ class ActionViewSet(viewsets.GenericViewSet[ActionPlan]):
         plan = actions.sign_off(acting_user=user, plan=plan, note=serializer.validated_data["note"])
         return Response(ActionDetailSerializer(get_plan_for_user(user, plan.pk)).data)
 
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: str) -> Response:
+        plan = get_plan_for_user(request.user, path_id(pk))
+        require(request.user, Cap.SIGN_OFF_ACTIONS, plan.finding.inspection.scope)
+        serializer = ReopenInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = request.user
+        assert isinstance(user, User)
+        plan = actions.reopen_plan(
+            acting_user=user, plan=plan, reason=serializer.validated_data["reason"]
+        )
+        return Response(ActionDetailSerializer(get_plan_for_user(user, plan.pk)).data)
+
+
+@extend_schema_view(
+    change=extend_schema(
+        summary="Correct a finding while no signed-off plan rests on it (governance lead)",
+        request=FindingChangeInputSerializer,
+        responses=InspectionDetailSerializer,
+    ),
+)
+class FindingViewSet(viewsets.GenericViewSet[Finding]):
+    serializer_class = FindingChangeInputSerializer
+    http_method_names = ["post", "options"]
+
+    def get_queryset(self) -> QuerySet[Finding]:
+        return Finding.objects.filter(
+            inspection__in=inspections_visible_to(self.request.user)
+        ).select_related("inspection__scope")
+
+    @action(detail=True, methods=["post"])
+    def change(self, request: Request, pk: str) -> Response:
+        finding = Finding.objects.filter(pk=path_id(pk)).select_related("inspection").first()
+        if finding is None:
+            raise NotFound("No such finding")
+        inspection = get_inspection_for_user(request.user, finding.inspection_id)
+        if not may_manage(request.user, inspection):
+            raise PermissionDenied("You cannot change this inspection")
+        serializer = FindingChangeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        actions.change_finding(
+            acting_user=request.user, finding=finding, **serializer.validated_data
+        )
+        return Response(
+            InspectionDetailSerializer(get_inspection_for_user(request.user, inspection.pk)).data
+        )
+
 
 router = SimpleRouter()
 router.register("assurance/inspections", InspectionViewSet, basename="inspection")
 router.register("assurance/actions", ActionViewSet, basename="inspection-action")
+router.register("assurance/findings", FindingViewSet, basename="inspection-finding")
 
 urlpatterns = [path("", include(router.urls))]

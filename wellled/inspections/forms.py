@@ -297,3 +297,12 @@ class ActionFilterForm(NHSForm):
         label="Status", required=False, choices=[("", "Any status"), *SHOWN_STATUSES.items()]
     )
     mine = forms.BooleanField(label="Only actions I own", required=False)
+
+
+class ReopenForm(NHSForm):
+    reason = forms.CharField(
+        label="Why is the signed-off action reopened?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="For example, the audit found complaints answered late again. It is recorded",
+    )

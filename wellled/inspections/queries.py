@@ -13,6 +13,7 @@ reading them is not audited as a look at a sensitive record.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -24,12 +25,15 @@ from wellled.assurance.panels import PanelRow, StatementPanel
 from wellled.core.navigation import WorkItem
 from wellled.core.types import AnyUser
 from wellled.inspections.models import (
+    CQC_KINDS,
     ActionPlan,
+    Finding,
     Inspection,
     Milestone,
     PlanStatus,
 )
 from wellled.organisation.access import Cap, can, scope_paths
+from wellled.organisation.models import OrgUnit
 
 
 def _ancestors(path: str) -> list[str]:
@@ -304,3 +308,70 @@ def statement_panel(user: AnyUser, framework_id: str, statement_id: str) -> Stat
         rows=rows,
         empty_text="No open inspection actions.",
     )
+
+
+# Enforcement still open, for self-assessment limiters ----------------------
+
+# Finding kinds -> the ratings engine's limiter names.
+ENFORCEMENT_LIMITERS: dict[str, str] = {
+    "requirement_notice": "requirement_notice",
+    "warning_notice": "warning_notice",
+    "condition": "condition_of_registration",
+}
+
+
+@dataclass(frozen=True)
+class OpenEnforcement:
+    """A requirement notice, warning notice or condition not yet signed off as met."""
+
+    finding: Finding
+    limiter: str
+    # The key questions its linked statements belong to (empty: none linked).
+    key_questions: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        finding = self.finding
+        parts = [finding.get_kind_display()]
+        if finding.reference:
+            parts.append(finding.reference)
+        text = " ".join(parts)
+        if finding.regulation:
+            text += f" ({finding.regulation})"
+        return f"{text}, {finding.inspection.title}"
+
+
+def open_enforcement(scope: OrgUnit) -> list[OpenEnforcement]:
+    """Notices and conditions on inspections of exactly this scope that are still open.
+
+    Open: the finding has no action plan, or its plan is not signed off. Mock
+    inspections and peer reviews issue no enforcement, so only CQC's own count.
+    """
+    from wellled.engines.ratings import UnknownMethodologyError, get_methodology
+
+    findings = (
+        Finding.objects.filter(
+            inspection__scope=scope,
+            inspection__kind__in=list(CQC_KINDS),
+            kind__in=list(ENFORCEMENT_LIMITERS),
+        )
+        .filter(Q(plan__isnull=True) | Q(plan__signed_off_by__isnull=True))
+        .select_related("inspection")
+        .prefetch_related("statements")
+        .order_by("inspection__started_on", "pk")
+    )
+    rows: list[OpenEnforcement] = []
+    for finding in findings:
+        key_questions: list[str] = []
+        try:
+            methodology = get_methodology(finding.inspection.methodology)
+        except UnknownMethodologyError:
+            methodology = None
+        for statement_id in finding.statement_ids:
+            kq = methodology.key_question_of(statement_id) if methodology else None
+            if kq is not None and kq.id not in key_questions:
+                key_questions.append(kq.id)
+        rows.append(
+            OpenEnforcement(finding, ENFORCEMENT_LIMITERS[finding.kind], tuple(key_questions))
+        )
+    return rows

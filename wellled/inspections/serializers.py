@@ -211,3 +211,17 @@ class EvidenceInputSerializer(serializers.Serializer[None]):
 
 class SignOffInputSerializer(serializers.Serializer[None]):
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReopenInputSerializer(serializers.Serializer[None]):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FindingChangeInputSerializer(serializers.Serializer[Finding]):
+    """The finding becomes what is sent (statements included: [] unlinks them all)."""
+
+    kind = serializers.CharField()
+    text = serializers.CharField(allow_blank=True)
+    regulation = serializers.CharField(required=False, allow_blank=True, default="")
+    reference = serializers.CharField(required=False, allow_blank=True, default="")
+    statement_ids = serializers.ListField(child=serializers.CharField(), default=list)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/findings/new/", views.finding_new, name="finding_new"),
     path("<int:pk>/report.<slug:fmt>", views.progress_report, name="report"),
     path("findings/<int:pk>/plan/", views.plan_new, name="plan_new"),
+    path("findings/<int:pk>/edit/", views.finding_edit, name="finding_edit"),
     path("actions/", views.action_list, name="actions"),
     path("actions/<int:pk>/", views.action_detail, name="action"),
     path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("actions/<int:pk>/evidence/", views.action_evidence, name="action_evidence"),
     path("actions/<int:pk>/milestones/new/", views.action_milestone, name="action_milestone"),
     path("actions/<int:pk>/sign-off/", views.action_sign_off, name="action_sign_off"),
+    path("actions/<int:pk>/reopen/", views.action_reopen, name="action_reopen"),
     path("milestones/<int:pk>/done/", views.milestone_done, name="milestone_done"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
 ]

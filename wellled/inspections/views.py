@@ -255,6 +255,60 @@ def finding_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    finding = _finding_for_user(request, pk)
+    inspection = finding.inspection
+    _require_manage(request.user, inspection)
+    plan = ActionPlan.objects.filter(finding=finding).first()
+    if plan is not None and plan.is_signed_off:
+        messages.info(
+            request,
+            "Its action plan has been signed off, so the finding cannot change: an executive "
+            "reopens the plan first",
+        )
+        return redirect("inspections:detail", pk=inspection.pk)
+    form = forms.FindingForm(
+        request.POST if request.method == "POST" else None,
+        methodology=get_methodology(inspection.methodology),
+        initial={
+            "kind": finding.kind,
+            "reference": finding.reference,
+            "regulation": finding.regulation,
+            "text": finding.text,
+            "statements": finding.statement_ids,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.change_finding(
+                acting_user=request.user,
+                finding=finding,
+                kind=data["kind"],
+                text=data["text"],
+                regulation=data["regulation"],
+                reference=data["reference"],
+                statement_ids=data["statements"],
+            )
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            messages.success(request, "The finding has been changed")
+            return redirect("inspections:detail", pk=inspection.pk)
+    return render(
+        request,
+        "inspections/finding_edit.html",
+        {
+            "form": form,
+            "finding": finding,
+            "inspection": inspection,
+            "breadcrumbs": _crumbs(_home(), _inspection_crumb(inspection)),
+        },
+    )
+
+
 def _owners() -> QuerySet[User]:
     """People who can own an action: active logins with a role somewhere."""
     with_roles = RoleAssignment.objects.values("user_id")
@@ -351,6 +405,7 @@ def _plan_context(request: AuthenticatedHttpRequest, plan: ActionPlan) -> dict[s
         "can_update": may_update_plan(request.user, plan) and not plan.is_signed_off,
         "can_manage": may_manage(request.user, inspection) and not plan.is_signed_off,
         "can_sign_off": may_sign_off(request.user, plan) and plan.awaiting_sign_off,
+        "can_reopen": may_reopen(request.user, plan),
         "person": report.person,
         "breadcrumbs": _crumbs(*crumbs),
     }
@@ -517,6 +572,33 @@ def action_sign_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         lambda data: actions.sign_off(acting_user=request.user, plan=plan, note=data["note"]),
         "The action has been signed off as done",
         {"evidence": plan.evidence.all(), "owner_name": report.person(plan.owner)},
+    )
+
+
+def may_reopen(user: Any, plan: ActionPlan) -> bool:
+    return plan.is_signed_off and can(user, Cap.SIGN_OFF_ACTIONS, plan.finding.inspection.scope)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    if not can(request.user, Cap.SIGN_OFF_ACTIONS, plan.finding.inspection.scope):
+        raise PermissionDenied
+    if not plan.is_signed_off:
+        messages.info(request, "This action has not been signed off, so there is nothing to reopen")
+        return redirect("inspections:action", pk=plan.pk)
+    form = forms.ReopenForm(request.POST if request.method == "POST" else None)
+    return _step(
+        request,
+        plan,
+        form,
+        "inspections/reopen.html",
+        lambda data: actions.reopen_plan(
+            acting_user=request.user, plan=plan, reason=data["reason"]
+        ),
+        "The sign-off has been withdrawn and the action is open again",
+        {"signer_name": report.person(plan.signed_off_by)},
     )
 
 

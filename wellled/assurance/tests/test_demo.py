@@ -32,6 +32,10 @@ def test_the_demo_tells_the_story() -> None:
     assert service_rounds.count() == 1
     assert len(service_rounds.get().key_questions) == 5
     today = timezone.localdate()
-    assert EvidenceItem.objects.filter(review_date__lt=today).count() >= 3
+    current = EvidenceItem.objects.filter(retired_on__isnull=True)
+    assert current.filter(review_date__lt=today).count() >= 3
+    retired = EvidenceItem.objects.get(retired_on__isnull=False)
+    assert retired.retire_reason.startswith("Superseded")
+    assert not any(w.title.endswith(retired.title) for w in assurance_work(retired.owner))
     guardian = result.users["guardian"]
     assert any(w.title.startswith("Review evidence") for w in assurance_work(guardian))

@@ -27,6 +27,7 @@ CONTRIBUTORS = frozenset(
 )
 READERS = VIEWERS | CONTRIBUTORS
 MANAGERS = frozenset({"governance_lead", "operator"})
+OWNER_OR_MANAGER = MANAGERS | {"service_lead"}
 
 ACCESS: Access = {
     "assurance:index": READERS,
@@ -38,12 +39,18 @@ ACCESS: Access = {
     "assurance:round": VIEWERS,
     "assurance:owners": MANAGERS,
     "assurance:round_close": MANAGERS,
+    "assurance:round_limiters": MANAGERS,
     "assurance:score": VIEWERS,
+    # The live rating on the scoring form (POST only): whoever sees the statement.
+    "assurance:score_preview": VIEWERS,
     "assurance:evidence": READERS,
     "assurance:evidence_new": CONTRIBUTORS,
     # An item of the service: everyone who reads assurance there.
     "assurance:evidence_detail": READERS,
     "assurance:evidence_download": READERS,
+    # The sample item's owner (the service lead) and the governance lead over it.
+    "assurance:evidence_edit": OWNER_OR_MANAGER,
+    "assurance:evidence_retire": OWNER_OR_MANAGER,
     "assurance:pack_start": READERS,
     "assurance:pack_download": frozenset({"governance_lead"}),  # the job's starter only
     "assurance:well_led": VIEWERS,
@@ -54,9 +61,12 @@ ACCESS: Access = {
     "assurance-round-detail": VIEWERS,
     "assurance-round-scores": MANAGERS,
     "assurance-round-close": MANAGERS,
+    "assurance-round-limiters": MANAGERS,
     "assurance-ratings": READERS,
     "assurance-evidence-list": READERS,
     "assurance-evidence-detail": READERS,
+    "assurance-evidence-change": OWNER_OR_MANAGER,
+    "assurance-evidence-retire": OWNER_OR_MANAGER,
 }
 
 
@@ -111,7 +121,11 @@ SAMPLES: Samples = {
     "assurance:round": _service_round,
     "assurance:owners": _service_round,
     "assurance:round_close": _service_round,
+    "assurance:round_limiters": _service_round,
     "assurance:score": _score,
+    "assurance:score_preview": _score,
+    "assurance:evidence_edit": _document,
+    "assurance:evidence_retire": _document,
     "assurance:evidence_detail": _document,
     "assurance:evidence_download": _document,
     "assurance:pack_start": lambda t: {"statement_id": "freedom-to-speak-up"},
@@ -120,5 +134,8 @@ SAMPLES: Samples = {
     "assurance-round-detail": _service_round,
     "assurance-round-scores": _service_round,
     "assurance-round-close": _service_round,
+    "assurance-round-limiters": _service_round,
+    "assurance-evidence-change": _document,
+    "assurance-evidence-retire": _document,
     "assurance-evidence-detail": _document,
 }

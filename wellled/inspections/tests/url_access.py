@@ -27,6 +27,7 @@ ACCESS: Access = {
     "inspections:finding_new": MANAGERS,
     "inspections:report": VIEWERS,
     "inspections:plan_new": MANAGERS,
+    "inspections:finding_edit": MANAGERS,
     "inspections:actions": VIEWERS,
     "inspections:action": VIEWERS,
     "inspections:action_edit": MANAGERS,
@@ -34,6 +35,7 @@ ACCESS: Access = {
     "inspections:action_evidence": OWNER_OR_MANAGER,
     "inspections:action_milestone": OWNER_OR_MANAGER,
     "inspections:action_sign_off": SIGNERS,
+    "inspections:action_reopen": SIGNERS,
     "inspections:milestone_done": OWNER_OR_MANAGER,
     "inspections:evidence_file": VIEWERS,
     # API: lists are filtered (an empty list is a refusal); details refuse.
@@ -44,6 +46,8 @@ ACCESS: Access = {
     "inspection-action-progress": OWNER_OR_MANAGER,
     "inspection-action-evidence": OWNER_OR_MANAGER,
     "inspection-action-sign-off": SIGNERS,
+    "inspection-action-reopen": SIGNERS,
+    "inspection-finding-change": MANAGERS,
 }
 
 
@@ -87,12 +91,14 @@ SAMPLES: Samples = {
     "inspections:finding_new": _inspection,
     "inspections:report": lambda t: {**_inspection(t), "fmt": "pdf"},
     "inspections:plan_new": _finding,
+    "inspections:finding_edit": _finding,
     "inspections:action": _plan,
     "inspections:action_edit": _plan,
     "inspections:action_progress": _plan,
     "inspections:action_evidence": _plan,
     "inspections:action_milestone": _plan,
     "inspections:action_sign_off": _plan,
+    "inspections:action_reopen": _plan,
     "inspections:milestone_done": _milestone,
     "inspections:evidence_file": _evidence,
     "inspection-detail": _inspection,
@@ -100,4 +106,6 @@ SAMPLES: Samples = {
     "inspection-action-progress": _plan,
     "inspection-action-evidence": _plan,
     "inspection-action-sign-off": _plan,
+    "inspection-action-reopen": _plan,
+    "inspection-finding-change": _finding,
 }
