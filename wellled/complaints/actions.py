@@ -555,6 +555,29 @@ def _coding_errors(
     return errors
 
 
+def _checked_issue(
+    acting_user: Actor, complaint: Complaint, verb: str, *, description: str, **coding: Any
+) -> ReferenceItem | None:
+    """Refuse an issue that may not be added or changed now, or is badly coded.
+
+    Returns the HCAT domain to store: the category's own when only that was given.
+    """
+    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
+    if complaint.status not in _ISSUE_EDITABLE:
+        raise ValidationError(
+            f"Issues cannot be {verb} while {complaint.reference} is "
+            f"{complaint.get_status_display().lower()}"
+        )
+    errors = _coding_errors(**coding)
+    if not description.strip():
+        errors["description"] = "Describe the issue"
+    _raise(errors)
+    category, domain = coding["hcat_category"], coding["hcat_domain"]
+    if category is not None and domain is None:
+        return category.parent
+    return domain
+
+
 @transaction.atomic
 def add_issue(
     *,
@@ -572,13 +595,11 @@ def add_issue(
     harm: ReferenceItem | None = None,
 ) -> ComplaintIssue:
     complaint = _lock(complaint)
-    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
-    if complaint.status not in _ISSUE_EDITABLE:
-        raise ValidationError(
-            f"Issues cannot be added while {complaint.reference} is "
-            f"{complaint.get_status_display().lower()}"
-        )
-    errors = _coding_errors(
+    hcat_domain = _checked_issue(
+        acting_user,
+        complaint,
+        "added",
+        description=description,
         subject=subject,
         clinical_subcategory=clinical_subcategory,
         service_area=service_area,
@@ -589,12 +610,7 @@ def add_issue(
         hcat_stage=hcat_stage,
         harm=harm,
     )
-    if not description.strip():
-        errors["description"] = "Describe the issue"
-    _raise(errors)
     assert subject is not None and service_area is not None and profession is not None
-    if hcat_category is not None and hcat_domain is None:
-        hcat_domain = hcat_category.parent
     issue = ComplaintIssue.objects.create(
         complaint=complaint,
         description=description.strip(),
@@ -1818,13 +1834,11 @@ def update_issue(
     harm: ReferenceItem | None = None,
 ) -> ComplaintIssue:
     issue, complaint = _lock_issue(issue)
-    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
-    if complaint.status not in _ISSUE_EDITABLE:
-        raise ValidationError(
-            f"Issues cannot change while {complaint.reference} is "
-            f"{complaint.get_status_display().lower()}"
-        )
-    errors = _coding_errors(
+    hcat_domain = _checked_issue(
+        acting_user,
+        complaint,
+        "changed",
+        description=description,
         subject=subject,
         clinical_subcategory=clinical_subcategory,
         service_area=service_area,
@@ -1835,11 +1849,6 @@ def update_issue(
         hcat_stage=hcat_stage,
         harm=harm,
     )
-    if not description.strip():
-        errors["description"] = "Describe the issue"
-    _raise(errors)
-    if hcat_category is not None and hcat_domain is None:
-        hcat_domain = hcat_category.parent
     before = _issue_snapshot(issue)
     issue.description = description.strip()
     issue.subject = subject  # type: ignore[assignment]
