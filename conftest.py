@@ -8,6 +8,9 @@ from django.conf import settings
 from wellled.celery import app as celery_app
 from wellled.core.testing import PERSONAS, Trust, add_personas, build_trust
 
+# browser and page_as, for browser tests in any app.
+pytest_plugins = ["tests.browser.fixtures"]
+
 # Jobs run inline in tests, and passwords hash fast.
 celery_app.conf.task_always_eager = True
 celery_app.conf.task_eager_propagates = True

@@ -1,85 +1,13 @@
-"""Playwright, driving Debian's Chromium, against pytest-django's live server.
-
-The browser is never downloaded: the tests use /usr/bin/chromium, or skip when it
-is missing, unless WELLLED_REQUIRE_BROWSER is set (as in CI), when they fail.
-"""
+"""Tests in this folder are browser tests (the fixtures are in fixtures.py)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls the
-# tests make around it are ordinary synchronous ones.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = Path(os.environ.get("WELLLED_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.path).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is not installed (apt-get install chromium)"
-        if os.environ.get("WELLLED_REQUIRE_BROWSER"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page_as(browser, live_server, client) -> Iterator[Callable[..., object]]:  # type: ignore[no-untyped-def]
-    """page_as(user) gives a Playwright page logged in as that user (or anonymous)."""
-    contexts = []
-
-    def open_page(user=None):  # type: ignore[no-untyped-def]
-        context = browser.new_context(base_url=live_server.url)
-        contexts.append(context)
-        if user is not None:
-            client.force_login(user)
-            context.add_cookies(
-                [
-                    {
-                        "name": "sessionid",
-                        "value": client.cookies["sessionid"].value,
-                        "url": live_server.url,
-                    }
-                ]
-            )
-        page = context.new_page()
-        page.console_errors = []
-        page.on(
-            "console",
-            lambda message: (
-                page.console_errors.append(message.text) if message.type == "error" else None
-            ),
-        )
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()

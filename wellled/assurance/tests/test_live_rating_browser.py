@@ -3,7 +3,6 @@ htmx, under the Content-Security-Policy, and nothing is saved until the form is 
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 import pytest
@@ -14,11 +13,6 @@ from wellled.assurance.tests.support import WELL_LED, score_all, trust_round
 from wellled.core.testing import Trust
 
 pytestmark = pytest.mark.browser
-
-# The project's browser fixtures (Chromium, or a skip when it is missing).
-_fixtures: Any = importlib.import_module("tests.browser.conftest")
-browser = _fixtures.browser
-page_as = _fixtures.page_as
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,45 +6,32 @@ inline style or script on the console.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and not os.getenv("WELLLED_REQUIRE_BROWSER"),
-        reason="needs /usr/bin/chromium",
-    ),
-]
+pytestmark = pytest.mark.browser
 
 
 @pytest.mark.django_db(transaction=True)
-def test_swagger_ui_renders_under_the_csp_without_violations(live_server) -> None:
+def test_swagger_ui_renders_under_the_csp_without_violations(browser, live_server) -> None:
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
 
     messages: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            page = browser.new_page()
-            page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
-            page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
-            page.goto(f"{live_server.url}/api/v1/docs/")
-            page.wait_for_selector(".opblock", timeout=15000)
-            operations = page.locator(".opblock").count()
-            # The stylesheet that replaces the stock inline <style> was applied.
-            margin = page.evaluate("getComputedStyle(document.body).margin")
-            violations = Axe().run(page).response["violations"]
-            # Open an operation so that more of Swagger UI renders.
-            page.locator(".opblock-summary").first.click()
-            page.wait_for_timeout(300)
-        finally:
-            browser.close()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
+        page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
+        page.goto(f"{live_server.url}/api/v1/docs/")
+        page.wait_for_selector(".opblock", timeout=15000)
+        operations = page.locator(".opblock").count()
+        # The stylesheet that replaces the stock inline <style> was applied.
+        margin = page.evaluate("getComputedStyle(document.body).margin")
+        violations = Axe().run(page).response["violations"]
+        # Open an operation so that more of Swagger UI renders.
+        page.locator(".opblock-summary").first.click()
+        page.wait_for_timeout(300)
+    finally:
+        context.close()
     assert operations >= 9
     assert margin == "0px"
     # Swagger UI's own colours fail contrast; core/api-docs.css darkens them.
