@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import itertools
 import math
 import os
 import sys
@@ -110,6 +111,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("improvement", "concern", "precedence"),
         help="override the profile's rule for a point that is both improvement and concern",
     )
+    parser.add_argument(
+        "--allow-gaps",
+        action="store_true",
+        help="chart a monthly or weekly series even when a period in it has no row",
+    )
     parser.add_argument("--output", metavar="OUT.csv", help="write here instead of stdout")
 
 
@@ -165,7 +171,9 @@ def run(
     baseline = _count_option("--baseline", args.baseline)
     rebase_dates = [_date_option("--rebase", text) for text in args.rebase]
 
-    table = read_table(args.input, args.value, args.date, args.group, stdin=stdin)
+    table = read_table(
+        args.input, args.value, args.date, args.group, stdin=stdin, allow_gaps=args.allow_gaps
+    )
     order, lengths, labels = _series_layout(table)
     values = np.asarray(table.values, dtype=np.float64)[order]
     dates = [table.dates[i] for i in order]
@@ -207,12 +215,14 @@ def read_table(
     group_col: str | None,
     *,
     stdin: TextIO | None = None,
+    allow_gaps: bool = False,
 ) -> Table:
     try:
         if path == "-":
-            return _parse(stdin if stdin is not None else sys.stdin, value_col, date_col, group_col)
+            handle = stdin if stdin is not None else sys.stdin
+            return _parse(handle, value_col, date_col, group_col, allow_gaps=allow_gaps)
         with open(path, newline="", encoding="utf-8-sig") as handle:
-            return _parse(handle, value_col, date_col, group_col)
+            return _parse(handle, value_col, date_col, group_col, allow_gaps=allow_gaps)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -223,7 +233,14 @@ def read_table(
         raise InputError(f"{path}: not a readable CSV file ({exc})") from None
 
 
-def _parse(handle: TextIO, value_col: str, date_col: str, group_col: str | None) -> Table:
+def _parse(
+    handle: TextIO,
+    value_col: str,
+    date_col: str,
+    group_col: str | None,
+    *,
+    allow_gaps: bool = False,
+) -> Table:
     reader = csv.DictReader(handle)
     columns = reader.fieldnames or []
     missing = [c for c in (value_col, date_col, group_col) if c is not None and c not in columns]
@@ -264,6 +281,8 @@ def _parse(handle: TextIO, value_col: str, date_col: str, group_col: str | None)
             table.dates.append(when)
             table.values.append(value)
             table.raw_values.append(raw_value)
+    if not errors and not allow_gaps:
+        errors = _gaps(seen)[:MAX_REPORTED_ERRORS]
     if errors:
         more = (
             " (stopped after the first 20 problems)" if len(errors) >= MAX_REPORTED_ERRORS else ""
@@ -272,6 +291,43 @@ def _parse(handle: TextIO, value_col: str, date_col: str, group_col: str | None)
     if not table.values:
         raise InputError("the input has a header row but no data rows")
     return table
+
+
+def _gaps(seen: dict[tuple[str, date], int]) -> list[str]:
+    """Missing periods in each monthly or weekly series, named by the lines around them.
+
+    A series whose dates are all the 1st of a month is monthly; one whose dates are
+    all a whole number of weeks apart is weekly. Other series (daily, irregular) are
+    charted as they are: there is no cadence to miss a period of.
+    """
+    by_group: dict[str, list[tuple[date, int]]] = {}
+    for (group, when), line in seen.items():
+        by_group.setdefault(group, []).append((when, line))
+    problems: list[str] = []
+    for group, rows in by_group.items():
+        rows.sort()
+        dates = [when for when, _ in rows]
+        if len(dates) < 2:
+            continue
+        if all(when.day == 1 for when in dates):
+            step = "month"
+            index = [when.year * 12 + when.month for when in dates]
+        elif all((later - earlier).days % 7 == 0 for earlier, later in itertools.pairwise(dates)):
+            step = "week"
+            index = [when.toordinal() // 7 for when in dates]
+        else:
+            continue
+        pairs = zip(itertools.pairwise(rows), itertools.pairwise(index), strict=True)
+        for ((earlier, line_before), (later, line_after)), (a, b) in pairs:
+            missing = b - a - 1
+            if missing > 0:
+                plural = f"{missing} {step}s" if missing > 1 else f"a {step}"
+                problems.append(
+                    f"line {line_after}: {_describe(group)} has no value for {plural} between "
+                    f"{earlier.isoformat()} (line {line_before}) and {later.isoformat()}: add the "
+                    "missing rows, or pass --allow-gaps to chart it as it is"
+                )
+    return sorted(problems, key=lambda text: int(text.split(":")[0].split()[1]))
 
 
 def _parse_value(text: str) -> float | None:

@@ -145,6 +145,33 @@ def test_duplicate_dates_are_per_group(tmp_path: Path) -> None:
     assert "line 4: date 2023-01-01 appears twice in group 'A' (also on line 2)" in err
 
 
+def test_a_missing_month_is_refused_naming_the_lines_around_it(tmp_path: Path) -> None:
+    path = write(tmp_path, "d,v\n2023-01-01,1\n2023-02-01,2\n2023-05-01,3\n2023-06-01,4\n")
+    code, out, err = run(path, "--value", "v", "--date", "d")
+    assert code == 2
+    assert out == ""
+    assert (
+        "line 4: the series has no value for 2 months between 2023-02-01 (line 3) and "
+        "2023-05-01: add the missing rows, or pass --allow-gaps to chart it as it is"
+    ) in err
+
+
+def test_a_missing_week_is_refused_per_group(tmp_path: Path) -> None:
+    text = "g,d,v\nA,2024-01-01,1\nA,2024-01-08,2\nB,2024-01-01,1\nA,2024-01-22,4\nB,2024-01-08,2\n"
+    code, _, err = run(write(tmp_path, text), "--value", "v", "--date", "d", "--group", "g")
+    assert code == 2
+    assert "line 5: group 'A' has no value for a week between 2024-01-08 (line 3)" in err
+    assert "group 'B'" not in err
+
+
+def test_gaps_can_be_allowed_and_irregular_dates_are_not_gaps(tmp_path: Path) -> None:
+    gappy = write(tmp_path, "d,v\n2023-01-01,1\n2023-03-01,2\n", name="gappy.csv")
+    code, out, _ = run(gappy, "--value", "v", "--date", "d", "--allow-gaps")
+    assert code == 0 and len(rows(out)) == 2
+    daily = write(tmp_path, "d,v\n2023-01-02,1\n2023-01-03,2\n2023-01-09,3\n", name="d.csv")
+    assert run(daily, "--value", "v", "--date", "d")[0] == 0
+
+
 @pytest.mark.parametrize(
     ("option", "message"),
     [
