@@ -19,6 +19,15 @@ settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # client_for() personas have no authenticator app; the accounts tests turn two-factor
 # enforcement on with override_settings(WELLLED_REQUIRE_2FA=True) where it is tested.
 settings.WELLLED_REQUIRE_2FA = False
+# Speak-up throttles in each test process's own memory: with Redis (the PostgreSQL
+# pass in CI) the two test processes would otherwise share one set of buckets.
+settings.CACHES = {
+    **settings.CACHES,
+    "speakup": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "wellled-speakup-tests",
+    },
+}
 # Speak-up key derivation at its cheapest: the tests check behaviour, bench/ the cost.
 settings.WELLLED_SPEAKUP_ARGON2_OPSLIMIT = 1
 settings.WELLLED_SPEAKUP_ARGON2_MEMLIMIT = 8192
