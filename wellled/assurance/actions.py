@@ -32,7 +32,7 @@ from wellled.assurance.models import (
     RoundStatus,
     StatementAssessment,
 )
-from wellled.core import audit
+from wellled.core import audit, scanning
 from wellled.core.models import Job
 from wellled.core.types import Actor
 from wellled.engines.ratings import (
@@ -486,6 +486,7 @@ def check_upload(upload: UploadedFile) -> tuple[str, str]:
                     f"{ending or 'with no type'}: rename it or upload the right file"
                 }
             )
+        _scan_upload(upload)
         return name, kind.mime
     if ending in TEXT_TYPES:
         content = upload.read()
@@ -500,10 +501,23 @@ def check_upload(upload: UploadedFile) -> tuple[str, str]:
             raise ValidationError(
                 {"file": "Save the file as UTF-8 text and upload it again"}
             ) from None
+        _scan_upload(upload)
         return name, TEXT_TYPES[ending]
     raise ValidationError(
         {"file": f"This kind of file cannot be uploaded. Upload a {ALLOWED_LABEL} file"}
     )
+
+
+def _scan_upload(upload: UploadedFile) -> None:
+    """A ValidationError if the virus scanner refuses the file or cannot check it."""
+    upload.seek(0)
+    content = upload.read()
+    upload.seek(0)
+    if isinstance(content, str):
+        content = content.encode()
+    problem = scanning.scan_problem(content)
+    if problem:
+        raise ValidationError({"file": problem})
 
 
 def _evidence_snapshot(item: EvidenceItem) -> dict[str, Any]:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import filetype
 
+from wellled.core import scanning
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
 
@@ -38,4 +40,7 @@ def check_file(filename: str, data: bytes) -> CheckedFile:
         raise ValueError(
             f"{name} is not a {ALLOWED_NAMES} file (its content was checked, not its name)"
         )
+    problem = scanning.scan_problem(data)
+    if problem:
+        raise ValueError(f"{name}: {problem}")
     return CheckedFile(filename=name, content_type=kind.mime, data=data)

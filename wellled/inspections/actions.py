@@ -27,7 +27,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from wellled.core import audit
+from wellled.core import audit, scanning
 from wellled.core.types import Actor
 from wellled.engines.ratings import (
     Methodology,
@@ -682,6 +682,9 @@ def _check_upload(upload: UploadedFile) -> tuple[bytes, str, str]:
         raise ValidationError(
             {"file": f"The file must be a {ALLOWED_LABEL}, judged from its content, not its name"}
         )
+    problem = scanning.scan_problem(raw)
+    if problem:
+        raise ValidationError({"file": problem})
     return raw, kind.extension, ALLOWED_TYPES[kind.extension]
 
 

@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 
+from wellled.core import scanning
+
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
 
@@ -74,6 +76,16 @@ def check_file(name: str, data: bytes) -> CheckedFile:
             f"(its content is {kind.extension.upper()}). Rename it or send the original file",
             code="disguised",
         )
+    try:
+        scanning.scan(data)
+    except scanning.VirusFound as found:
+        raise ValidationError(
+            f"“{clean}”: " + scanning.VIRUS_MESSAGE.format(name=found.name), code="virus"
+        ) from None
+    except scanning.ScanUnavailable:
+        raise ValidationError(
+            f"“{clean}”: " + scanning.UNAVAILABLE_MESSAGE, code="scan_unavailable"
+        ) from None
     return CheckedFile(name=clean, media_type=kind.mime, data=data)
 
 
