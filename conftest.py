@@ -19,18 +19,31 @@ settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # client_for() personas have no authenticator app; the accounts tests turn two-factor
 # enforcement on with override_settings(WELLLED_REQUIRE_2FA=True) where it is tested.
 settings.WELLLED_REQUIRE_2FA = False
-# Speak-up throttles in each test process's own memory: with Redis (the PostgreSQL
-# pass in CI) the two test processes would otherwise share one set of buckets.
+# Rate limits in each test process's own memory: with Redis (the PostgreSQL pass in
+# CI) the two test processes, and earlier runs the same day, would share buckets.
 settings.CACHES = {
     **settings.CACHES,
     "speakup": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "wellled-speakup-tests",
     },
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "wellled-throttle-tests",
+    },
 }
 # Speak-up key derivation at its cheapest: the tests check behaviour, bench/ the cost.
 settings.WELLLED_SPEAKUP_ARGON2_OPSLIMIT = 1
 settings.WELLLED_SPEAKUP_ARGON2_MEMLIMIT = 8192
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Each test starts with no submissions or wrong codes counted against it."""
+    from django.core.cache import caches
+
+    caches["throttle"].clear()
+    caches["speakup"].clear()
 
 
 @pytest.fixture(autouse=True)

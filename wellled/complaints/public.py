@@ -22,7 +22,7 @@ from typing import Any
 from django import forms as djforms
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import BaseCache, caches
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -76,13 +76,18 @@ def _rate_key(request: HttpRequest) -> str:
     return f"complaints:public:{day}:{digest[:32]}"
 
 
+def _cache() -> BaseCache:
+    """The "throttle" cache if one is configured, else the default (Redis in production)."""
+    return caches["throttle" if "throttle" in settings.CACHES else "default"]
+
+
 def _over_limit(request: HttpRequest) -> bool:
-    count = cache.get(_rate_key(request), 0)
+    count = _cache().get(_rate_key(request), 0)
     return int(count) >= SUBMISSIONS_PER_DAY
 
 
 def _count_submission(request: HttpRequest) -> None:
-    key = _rate_key(request)
+    key, cache = _rate_key(request), _cache()
     if cache.add(key, 1, timeout=24 * 60 * 60):
         return
     try:
