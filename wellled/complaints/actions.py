@@ -167,6 +167,20 @@ def _save(
     return complaint
 
 
+def _save_issue(
+    issue: ComplaintIssue,
+    before: dict[str, Any],
+    *,
+    acting_user: Actor,
+    action: str,
+    fields: list[str] | None = None,
+) -> ComplaintIssue:
+    issue.save(update_fields=fields)
+    old, new = audit.diff(before, _issue_snapshot(issue))
+    audit.record(acting_user=acting_user, action=action, obj=issue, before=old, after=new)
+    return issue
+
+
 def _check_day(
     day: Date | None, field: str, *, not_before: Date | None, before_label: str, today: Date
 ) -> dict[str, str]:
@@ -653,12 +667,9 @@ def record_issue_outcome(
         )
     before = _issue_snapshot(issue)
     issue.outcome = outcome
-    issue.save(update_fields=["outcome"])
-    old, new = audit.diff(before, _issue_snapshot(issue))
-    audit.record(
-        acting_user=acting_user, action="complaint.issue_outcome", obj=issue, before=old, after=new
+    return _save_issue(
+        issue, before, acting_user=acting_user, action="complaint.issue_outcome", fields=["outcome"]
     )
-    return issue
 
 
 @transaction.atomic
@@ -685,12 +696,13 @@ def record_learning(
     before = _issue_snapshot(issue)
     issue.learning_statement = learning_statement
     issue.no_learning_reason = no_learning_reason
-    issue.save(update_fields=["learning_statement", "no_learning_reason"])
-    old, new = audit.diff(before, _issue_snapshot(issue))
-    audit.record(
-        acting_user=acting_user, action="complaint.learning", obj=issue, before=old, after=new
+    return _save_issue(
+        issue,
+        before,
+        acting_user=acting_user,
+        action="complaint.learning",
+        fields=["learning_statement", "no_learning_reason"],
     )
-    return issue
 
 
 @transaction.atomic
@@ -1860,12 +1872,7 @@ def update_issue(
     issue.hcat_severity = hcat_severity
     issue.hcat_stage = hcat_stage
     issue.harm = harm
-    issue.save()
-    old, new = audit.diff(before, _issue_snapshot(issue))
-    audit.record(
-        acting_user=acting_user, action="complaint.issue_edited", obj=issue, before=old, after=new
-    )
-    return issue
+    return _save_issue(issue, before, acting_user=acting_user, action="complaint.issue_edited")
 
 
 # Attachments and the public form ----------------------------------------------------

@@ -25,7 +25,7 @@ from wellled.core.types import AuthenticatedHttpRequest
 from wellled.learning import actions, forms, queries
 from wellled.learning.models import YouSaidWeDid
 from wellled.organisation.access import Cap, can, require, scope_paths
-from wellled.organisation.models import OrgUnit, UnitKind
+from wellled.organisation.models import OrgUnit, Role, UnitKind
 
 PAGE_SIZE = 20
 
@@ -123,7 +123,7 @@ def _owners(service: OrgUnit) -> QuerySet[User]:
         .filter(
             Q(staff_profile__unit__path__startswith=service.path)
             | Q(role_assignments__unit__path__startswith=service.path)
-            | Q(role_assignments__role__in=["complaints_manager", "complaints_handler"])
+            | Q(role_assignments__role__in=[Role.COMPLAINTS_MANAGER, Role.COMPLAINTS_HANDLER])
         )
         .distinct()
         .order_by("first_name", "last_name", "username")
