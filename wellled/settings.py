@@ -379,6 +379,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "wellled.complaints.tasks.open_late_response_tasks",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Documents held from public forms that were never sent: kept no longer than needed.
+    "complaints-prune-held-uploads": {
+        "task": "wellled.complaints.tasks.prune_held_uploads",
+        "schedule": 3600.0,
+    },
+    "complaints-check-measure-rollup": {
+        "task": "wellled.complaints.tasks.check_measure_rollup",
+        "schedule": crontab(hour=1, minute=30),
+    },
     "assurance-prune-inspection-packs": {
         "task": "wellled.assurance.tasks.prune_inspection_packs",
         "schedule": crontab(hour=3, minute=0),

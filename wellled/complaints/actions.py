@@ -9,15 +9,16 @@ clocks, and writes one audit event whose before/after hold no personal data.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from wellled.complaints import clocks, workflow
+from wellled.complaints import clocks, rollup, workflow
 from wellled.complaints.models import (
     NEEDS_LEARNING,
     OPEN_STATUSES,
@@ -30,6 +31,7 @@ from wellled.complaints.models import (
     ConsentStatus,
     Exclusion,
     ExtensionRequestedBy,
+    HeldUpload,
     HowAgreed,
     Kind,
     LateResponseTask,
@@ -57,6 +59,9 @@ from wellled.core.types import Actor
 from wellled.core.workdays import WorkingCalendar, long_date, trust_calendar
 from wellled.organisation.access import Cap, can
 from wellled.organisation.models import OrgUnit, UnitKind
+
+if TYPE_CHECKING:
+    from wellled.complaints.uploads import CheckedFile
 
 Date = datetime.date
 
@@ -162,6 +167,7 @@ def _save(
     complaint: Complaint, before: dict[str, Any], *, acting_user: Actor, action: str
 ) -> Complaint:
     complaint.save()
+    rollup.refresh(complaint.pk)
     old, new = audit.diff(before, snapshot(complaint))
     audit.record(acting_user=acting_user, action=action, obj=complaint, before=old, after=new)
     return complaint
@@ -176,6 +182,7 @@ def _save_issue(
     fields: list[str] | None = None,
 ) -> ComplaintIssue:
     issue.save(update_fields=fields)
+    rollup.refresh(issue.complaint_id)
     old, new = audit.diff(before, _issue_snapshot(issue))
     audit.record(acting_user=acting_user, action=action, obj=issue, before=old, after=new)
     return issue
@@ -443,6 +450,7 @@ def record_complaint(
         else patient,
     )
     complaint.save()
+    rollup.refresh(complaint.pk)
     audit.record(
         acting_user=acting_user,
         action="complaint.recorded",
@@ -638,6 +646,7 @@ def add_issue(
         hcat_stage=hcat_stage,
         harm=harm,
     )
+    rollup.refresh(complaint.pk)
     audit.record(
         acting_user=acting_user,
         action="complaint.issue_added",
@@ -1236,6 +1245,7 @@ def escalate_pals_concern(
             hcat_stage_id=issue.hcat_stage_id,
             harm_id=issue.harm_id,
         )
+    rollup.refresh(complaint.pk)
     concern.status = to
     concern.closed_on = escalated_on
     _save(concern, before, acting_user=acting_user, action="complaint.pals_escalated")
@@ -1895,6 +1905,18 @@ def add_attachment(
         checked = check_file(filename, data)
     except ValueError as error:
         raise ValidationError({"attachment": str(error)}) from error
+    return _attach_checked(
+        acting_user=acting_user,
+        complaint=complaint,
+        checked=checked,
+        from_public_form=from_public_form,
+    )
+
+
+def _attach_checked(
+    *, acting_user: Actor, complaint: Complaint, checked: CheckedFile, from_public_form: bool
+) -> Attachment:
+    """Keep a file that `uploads.check_file` has just passed (so it is scanned once)."""
     attachment = Attachment.objects.create(
         complaint=complaint,
         filename=checked.filename,
@@ -1921,6 +1943,72 @@ def add_attachment(
 class UploadedDocument:
     filename: str
     data: bytes
+
+
+HELD_EXPIRED = (
+    "A document you attached earlier has been deleted because it was kept for 2 hours. "
+    "If you still want to send it, please choose it again"
+)
+
+
+def _held_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
+    from wellled.complaints.queries import held_cutoff
+
+    return held_cutoff(now)
+
+
+@transaction.atomic
+def hold_public_documents(*, documents: Sequence[CheckedFile]) -> list[HeldUpload]:
+    """Keep checked documents from a public form that came back with a problem.
+
+    Each gets a random token for the form to carry back; nothing about the sender
+    is stored. They are re-checked when they become attachments.
+    """
+    import secrets
+
+    held = [
+        HeldUpload.objects.create(
+            token=secrets.token_urlsafe(32),
+            filename=document.filename,
+            content_type=document.content_type,
+            size=len(document.data),
+            data=document.data,
+        )
+        for document in documents
+    ]
+    if held:
+        audit.record(
+            acting_user=None,
+            action="complaint.public_documents_held",
+            after={"count": len(held), "bytes": sum(h.size for h in held)},
+        )
+    return held
+
+
+@transaction.atomic
+def discard_held_documents(*, tokens: Sequence[str]) -> int:
+    """Delete held documents the person removed from their form; returns how many."""
+    deleted, _ = HeldUpload.objects.filter(token__in=list(tokens)).delete()
+    if deleted:
+        audit.record(
+            acting_user=None,
+            action="complaint.held_documents_removed",
+            after={"count": deleted},
+        )
+    return deleted
+
+
+@transaction.atomic
+def prune_held_uploads(*, acting_user: Actor = None, now: datetime.datetime | None = None) -> int:
+    """Delete held documents older than the public form's MAX_AGE; returns how many."""
+    deleted, _ = HeldUpload.objects.filter(created_at__lt=_held_cutoff(now)).delete()
+    if deleted:
+        audit.record(
+            acting_user=acting_user,
+            action="complaint.held_documents_pruned",
+            after={"count": deleted},
+        )
+    return deleted
 
 
 def _send_confirmation(email: str, reference: str) -> None:
@@ -1951,6 +2039,7 @@ def submit_public_complaint(
     event_date: Date | None = None,
     aware_date: Date | None = None,
     documents: list[UploadedDocument] | tuple[UploadedDocument, ...] = (),
+    held_tokens: Sequence[str] = (),
 ) -> Complaint:
     """A complaint made by a member of the public on the online form.
 
@@ -1958,14 +2047,30 @@ def submit_public_complaint(
     12-month limit is not applied here: a late complaint is accepted or not by the
     complaints team, who record the reason. A confirmation email with the
     reference is sent once the case is saved, if an address was given.
+
+    `held_tokens` name documents kept from an earlier try of the same form
+    (`hold_public_documents`): they are attached first, then deleted.
     """
     from wellled.complaints.uploads import MAX_FILES, check_file
 
     errors: dict[str, list[str]] = {}
-    if len(documents) > MAX_FILES:
-        errors["documents"] = [f"Attach no more than {MAX_FILES} documents"]
+    wanted = list(dict.fromkeys(held_tokens))
+    # Locked so that two sends of the same form cannot both attach them.
+    found = {
+        row.token: row
+        for row in HeldUpload.objects.select_for_update().filter(
+            token__in=wanted, created_at__gte=_held_cutoff()
+        )
+    }
+    held = [found[token] for token in wanted if token in found]
+    if len(held) < len(wanted):
+        errors["documents"] = [HELD_EXPIRED]
+    if len(held) + len(documents) > MAX_FILES:
+        errors.setdefault("documents", []).append(f"Attach no more than {MAX_FILES} documents")
     checked = []
-    for upload in documents:
+    for upload in [UploadedDocument(row.filename, bytes(row.data)) for row in held] + list(
+        documents
+    ):
         try:
             checked.append(check_file(upload.filename, upload.data))
         except ValueError as error:
@@ -1990,13 +2095,10 @@ def submit_public_complaint(
         late_acceptance_reason=late_reason,
     )
     for document in checked:
-        add_attachment(
-            acting_user=None,
-            complaint=complaint,
-            filename=document.filename,
-            data=document.data,
-            from_public_form=True,
+        _attach_checked(
+            acting_user=None, complaint=complaint, checked=document, from_public_form=True
         )
+    HeldUpload.objects.filter(pk__in=[row.pk for row in held]).delete()
     email = complaint.complainant.email
     if email:
         reference = complaint.reference

@@ -16,6 +16,8 @@ A nested id that belongs to another case is a 404.
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -30,6 +32,7 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -96,6 +99,7 @@ from wellled.complaints.serializers import (
     SignOffSerializer,
     TransferSerializer,
 )
+from wellled.complaints.uploads import ALLOWED
 from wellled.core import audit
 from wellled.core.api import path_id, query_choice, query_int
 from wellled.organisation.access import Cap, require
@@ -116,6 +120,44 @@ FORMAT = OpenApiParameter(
     "fmt", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["pdf", "docx"], description="File type."
 )
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_FILE_FORMATS = {"application/pdf": "pdf", DOCX: "docx", "image/jpeg": "jpeg", "image/png": "png"}
+
+
+class FileRenderer(BaseRenderer):
+    """A file type a download answers with, so that content negotiation accepts it.
+
+    The project's only renderer is JSON, so `Accept: application/pdf` was a 406.
+    A download returns its own HttpResponse with the file's bytes and never goes
+    through a renderer; an error from a download is rendered as JSON
+    (`ComplaintViewSet.handle_exception`), whatever file type was asked for.
+    """
+
+    charset = None
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        if isinstance(data, bytes):
+            return data
+        return JSONRenderer().render(data)
+
+
+@functools.cache
+def file_renderer(media_type: str) -> type[FileRenderer]:
+    """The renderer class standing for one file type (one class per type)."""
+    fmt = _FILE_FORMATS.get(media_type, "file")
+    return type(
+        f"{fmt.upper()}FileRenderer", (FileRenderer,), {"media_type": media_type, "format": fmt}
+    )
+
+
+# JSON first: it answers `*/*` and no Accept, and renders a refusal (406) as JSON. It
+# stays acceptable, as before this negotiation, for clients that send it on every call.
+LETTER_RENDERERS = [JSONRenderer, file_renderer("application/pdf"), file_renderer(DOCX)]
+ATTACHMENT_RENDERERS = [JSONRenderer, *(file_renderer(media_type) for media_type in ALLOWED)]
 
 
 @extend_schema_view(
@@ -409,6 +451,26 @@ class ComplaintViewSet(viewsets.GenericViewSet[Complaint]):
 
     def _case(self, request: Request, pk: str, *, manage: bool) -> Complaint:
         return get_complaint_for_user(request.user, path_id(pk), manage=manage)
+
+    def _require_acceptable(self, request: Request, media_type: str) -> None:
+        """406 unless the client's Accept takes this one file's type (or JSON, as before).
+
+        The action's renderers let through any type the endpoint can give; this is
+        the type of the file actually asked for (the letter's format, the document's
+        own type), checked by DRF's own negotiation.
+        """
+        self.get_content_negotiator().select_renderer(
+            request, [JSONRenderer(), file_renderer(media_type)()], self.format_kwarg
+        )
+
+    def handle_exception(self, exc: Exception) -> Response:
+        response = super().handle_exception(exc)
+        # A download's error is JSON even when a file type was asked for (an error
+        # need not match Accept), rather than JSON labelled as a PDF.
+        if isinstance(getattr(self.request, "accepted_renderer", None), FileRenderer):
+            self.request.accepted_renderer = JSONRenderer()
+            self.request.accepted_media_type = JSONRenderer.media_type
+        return response
 
     @staticmethod
     def _valid(serializer_class: Any, request: Request, **kwargs: Any) -> dict[str, Any]:
@@ -858,10 +920,12 @@ class ComplaintViewSet(viewsets.GenericViewSet[Complaint]):
         methods=["get"],
         url_path=r"letters/(?P<letter_pk>[0-9]+)/(?P<fmt>pdf|docx)",
         url_name="letter-download",
+        renderer_classes=LETTER_RENDERERS,
     )
     def letter_download(self, request: Request, pk: str, letter_pk: str, fmt: str) -> HttpResponse:
         complaint = self._case(request, pk, manage=True)
         letter = self._letter(complaint, letter_pk)
+        self._require_acceptable(request, "application/pdf" if fmt == "pdf" else DOCX)
         audit.record_view(acting_user=request.user, obj=complaint, reason=f"letter {fmt}")
         trust = get_trust()
         trust_name = trust.name if trust else "NHS trust"
@@ -911,19 +975,21 @@ class ComplaintViewSet(viewsets.GenericViewSet[Complaint]):
     @extend_schema(
         summary="Download a document (the look is audited)",
         parameters=[ATTACHMENT_ID],
-        responses={(200, "*/*"): OpenApiTypes.BINARY},
+        responses={(200, media_type): OpenApiTypes.BINARY for media_type in ALLOWED},
     )
     @action(
         detail=True,
         methods=["get"],
         url_path=r"attachments/(?P<attachment_pk>[0-9]+)/download",
         url_name="attachment-download",
+        renderer_classes=ATTACHMENT_RENDERERS,
     )
     def attachment_download(self, request: Request, pk: str, attachment_pk: str) -> HttpResponse:
         complaint = self._case(request, pk, manage=False)
         attachment = complaint.attachments.filter(pk=path_id(attachment_pk)).first()
         if attachment is None:
             raise Http404("No such document on this case")
+        self._require_acceptable(request, attachment.content_type)
         audit.record_view(acting_user=request.user, obj=attachment)
         response = HttpResponse(bytes(attachment.data), content_type=attachment.content_type)
         safe_name = "".join(ch for ch in attachment.filename if ch.isalnum() or ch in "._- ")

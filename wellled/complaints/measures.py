@@ -44,12 +44,14 @@ from django.db.models import (
     IntegerField,
     Q,
     QuerySet,
+    Sum,
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.utils import timezone
 
-from wellled.complaints.models import Complaint, Kind, ReferenceItem, Status
+from wellled.complaints import rollup
+from wellled.complaints.models import Complaint, Kind, MeasureCell, ReferenceItem, Status
 from wellled.organisation.access import covers_everything
 from wellled.organisation.models import OrgUnit
 
@@ -481,6 +483,125 @@ _COMPUTE: dict[str, Any] = {
 }
 
 
+# From the roll-up (rollup.py) ------------------------------------------------
+
+_CELL_GROUP: dict[str, str | None] = {
+    "none": None,
+    "service": "service_id",
+    "site": "site_id",
+    "subject": "subject_id",
+}
+
+
+def _cells_within(paths: Iterable[str]) -> Q:
+    units = Q(pk__in=[])
+    for path in paths:
+        units |= Q(path__startswith=path)
+    ids = OrgUnit.objects.filter(units).values("pk")
+    return Q(service_id__in=ids) | Q(team_id__in=ids) | Q(site_id__in=ids)
+
+
+def _group_key(breakdown: str, value: int | None) -> Any:
+    """A roll-up cell's group as the cases' queries name it (None for no site or subject)."""
+    if breakdown == "site" and value == 0:
+        return None
+    if breakdown == "subject" and value == rollup.NO_SUBJECT:
+        return None
+    return value
+
+
+def _rolled(
+    measure: str,
+    first: Date,
+    last: Date,
+    breakdown: str,
+    paths: tuple[str, ...] | None,
+    unit: OrgUnit | None,
+    *,
+    by_subject: bool = False,
+) -> dict[Any, tuple[int, int]]:
+    """{(group, month): (numerator, denominator)} summed from the roll-up's cells.
+
+    `by_subject` (the themes) keys each group by subject as well: (group, subject),
+    or the subject alone with no other breakdown.
+    """
+    cells = MeasureCell.objects.filter(measure=measure, month__range=(first, last))
+    if by_subject:
+        cells = cells.filter(subject_id__gt=0)
+    elif breakdown == "subject":
+        cells = cells.exclude(subject_id=rollup.ALL_SUBJECTS)
+    else:
+        cells = cells.filter(subject_id=rollup.ALL_SUBJECTS)
+    if paths is not None and not covers_everything(paths):
+        cells = cells.filter(_cells_within(paths))
+    if unit is not None:
+        cells = cells.filter(_cells_within([unit.path]))
+    group = _CELL_GROUP[breakdown]
+    values = ["month"] + ([group] if group else [])
+    if by_subject and "subject_id" not in values:
+        values.append("subject_id")
+    rows = cells.values(*values).annotate(n=Sum("numerator"), d=Sum("denominator")).order_by()
+    found: dict[Any, tuple[int, int]] = {}
+    for row in rows:
+        g = _group_key(breakdown, row[group]) if group else None
+        if by_subject:
+            key = (g, row["subject_id"]) if group and breakdown != "subject" else row["subject_id"]
+        else:
+            key = g
+        found[(key, _as_date(row["month"]))] = (int(row["n"] or 0), int(row["d"] or 0))
+    return found
+
+
+def _combined(
+    rolled: dict[Any, tuple[int, int]],
+    live: dict[tuple[Any, Date], Cell] | None = None,
+    *,
+    share: bool,
+) -> dict[tuple[Any, Date], Cell]:
+    """The roll-up's counts plus those counted live from the cases, as cells."""
+    totals = {key: list(counts) for key, counts in rolled.items()}
+    for key, cell in (live or {}).items():
+        found = totals.setdefault(key, [0, 0])
+        found[0] += cell.numerator or 0
+        found[1] += cell.denominator or 0
+    if share:
+        return {key: _share(n, d) for key, (n, d) in totals.items()}
+    return {key: Cell(float(n), n) for key, (n, _d) in totals.items()}
+
+
+def _from_rollup(
+    key: str,
+    cases: QuerySet[Complaint],
+    months: list[Date],
+    today: Date,
+    breakdown: str,
+    paths: tuple[str, ...] | None,
+    unit: OrgUnit | None,
+) -> dict[tuple[Any, Date], Cell]:
+    first, last = months[0], month_end(months[-1])
+
+    def rolled(measure: str, *, by_subject: bool = False) -> dict[Any, tuple[int, int]]:
+        return _rolled(measure, first, last, breakdown, paths, unit, by_subject=by_subject)
+
+    if key == "acknowledged_on_time":
+        live = _acknowledged_on_time(cases.filter(rollup.LIVE_ACK), first, last, today, breakdown)
+        return _combined(rolled("ack"), live, share=True)
+    if key == "responded_by_agreed_date":
+        unanswered = cases.filter(rollup.LIVE_RESPONSE)
+        live = _responded_by_agreed_date(unanswered, first, last, today, breakdown)
+        return _combined(rolled("resp"), live, share=True)
+    if key == "overdue_open":
+        live = _overdue_open(cases.filter(rollup.LIVE_OVERDUE), months, today, breakdown)
+        return _combined(rolled("overdue"), live, share=False)
+    if key == "reopened":
+        return _combined(rolled("reopened"), share=False)
+    if key == "phso_referrals":
+        return _combined(rolled("phso"), share=False)
+    if key == "themes":
+        return _combined(rolled("received", by_subject=True), share=False)
+    raise KeyError(f"{key!r} is not rolled up")
+
+
 def compute_cells(
     key: str,
     *,
@@ -490,8 +611,14 @@ def compute_cells(
     paths: tuple[str, ...] | None = None,
     unit: OrgUnit | None = None,
     today: Date | None = None,
+    from_cases: bool = False,
 ) -> tuple[list[Date], dict[tuple[Any, Date], Cell]]:
-    """The months and {(group key, month): Cell} for one measure."""
+    """The months and {(group key, month): Cell} for one measure.
+
+    From the roll-up, plus what is still moving counted from the cases; with
+    `from_cases`, wholly from the cases (what `rollup.check` compares against).
+    The median always comes from the cases: it cannot be summed.
+    """
     if key not in MEASURES:
         raise KeyError(f"no complaints measure {key!r}")
     if breakdown not in BREAKDOWNS:
@@ -501,6 +628,8 @@ def compute_cells(
     if not months:
         return [], {}
     cases = regulated_cases(paths=paths, unit=unit)
+    if not from_cases and key != "median_days_to_respond":
+        return months, _from_rollup(key, cases, months, today, breakdown, paths, unit)
     if key == "overdue_open":
         return months, _overdue_open(cases, months, today, breakdown)
     return months, _COMPUTE[key](cases, months[0], month_end(months[-1]), today, breakdown)
@@ -612,12 +741,8 @@ def complaints_received(
     start: Date, end: Date, unit: OrgUnit | None
 ) -> list[tuple[Date, float | None]]:
     """Formal complaints received per month (the themes' total, each complaint once)."""
-    cases = regulated_cases(unit=unit).filter(
-        received_on__range=(month_start(start), month_end(end))
-    )
-    rows = _grouped(cases, "received_on", "none", n=Count("pk"))
-    found = {_as_date(r["m"]): float(r["n"]) for r in rows}
-    return [(m, found.get(m, 0.0)) for m in months_between(start, end)]
+    found = _rolled("received", month_start(start), month_end(end), "none", None, unit)
+    return [(m, float(found.get((None, m), (0, 0))[0])) for m in months_between(start, end)]
 
 
 _SOURCE_FUNCTIONS = {

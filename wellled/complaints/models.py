@@ -352,6 +352,37 @@ class Complaint(models.Model):
                 include=["service", "site", "kind", "exclusion", "status"],
                 name="complaint_received_measure",
             ),
+            # What the measures count live beside the roll-up (rollup.py): the
+            # unacknowledged, the unanswered, and the open cases still running late.
+            models.Index(
+                fields=["acknowledgement_due"],
+                include=["service", "team", "site", "kind", "exclusion", "status"],
+                condition=models.Q(acknowledged_on__isnull=True),
+                name="complaint_unacknowledged",
+            ),
+            models.Index(
+                fields=["response_due"],
+                include=[
+                    "first_response_due",
+                    "service",
+                    "team",
+                    "site",
+                    "kind",
+                    "exclusion",
+                    "status",
+                ],
+                condition=models.Q(first_responded_on__isnull=True),
+                name="complaint_unanswered",
+            ),
+            models.Index(
+                fields=["received_on"],
+                condition=models.Q(closed_on__isnull=True, transferred_on__isnull=True)
+                & (
+                    models.Q(acknowledged_on__isnull=True)
+                    | models.Q(first_responded_on__isnull=True)
+                ),
+                name="complaint_open_running_late",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -396,6 +427,53 @@ def derive_outcome(outcomes: Iterable[str]) -> str | None:
     if all(outcome == Outcome.NOT_UPHELD for outcome in decided):
         return Outcome.NOT_UPHELD
     return Outcome.PARTIALLY_UPHELD
+
+
+class MeasureCell(models.Model):
+    """One cell of the monthly roll-up the board's measures read (see rollup.py).
+
+    A count (numerator) and, for shares, its denominator for one measure, month,
+    service, team, site and KO41a subject. The actions keep it up to date in the
+    same transaction as the case; `wellled complaints_rollup` rebuilds and checks it.
+    Units and subjects are plain integers, 0 meaning none (and, for the subject,
+    the complaint counted once; -1 a complaint with no issue), so that the unique
+    key holds without NULLs.
+    """
+
+    measure = models.CharField(max_length=12)
+    month = models.DateField()
+    service_id = models.IntegerField()
+    team_id = models.IntegerField(default=0)
+    site_id = models.IntegerField(default=0)
+    subject_id = models.IntegerField(default=0)
+    numerator = models.IntegerField(default=0)
+    denominator = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "month", "service_id", "team_id", "site_id", "subject_id"],
+                name="measure_cell_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.month:%Y-%m}"
+
+
+class MeasuredComplaint(models.Model):
+    """What the roll-up last counted for one case: the dates, places and subjects it
+    was counted with, so a change can take the old counts away before adding the new.
+
+    Keyed by the complaint's id without a foreign key, so a deleted case's counts can
+    still be taken away.
+    """
+
+    complaint_id = models.IntegerField(primary_key=True)
+    facts = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"Measured complaint {self.complaint_id}"
 
 
 class ComplaintIssue(models.Model):
@@ -653,3 +731,24 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"Attachment {self.pk} of {self.complaint_id}"
+
+
+class HeldUpload(models.Model):
+    """A document from the public form, kept while the person corrects their other answers.
+
+    It holds nothing about the sender (no address, browser or session): only the
+    file, checked as an attachment is, and the random token their form carries back
+    (signed) to claim it. Sending the form turns it into an `Attachment` and deletes
+    it; otherwise the periodic prune deletes it once the form's time (public.MAX_AGE)
+    has passed.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    data = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Held upload {self.pk}"

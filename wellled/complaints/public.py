@@ -9,6 +9,12 @@ Spam is resisted three ways, none of which stores anything about the sender:
 * a rate limit in the cache, keyed by a keyed hash of the sender's address
   with a key that changes every day: the address itself is never stored or
   logged, and yesterday's keys cannot be linked to today's.
+
+Documents survive a form that comes back with a problem: those that pass the
+checks are held (`HeldUpload`, which records nothing about the sender) and the
+form carries their random tokens back, signed, listed by name with a "Remove"
+box. Sending the form attaches them; unsent ones are pruned after MAX_AGE.
+Holding is limited per connection per day, the same way as sending.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import datetime
 import hashlib
 import hmac
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms as djforms
@@ -30,18 +37,35 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from wellled.complaints import actions
+from wellled.complaints import actions, queries
 from wellled.complaints.forms import ServiceChoiceField, _date, add_action_errors
-from wellled.complaints.models import RepresentativeBasis
-from wellled.complaints.uploads import ALLOWED_NAMES, MAX_BYTES, MAX_FILES
+from wellled.complaints.models import Complaint, HeldUpload, RepresentativeBasis
+from wellled.complaints.uploads import ALLOWED_NAMES, MAX_BYTES, MAX_FILES, CheckedFile, check_file
 from wellled.core.nhsforms import NHSForm
 from wellled.organisation.models import OrgUnit, UnitKind
 
 SALT = "wellled.complaints.public-form"
 SENT_SALT = "wellled.complaints.public-sent"
+HELD_SALT = "wellled.complaints.public-held"
 MIN_SECONDS = 3
 MAX_AGE = 2 * 60 * 60
 SUBMISSIONS_PER_DAY = 10
+# Forms that came back with documents held: generous for a person, a ceiling for a bot.
+HOLDS_PER_DAY = 20
+
+STALE = (
+    "The form was open for a long time, so we could not accept it. "
+    "Your answers are below: please send it again"
+)
+OVER_LIMIT = (
+    "We have received a lot of complaints from this connection today. "
+    "Please call us or try again tomorrow"
+)
+HELD_FORGED = (
+    "A document you attached earlier could not be checked, so it was not kept. "
+    "If you still want to send it, please choose it again"
+)
+NOT_HELD = "Your documents were not kept. Please choose them again"
 
 
 def issue_token(now: float | None = None) -> str:
@@ -60,20 +84,17 @@ def token_problem(token: str, now: float | None = None) -> str | None:
     if age < MIN_SECONDS:
         return "Please check your answers, then send the form again"
     if age > MAX_AGE:
-        return (
-            "The form was open for a long time, so we could not accept it. "
-            "Your answers are below: please send it again"
-        )
+        return STALE
     return None
 
 
-def _rate_key(request: HttpRequest) -> str:
+def _rate_key(request: HttpRequest, bucket: str = "public") -> str:
     """A cache key from the sender's address, hashed with a key that changes daily."""
     day = timezone.localdate().isoformat()
     key = hashlib.sha256(f"{settings.SECRET_KEY}:{SALT}:{day}".encode()).digest()
     address = str(request.META.get("REMOTE_ADDR", ""))
     digest = hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
-    return f"complaints:public:{day}:{digest[:32]}"
+    return f"complaints:{bucket}:{day}:{digest[:32]}"
 
 
 def _cache() -> BaseCache:
@@ -81,13 +102,14 @@ def _cache() -> BaseCache:
     return caches["throttle" if "throttle" in settings.CACHES else "default"]
 
 
-def _over_limit(request: HttpRequest) -> bool:
-    count = _cache().get(_rate_key(request), 0)
-    return int(count) >= SUBMISSIONS_PER_DAY
+def _over_limit(request: HttpRequest, bucket: str = "public") -> bool:
+    limit = HOLDS_PER_DAY if bucket == "held" else SUBMISSIONS_PER_DAY
+    count = _cache().get(_rate_key(request, bucket), 0)
+    return int(count) >= limit
 
 
-def _count_submission(request: HttpRequest) -> None:
-    key, cache = _rate_key(request), _cache()
+def _count_submission(request: HttpRequest, bucket: str = "public") -> None:
+    key, cache = _rate_key(request, bucket), _cache()
     if cache.add(key, 1, timeout=24 * 60 * 60):
         return
     try:
@@ -104,10 +126,10 @@ class MultipleFileField(djforms.FileField):
     widget = MultipleFileInput
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        # Each file is checked by its bytes (uploads.check_file), whose messages name it.
         if not data:
             return []
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+        return list(data) if isinstance(data, list | tuple) else [data]
 
 
 class PublicComplaintForm(NHSForm):
@@ -240,8 +262,92 @@ _FIELD_FOR = {
 }
 
 
-def _render(request: HttpRequest, form: PublicComplaintForm, status: int = 200) -> HttpResponse:
-    return render(request, "complaints/public_form.html", {"form": form}, status=status)
+@dataclass(frozen=True)
+class HeldDocument:
+    """A held document as the form lists it: its name, and its token signed for the form."""
+
+    signed: str
+    filename: str
+    size: int
+
+
+@dataclass
+class _Documents:
+    """The documents one sending of the form brings: held ones and new ones."""
+
+    held: list[HeldUpload] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    new: list[CheckedFile] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def sign_held(token: str) -> str:
+    return signing.dumps(token, salt=HELD_SALT)
+
+
+def _documents(request: HttpRequest) -> _Documents:
+    """Claim the held documents the form carries and check the new ones.
+
+    A carried token that is forged, or whose document has expired, is dropped with a
+    message: the person is told before the complaint goes without it.
+    """
+    found = _Documents()
+    removing = set(request.POST.getlist("remove_held"))
+    tokens: list[str] = []
+    forged = expired = False
+    for signed in dict.fromkeys(request.POST.getlist("held")):
+        try:
+            token = signing.loads(signed, salt=HELD_SALT, max_age=MAX_AGE)
+        except signing.SignatureExpired:
+            expired = expired or signed not in removing
+            continue
+        except signing.BadSignature:
+            forged = forged or signed not in removing
+            continue
+        if not isinstance(token, str):
+            forged = True
+        elif signed in removing:
+            found.removed.append(token)
+        else:
+            tokens.append(token)
+    tokens = [token for token in tokens if token not in found.removed]
+    found.held = queries.held_uploads(tokens)
+    if forged:
+        found.problems.append(HELD_FORGED)
+    if expired or len(found.held) < len(set(tokens)):
+        found.problems.append(actions.HELD_EXPIRED)
+    for upload in request.FILES.getlist("documents"):
+        try:
+            found.new.append(check_file(upload.name or "document", upload.read()))
+        except ValueError as error:
+            found.problems.append(str(error))
+    room = max(MAX_FILES - len(found.held), 0)
+    if len(found.held) > MAX_FILES:
+        found.problems.append(
+            f"You can send up to {MAX_FILES} documents: remove "
+            f"{len(found.held) - MAX_FILES} of those you attached earlier"
+        )
+    if len(found.new) > room:
+        names = ", ".join(document.filename for document in found.new[room:])
+        found.problems.append(
+            f"You can send up to {MAX_FILES} documents, so these were not kept: {names}"
+        )
+        found.new = found.new[:room]
+    return found
+
+
+def _render(
+    request: HttpRequest,
+    form: PublicComplaintForm,
+    status: int = 200,
+    held: list[HeldUpload] | None = None,
+) -> HttpResponse:
+    documents = [
+        HeldDocument(signed=sign_held(row.token), filename=row.filename, size=row.size)
+        for row in held or []
+    ]
+    context = {"form": form, "held_documents": documents, "max_files": MAX_FILES}
+    return render(request, "complaints/public_form.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -259,17 +365,40 @@ def make_a_complaint(request: HttpRequest) -> HttpResponse:
         form.add_error(None, "Your complaint could not be sent. Please try again later")
         return _render(request, form, status=400)
     problem = token_problem(token)
-    if problem is None and _over_limit(request):
-        problem = (
-            "We have received a lot of complaints from this connection today. "
-            "Please call us or try again tomorrow"
-        )
-    valid = form.is_valid()
+    # A person, if perhaps a slow one: a bot sends at once or makes its timestamp up.
+    person = problem in (None, STALE)
+    over_limit = _over_limit(request)
+    if problem is None and over_limit:
+        problem = OVER_LIMIT
+    form.is_valid()
+    documents = _documents(request)
+    for message in documents.problems:
+        form.add_error("documents", message)
+    if documents.removed:
+        actions.discard_held_documents(tokens=documents.removed)
+    if problem is None and not form.errors:
+        try:
+            complaint = _submit(form, documents)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            _count_submission(request)
+            token_out = signing.dumps(complaint.reference, salt=SENT_SALT)
+            return redirect(reverse("complaints:public_sent", args=[token_out]))
+    status = 400 if problem is not None and not form.errors else 200
     if problem is not None:
         form.add_error(None, problem)
-        return _render(request, form, status=400 if valid else 200)
-    if not valid:
-        return _render(request, form)
+    held = list(documents.held)
+    if documents.new:
+        if person and not over_limit and not _over_limit(request, "held"):
+            held += actions.hold_public_documents(documents=documents.new)
+            _count_submission(request, "held")
+        else:
+            form.add_error("documents", NOT_HELD)
+    return _render(request, form, status=status, held=held)
+
+
+def _submit(form: PublicComplaintForm, documents: _Documents) -> Complaint:
     cleaned = form.cleaned_data
     basis = cleaned["about_you"]
     patient = None
@@ -278,35 +407,27 @@ def make_a_complaint(request: HttpRequest) -> HttpResponse:
             full_name=cleaned["patient_name"].strip() or cleaned["full_name"],
             nhs_number=cleaned["nhs_number"],
         )
-    try:
-        complaint = actions.submit_public_complaint(
-            service=cleaned["service"],
-            summary=cleaned["summary"],
-            complainant=actions.ComplainantDetails(
-                full_name=cleaned["full_name"],
-                email=cleaned["email"],
-                phone=cleaned["phone"],
-                address=cleaned["address"],
-                relationship=cleaned["relationship"],
-                representative_basis=basis,
-                # Consent is for the complaints team to ask for, when it is needed.
-                consent_status="awaited"
-                if basis == RepresentativeBasis.AUTHORISED
-                else "not_needed",
-            ),
-            patient=patient,
-            event_date=cleaned.get("event_date"),
-            documents=[
-                actions.UploadedDocument(filename=upload.name, data=upload.read())
-                for upload in cleaned["documents"]
-            ],
-        )
-    except ValidationError as error:
-        _show_errors(form, error)
-        return _render(request, form)
-    _count_submission(request)
-    token_out = signing.dumps(complaint.reference, salt=SENT_SALT)
-    return redirect(reverse("complaints:public_sent", args=[token_out]))
+    return actions.submit_public_complaint(
+        service=cleaned["service"],
+        summary=cleaned["summary"],
+        complainant=actions.ComplainantDetails(
+            full_name=cleaned["full_name"],
+            email=cleaned["email"],
+            phone=cleaned["phone"],
+            address=cleaned["address"],
+            relationship=cleaned["relationship"],
+            representative_basis=basis,
+            # Consent is for the complaints team to ask for, when it is needed.
+            consent_status="awaited" if basis == RepresentativeBasis.AUTHORISED else "not_needed",
+        ),
+        patient=patient,
+        event_date=cleaned.get("event_date"),
+        documents=[
+            actions.UploadedDocument(filename=document.filename, data=document.data)
+            for document in documents.new
+        ],
+        held_tokens=[row.token for row in documents.held],
+    )
 
 
 def _show_errors(form: PublicComplaintForm, error: ValidationError) -> None:

@@ -13,6 +13,7 @@ The audit event names the complaint by its reference only.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -21,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wellled.complaints import clocks
-from wellled.complaints.models import OPEN_STATUSES, Complaint, Kind, Status
+from wellled.complaints.models import OPEN_STATUSES, Complaint, HeldUpload, Kind, Status
 from wellled.core.navigation import WorkItem
 from wellled.core.types import AnyUser
 from wellled.organisation.access import Cap, can, covers_everything, scope_paths
@@ -145,3 +146,25 @@ def overdue_condition(today: datetime.date) -> Q:
     return (awaiting_ack & Q(acknowledgement_due__lt=today)) | (
         ~awaiting_ack & Q(responded_on__isnull=True) & response_late
     )
+
+
+def held_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
+    """Documents held from the public form before this have outlived the form's time."""
+    from wellled.complaints.public import MAX_AGE
+
+    return (now or timezone.now()) - datetime.timedelta(seconds=MAX_AGE)
+
+
+def held_uploads(tokens: Sequence[str]) -> list[HeldUpload]:
+    """The held documents these tokens claim that have not expired, in the tokens' order.
+
+    The token is the only way to a held document: it is random, and the form
+    carries it signed, so only the form it was issued to can claim it.
+    """
+    found = {
+        row.token: row
+        for row in HeldUpload.objects.defer("data").filter(
+            token__in=list(tokens), created_at__gte=held_cutoff()
+        )
+    }
+    return [found[token] for token in dict.fromkeys(tokens) if token in found]

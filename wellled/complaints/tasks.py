@@ -19,3 +19,29 @@ def open_late_response_tasks() -> int:
     from wellled.complaints.actions import open_late_response_tasks as open_tasks
 
     return len(open_tasks(acting_user=None))
+
+
+@shared_task(name="wellled.complaints.tasks.check_measure_rollup")
+def check_measure_rollup() -> int:
+    """Nightly: compare the measures' roll-up with the cases and, if any figure
+    differs, log how many (no case details) and count every case again."""
+    import logging
+
+    from wellled.complaints import rollup
+
+    problems = rollup.check()
+    if problems:
+        logging.getLogger(__name__).error(
+            "complaints measures roll-up: %d figures differed from the cases; rebuilt",
+            len(problems),
+        )
+        rollup.rebuild()
+    return len(problems)
+
+
+@shared_task(name="wellled.complaints.tasks.prune_held_uploads")
+def prune_held_uploads() -> int:
+    """Hourly: delete documents held from public forms that were never sent."""
+    from wellled.complaints.actions import prune_held_uploads as prune
+
+    return prune(acting_user=None)

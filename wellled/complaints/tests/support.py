@@ -106,3 +106,89 @@ def final_letter(acting_user: Any, complaint: Complaint) -> Any:
         confirms_actions=True,
         confirms_ombudsman_rights=True,
     )
+
+
+def respond(trust: Trust, complaint: Complaint, on: D) -> Complaint:
+    """Draft the final letter, tick its checklist, sign off and send it on `on`."""
+    manager = trust.people["complaints_manager"]
+    letter = actions.draft_letter(acting_user=manager, complaint=complaint, kind="final")
+    actions.edit_letter(
+        acting_user=manager,
+        letter=letter,
+        subject=letter.subject,
+        body=letter.body,
+        confirms_how_considered=True,
+        confirms_conclusions=True,
+        confirms_actions=True,
+        confirms_ombudsman_rights=True,
+    )
+    complaint = actions.submit_draft(acting_user=manager, complaint=complaint)
+    complaint = actions.sign_off(
+        acting_user=manager, complaint=complaint, capacity="delegate", signed_off_on=on
+    )
+    return actions.record_response(acting_user=manager, complaint=complaint, responded_on=on)
+
+
+def walk(
+    trust: Trust,
+    complaint: Complaint,
+    *,
+    acknowledged: D,
+    due: D,
+    responded: D,
+    subject: str,
+    outcome: str = "not_upheld",
+) -> Complaint:
+    manager = trust.people["complaints_manager"]
+    complaint = actions.acknowledge(
+        acting_user=manager,
+        complaint=complaint,
+        acknowledged_on=acknowledged,
+        discussion_offered_on=acknowledged,
+    )
+    complaint = actions.agree_response_date(
+        acting_user=manager,
+        complaint=complaint,
+        response_due=due,
+        agreed_on=acknowledged,
+        how_agreed="phone",
+    )
+    complaint = actions.start_investigation(acting_user=manager, complaint=complaint)
+    found = issue(trust, complaint, subject=ref("ko41a_subject", subject))
+    actions.record_issue_outcome(acting_user=manager, issue=found, outcome=outcome)
+    return respond(trust, complaint, responded)
+
+
+def measures_history(trust: Trust) -> dict[str, Complaint]:
+    """March 2026: one complaint on time, one late (and later reopened), one never
+    acknowledged, and a PALS concern that no measure counts."""
+    received = D(2026, 3, 2)  # a Monday: acknowledgement due Thursday 5 March
+    on_time = record(trust, received_on=received, site=trust.site)
+    on_time = walk(
+        trust,
+        on_time,
+        acknowledged=D(2026, 3, 3),
+        due=D(2026, 4, 10),
+        responded=D(2026, 4, 2),
+        subject="communications",
+    )
+    late = record(trust, received_on=received, service=trust.other_service, site=trust.other_site)
+    late = walk(
+        trust,
+        late,
+        acknowledged=D(2026, 3, 10),
+        due=D(2026, 4, 1),
+        responded=D(2026, 4, 20),
+        subject="waiting_times",
+    )
+    late = actions.reopen(
+        acting_user=trust.people["complaints_manager"],
+        complaint=late,
+        reason="New questions",
+        reopened_on=D(2026, 5, 5),
+    )
+    ignored = record(trust, received_on=received)
+    issue(trust, ignored, subject=ref("ko41a_subject", "communications"))
+    issue(trust, ignored, subject=ref("ko41a_subject", "communications"))
+    concern = record(trust, received_on=received, kind="pals", complainant=complainant())
+    return {"on_time": on_time, "late": late, "ignored": ignored, "concern": concern}
