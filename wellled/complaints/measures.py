@@ -656,11 +656,19 @@ def measure_table(
     paths: tuple[str, ...] | None = None,
     unit: OrgUnit | None = None,
     today: Date | None = None,
+    from_cases: bool = False,
 ) -> MeasureTable:
     """A measure as a table: one row per group, one cell per month."""
     measure = MEASURES[key]
     months, cells = compute_cells(
-        key, start=start, end=end, breakdown=breakdown, paths=paths, unit=unit, today=today
+        key,
+        start=start,
+        end=end,
+        breakdown=breakdown,
+        paths=paths,
+        unit=unit,
+        today=today,
+        from_cases=from_cases,
     )
     table = MeasureTable(measure=measure, breakdown=breakdown, months=months)
     row_keys = {k for k, _ in cells}
