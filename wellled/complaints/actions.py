@@ -1985,30 +1985,25 @@ def hold_public_documents(*, documents: Sequence[CheckedFile]) -> list[HeldUploa
     return held
 
 
+def _delete_held(rows: models.QuerySet[HeldUpload], *, acting_user: Actor, action: str) -> int:
+    deleted, _ = rows.delete()
+    if deleted:
+        audit.record(acting_user=acting_user, action=action, after={"count": deleted})
+    return deleted
+
+
 @transaction.atomic
 def discard_held_documents(*, tokens: Sequence[str]) -> int:
     """Delete held documents the person removed from their form; returns how many."""
-    deleted, _ = HeldUpload.objects.filter(token__in=list(tokens)).delete()
-    if deleted:
-        audit.record(
-            acting_user=None,
-            action="complaint.held_documents_removed",
-            after={"count": deleted},
-        )
-    return deleted
+    rows = HeldUpload.objects.filter(token__in=list(tokens))
+    return _delete_held(rows, acting_user=None, action="complaint.held_documents_removed")
 
 
 @transaction.atomic
 def prune_held_uploads(*, acting_user: Actor = None, now: datetime.datetime | None = None) -> int:
     """Delete held documents older than the public form's MAX_AGE; returns how many."""
-    deleted, _ = HeldUpload.objects.filter(created_at__lt=_held_cutoff(now)).delete()
-    if deleted:
-        audit.record(
-            acting_user=acting_user,
-            action="complaint.held_documents_pruned",
-            after={"count": deleted},
-        )
-    return deleted
+    rows = HeldUpload.objects.filter(created_at__lt=_held_cutoff(now))
+    return _delete_held(rows, acting_user=acting_user, action="complaint.held_documents_pruned")
 
 
 def _send_confirmation(email: str, reference: str) -> None:

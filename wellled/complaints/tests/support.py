@@ -111,17 +111,7 @@ def final_letter(acting_user: Any, complaint: Complaint) -> Any:
 def respond(trust: Trust, complaint: Complaint, on: D) -> Complaint:
     """Draft the final letter, tick its checklist, sign off and send it on `on`."""
     manager = trust.people["complaints_manager"]
-    letter = actions.draft_letter(acting_user=manager, complaint=complaint, kind="final")
-    actions.edit_letter(
-        acting_user=manager,
-        letter=letter,
-        subject=letter.subject,
-        body=letter.body,
-        confirms_how_considered=True,
-        confirms_conclusions=True,
-        confirms_actions=True,
-        confirms_ombudsman_rights=True,
-    )
+    final_letter(manager, complaint)
     complaint = actions.submit_draft(acting_user=manager, complaint=complaint)
     complaint = actions.sign_off(
         acting_user=manager, complaint=complaint, capacity="delegate", signed_off_on=on
