@@ -146,11 +146,31 @@ class TestBuild:
         assert not AuditEvent.objects.exists()
 
 
+@pytest.fixture
+def trust_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command with no module demos: for tests of what the command itself does.
+    The modules' two years of cases take minutes; one test loads them all."""
+    from wellled.organisation.management.commands import demo as command
+
+    monkeypatch.setattr(command, "MODULE_DEMOS", ())
+
+
 @pytest.mark.django_db
 class TestCommand:
     def test_loads_and_prints_every_login(self, settings) -> None:
         settings.WELLLED_REQUIRE_2FA = False  # as `make run` sets it
         output = run_demo("--staff", "40")
+        # One line per module's demo.
+        for start in (
+            "Complaints:",
+            "Learning:",
+            "speakup:",
+            "Staff survey:",
+            "Inspections:",
+            "CQC assurance:",
+            "Reports:",
+        ):
+            assert f"\n  {start} " in output
         assert "This is a fictional trust" in output
         assert "http://127.0.0.1:8000/" in output
         assert demo.DEMO_PASSWORD in output
@@ -162,7 +182,7 @@ class TestCommand:
         assert "operator" in output
         assert StaffProfile.objects.count() == 40 + len(demo.PERSONAS)
 
-    def test_if_empty_twice_loads_once(self) -> None:
+    def test_if_empty_twice_loads_once(self, trust_only: None) -> None:
         run_demo("--if-empty", "--staff", "30")
         before = counts()
         output = run_demo("--if-empty", "--staff", "30")
@@ -170,7 +190,7 @@ class TestCommand:
         assert "already loaded" in output
         assert demo.DEMO_PASSWORD in output
 
-    def test_refuses_when_the_demo_is_already_there(self) -> None:
+    def test_refuses_when_the_demo_is_already_there(self, trust_only: None) -> None:
         run_demo("--staff", "20")
         before = counts()
         with pytest.raises(CommandError, match="already exists"):
@@ -190,7 +210,7 @@ class TestCommand:
         assert "Nothing changed" in output
         assert demo.DEMO_PASSWORD not in output
 
-    def test_the_same_seed_gives_the_same_data(self) -> None:
+    def test_the_same_seed_gives_the_same_data(self, trust_only: None) -> None:
         run_demo("--seed", "99", "--staff", "60")
         loaded = demo.fingerprint_database()
         assert loaded == demo.fingerprint_plan(demo.plan_demo(seed=99, staff_count=60))
@@ -207,7 +227,7 @@ class TestCommand:
             run_demo("--staff", "-5")
         assert not OrgUnit.objects.exists()
 
-    def test_warns_when_two_factor_login_is_on(self, settings) -> None:
+    def test_warns_when_two_factor_login_is_on(self, settings, trust_only: None) -> None:
         settings.WELLLED_REQUIRE_2FA = True
         output = run_demo("--staff", "10")
         assert "Two-factor login is ON" in output
