@@ -510,6 +510,31 @@ def _group_key(breakdown: str, value: int | None) -> Any:
     return value
 
 
+def _cell_query(
+    measure: str,
+    first: Date,
+    last: Date,
+    breakdown: str,
+    paths: tuple[str, ...] | None,
+    unit: OrgUnit | None,
+    *,
+    by_subject: bool = False,
+) -> QuerySet[MeasureCell]:
+    """The roll-up's cells of one measure for the months, scope and breakdown."""
+    cells = MeasureCell.objects.filter(measure=measure, month__range=(first, last))
+    if by_subject:
+        cells = cells.filter(subject_id__gt=0)
+    elif breakdown == "subject":
+        cells = cells.exclude(subject_id=rollup.ALL_SUBJECTS)
+    else:
+        cells = cells.filter(subject_id=rollup.ALL_SUBJECTS)
+    if paths is not None and not covers_everything(paths):
+        cells = cells.filter(_cells_within(paths))
+    if unit is not None:
+        cells = cells.filter(_cells_within([unit.path]))
+    return cells.order_by()
+
+
 def _rolled(
     measure: str,
     first: Date,
@@ -525,22 +550,12 @@ def _rolled(
     `by_subject` (the themes) keys each group by subject as well: (group, subject),
     or the subject alone with no other breakdown.
     """
-    cells = MeasureCell.objects.filter(measure=measure, month__range=(first, last))
-    if by_subject:
-        cells = cells.filter(subject_id__gt=0)
-    elif breakdown == "subject":
-        cells = cells.exclude(subject_id=rollup.ALL_SUBJECTS)
-    else:
-        cells = cells.filter(subject_id=rollup.ALL_SUBJECTS)
-    if paths is not None and not covers_everything(paths):
-        cells = cells.filter(_cells_within(paths))
-    if unit is not None:
-        cells = cells.filter(_cells_within([unit.path]))
+    cells = _cell_query(measure, first, last, breakdown, paths, unit, by_subject=by_subject)
     group = _CELL_GROUP[breakdown]
     values = ["month"] + ([group] if group else [])
     if by_subject and "subject_id" not in values:
         values.append("subject_id")
-    rows = cells.values(*values).annotate(n=Sum("numerator"), d=Sum("denominator")).order_by()
+    rows = cells.values(*values).annotate(n=Sum("numerator"), d=Sum("denominator"))
     found: dict[Any, tuple[int, int]] = {}
     for row in rows:
         g = _group_key(breakdown, row[group]) if group else None
@@ -549,6 +564,40 @@ def _rolled(
         else:
             key = g
         found[(key, _as_date(row["month"]))] = (int(row["n"] or 0), int(row["d"] or 0))
+    return found
+
+
+def _rolled_median(
+    first: Date,
+    last: Date,
+    breakdown: str,
+    paths: tuple[str, ...] | None,
+    unit: OrgUnit | None,
+) -> dict[tuple[Any, Date], Cell]:
+    """The median days to respond from the roll-up's histogram of days: exact, as
+    PERCENTILE_CONT(0.5) (the middle value, or the mean of the middle two)."""
+    group = _CELL_GROUP[breakdown]
+    values = ["month", "days"] + ([group] if group else [])
+    rows = (
+        _cell_query("days", first, last, breakdown, paths, unit)
+        .values(*values)
+        .annotate(n=Sum("numerator"))
+    )
+    histograms: dict[tuple[Any, Date], dict[int, int]] = {}
+    for row in rows:
+        if row["n"]:
+            g = _group_key(breakdown, row[group]) if group else None
+            histograms.setdefault((g, _as_date(row["month"])), {})[row["days"]] = int(row["n"])
+    found: dict[tuple[Any, Date], Cell] = {}
+    for key, histogram in histograms.items():
+        total = sum(histogram.values())
+        middle = ((total - 1) // 2, total // 2)  # positions, counted from 0
+        picked: list[int] = []
+        seen = 0
+        for days in sorted(histogram):
+            seen += histogram[days]
+            picked.extend(days for position in middle if seen > position >= seen - histogram[days])
+        found[key] = Cell(round(sum(picked) / 2, 1), None, total)
     return found
 
 
@@ -599,6 +648,8 @@ def _from_rollup(
         return _combined(rolled("phso"), share=False)
     if key == "themes":
         return _combined(rolled("received", by_subject=True), share=False)
+    if key == "median_days_to_respond":
+        return _rolled_median(first, last, breakdown, paths, unit)
     raise KeyError(f"{key!r} is not rolled up")
 
 
@@ -617,7 +668,6 @@ def compute_cells(
 
     From the roll-up, plus what is still moving counted from the cases; with
     `from_cases`, wholly from the cases (what `rollup.check` compares against).
-    The median always comes from the cases: it cannot be summed.
     """
     if key not in MEASURES:
         raise KeyError(f"no complaints measure {key!r}")
@@ -628,7 +678,7 @@ def compute_cells(
     if not months:
         return [], {}
     cases = regulated_cases(paths=paths, unit=unit)
-    if not from_cases and key != "median_days_to_respond":
+    if not from_cases:
         return months, _from_rollup(key, cases, months, today, breakdown, paths, unit)
     if key == "overdue_open":
         return months, _overdue_open(cases, months, today, breakdown)

@@ -312,7 +312,19 @@ class Complaint(models.Model):
     class Meta:
         ordering = ["-received_on", "-pk"]
         indexes = [
-            models.Index(fields=["status", "received_on"]),
+            # The caseload: open statuses, newest first, and whether each is overdue
+            # (queries.overdue_condition) answered from the index alone.
+            models.Index(
+                fields=["status", "received_on"],
+                include=[
+                    "acknowledged_on",
+                    "acknowledgement_due",
+                    "responded_on",
+                    "response_due",
+                    "backstop_due",
+                ],
+                name="complaint_caseload",
+            ),
             models.Index(fields=["service", "received_on"]),
             models.Index(fields=["handler", "status"]),
             # The board's measures group by month on these dates; the INCLUDE
@@ -433,7 +445,8 @@ class MeasureCell(models.Model):
     """One cell of the monthly roll-up the board's measures read (see rollup.py).
 
     A count (numerator) and, for shares, its denominator for one measure, month,
-    service, team, site and KO41a subject. The actions keep it up to date in the
+    service, team, site and KO41a subject (and, for the days to respond, a number
+    of days: a histogram the median is read from). The actions keep it up to date in the
     same transaction as the case; `wellled complaints_rollup` rebuilds and checks it.
     Units and subjects are plain integers, 0 meaning none (and, for the subject,
     the complaint counted once; -1 a complaint with no issue), so that the unique
@@ -446,14 +459,33 @@ class MeasureCell(models.Model):
     team_id = models.IntegerField(default=0)
     site_id = models.IntegerField(default=0)
     subject_id = models.IntegerField(default=0)
+    # For the days to respond: how many days (the count is of responses taking them).
+    days = models.IntegerField(default=0)
     numerator = models.IntegerField(default=0)
     denominator = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["measure", "month", "service_id", "team_id", "site_id", "subject_id"],
+                fields=[
+                    "measure",
+                    "month",
+                    "service_id",
+                    "team_id",
+                    "site_id",
+                    "subject_id",
+                    "days",
+                ],
                 name="measure_cell_key",
+            ),
+        ]
+        indexes = [
+            # How the measures read it: one measure, all subjects or each, a run of
+            # months; the INCLUDE columns (PostgreSQL) answer from the index alone.
+            models.Index(
+                fields=["measure", "subject_id", "month"],
+                include=["service_id", "team_id", "site_id", "days", "numerator", "denominator"],
+                name="measure_cell_read",
             ),
         ]
 

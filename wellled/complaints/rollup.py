@@ -13,7 +13,9 @@ What is rolled up is what no longer changes with the passing of time:
 * ``overdue``: for cases whose lateness has ended (closed, transferred, or both
   acknowledged and answered), each month whose last day found them overdue;
 * ``reopened``, ``phso``: reopenings and Ombudsman referrals, at their month;
-* ``received``: formal complaints received (the themes, by subject).
+* ``received``: formal complaints received (the themes, by subject);
+* ``days``: first responses, at their month, by the calendar days they took from
+  receipt: a histogram, so the median is exact.
 
 The rest still moves day by day, and is counted from the cases at read time
 (measures.py): acknowledgements and first responses not yet made, and cases that
@@ -29,7 +31,7 @@ inside its own transaction. `refresh` compares the facts the case was last
 counted with (`MeasuredComplaint`) with its facts now, takes the old counts away
 and adds the new. `rebuild` counts every case again; `check` compares every
 rolled-up measure with the same measure counted from the cases
-(`wellled complaints_rollup --check`, and nightly on the beat schedule).
+(`wellled complaints_rollup`, and nightly on the beat schedule).
 
 One rule the actions enforce keeps it exact: no date that ends lateness
 (acknowledged, first responded, closed, transferred) is ever after the day it was
@@ -47,10 +49,10 @@ from django.db import connection, transaction
 from django.db.models import Model, Q
 
 Date = datetime.date
-Key = tuple[str, str, int, int, int, int]  # measure, month (ISO), service, team, site, subject
+# measure, month (ISO), service, team, site, subject, days
+Key = tuple[str, str, int, int, int, int, int]
 Counts = dict[Key, list[int]]  # [numerator, denominator]
 
-ROLLED = ("ack", "resp", "overdue", "reopened", "phso", "received")
 ALL_SUBJECTS = 0
 NO_SUBJECT = -1
 
@@ -177,10 +179,10 @@ def contributions(facts: dict[str, Any] | None) -> Counts:
     place = (facts["service"], facts["team"], facts["site"])
     subjects = [ALL_SUBJECTS, *(facts["subjects"] or [NO_SUBJECT])]
 
-    def add(measure: str, day: Date, numerator: int, denominator: int) -> None:
+    def add(measure: str, day: Date, numerator: int, denominator: int, days: int = 0) -> None:
         month = _month(day)
         for subject in subjects:
-            cell = counts[(measure, month, *place, subject)]
+            cell = counts[(measure, month, *place, subject, days)]
             cell[0] += numerator
             cell[1] += denominator
 
@@ -193,6 +195,8 @@ def contributions(facts: dict[str, Any] | None) -> Counts:
     due, responded = _day(facts["due"]), _day(facts["responded"])
     if due is not None and responded is not None:
         add("resp", due, int(responded <= due), 1)
+    if responded is not None:
+        add("days", responded, 1, 0, days=(responded - received).days)
     for measure, name in (("reopened", "reopened"), ("phso", "phso")):
         day = _day(facts[name])
         if day is not None:
@@ -231,14 +235,14 @@ def _add(cell_model: type[Model], delta: Counts) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
-            rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+            rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
             params: list[Any] = []
             for key in chunk:
                 params.extend([*key, *delta[key]])
             cursor.execute(
                 f"INSERT INTO {table} (measure, month, service_id, team_id, site_id, "  # noqa: S608
-                f"subject_id, numerator, denominator) VALUES {rows} "
-                "ON CONFLICT (measure, month, service_id, team_id, site_id, subject_id) "
+                f"subject_id, days, numerator, denominator) VALUES {rows} "
+                "ON CONFLICT (measure, month, service_id, team_id, site_id, subject_id, days) "
                 f"DO UPDATE SET numerator = {table}.numerator + excluded.numerator, "
                 f"denominator = {table}.denominator + excluded.denominator",
                 params,
@@ -357,6 +361,7 @@ def rebuild(
                 team_id=key[3],
                 site_id=key[4],
                 subject_id=key[5],
+                days=key[6],
                 numerator=value[0],
                 denominator=value[1],
             )
@@ -382,9 +387,7 @@ def check(*, today: Date | None = None) -> list[str]:
     if earliest is None:
         return []
     problems: list[str] = []
-    for key, measure in measures.MEASURES.items():
-        if key == "median_days_to_respond":
-            continue
+    for key in measures.MEASURES:
         for breakdown in measures.BREAKDOWNS:
             found = {}
             for from_cases in (False, True):
@@ -397,16 +400,16 @@ def check(*, today: Date | None = None) -> list[str]:
                     from_cases=from_cases,
                 )
                 found[from_cases] = {
-                    k: (cell.numerator or 0, (cell.denominator or 0) if measure.unit == "%" else 0)
+                    k: (cell.value, cell.numerator or 0, cell.denominator or 0)
                     for k, cell in cells.items()
                     if (cell.numerator or cell.denominator)
                 }
             rolled, counted = found[False], found[True]
             for k in sorted(set(rolled) | set(counted), key=repr):
-                if rolled.get(k, (0, 0)) != counted.get(k, (0, 0)):
+                if rolled.get(k) != counted.get(k):
                     group, month = k
                     problems.append(
                         f"{key} by {breakdown}, {group!r} {month:%Y-%m}: roll-up "
-                        f"{rolled.get(k, (0, 0))}, cases {counted.get(k, (0, 0))}"
+                        f"{rolled.get(k)}, cases {counted.get(k)}"
                     )
     return problems

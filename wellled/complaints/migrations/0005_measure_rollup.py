@@ -35,6 +35,7 @@ class Migration(migrations.Migration):
                 ('team_id', models.IntegerField(default=0)),
                 ('site_id', models.IntegerField(default=0)),
                 ('subject_id', models.IntegerField(default=0)),
+                ('days', models.IntegerField(default=0)),
                 ('numerator', models.IntegerField(default=0)),
                 ('denominator', models.IntegerField(default=0)),
             ],
@@ -60,7 +61,19 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='measurecell',
-            constraint=models.UniqueConstraint(fields=('measure', 'month', 'service_id', 'team_id', 'site_id', 'subject_id'), name='measure_cell_key'),
+            constraint=models.UniqueConstraint(fields=('measure', 'month', 'service_id', 'team_id', 'site_id', 'subject_id', 'days'), name='measure_cell_key'),
+        ),
+        migrations.AddIndex(
+            model_name='measurecell',
+            index=models.Index(fields=['measure', 'subject_id', 'month'], include=('service_id', 'team_id', 'site_id', 'days', 'numerator', 'denominator'), name='measure_cell_read'),
+        ),
+        migrations.RemoveIndex(
+            model_name='complaint',
+            name='complaints__status_45c0ad_idx',
+        ),
+        migrations.AddIndex(
+            model_name='complaint',
+            index=models.Index(fields=['status', 'received_on'], include=('acknowledged_on', 'acknowledgement_due', 'responded_on', 'response_due', 'backstop_due'), name='complaint_caseload'),
         ),
         migrations.RunPython(count_existing_cases, migrations.RunPython.noop),
     ]

@@ -46,6 +46,7 @@ def cells_now() -> set[tuple[Any, ...]]:
             "team_id",
             "site_id",
             "subject_id",
+            "days",
             "numerator",
             "denominator",
         )
@@ -325,6 +326,12 @@ def test_a_case_still_open_and_unanswered_is_counted_live_not_rolled_up() -> Non
     assert rollup.overdue_month_ends(facts) == {D(2026, 7, 31)}
     overdue = {k: v for k, v in rollup.contributions(facts).items() if k[0] == "overdue"}
     assert overdue == {
-        ("overdue", "2026-07-01", 1, 0, 0, 0): [1, 0],
-        ("overdue", "2026-07-01", 1, 0, 0, -1): [1, 0],
+        ("overdue", "2026-07-01", 1, 0, 0, 0, 0): [1, 0],
+        ("overdue", "2026-07-01", 1, 0, 0, -1, 0): [1, 0],
+    }
+    # Its first response took 217 days: one in August's histogram of days.
+    days = {k: v for k, v in rollup.contributions(facts).items() if k[0] == "days"}
+    assert days == {
+        ("days", "2026-08-01", 1, 0, 0, 0, 217): [1, 0],
+        ("days", "2026-08-01", 1, 0, 0, -1, 217): [1, 0],
     }
