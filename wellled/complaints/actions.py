@@ -9,6 +9,7 @@ clocks, and writes one audit event whose before/after hold no personal data.
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -52,6 +53,7 @@ from wellled.complaints.models import (
     SignOffCapacity,
     Status,
 )
+from wellled.complaints.queries import held_cutoff, held_uploads
 from wellled.complaints.reference import check_item
 from wellled.complaints.validators import normalise_nhs_number
 from wellled.core import audit
@@ -1951,12 +1953,6 @@ HELD_EXPIRED = (
 )
 
 
-def _held_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
-    from wellled.complaints.queries import held_cutoff
-
-    return held_cutoff(now)
-
-
 @transaction.atomic
 def hold_public_documents(*, documents: Sequence[CheckedFile]) -> list[HeldUpload]:
     """Keep checked documents from a public form that came back with a problem.
@@ -1964,8 +1960,6 @@ def hold_public_documents(*, documents: Sequence[CheckedFile]) -> list[HeldUploa
     Each gets a random token for the form to carry back; nothing about the sender
     is stored. They are re-checked when they become attachments.
     """
-    import secrets
-
     held = [
         HeldUpload.objects.create(
             token=secrets.token_urlsafe(32),
@@ -2002,7 +1996,7 @@ def discard_held_documents(*, tokens: Sequence[str]) -> int:
 @transaction.atomic
 def prune_held_uploads(*, acting_user: Actor = None, now: datetime.datetime | None = None) -> int:
     """Delete held documents older than the public form's MAX_AGE; returns how many."""
-    rows = HeldUpload.objects.filter(created_at__lt=_held_cutoff(now))
+    rows = HeldUpload.objects.filter(created_at__lt=held_cutoff(now))
     return _delete_held(rows, acting_user=acting_user, action="complaint.held_documents_pruned")
 
 
@@ -2050,14 +2044,7 @@ def submit_public_complaint(
 
     errors: dict[str, list[str]] = {}
     wanted = list(dict.fromkeys(held_tokens))
-    # Locked so that two sends of the same form cannot both attach them.
-    found = {
-        row.token: row
-        for row in HeldUpload.objects.select_for_update().filter(
-            token__in=wanted, created_at__gte=_held_cutoff()
-        )
-    }
-    held = [found[token] for token in wanted if token in found]
+    held = held_uploads(wanted, for_update=True)
     if len(held) < len(wanted):
         errors["documents"] = [HELD_EXPIRED]
     if len(held) + len(documents) > MAX_FILES:

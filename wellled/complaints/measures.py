@@ -494,10 +494,8 @@ _CELL_GROUP: dict[str, str | None] = {
 
 
 def _cells_within(paths: Iterable[str]) -> Q:
-    units = Q(pk__in=[])
-    for path in paths:
-        units |= Q(path__startswith=path)
-    ids = OrgUnit.objects.filter(units).values("pk")
+    """Cells whose service, team or site lies within the paths (as `_within` for cases)."""
+    ids = OrgUnit.objects.within(*paths).values("pk")
     return Q(service_id__in=ids) | Q(team_id__in=ids) | Q(site_id__in=ids)
 
 

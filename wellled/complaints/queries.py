@@ -155,16 +155,15 @@ def held_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
     return (now or timezone.now()) - datetime.timedelta(seconds=MAX_AGE)
 
 
-def held_uploads(tokens: Sequence[str]) -> list[HeldUpload]:
+def held_uploads(tokens: Sequence[str], *, for_update: bool = False) -> list[HeldUpload]:
     """The held documents these tokens claim that have not expired, in the tokens' order.
 
     The token is the only way to a held document: it is random, and the form
-    carries it signed, so only the form it was issued to can claim it.
+    carries it signed, so only the form it was issued to can claim it. Listing
+    them leaves the files' bytes behind; `for_update` (sending the form) reads
+    them and locks the rows, so two sends of one form cannot both attach them.
     """
-    found = {
-        row.token: row
-        for row in HeldUpload.objects.defer("data").filter(
-            token__in=list(tokens), created_at__gte=held_cutoff()
-        )
-    }
+    rows = HeldUpload.objects.filter(token__in=list(tokens), created_at__gte=held_cutoff())
+    rows = rows.select_for_update() if for_update else rows.defer("data")
+    found = {row.token: row for row in rows}
     return [found[token] for token in dict.fromkeys(tokens) if token in found]

@@ -48,6 +48,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Model, Q
 
+from wellled.complaints.models import Kind, Status
+
 Date = datetime.date
 # measure, month (ISO), service, team, site, subject, days
 Key = tuple[str, str, int, int, int, int, int]
@@ -98,9 +100,10 @@ def facts_of(case: dict[str, Any], subjects: Iterable[int]) -> dict[str, Any]:
     first_response_due = case["first_response_due"]
     response_due = case["response_due"]
     return {
-        "regulated": case["kind"] == "complaint"
+        # As measures.regulated_cases.
+        "regulated": case["kind"] == Kind.COMPLAINT
         and not case["exclusion"]
-        and case["status"] != "transferred",
+        and case["status"] != Status.TRANSFERRED,
         "service": case["service_id"],
         "team": case["team_id"] or 0,
         "site": case["site_id"] or 0,
@@ -197,8 +200,8 @@ def contributions(facts: dict[str, Any] | None) -> Counts:
         add("resp", due, int(responded <= due), 1)
     if responded is not None:
         add("days", responded, 1, 0, days=(responded - received).days)
-    for measure, name in (("reopened", "reopened"), ("phso", "phso")):
-        day = _day(facts[name])
+    for measure in ("reopened", "phso"):
+        day = _day(facts[measure])
         if day is not None:
             add(measure, day, 1, 0)
     if not is_live_overdue(facts):

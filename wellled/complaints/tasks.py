@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="wellled.complaints.tasks.send_deadline_reminders")
@@ -25,13 +29,11 @@ def open_late_response_tasks() -> int:
 def check_measure_rollup() -> int:
     """Nightly: compare the measures' roll-up with the cases and, if any figure
     differs, log how many (no case details) and count every case again."""
-    import logging
-
     from wellled.complaints import rollup
 
     problems = rollup.check()
     if problems:
-        logging.getLogger(__name__).error(
+        logger.error(
             "complaints measures roll-up: %d figures differed from the cases; rebuilt",
             len(problems),
         )
