@@ -22,7 +22,7 @@ from typing import Final
 from django.core.exceptions import PermissionDenied
 
 from wellled.core.types import AnyUser
-from wellled.organisation.models import OrgUnit, Role, RoleAssignment
+from wellled.organisation.models import GrantStatus, OrgUnit, Role, RoleAssignment
 
 
 class Cap(StrEnum):
@@ -155,6 +155,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
             Cap.CONTRIBUTE_EVIDENCE,
         }
     ),
+    # Approves the first guardian's enrolment with a second senior leader; reads
+    # the board's speak-up aggregates, never case content.
+    Role.FTSU_EXECUTIVE_LEAD: frozenset(
+        _EVERYONE | {Cap.VIEW_SPEAKUP_MEASURES, Cap.VIEW_SURVEYS, Cap.VIEW_METRICS}
+    ),
     Role.EDI_LEAD: frozenset(
         _EVERYONE
         | {Cap.VIEW_SURVEYS, Cap.IMPORT_SURVEYS, Cap.VIEW_METRICS, Cap.CONTRIBUTE_EVIDENCE}
@@ -180,6 +185,7 @@ PRIVILEGED_ROLES: frozenset[str] = frozenset(
         Role.COMPLAINTS_HANDLER,
         Role.SERVICE_LEAD,
         Role.FTSU_GUARDIAN,
+        Role.FTSU_EXECUTIVE_LEAD,
         Role.EDI_LEAD,
         Role.INVOLVEMENT_LEAD,
         Role.AUDITOR,
@@ -207,9 +213,10 @@ def _grants(user: AnyUser) -> list[tuple[str, str]]:
     cached: list[tuple[str, str]] | None = getattr(user, "_wellled_grants", None)
     if cached is None:
         cached = list(
-            RoleAssignment.objects.filter(user_id=user.pk, unit__is_active=True).values_list(
-                "role", "unit__path"
-            )
+            # A pending grant (awaiting its module's approval) grants nothing yet.
+            RoleAssignment.objects.filter(
+                user_id=user.pk, unit__is_active=True, status=GrantStatus.ACTIVE
+            ).values_list("role", "unit__path")
         )
         user._wellled_grants = cached  # type: ignore[attr-defined]
     return cached

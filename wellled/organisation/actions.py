@@ -13,9 +13,12 @@ from django.db import transaction
 from wellled.accounts.actions import require_password_change
 from wellled.core import audit
 from wellled.core.types import Actor
+from wellled.organisation import role_policies
 from wellled.organisation.access import forget_grants
 from wellled.organisation.models import (
     ALLOWED_PARENTS,
+    ROLES_NEEDING_APPROVAL,
+    GrantStatus,
     OrgUnit,
     Role,
     RoleAssignment,
@@ -416,6 +419,8 @@ def import_staff_profiles(*, acting_user: Actor, rows: list[dict[str, Any]], sou
 
 @transaction.atomic
 def grant_role(*, acting_user: Actor, user: User, role: str, unit: OrgUnit) -> RoleAssignment:
+    """Grant a role on a unit. A role in ROLES_NEEDING_APPROVAL starts pending: it
+    grants nothing until its module approves it (see role_policies)."""
     if role not in Role.values:
         raise ValidationError({"role": f"{role!r} is not a role"})
     if not unit.is_active:
@@ -424,13 +429,17 @@ def grant_role(*, acting_user: Actor, user: User, role: str, unit: OrgUnit) -> R
         raise ValidationError(
             {"role": f"{user.get_username()} is already {Role(role).label} at {unit}"}
         )
-    grant = RoleAssignment.objects.create(user=user, role=role, unit=unit)
+    status = GrantStatus.PENDING if role in ROLES_NEEDING_APPROVAL else GrantStatus.ACTIVE
+    grant = RoleAssignment.objects.create(user=user, role=role, unit=unit, status=status)
     audit.record(
         acting_user=acting_user,
         action="role.granted",
         obj=grant,
-        after={"user_id": user.pk, "role": role, "unit_id": unit.pk},
+        after={"user_id": user.pk, "role": role, "unit_id": unit.pk, "status": status},
     )
+    policy = role_policies.policy_for(role)
+    if status == GrantStatus.PENDING and policy is not None and policy.on_pending is not None:
+        policy.on_pending(grant)
     forget_grants(user)
     return grant
 
@@ -450,6 +459,9 @@ def revoke_role(*, acting_user: Actor, grant: RoleAssignment) -> None:
                 f"You cannot revoke this trust administrator role: {who} the last trust "
                 "administrator. Grant the role to someone else first."
             )
+    policy = role_policies.policy_for(grant.role)
+    if policy is not None and policy.before_revoke is not None:
+        policy.before_revoke(grant)
     audit.record(
         acting_user=acting_user,
         action="role.revoked",

@@ -605,6 +605,14 @@ def build_demo(plan: DemoPlan) -> DemoResult:
         )
         org.grant_role(acting_user=None, user=user, role=persona.role, unit=units[persona.scope])
         result.users[persona.username] = user
+    # The Chief Nurse is also the executive lead for speaking up: with the
+    # non-executive director she approves the first guardian (wellled/speakup).
+    org.grant_role(
+        acting_user=None,
+        user=result.users["executive"],
+        role=Role.FTSU_EXECUTIVE_LEAD,
+        unit=units[()],
+    )
     result.users[OPERATOR_USERNAME] = User.objects.create_superuser(
         OPERATOR_USERNAME,
         f"{OPERATOR_USERNAME}@{EMAIL_DOMAIN}",

@@ -142,10 +142,22 @@ class Role(models.TextChoices):
     COMPLAINTS_HANDLER = "complaints_handler", "Complaints handler"
     SERVICE_LEAD = "service_lead", "Service lead"
     FTSU_GUARDIAN = "ftsu_guardian", "Freedom to Speak Up guardian"
+    FTSU_EXECUTIVE_LEAD = "ftsu_executive_lead", "Executive lead for Freedom to Speak Up"
     EDI_LEAD = "edi_lead", "EDI lead"
     INVOLVEMENT_LEAD = "involvement_lead", "Involvement lead"
     STAFF_MEMBER = "staff_member", "Staff member"
     AUDITOR = "auditor", "Read-only auditor"
+
+
+class GrantStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    # Granted, but holding no capability until approved by the people the role's
+    # module names (a speak-up guardian: an existing guardian; see wellled/speakup).
+    PENDING = "pending", "Pending approval"
+
+
+# Roles whose grants start pending. The approval itself belongs to the module.
+ROLES_NEEDING_APPROVAL: frozenset[str] = frozenset({Role.FTSU_GUARDIAN})
 
 
 class RoleAssignment(models.Model):
@@ -155,6 +167,9 @@ class RoleAssignment(models.Model):
     role = models.CharField(max_length=30, choices=Role.choices)
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="role_assignments")
     granted_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=10, choices=GrantStatus.choices, default=GrantStatus.ACTIVE
+    )
 
     class Meta:
         ordering = ["user_id", "role"]
@@ -163,4 +178,5 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()} at {self.unit}"
+        pending = " (pending approval)" if self.status == GrantStatus.PENDING else ""
+        return f"{self.get_role_display()} at {self.unit}{pending}"

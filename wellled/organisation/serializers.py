@@ -177,7 +177,8 @@ class RoleAssignmentSerializer(serializers.ModelSerializer[RoleAssignment]):
 
     class Meta:
         model = RoleAssignment
-        fields = ["id", "user", "username", "role", "unit", "unit_name", "granted_at"]
+        # "pending": granted, but holding nothing until approved (a speak-up guardian).
+        fields = ["id", "user", "username", "role", "unit", "unit_name", "granted_at", "status"]
         read_only_fields = fields
 
 

@@ -33,8 +33,8 @@ from django.utils import timezone
 from wellled.core import audit
 from wellled.core.types import Actor
 from wellled.organisation.access import Cap, can
-from wellled.organisation.models import OrgUnit, Role
-from wellled.speakup import crypto, uploads
+from wellled.organisation.models import OrgUnit
+from wellled.speakup import crypto, enrolment, uploads
 from wellled.speakup.models import (
     DISCLOSURE_ORDER,
     Attachment,
@@ -48,6 +48,7 @@ from wellled.speakup.models import (
     GuardianKey,
     KeyHolder,
     Message,
+    RecoveryKey,
     Route,
     Status,
     Theme,
@@ -152,13 +153,8 @@ def is_guardian(user: Actor) -> bool:
 
 
 def guardian_keys() -> list[GuardianKey]:
-    """Keys of every guardian, to whom a new case is sent."""
-    guardian_ids = (
-        User.objects.filter(role_assignments__role=Role.FTSU_GUARDIAN, is_active=True)
-        .values_list("pk", flat=True)
-        .distinct()
-    )
-    return list(GuardianKey.objects.filter(user_id__in=list(guardian_ids)))
+    """Keys of every approved guardian, to whom a new case is sent (enrolment.py)."""
+    return enrolment.trusted_guardian_keys()
 
 
 def _require_guardian(acting_user: Actor) -> User:
@@ -170,8 +166,13 @@ def _require_guardian(acting_user: Actor) -> User:
 
 @transaction.atomic
 def set_up_guardian_key(*, acting_user: Actor, passphrase: str, confirm: str) -> GuardianKey:
-    """Create the guardian's key pair, sealed under a passphrase only they know."""
-    user = _require_guardian(acting_user)
+    """Create the guardian's key pair, sealed under a passphrase only they know.
+    A nominee (pending grant) sets theirs up too, so that a guardian can approve it."""
+    if enrolment.is_nominee(acting_user):
+        assert isinstance(acting_user, User)
+        user = acting_user
+    else:
+        user = _require_guardian(acting_user)
     errors: dict[str, str] = {}
     if len(passphrase) < MIN_PASSPHRASE:
         errors["passphrase"] = f"Your passphrase must be at least {MIN_PASSPHRASE} characters"
@@ -180,22 +181,31 @@ def set_up_guardian_key(*, acting_user: Actor, passphrase: str, confirm: str) ->
     if GuardianKey.objects.filter(user=user).exists():
         errors["passphrase"] = "You already have a speak-up key: change its passphrase instead"  # noqa: S105
     _raise(errors)
+    key = _create_key(user, passphrase)
+    audit.record(acting_user=user, action="speakup.key_created", obj=key)
+    return key
+
+
+def _create_key(user: User, passphrase: str) -> GuardianKey:
     material = crypto.new_guardian_key(passphrase)
-    key = GuardianKey.objects.create(
+    return GuardianKey.objects.create(
         user=user,
         public_key=material.public_key,
+        signing_public_key=material.signing_public_key,
         sealed_private_key=material.sealed_private_key,
         salt=material.salt,
         opslimit=material.opslimit,
         memlimit=material.memlimit,
     )
-    audit.record(acting_user=user, action="speakup.key_created", obj=key)
-    return key
 
 
 def unlock_guardian_key(*, acting_user: Actor, passphrase: str) -> bytes:
     """The guardian's private key, or a ValidationError if the passphrase is wrong."""
-    user = _require_guardian(acting_user)
+    if enrolment.is_nominee(acting_user):
+        assert isinstance(acting_user, User)
+        user = acting_user
+    else:
+        user = _require_guardian(acting_user)
     key = GuardianKey.objects.filter(user=user).first()
     if key is None:
         raise ValidationError({"passphrase": "Set up your speak-up key first"})
@@ -212,6 +222,10 @@ def unlock_guardian_key(*, acting_user: Actor, passphrase: str) -> bytes:
             audit.record(acting_user=user, action="speakup.key_unlock_failed", obj=key)
         raise ValidationError({"passphrase": "That passphrase did not unlock your key"}) from None
     with transaction.atomic():
+        if not key.signing_public_key:
+            # A key made before enrolment was signed: record its signing half now.
+            key.signing_public_key = crypto.signing_public_key_of(private)
+            key.save(update_fields=["signing_public_key"])
         audit.record(acting_user=user, action="speakup.key_unlocked", obj=key)
     return private
 
@@ -260,16 +274,17 @@ def reset_guardian_key(
     _raise(errors)
     lost, _ = CaseKey.objects.filter(holder=KeyHolder.GUARDIAN, guardian=user).delete()
     GuardianKey.objects.filter(user=user).delete()
-    material = crypto.new_guardian_key(passphrase)
-    key = GuardianKey.objects.create(
-        user=user,
-        public_key=material.public_key,
-        sealed_private_key=material.sealed_private_key,
-        salt=material.salt,
-        opslimit=material.opslimit,
-        memlimit=material.memlimit,
-    )
+    # The new key carries no certificate: another guardian must approve it before
+    # new cases are sent to it, so a taken-over login cannot simply start again.
+    key = _create_key(user, passphrase)
     audit.record(acting_user=user, action="speakup.key_reset", obj=key, after={"cases_lost": lost})
+    enrolment.tell_guardians(
+        f"{enrolment.display_name(user)} has a new speak-up key to approve",
+        f"{enrolment.display_name(user)} started again with a new speak-up key. New concerns "
+        "will not be sent to it until a guardian checks its fingerprint with them and approves "
+        "it on the speak-up guardians page. If you did not expect this, do not approve it.",
+        also=[user],
+    )
     return key, lost
 
 
@@ -299,13 +314,15 @@ def _wrap_for(case: Case, case_key: bytes, keys: Iterable[GuardianKey]) -> list[
     return added
 
 
-def _wrap_escrow(case: Case, case_key: bytes) -> None:
-    public = crypto.escrow_public_key()
-    if public is not None:
+def _wrap_recovery(case: Case, case_key: bytes) -> None:
+    """Also wrap for the trust's recovery key, if one is set up (recovery.py)."""
+    recovery_key = RecoveryKey.objects.filter(is_current=True).first()
+    if recovery_key is not None:
         CaseKey.objects.create(
             case=case,
             holder=KeyHolder.ESCROW,
-            wrapped=crypto.wrap_for_public_key(case_key, public),
+            recovery_key=recovery_key,
+            wrapped=crypto.wrap_for_public_key(case_key, recovery_key.public_key),
         )
 
 
@@ -446,7 +463,7 @@ def _create_case(
             ),
         )
     sent = _wrap_for(case, case_key, guardian_keys())
-    _wrap_escrow(case, case_key)
+    _wrap_recovery(case, case_key)
     _store_files(case, case_key, None, checked_files)
     return Submitted(case=case, code=code, sent_to=len(sent))
 
@@ -586,10 +603,21 @@ def open_with_code(*, code: str) -> ReporterSession:
         )
     except crypto.CryptoError:
         raise CodeNotRecognised from None
-    # A case sent before any guardian had a key reaches them now.
-    if not CaseKey.objects.filter(case=case, holder=KeyHolder.GUARDIAN).exists():
+    # A case that no current guardian can open (sent before any guardian was
+    # approved, or whose guardians have all gone) reaches every guardian now.
+    # Wraps held by former guardians do not count: they must not block this.
+    current = guardian_keys()
+    holders = set(
+        CaseKey.objects.filter(case=case, holder=KeyHolder.GUARDIAN).values_list(
+            "guardian_id", flat=True
+        )
+    )
+    if current and not holders & {key.user_id for key in current}:
         with transaction.atomic():
-            if _wrap_for(case, case_key, guardian_keys()):
+            CaseKey.objects.filter(case=case, holder=KeyHolder.GUARDIAN).exclude(
+                guardian_id__in=[key.user_id for key in current]
+            ).delete()
+            if _wrap_for(case, case_key, current):
                 audit.record(acting_user=None, action="speakup.sent_to_guardians")
     return ReporterSession(case=case, case_key=case_key)
 
@@ -806,6 +834,11 @@ def assign_guardian(
     if gkey is None and not errors:
         errors["guardian"] = (
             "This guardian has not set up a speak-up key yet, so the case cannot be sent to them"
+        )
+    elif not errors and not enrolment.is_trusted(gkey):
+        errors["guardian"] = (
+            "This guardian's key has not been approved yet, so the case cannot be sent to them: "
+            "approve them on the guardians page first"
         )
     if remove_self and guardian.pk == ctx.user.pk:
         errors["remove_self"] = "You cannot hand a case over to yourself"
@@ -1175,58 +1208,3 @@ def shred_expired(*, today: Date | None = None) -> int:
         shred_case(acting_user=None, case=case)
         count += 1
     return count
-
-
-@transaction.atomic
-def break_glass(*, acting_user: Actor, case: Case, escrow_private_key: bytes, reason: str) -> bytes:
-    """Open a case with the recovery key (only if escrow was switched on when the
-    case was received). Logged, and every guardian on the case is told."""
-    if not reason.strip():
-        raise ValidationError({"reason": "Record why the recovery key is being used"})
-    wrap = CaseKey.objects.filter(case=case, holder=KeyHolder.ESCROW).first()
-    if wrap is None:
-        raise ValidationError("This case has no recovery copy of its key")
-    try:
-        case_key = crypto.unwrap_with_private_key(wrap.wrapped, escrow_private_key)
-    except crypto.CryptoError:
-        raise ValidationError("That recovery key does not open this case") from None
-    Message.objects.create(
-        case=case,
-        seq=_next_seq(case),
-        author=Author.SYSTEM,
-        sent_on=_today(),
-        sealed_body=crypto.seal_text(
-            case_key, "The recovery key was used to open this case. Reason: " + reason.strip()
-        ),
-        is_internal=True,
-    )
-    audit.record(
-        acting_user=acting_user,
-        action="speakup.break_glass",
-        obj=case,
-        after={"reason": reason.strip()[:500]},
-    )
-    addresses = list(
-        User.objects.filter(
-            speakup_case_keys__case=case, speakup_case_keys__holder=KeyHolder.GUARDIAN
-        )
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    if addresses:
-        reference = case.reference
-
-        def send() -> None:
-            send_mail(
-                subject=f"Break-glass access to speak-up case {reference}",
-                message=(
-                    f"The recovery key was used to open speak-up case {reference}. "
-                    "The reason is recorded on the case and in the audit trail."
-                ),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=addresses,
-                fail_silently=True,
-            )
-
-        transaction.on_commit(send)
-    return case_key

@@ -10,6 +10,7 @@ class SpeakupConfig(AppConfig):
         from wellled.core import navigation
         from wellled.organisation.access import Cap, can
         from wellled.speakup.queries import speakup_work
+        from wellled.speakup.enrolment import register_role_policy
         from wellled.speakup.reporting import register_metric_sources
 
         navigation.register_nav(
@@ -38,3 +39,4 @@ class SpeakupConfig(AppConfig):
         )
         navigation.register_work(speakup_work)
         register_metric_sources()
+        register_role_policy()

@@ -35,6 +35,7 @@ import nacl.secret
 import nacl.utils
 from django.conf import settings
 from nacl.public import PrivateKey, PublicKey, SealedBox
+from nacl.signing import SigningKey, VerifyKey
 
 KEY_SIZE = nacl.secret.SecretBox.KEY_SIZE
 SALT_SIZE = nacl.pwhash.argon2id.SALTBYTES
@@ -167,6 +168,7 @@ def unwrap_with_code(
 @dataclass(frozen=True)
 class GuardianKeyMaterial:
     public_key: bytes
+    signing_public_key: bytes
     sealed_private_key: bytes
     salt: bytes
     opslimit: int
@@ -180,6 +182,7 @@ def new_guardian_key(passphrase: str) -> GuardianKeyMaterial:
     kek = derive_key(passphrase, salt, opslimit=opslimit, memlimit=memlimit)
     return GuardianKeyMaterial(
         public_key=bytes(private.public_key),
+        signing_public_key=signing_public_key_of(bytes(private)),
         sealed_private_key=seal(kek, bytes(private)),
         salt=salt,
         opslimit=opslimit,
@@ -215,6 +218,57 @@ def public_key_of(private_key: bytes) -> bytes:
     return bytes(PrivateKey(private_key).public_key)
 
 
+# --- Guardians' signing keys and enrolment certificates ---
+#
+# Each guardian also has an Ed25519 signing key, derived from their X25519 private
+# key (so it needs no storage of its own and exists for keys made before it did).
+# Approving a new guardian means signing a statement binding their user id to their
+# public keys; a case key is wrapped only for keys whose chain of such signatures
+# reaches a root (the trust's first enrolment). See wellled/speakup/enrolment.py.
+
+_SIGNING_CONTEXT = b"wellled.speakup.signing-key.v1"
+_STATEMENT_CONTEXT = b"wellled.speakup.guardian-certificate.v1"
+
+
+def signing_key_of(private_key: bytes) -> SigningKey:
+    seed = hashlib.blake2b(bytes(private_key), key=_SIGNING_CONTEXT, digest_size=32).digest()
+    return SigningKey(seed)
+
+
+def signing_public_key_of(private_key: bytes) -> bytes:
+    return bytes(signing_key_of(private_key).verify_key)
+
+
+def certificate_statement(user_id: int, box_public_key: bytes, signing_public_key: bytes) -> bytes:
+    """What an approving guardian signs: this user holds these two public keys."""
+    return b"\0".join(
+        [
+            _STATEMENT_CONTEXT,
+            str(user_id).encode(),
+            bytes(box_public_key),
+            bytes(signing_public_key),
+        ]
+    )
+
+
+def sign(private_key: bytes, message: bytes) -> bytes:
+    return bytes(signing_key_of(private_key).sign(message).signature)
+
+
+def signature_holds(signing_public_key: bytes, message: bytes, signature: bytes) -> bool:
+    try:
+        VerifyKey(bytes(signing_public_key)).verify(message, bytes(signature))
+    except (nacl.exceptions.BadSignatureError, nacl.exceptions.CryptoError, ValueError, TypeError):
+        return False
+    return True
+
+
+def fingerprint(public_key: bytes) -> str:
+    """Four groups of four hex digits a person can read aloud to compare two keys."""
+    digest = hashlib.sha256(bytes(public_key)).hexdigest().upper()[:16]
+    return " ".join(digest[i : i + 4] for i in range(0, 16, 4))
+
+
 # --- The guardian's unlocked key in a session ---
 
 
@@ -238,26 +292,6 @@ def _b64(data: bytes) -> str:
 
 def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text.encode("ascii"))
-
-
-# --- Optional recovery (escrow) key ---
-
-
-def escrow_public_key() -> bytes | None:
-    """The recovery public key if the trust configured one (off by default)."""
-    value = str(getattr(settings, "WELLLED_SPEAKUP_ESCROW_PUBLIC_KEY", "") or "")
-    if not value:
-        return None
-    return base64.b64decode(value)
-
-
-def new_escrow_key_pair() -> tuple[str, str]:
-    """(public, private) base64 strings, for `wellled speakup-escrow-key`."""
-    private = PrivateKey.generate()
-    return (
-        base64.b64encode(bytes(private.public_key)).decode(),
-        base64.b64encode(bytes(private)).decode(),
-    )
 
 
 # --- Keyed, daily-rotated tags for throttling ---

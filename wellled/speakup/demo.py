@@ -26,8 +26,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from wellled.organisation.demo import DemoResult
-from wellled.organisation.models import OrgUnit, UnitKind
-from wellled.speakup import actions
+from wellled.organisation.models import OrgUnit, Role, RoleAssignment, UnitKind
+from wellled.speakup import actions, enrolment
 from wellled.speakup.models import Case, FeedbackAnswer, GuardianKey, Route, WorkerGroup
 
 DEMO_GUARDIAN_PASSPHRASE = "demo speak-up passphrase"  # noqa: S105 - demo only, documented
@@ -141,6 +141,11 @@ def load_demo(result: DemoResult, *, seed: int) -> str:
             confirm=DEMO_GUARDIAN_PASSPHRASE,
         )
     private = actions.unlock_guardian_key(acting_user=guardian, passphrase=DEMO_GUARDIAN_PASSPHRASE)
+    if not enrolment.trusted_guardian_keys():
+        # The first guardian, approved by the executive lead and a board member.
+        grant = RoleAssignment.objects.get(user=guardian, role=Role.FTSU_GUARDIAN)
+        for approver in ("executive", "board"):
+            enrolment.approve_first_guardian(acting_user=result.users[approver], grant=grant)
     themes = {name: _theme(guardian, name) for name in THEMES}
     services = _services()
     today = timezone.localdate()

@@ -111,6 +111,9 @@ class GuardianKey(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="speakup_key"
     )
     public_key = models.BinaryField()
+    # Ed25519, derived from the private key (crypto.signing_key_of); empty only for
+    # keys made before enrolment was signed, until their owner next unlocks them.
+    signing_public_key = models.BinaryField(null=True, blank=True)
     sealed_private_key = models.BinaryField()
     salt = models.BinaryField()
     opslimit = models.PositiveIntegerField()
@@ -119,6 +122,71 @@ class GuardianKey(models.Model):
 
     def __str__(self) -> str:
         return f"speak-up key of user {self.user_id}"
+
+
+class GuardianCertificate(models.Model):
+    """One guardian's public keys, signed by the guardian who approved them.
+
+    A root (`is_root`) is the trust's first enrolment, approved by the executive
+    lead for speaking up and a second senior leader, who hold no keys; every other
+    certificate carries an approving guardian's Ed25519 signature over
+    `crypto.certificate_statement`. Certificates are never deleted: a chain stays
+    checkable after its signers leave or reset their keys.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="speakup_certificates"
+    )
+    box_public_key = models.BinaryField()
+    signing_public_key = models.BinaryField()
+    signer_public_key = models.BinaryField()
+    signature = models.BinaryField(blank=True)
+    is_root = models.BooleanField(default=False)
+    approved_by = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    approved_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"speak-up certificate of user {self.user_id}"
+
+
+class FirstGuardianApproval(models.Model):
+    """One of the two approvals a first guardian needs when no guardian exists."""
+
+    grant = models.ForeignKey(
+        "organisation.RoleAssignment", on_delete=models.CASCADE, related_name="+"
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    # The nominee's key when approved: a new key needs approving again.
+    box_public_key = models.BinaryField()
+    as_executive_lead = models.BooleanField()
+    approved_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"first-guardian approval of grant {self.grant_id}"
+
+
+class RecoveryKey(models.Model):
+    """The public half of the trust's recovery key. The private half exists only as
+    SLIP-39 shares held on paper by named people outside IT; any `threshold` of them
+    together can open a case no current guardian can (recovery.py)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    public_key = models.BinaryField()
+    threshold = models.PositiveSmallIntegerField()
+    # User ids of the holders, in the order of their SLIP-39 member indexes.
+    holder_ids = models.JSONField(default=list)
+    created_on = models.DateField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Only the newest key wraps new cases; older ones still open the cases they wrapped.
+    is_current = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"speak-up recovery key of {self.created_on}"
 
 
 class Case(models.Model):
@@ -169,6 +237,8 @@ class Case(models.Model):
     receipt_memlimit = models.PositiveBigIntegerField(null=True, blank=True)
     shredded = models.BooleanField(default=False)
     shredded_week = models.DateField(null=True, blank=True)
+    # Set when the recovery key re-opened the case for a guardian: shown on the case.
+    recovered_week = models.DateField(null=True, blank=True)
     # The week of the latest activity, for sorting the caseload; never a timestamp.
     updated_week = models.DateField()
 
@@ -209,6 +279,7 @@ class Case(models.Model):
 class KeyHolder(models.TextChoices):
     GUARDIAN = "guardian", "Guardian"
     REPORTER = "reporter", "Reporter (receipt code)"
+    # Named "escrow" in the data since the first release; the recovery key's wrap.
     ESCROW = "escrow", "Recovery key"
 
 
@@ -225,6 +296,10 @@ class CaseKey(models.Model):
         related_name="speakup_case_keys",
     )
     wrapped = models.BinaryField()
+    # Which recovery key a recovery wrap is for (holder "escrow" only).
+    recovery_key = models.ForeignKey(
+        RecoveryKey, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [
