@@ -95,15 +95,15 @@ def add_personas(trust: Trust) -> Trust:
         user = make_user(name)
         if grant is not None:
             role, where = grant
-            grant = org.grant_role(
+            made = org.grant_role(
                 acting_user=None, user=user, role=role, unit=getattr(trust, where)
             )
-            if grant.status == GrantStatus.PENDING:
+            if made.status == GrantStatus.PENDING:
                 # The test trust's guardian holds the role already; their key is
                 # approved through the real actions when a test gives them one
                 # (wellled.speakup.tests.support.give_key).
-                grant.status = GrantStatus.ACTIVE
-                grant.save(update_fields=["status"])
+                made.status = GrantStatus.ACTIVE
+                made.save(update_fields=["status"])
         trust.people[name] = user
     trust.people["operator"] = make_user("operator", superuser=True)
     return trust

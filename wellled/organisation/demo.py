@@ -286,6 +286,10 @@ PERSONAS: tuple[Persona, ...] = (
     ),
     Persona("auditor", Role.AUDITOR, "Fiona Reid", "Internal Auditor"),
 )
+# Trust-wide roles a persona holds besides their own. The Chief Nurse is also the
+# executive lead for speaking up: with the non-executive director she approves the
+# first guardian (wellled/speakup/enrolment.py).
+EXTRA_GRANTS: tuple[tuple[str, str], ...] = (("executive", Role.FTSU_EXECUTIVE_LEAD),)
 # The platform operator: a Django superuser with no role and no staff profile.
 OPERATOR_USERNAME = "operator"
 
@@ -605,14 +609,8 @@ def build_demo(plan: DemoPlan) -> DemoResult:
         )
         org.grant_role(acting_user=None, user=user, role=persona.role, unit=units[persona.scope])
         result.users[persona.username] = user
-    # The Chief Nurse is also the executive lead for speaking up: with the
-    # non-executive director she approves the first guardian (wellled/speakup).
-    org.grant_role(
-        acting_user=None,
-        user=result.users["executive"],
-        role=Role.FTSU_EXECUTIVE_LEAD,
-        unit=units[()],
-    )
+    for username, role in EXTRA_GRANTS:
+        org.grant_role(acting_user=None, user=result.users[username], role=role, unit=units[()])
     result.users[OPERATOR_USERNAME] = User.objects.create_superuser(
         OPERATOR_USERNAME,
         f"{OPERATOR_USERNAME}@{EMAIL_DOMAIN}",
@@ -685,6 +683,8 @@ def fingerprint_plan(plan: DemoPlan) -> list[str]:
     for persona in plan.personas:
         scope = " / ".join((TRUST_NAME, *persona.scope))
         lines.append(f"grant|{persona.username}|{persona.role}|{scope}")
+    for username, role in EXTRA_GRANTS:
+        lines.append(f"grant|{username}|{role}|{TRUST_NAME}")
     lines.append(f"operator|{OPERATOR_USERNAME}")
     return sorted(lines)
 

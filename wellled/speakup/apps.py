@@ -9,8 +9,8 @@ class SpeakupConfig(AppConfig):
     def ready(self) -> None:
         from wellled.core import navigation
         from wellled.organisation.access import Cap, can
-        from wellled.speakup.queries import speakup_work
         from wellled.speakup.enrolment import register_role_policy
+        from wellled.speakup.queries import speakup_work
         from wellled.speakup.reporting import register_metric_sources
 
         navigation.register_nav(

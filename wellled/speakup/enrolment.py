@@ -183,6 +183,17 @@ def enrolments() -> list[Enrolment]:
     return list(seen.values())
 
 
+def key_status(user: User) -> dict[str, object]:
+    """What a guardian or nominee is told about their own key's approval."""
+    key = GuardianKey.objects.filter(user_id=user.pk).first()
+    return {
+        "key": key,
+        "fingerprint": crypto.fingerprint(bytes(key.public_key)) if key else "",
+        "trusted": is_trusted(key),
+        "pending": is_nominee(user),
+    }
+
+
 # --- Approving ---
 
 

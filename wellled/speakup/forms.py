@@ -381,3 +381,63 @@ class GuardianFeedbackForm(NHSForm):
     reason = forms.CharField(
         label="Their reason (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+
+class ApproveGuardianForm(NHSForm):
+    fingerprint_checked = forms.BooleanField(
+        label="I have checked this fingerprint with them, in person or by phone",
+        required=False,
+    )
+
+
+class _HolderChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.get_username())
+
+
+class RecoverySetupForm(NHSForm):
+    holders = _HolderChoice(
+        queryset=User.objects.none(),
+        label="Who will hold the words",
+        help_text="Choose people outside IT and outside casework, such as the executive lead "
+        "for speaking up, the non-executive director for speaking up and the chief executive.",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    threshold = forms.IntegerField(
+        label="How many of them are needed together",
+        initial=2,
+        min_value=2,
+        max_value=7,
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-2", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, holders: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["holders"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = User.objects.filter(pk__in=[u.pk for u in holders])
+
+
+class RecoverCaseForm(NHSForm):
+    reason = forms.CharField(
+        label="Why does this case need the recovery key?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+    share_1 = forms.CharField(
+        label="First holder's words",
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
+        required=False,
+    )
+    share_2 = forms.CharField(
+        label="Second holder's words",
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
+        required=False,
+    )
+    share_3 = forms.CharField(
+        label="Third holder's words (only if three are needed)",
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
+        required=False,
+    )

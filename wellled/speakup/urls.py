@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from wellled.speakup import views
+from wellled.speakup import enrolment_views, views
 
 app_name = "speakup"
 
@@ -17,5 +17,10 @@ urlpatterns: list[URLPattern] = [
     path("guardian/lock/", views.lock, name="lock"),
     path("guardian/record/", views.record, name="record"),
     path("guardian/case/<str:reference>/", views.case_detail, name="case"),
+    path("guardian/guardians/", enrolment_views.guardians, name="guardians"),
+    path("guardian/guardians/<int:grant_id>/approve/", enrolment_views.approve, name="approve"),
+    path("guardian/recovery/", enrolment_views.recovery_setup, name="recovery_setup"),
+    path("guardian/recover/<str:reference>/", enrolment_views.recover, name="recover"),
+    path("first-guardian/", enrolment_views.first_guardian, name="first_guardian"),
     path("guardian/case/<str:reference>/file/<uuid:file_id>/", views.case_file, name="case_file"),
 ]

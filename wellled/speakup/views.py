@@ -26,8 +26,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wellled.core import audit
 from wellled.core.types import AuthenticatedHttpRequest
 from wellled.organisation.access import Cap, can, require
-from wellled.speakup import actions, forms, keysession, protection, queries
-from wellled.speakup.models import Case, CaseAction, Route, WorkerGroup
+from wellled.speakup import actions, enrolment, forms, keysession, protection, queries
+from wellled.speakup.models import Case, CaseAction, GuardianKey, Route, WorkerGroup
 from wellled.speakup.uploads import LimitedMemoryUploadHandler
 
 NOT_RECOGNISED = "That code was not recognised. Check it and try again."
@@ -306,13 +306,17 @@ def raise_concern(request: AuthenticatedHttpRequest) -> HttpResponse:
 View = Callable[..., HttpResponse]
 
 
-def guardian_view(*, needs_key: bool = True) -> Callable[[View], View]:
+def guardian_view(*, needs_key: bool = True, nominees: bool = False) -> Callable[[View], View]:
+    """A guardian's page; with nominees=True also open to someone whose guardian
+    grant awaits approval (to set up and unlock the key a guardian will approve)."""
+
     def decorate(view: View) -> View:
         @memory_uploads
         @login_required
         @wraps(view)
         def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            require(request.user, Cap.READ_SPEAKUP_CASES)
+            if not (nominees and enrolment.is_nominee(request.user)):
+                require(request.user, Cap.READ_SPEAKUP_CASES)
             if needs_key:
                 if not queries.guardian_has_key(request.user):
                     return redirect("speakup:key_setup")
@@ -338,11 +342,15 @@ def _guardian_crumbs(*extra: tuple[str, str]) -> list[dict[str, str]]:
     return _crumbs(("Speak-up caseload", reverse("speakup:caseload")), *extra)
 
 
-@guardian_view(needs_key=False)
+@guardian_view(needs_key=False, nominees=True)
 @require_http_methods(["GET", "POST"])
 def key_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     if queries.guardian_has_key(request.user):
-        return redirect("speakup:unlock")
+        status = enrolment.key_status(request.user)
+        if status["trusted"]:
+            return redirect("speakup:unlock")
+        # Set up, not yet approved: the fingerprint to read to the approving guardian.
+        return render(request, "speakup/key_status.html", status)
     form = forms.KeySetupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -358,6 +366,8 @@ def key_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
                 acting_user=request.user, passphrase=form.cleaned_data["passphrase"]
             )
             response = redirect("speakup:caseload")
+            if not enrolment.is_trusted(GuardianKey.objects.filter(user=request.user).first()):
+                response = redirect("speakup:key_setup")
             keysession.store(request, response, private)
             return response
     return render(request, "speakup/key_setup.html", {"form": form})
@@ -484,6 +494,8 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
             "next_url": f"?{urlencode({'status': status, 'page': page + 1})}"
             if page < pages
             else "",
+            "key_status": enrolment.key_status(request.user),
+            "waiting_for_approval": len([e for e in enrolment.enrolments() if e.awaiting_approval]),
         },
     )
 

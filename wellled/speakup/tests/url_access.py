@@ -29,6 +29,13 @@ ACCESS: Access = {
     "speakup:record": GUARDIANS,
     "speakup:case": GUARDIANS,
     "speakup:case_file": GUARDIANS,
+    "speakup:guardians": GUARDIANS,
+    "speakup:approve": GUARDIANS,
+    "speakup:recovery_setup": GUARDIANS,
+    "speakup:recover": GUARDIANS,
+    # Approving the first guardian: the executive lead for speaking up and senior
+    # leaders; never a trust administrator or a platform operator.
+    "speakup:first_guardian": frozenset({"executive", "board_member"}),
     # API: the anonymous reporter's channel, public like its pages.
     "speakup-anonymous-submit": PUBLIC,
     "speakup-anonymous-open": PUBLIC,
@@ -70,7 +77,16 @@ def _case(trust: Trust) -> dict[str, Any]:
     return {"reference": case.reference, "file_id": attachment.pk}
 
 
+def _grant(trust: Trust) -> dict[str, Any]:
+    from wellled.organisation.models import RoleAssignment
+
+    grant = RoleAssignment.objects.get(user=trust.people["guardian"], role="ftsu_guardian")
+    return {"grant_id": grant.pk}
+
+
 SAMPLES: Samples = {
     "speakup:case": lambda t: {"reference": _case(t)["reference"]},
+    "speakup:recover": lambda t: {"reference": _case(t)["reference"]},
+    "speakup:approve": _grant,
     "speakup:case_file": _case,
 }

@@ -1,0 +1,191 @@
+"""Pages for enrolling guardians, the first guardian's approval and the recovery key.
+
+Kept apart from views.py (casework): these pages are about who can read cases,
+not about the cases themselves.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from wellled.core.types import AuthenticatedHttpRequest
+from wellled.organisation.access import roles_of
+from wellled.organisation.models import Role, RoleAssignment
+from wellled.speakup import enrolment, forms, queries, recovery
+from wellled.speakup.models import Case
+from wellled.speakup.views import _apply_errors, _crumbs, _key, guardian_view
+
+FIRST_APPROVERS = frozenset({Role.FTSU_EXECUTIVE_LEAD, *enrolment.SENIOR_ROLES})
+
+
+def _guardians_crumbs() -> list[dict[str, str]]:
+    return _crumbs(("Speak-up caseload", reverse("speakup:caseload")))
+
+
+@guardian_view()
+@require_GET
+def guardians(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every guardian and nominee, the recovery key, and cases nobody can open."""
+    current = recovery.RecoveryKey.objects.filter(is_current=True).first()
+    return render(
+        request,
+        "speakup/guardians.html",
+        {
+            "enrolments": enrolment.enrolments(),
+            "approve_form": forms.ApproveGuardianForm(),
+            "recovery_key": current,
+            "recovery_holders": recovery.holders_of(current) if current else [],
+            "stranded": recovery.stranded_cases(),
+            "breadcrumbs": _guardians_crumbs(),
+        },
+    )
+
+
+@guardian_view()
+@require_POST
+def approve(request: AuthenticatedHttpRequest, grant_id: int) -> HttpResponse:
+    grant = RoleAssignment.objects.filter(pk=grant_id, role=Role.FTSU_GUARDIAN).first()
+    if grant is None:
+        raise Http404("No such guardian nomination")
+    form = forms.ApproveGuardianForm(request.POST)
+    form.is_valid()
+    try:
+        enrolment.approve_guardian(
+            acting_user=request.user,
+            grant=grant,
+            private_key=_key(request),
+            fingerprint_checked=bool(form.cleaned_data.get("fingerprint_checked")),
+        )
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return render(
+            request,
+            "speakup/guardians.html",
+            {
+                "enrolments": enrolment.enrolments(),
+                "approve_form": form,
+                "approve_grant_id": grant.pk,
+                "stranded": recovery.stranded_cases(),
+                "breadcrumbs": _guardians_crumbs(),
+            },
+            status=400,
+        )
+    return redirect(f"{reverse('speakup:guardians')}?approved={grant.user_id}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def first_guardian(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """For the executive lead for speaking up and senior leaders: approving the first
+    guardian, when there is no approved guardian to do it."""
+    if not roles_of(request.user) & FIRST_APPROVERS:
+        raise PermissionDenied
+    error = ""
+    if request.method == "POST":
+        grant = RoleAssignment.objects.filter(
+            pk=request.POST.get("grant", ""), role=Role.FTSU_GUARDIAN
+        ).first()
+        if grant is None:
+            raise Http404("No such guardian nomination")
+        try:
+            cert = enrolment.approve_first_guardian(acting_user=request.user, grant=grant)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        except PermissionDenied as exc:
+            error = str(exc) or "You cannot approve this guardian"
+        else:
+            done = "enrolled" if cert is not None else "approved"
+            return redirect(f"{reverse('speakup:first_guardian')}?{done}={grant.user_id}")
+    response = render(
+        request,
+        "speakup/first_guardian.html",
+        {
+            "has_guardian": bool(enrolment.trusted_guardian_keys()),
+            "enrolments": enrolment.enrolments(),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@guardian_view()
+@require_http_methods(["GET", "POST"])
+def recovery_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Make a new recovery key and show each holder's words once."""
+    holders = recovery.eligible_holders()
+    form = forms.RecoverySetupForm(request.POST or None, holders=holders)
+    if request.method == "POST" and form.is_valid():
+        try:
+            key, shares = recovery.set_up_recovery_key(
+                acting_user=request.user,
+                private_key=_key(request),
+                holders=list(form.cleaned_data["holders"]),
+                threshold=form.cleaned_data["threshold"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            # Shown once, from memory: the words are stored nowhere.
+            return render(
+                request,
+                "speakup/recovery_shares.html",
+                {"recovery_key": key, "shares": shares, "breadcrumbs": _guardians_crumbs()},
+            )
+    return render(
+        request,
+        "speakup/recovery_setup.html",
+        {
+            "form": form,
+            "holders": holders,
+            "current": recovery.RecoveryKey.objects.filter(is_current=True).first(),
+            "breadcrumbs": _crumbs(
+                ("Speak-up caseload", reverse("speakup:caseload")),
+                ("Guardians", reverse("speakup:guardians")),
+            ),
+        },
+    )
+
+
+@guardian_view()
+@require_http_methods(["GET", "POST"])
+def recover(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """Two (or more) holders type their words to re-open a case for this guardian."""
+    case = Case.objects.filter(reference=reference, shredded=False).first()
+    if case is None:
+        raise Http404("No such case")
+    if queries.cases_visible_to(request.user).filter(pk=case.pk).exists():
+        return redirect("speakup:case", reference=case.reference)
+    form = forms.RecoverCaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            recovery.recover_case(
+                acting_user=request.user,
+                private_key=_key(request),
+                case=case,
+                shares=[data["share_1"], data["share_2"], data["share_3"]],
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return redirect("speakup:case", reference=case.reference)
+    return render(
+        request,
+        "speakup/recover.html",
+        {
+            "form": form,
+            "case": case,
+            "breadcrumbs": _crumbs(
+                ("Speak-up caseload", reverse("speakup:caseload")),
+                ("Guardians", reverse("speakup:guardians")),
+            ),
+        },
+    )
