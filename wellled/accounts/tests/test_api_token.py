@@ -203,7 +203,7 @@ def test_the_owner_is_emailed_when_the_command_makes_or_shows_their_token(
     assert [email.to for email in mail.outbox] == [[guardian.email], [guardian.email]]
     for email in mail.outbox:
         assert "API token was issued" in email.subject
-        assert made not in email.subject + email.body
+        assert made not in f"{email.subject} {email.body}"
     actions = list(
         AuditEvent.objects.filter(object_id=str(guardian.pk), action__startswith="api_token")
         .order_by("seq")

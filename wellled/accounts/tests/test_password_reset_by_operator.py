@@ -79,8 +79,8 @@ def test_a_reset_forces_a_change_ends_sessions_and_tells_the_owner(guardian, typ
     [email] = mail.outbox
     assert email.to == [guardian.email]
     assert "password was reset" in email.subject
-    assert OPERATOR_CHOICE not in email.subject + email.body
-    assert guardian.username not in email.subject + email.body
+    assert OPERATOR_CHOICE not in f"{email.subject} {email.body}"
+    assert guardian.username not in f"{email.subject} {email.body}"
 
 
 def test_after_a_reset_the_owner_must_choose_their_own_password(
@@ -134,3 +134,12 @@ def test_nobody_on_the_web_can_set_someone_elses_password(operator, trust_admin,
     guardian.refresh_from_db()
     assert guardian.check_password(PASSWORD)
     assert mail.outbox == []
+
+
+def test_an_empty_answer_aborts_and_changes_nothing(guardian, typed, run) -> None:
+    typed("")
+    with pytest.raises(CommandError, match="Nothing was changed"):
+        run("guardian")
+    guardian.refresh_from_db()
+    assert guardian.check_password(PASSWORD)
+    assert not must_change_password(guardian)

@@ -9,6 +9,7 @@ in INSTALLED_APPS.
 
 from __future__ import annotations
 
+import getpass
 from typing import Any
 
 from django.contrib.auth.management.commands import changepassword
@@ -27,6 +28,12 @@ class Command(changepassword.Command):
         "next login, are logged out everywhere and are told by email."
     )
 
+    def _ask(self, prompt: str) -> str:
+        password = getpass.getpass(prompt=prompt)
+        if not password:
+            raise CommandError("Aborted: no password typed. Nothing was changed.")
+        return password
+
     def handle(self, *args: Any, **options: Any) -> str:
         username: str = options["username"] or ""
         if not username:
@@ -37,8 +44,8 @@ class Command(changepassword.Command):
             raise CommandError(f"There is no user called {username!r}")
         self.stdout.write(f"Resetting the password of {username!r}")
         for _ in range(MAX_TRIES):
-            first = self._get_pass()
-            second = self._get_pass("Password (again): ")
+            first = self._ask("Password: ")
+            second = self._ask("Password (again): ")
             if first != second:
                 self.stdout.write("The passwords do not match. Please try again.")
                 continue
