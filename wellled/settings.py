@@ -76,6 +76,9 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
+    # Before django.contrib.auth, so its `changepassword` command replaces auth's:
+    # for an earlier app's command wins (see wellled/accounts/management/commands).
+    "wellled.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -93,7 +96,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "wellled.core",
-    "wellled.accounts",
     "wellled.organisation",
     "wellled.complaints",
     "wellled.learning",

@@ -10,6 +10,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -20,7 +21,6 @@ from wellled.accounts.models import LoginState
 from wellled.accounts.queries import may_reset_two_factor, must_change_password
 from wellled.core import audit
 from wellled.core.types import Actor
-from wellled.organisation.access import is_operator
 
 BACKUP_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Authenticator app"
@@ -28,30 +28,90 @@ BACKUP_DEVICE_NAME = "Backup codes"
 
 
 def _require_self_or_system(acting_user: Actor, user: User) -> None:
-    # None is the system itself (a management command run on the server).
-    if acting_user is None or is_operator(acting_user):
+    # None is the system itself (a management command run on the server). An
+    # operator (superuser) on the web is not the owner either: a password or token
+    # they set would let them log in as anyone, a speak-up guardian included.
+    if acting_user is None:
         return
     if not acting_user.is_authenticated or acting_user.pk != user.pk:
         raise PermissionDenied("Only the account's owner can do this")
 
 
+def _notify_owner(user: User, *, subject: str, message: str) -> None:
+    """A content-free email to the login's owner, once the change is saved.
+
+    It names no password or token, so a mailbox read by someone else gives nothing away.
+    """
+    if not user.email:
+        return
+    address = user.email
+
+    def send() -> None:
+        send_mail(
+            subject=subject,
+            message=message,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[address],
+            fail_silently=True,
+        )
+
+    transaction.on_commit(send)
+
+
 @transaction.atomic
 def change_password(*, acting_user: Actor, user: User, new_password: str) -> None:
+    """The owner's new password. From the system it is a reset (`reset_password`)."""
     _require_self_or_system(acting_user, user)
+    if acting_user is None:
+        reset_password(acting_user=None, user=user, new_password=new_password)
+        return
     password_validation.validate_password(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
     was_pending = must_change_password(user)
-    # A password chosen by someone else (the system, an operator) is known to
-    # them too, so the owner must replace it; the owner's own choice ends that.
-    by_owner = acting_user is not None and acting_user.pk == user.pk
-    _set_must_change_password(user, not by_owner)
+    # The owner's own choice ends any change someone else's password required.
+    _set_must_change_password(user, False)
     audit.record(
         acting_user=acting_user,
         action="user.password_changed",
         obj=user,
         before={"must_change_password": was_pending},
-        after={"must_change_password": not by_owner},
+        after={"must_change_password": False},
+    )
+
+
+@transaction.atomic
+def reset_password(*, acting_user: Actor, user: User, new_password: str) -> None:
+    """A password set for someone by the system (`wellled changepassword` on the server).
+
+    Whoever typed it knows it, so: the owner must replace it at their next page,
+    every session of theirs ends, and they are told by email. No web page does this.
+    """
+    if acting_user is not None:
+        raise PermissionDenied(
+            "Only the account's owner can set its password here. "
+            "A forgotten password is reset on the server with `wellled changepassword`."
+        )
+    password_validation.validate_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    require_password_change(acting_user=acting_user, user=user)
+    sessions_ended = _end_sessions_of(user)
+    audit.record(
+        acting_user=acting_user,
+        action="user.password_reset",
+        obj=user,
+        after={"must_change_password": True, "sessions_ended": sessions_ended},
+    )
+    _notify_owner(
+        user,
+        subject="Your password was reset",
+        message=(
+            "An administrator set a new password for your login. You will be asked to "
+            "choose your own password when you next log in, and you have been logged out "
+            "everywhere.\n\n"
+            "If you did not ask for this, tell your IT service desk straight away."
+        ),
     )
 
 
@@ -188,8 +248,19 @@ def issue_api_token(*, acting_user: Actor, user: User, rotate: bool = False) -> 
     secret itself, so the audit event names the user, never the token.
     """
     _require_self_or_system(acting_user, user)
+    # Only the system (`wellled api-token`) reaches here for someone else: whoever
+    # runs it sees the token, so even an existing one shown is audited and told.
+    for_someone_else = acting_user is None
     existing = Token.objects.select_for_update().filter(user=user).first()
     if existing is not None and not rotate:
+        if for_someone_else:
+            audit.record(
+                acting_user=acting_user,
+                action="api_token.shown",
+                obj=user,
+                after={"api_token": True},
+            )
+            _notify_api_token_issued(user)
         return existing, False
     if existing is not None:
         existing.delete()
@@ -201,7 +272,22 @@ def issue_api_token(*, acting_user: Actor, user: User, rotate: bool = False) -> 
         before={"api_token": existing is not None},
         after={"api_token": True},
     )
+    if for_someone_else:
+        _notify_api_token_issued(user)
     return token, True
+
+
+def _notify_api_token_issued(user: User) -> None:
+    _notify_owner(
+        user,
+        subject="An API token was issued for your login",
+        message=(
+            "An administrator issued an API token for your login on the server. Anyone "
+            "holding it can use the API as you.\n\n"
+            "If you did not ask for this, replace your token on your account page (the old "
+            "one then stops working) and tell your IT service desk."
+        ),
+    )
 
 
 def _free_username(wanted: str) -> str:

@@ -7,12 +7,15 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.db import connections
+from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token
 
 from wellled import cli
@@ -146,3 +149,74 @@ def test_the_token_form_needs_a_login_and_a_post(client, client_for, staff_membe
     assert response["Location"].startswith("/account/login/")
     assert client_for("staff_member").get("/account/api-token/").status_code == 405
     assert not Token.objects.exists()
+
+
+# --- A token for someone else -----------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["operator", "trust_admin"])
+def test_an_administrator_cannot_make_or_replace_someone_elses_token(
+    trust, persona, guardian
+) -> None:
+    mine, _ = issue_api_token(acting_user=guardian, user=guardian)
+    for rotate in (False, True):
+        with pytest.raises(PermissionDenied):
+            issue_api_token(acting_user=trust.people[persona], user=guardian, rotate=rotate)
+    assert list(Token.objects.filter(user=guardian)) == [mine]
+
+
+@pytest.mark.parametrize("persona", ["operator", "trust_admin"])
+def test_the_token_page_only_ever_acts_on_the_owners_token(
+    client_for, trust, persona, guardian
+) -> None:
+    mine, _ = issue_api_token(acting_user=guardian, user=guardian)
+    client = client_for(persona)
+    for target in (f"?user={guardian.pk}", f"?username={guardian.username}"):
+        client.post(f"/account/api-token/{target}", {"user": guardian.pk, "username": "guardian"})
+    assert list(Token.objects.filter(user=guardian)) == [mine]
+    assert mine.key not in client.get("/account/").content.decode()
+    assert Token.objects.filter(user=trust.people[persona]).count() == 1
+
+
+def test_no_web_or_api_address_hands_out_tokens() -> None:
+    """DRF's obtain_auth_token would give a token to anyone who knows a password."""
+    from rest_framework.authtoken.views import ObtainAuthToken
+
+    def views(patterns: list[URLPattern | URLResolver]) -> Iterator[object]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from views(pattern.url_patterns)
+            else:
+                yield getattr(pattern.callback, "view_class", None) or pattern.callback
+
+    assert not [v for v in views(get_resolver().url_patterns) if v is ObtainAuthToken]
+
+
+def test_the_owner_is_emailed_when_the_command_makes_or_shows_their_token(
+    guardian, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        made = _run("guardian").strip()
+    with django_capture_on_commit_callbacks(execute=True):
+        shown = _run("guardian").strip()
+    assert made == shown
+    assert [email.to for email in mail.outbox] == [[guardian.email], [guardian.email]]
+    for email in mail.outbox:
+        assert "API token was issued" in email.subject
+        assert made not in f"{email.subject} {email.body}"
+    actions = list(
+        AuditEvent.objects.filter(object_id=str(guardian.pk), action__startswith="api_token")
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["api_token.created", "api_token.shown"]
+    assert made not in _audit_text()
+
+
+def test_the_owner_making_their_own_token_gets_no_email(
+    client_for, staff_member, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for("staff_member").post("/account/api-token/")
+    assert Token.objects.filter(user=staff_member).exists()
+    assert mail.outbox == []

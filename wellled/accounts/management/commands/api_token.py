@@ -1,6 +1,9 @@
 """`wellled api-token USERNAME [--rotate]`: print a user's API token, alone on stdout.
 
-wellled/cli.py turns `api-token` into this module's name, `api_token`.
+wellled/cli.py turns `api-token` into this module's name, `api_token`. The token
+lets whoever runs this act as USERNAME, so the action audits every run (even one
+that only shows an existing token) and emails USERNAME; only the owner can make a
+token for themselves on the web.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ class Command(BaseCommand):
     help = (
         "Print USERNAME's API token for scripts, making one if they have none. "
         "--rotate replaces it (the old token stops working). Only the token is "
-        "printed, so `TOKEN=$(wellled api-token alice)` works."
+        "printed, so `TOKEN=$(wellled api-token alice)` works. Whoever runs this sees "
+        "the token, so each run is audited and USERNAME is told by email."
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
