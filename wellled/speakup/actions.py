@@ -34,7 +34,7 @@ from wellled.core import audit
 from wellled.core.types import Actor
 from wellled.organisation.access import Cap, can
 from wellled.organisation.models import OrgUnit, Role
-from wellled.speakup import crypto, uploads
+from wellled.speakup import alerts, crypto, uploads
 from wellled.speakup.models import (
     DISCLOSURE_ORDER,
     Attachment,
@@ -861,17 +861,7 @@ def _notify_reporter(case: Case, case_key: bytes) -> None:
         return
 
     def send() -> None:
-        send_mail(
-            subject="There is a new reply to the concern you raised",
-            message=(
-                "A Freedom to Speak Up guardian has replied to the concern you raised. "
-                "To read it, open the speak-up page and enter your code. "
-                "This email says nothing else on purpose."
-            ),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[address],
-            fail_silently=True,
-        )
+        alerts.send_reporter_alert(address)
 
     transaction.on_commit(send)
 

@@ -3,8 +3,9 @@
 No authentication, no session, no cookies, and the same protections as the
 pages (`protection.anonymous_route`): the client address, user agent and
 forwarding headers are removed before the view runs, and requests, wrong codes
-and submissions are counted per daily-rotated keyed hash of the connection. The receipt code is always
-sent in the request body, never in the URL (URLs end up in logs).
+and submissions are counted per daily-rotated keyed hash of the connection. The
+receipt code is always sent in the request body, never in the URL (URLs end up
+in logs).
 
 Send JSON, or multipart form data to include files (field `files`, repeatable).
 A GET on any of these endpoints describes the service's limits.

@@ -60,7 +60,9 @@ def max_request_bytes() -> int:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):g} MB"
+    if size >= 1024 * 1024:
+        return f"{round(size / (1024 * 1024), 1):g} MB"
+    return f"{max(1, round(size / 1024))} KB"
 
 
 def _megapixels(pixels: int) -> str:
