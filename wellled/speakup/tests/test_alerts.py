@@ -16,7 +16,7 @@ from wellled.speakup.tests.support import anonymous_concern, give_key
 ADDRESS = "worker.private@example.org"
 
 
-def _reply(guardian, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def _reply(guardian, django_capture_on_commit_callbacks) -> None:
     key = give_key(guardian)
     anonymous_concern(notify_email=ADDRESS)
     with django_capture_on_commit_callbacks(execute=True):
