@@ -174,6 +174,10 @@ else:
             "LOCATION": "wellled_cache",
         }
     }
+# Rate-limit counters (django-ratelimit, the public complaint form): every process
+# must share them, so production refuses to start unless this is Redis (speakup.E001).
+CACHES["throttle"] = dict(CACHES["default"])
+RATELIMIT_USE_CACHE = "throttle"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -413,9 +417,14 @@ WELLLED_SPEAKUP_SUPPRESS_BELOW = envint("WELLLED_SPEAKUP_SUPPRESS_BELOW", 5)
 # Closed cases are crypto-shredded this many days after closure.
 WELLLED_SPEAKUP_RETENTION_DAYS = envint("WELLLED_SPEAKUP_RETENTION_DAYS", 3 * 365)
 WELLLED_SPEAKUP_MAX_UPLOAD_BYTES = envint("WELLLED_SPEAKUP_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
-# Throttles on the anonymous routes, per daily-rotated keyed hash of the connection.
+# Pictures are refused above this many pixels, read from the header before decoding.
+WELLLED_SPEAKUP_MAX_IMAGE_PIXELS = envint("WELLLED_SPEAKUP_MAX_IMAGE_PIXELS", 25_000_000)
+# Throttles on the anonymous routes, per daily-rotated keyed hash of the connection,
+# per hour; a client over one is refused (429) until its hour is up.
 WELLLED_SPEAKUP_CODE_ATTEMPTS_PER_HOUR = envint("WELLLED_SPEAKUP_CODE_ATTEMPTS_PER_HOUR", 10)
 WELLLED_SPEAKUP_SUBMISSIONS_PER_HOUR = envint("WELLLED_SPEAKUP_SUBMISSIONS_PER_HOUR", 10)
+# Every POST to an anonymous route counts here, whatever its outcome.
+WELLLED_SPEAKUP_REQUESTS_PER_HOUR = envint("WELLLED_SPEAKUP_REQUESTS_PER_HOUR", 120)
 # Only behind a proxy that sets X-Forwarded-For itself: throttle by the client it names.
 WELLLED_SPEAKUP_TRUST_X_FORWARDED_FOR = envbool("WELLLED_SPEAKUP_TRUST_X_FORWARDED_FOR", False)
 # Absolute links in emails (reminders): the site's address, e.g. https://wellled.example.nhs.uk

@@ -25,7 +25,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -34,7 +33,7 @@ from wellled.core import audit
 from wellled.core.types import Actor
 from wellled.organisation.access import Cap, can
 from wellled.organisation.models import OrgUnit
-from wellled.speakup import crypto, enrolment, uploads
+from wellled.speakup import alerts, crypto, enrolment, uploads
 from wellled.speakup.models import (
     DISCLOSURE_ORDER,
     Attachment,
@@ -894,17 +893,7 @@ def _notify_reporter(case: Case, case_key: bytes) -> None:
         return
 
     def send() -> None:
-        send_mail(
-            subject="There is a new reply to the concern you raised",
-            message=(
-                "A Freedom to Speak Up guardian has replied to the concern you raised. "
-                "To read it, open the speak-up page and enter your code. "
-                "This email says nothing else on purpose."
-            ),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[address],
-            fail_silently=True,
-        )
+        alerts.send_reporter_alert(address)
 
     transaction.on_commit(send)
 

@@ -2,9 +2,10 @@
 
 No authentication, no session, no cookies, and the same protections as the
 pages (`protection.anonymous_route`): the client address, user agent and
-forwarding headers are removed before the view runs, and wrong codes are
-throttled in memory by a daily-rotated keyed hash. The receipt code is always
-sent in the request body, never in the URL (URLs end up in logs).
+forwarding headers are removed before the view runs, and requests, wrong codes
+and submissions are counted per daily-rotated keyed hash of the connection. The
+receipt code is always sent in the request body, never in the URL (URLs end up
+in logs).
 
 Send JSON, or multipart form data to include files (field `files`, repeatable).
 A GET on any of these endpoints describes the service's limits.
@@ -14,7 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from django.urls import URLPattern, path
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -34,7 +37,6 @@ from wellled.speakup import actions, crypto, forms, protection, queries, uploads
 from wellled.speakup.models import FeedbackAnswer, WorkerGroup
 
 NOT_RECOGNISED = "That code was not recognised."
-TOO_MANY = "Too many attempts from here: wait an hour and try again."
 
 
 class ConcernSerializer(serializers.Serializer[Any]):
@@ -132,7 +134,18 @@ def _anonymous(methods: list[str]) -> Any:
 def _memory_uploads(view: Any) -> Any:
     def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
         if request.method == "POST":
-            request.upload_handlers = [uploads.LimitedMemoryUploadHandler(request)]
+            multipart = str(request.META.get("CONTENT_TYPE", "")).startswith("multipart/")
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            # DRF's JSON and form parsers read the whole body, whatever its size.
+            if not multipart and length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+                return JsonResponse(
+                    {"detail": "The request is too large: send files as multipart form data"},
+                    status=413,
+                )
+            uploads.install_handler(request)
         return view(request, *args, **kwargs)
 
     wrapper.__name__ = view.__name__
@@ -146,15 +159,37 @@ def _invalid(error: DjangoValidationError) -> Response:
     return Response(validation_error_detail(error), status=status.HTTP_400_BAD_REQUEST)
 
 
+def _too_many(refusal: protection.Refusal) -> Response:
+    return Response(
+        {"detail": refusal.message},
+        status=status.HTTP_429_TOO_MANY_REQUESTS,
+        headers={"Retry-After": str(refusal.retry_after)},
+    )
+
+
+def _code_refused(request: Request) -> Response | None:
+    """429 before the body is read, when this client has had too many wrong codes."""
+    refusal = protection.code_refused(request._request)
+    return None if refusal is None else _too_many(refusal)
+
+
 def _open(request: Request, code: str) -> actions.ReporterSession | Response:
-    tag = protection.client_tag(request._request)
-    if not protection.code_attempts_left(tag):
-        return Response({"detail": TOO_MANY}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+    if protection.code_malformed(code):
+        # A typing slip, not a guess: not counted against the client.
+        return Response({"code": [protection.BAD_CODE]}, status=status.HTTP_400_BAD_REQUEST)
     try:
         return actions.open_with_code(code=code)
     except actions.CodeNotRecognised:
-        protection.record_code_failure(tag)
+        protection.record_code_failure(request._request)
         return Response({"detail": NOT_RECOGNISED}, status=status.HTTP_404_NOT_FOUND)
+
+
+def _refused_files(request: Request) -> Response | None:
+    """400 naming every file the upload handler refused, before anything is checked."""
+    problems = uploads.refusals(request.FILES.getlist("files"))
+    if not problems:
+        return None
+    return Response({"files": problems}, status=status.HTTP_400_BAD_REQUEST)
 
 
 def _case_json(session: actions.ReporterSession) -> dict[str, Any]:
@@ -200,9 +235,14 @@ def _files(uploaded: list[Any]) -> list[tuple[str, bytes]]:
 def submit(request: Request) -> Response:
     if request.method == "GET":
         return Response(_info())
-    tag = protection.client_tag(request._request)
-    if not protection.submissions_left(tag):
-        return Response({"detail": TOO_MANY}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+    refusal = protection.submission_refused(request._request)
+    if refusal is not None:
+        return _too_many(refusal)
+    # Every attempt counts, sent or refused: each one costs the server.
+    protection.record_submission(request._request)
+    refused_files = _refused_files(request)
+    if refused_files is not None:
+        return refused_files
     serializer = ConcernSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     data = serializer.validated_data
@@ -217,7 +257,6 @@ def submit(request: Request) -> Response:
         result = actions.submit_anonymous_concern(concern=concern)
     except DjangoValidationError as error:
         return _invalid(error)
-    protection.record_submission(tag)
     return Response(
         {"code": result.code, "detail": "Keep this code: it is the only way back to your concern."},
         status=status.HTTP_201_CREATED,
@@ -238,6 +277,9 @@ def submit(request: Request) -> Response:
 def open_case(request: Request) -> Response:
     if request.method == "GET":
         return Response(_info())
+    refused = _code_refused(request)
+    if refused is not None:
+        return refused
     serializer = CodeSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     session = _open(request, serializer.validated_data["code"])
@@ -260,6 +302,18 @@ def open_case(request: Request) -> Response:
 def post_message(request: Request) -> Response:
     if request.method == "GET":
         return Response(_info())
+    refused = _code_refused(request)
+    if refused is not None:
+        return refused
+    if request.FILES:
+        # Files sent on a case count as a submission, whether kept or refused.
+        refusal = protection.submission_refused(request._request)
+        protection.record_submission(request._request)
+        if refusal is not None:
+            return _too_many(refusal)
+    refused_files = _refused_files(request)
+    if refused_files is not None:
+        return refused_files
     serializer = ReporterMessageSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     data = serializer.validated_data
@@ -292,6 +346,9 @@ def post_message(request: Request) -> Response:
 def feedback(request: Request) -> Response:
     if request.method == "GET":
         return Response(_info())
+    refused = _code_refused(request)
+    if refused is not None:
+        return refused
     serializer = FeedbackSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     data = serializer.validated_data

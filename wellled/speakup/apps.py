@@ -7,8 +7,13 @@ class SpeakupConfig(AppConfig):
     verbose_name = "Freedom to Speak Up"
 
     def ready(self) -> None:
+        from django.core import checks
+        from PIL import Image
+
         from wellled.core import navigation
         from wellled.organisation.access import Cap, can
+        from wellled.speakup import uploads
+        from wellled.speakup.checks import throttle_cache_is_shared
         from wellled.speakup.enrolment import register_role_policy
         from wellled.speakup.queries import speakup_work
         from wellled.speakup.reporting import register_metric_sources
@@ -40,3 +45,7 @@ class SpeakupConfig(AppConfig):
         navigation.register_work(speakup_work)
         register_metric_sources()
         register_role_policy()
+        checks.register(throttle_cache_is_shared, checks.Tags.caches)
+        # Pillow's own guard against decompression bombs, for any code that opens a
+        # picture: a warning past the limit, an error past twice the limit.
+        Image.MAX_IMAGE_PIXELS = uploads.max_image_pixels()

@@ -20,7 +20,7 @@ from wellled.speakup.models import (
     Theme,
     WorkerGroup,
 )
-from wellled.speakup.uploads import ALLOWED_DESCRIPTION, MAX_FILES, max_bytes
+from wellled.speakup.uploads import ALLOWED_DESCRIPTION, MAX_FILES, max_bytes, refusals
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -38,6 +38,9 @@ class MultipleFileField(forms.FileField):
         if not data:
             return []
         items = data if isinstance(data, list | tuple) else [data]
+        problems = refusals(items)
+        if problems:
+            raise forms.ValidationError(problems)
         return [item for item in items if item]
 
 
@@ -49,15 +52,8 @@ def _files_help() -> str:
 
 
 def files_of(files: list[UploadedFile]) -> list[tuple[str, bytes]]:
-    """(name, bytes) pairs for an action; an oversized file keeps its marker."""
-    out = []
-    for upload in files:
-        if getattr(upload, "speakup_too_large", False):
-            # More than the limit: give the action something over the limit to refuse.
-            out.append((upload.name or "file", b"\0" * (max_bytes() + 1)))
-        else:
-            out.append((upload.name or "file", upload.read()))
-    return out
+    """(name, bytes) pairs for an action, from files the upload handler accepted."""
+    return [(upload.name or "file", upload.read()) for upload in files]
 
 
 WORKER_GROUP_CHOICES = [("", "Prefer not to say")] + [

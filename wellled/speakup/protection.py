@@ -8,28 +8,29 @@
   runs as the anonymous public (no session user), sets no cookie and no CSRF
   cookie (there is no ambient authority to forge: every reporter request carries
   its code), and answers with no-store, no-referrer and noindex headers.
-* Rate limits live only in memory (or Redis, if configured), in buckets keyed by
-  that tag; they expire within the hour and the tag's key changes every day, so
-  nothing that outlives the day can be tied back to an address.
+* Rate limits: counters in the shared throttle cache (Redis in production),
+  keyed by that tag; they expire within the hour and the tag's key changes every
+  day, so nothing that outlives the day can be tied back to an address. A client
+  over a limit is refused at once (429 with Retry-After): no request waits.
 """
 
 from __future__ import annotations
 
-import datetime
 import functools
-import hashlib
-import time
+import math
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import BaseCache, caches
-from django.core.cache.backends.locmem import LocMemCache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
+from django_ratelimit.core import get_usage
 
 from wellled.core.middleware import set_request_id
 from wellled.speakup import crypto
@@ -57,17 +58,6 @@ _IDENTIFYING_META = (
     "REMOTE_HOST",
 )
 _PLACEHOLDER_ADDRESS = "0.0.0.0"  # noqa: S104 - a placeholder, not a bind address
-
-_fallback_cache = LocMemCache("wellled-speakup-throttle", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
-
-
-def _cache() -> BaseCache:
-    """A dedicated cache if configured, Redis if that is the default, else memory."""
-    if "speakup" in settings.CACHES:
-        return caches["speakup"]
-    if "redis" in str(settings.CACHES.get("default", {}).get("BACKEND", "")).lower():
-        return caches["default"]
-    return _fallback_cache
 
 
 def _address_of(request: HttpRequest) -> str:
@@ -122,9 +112,38 @@ def anonymous_route(view: V) -> V:
         # A fresh request id: one sent by the browser or a proxy could join logs up.
         set_request_id(uuid.uuid4().hex)
         request.user = AnonymousUser()
+        if request.method == "POST":
+            # Before the body is read: a refused client costs no parsing.
+            refusal = request_refused(request)
+            if refusal is not None:
+                return harden(too_many(request, refusal))
         return harden(view(request, *args, **kwargs))
 
     return wrapper  # type: ignore[return-value]
+
+
+def too_many(request: HttpRequest, refusal: Refusal) -> HttpResponse:
+    """429 with the reason and Retry-After: JSON for the API, else a page."""
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": refusal.message}, status=429)
+    else:
+        response = render(
+            request, "speakup/too_many.html", {"message": refusal.message}, status=429
+        )
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+BAD_CODE = (
+    "Enter the 25-character code you were given, like ABCDE-12345-FGHJK-67890-MNPQR. "
+    "Spaces and dashes do not matter."
+)
+
+
+def code_malformed(code: str) -> bool:
+    """Empty, or not the shape of a code: a typing slip to correct, not a guess."""
+    return crypto.normalise_code(code) is None
 
 
 def client_tag(request: HttpRequest) -> str:
@@ -132,63 +151,88 @@ def client_tag(request: HttpRequest) -> str:
 
 
 # --- Buckets ---
+#
+# Counters live in the cache named by RATELIMIT_USE_CACHE ("throttle": Redis in
+# production, shared by every process; see checks.py) and are counted by
+# django-ratelimit in fixed windows of an hour. Its cache keys are a SHA-256 of
+# the group, the window and the client's daily tag, never the address.
+
+THROTTLED = (
+    "There have been too many attempts from here. Wait {minutes} and try again, "
+    "or speak to a guardian in person."
+)
 
 
-def _setting(name: str, default: float) -> float:
-    return float(getattr(settings, name, default))
+@dataclass(frozen=True)
+class Refusal:
+    """A request refused for now: say so, and when to come back."""
+
+    retry_after: int
+
+    @property
+    def message(self) -> str:
+        minutes = max(1, math.ceil(self.retry_after / 60))
+        return THROTTLED.format(minutes=f"{minutes} minute" + ("" if minutes == 1 else "s"))
 
 
-def _window() -> int:
-    """Seconds a bucket lives: an hour, never past midnight (the tag rotates then)."""
-    now = timezone.localtime()
-    midnight = (now + datetime.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    return max(60, min(3600, int((midnight - now).total_seconds())))
+def _per_hour(name: str, default: int) -> str:
+    return f"{int(getattr(settings, name, default))}/h"
 
 
-def _bump(key: str) -> int:
-    cache = _cache()
-    if cache.add(key, 1, timeout=_window()):
-        return 1
-    try:
-        return int(cache.incr(key))
-    except ValueError:
-        cache.set(key, 1, timeout=_window())
-        return 1
+def _tag_key(group: str, request: HttpRequest) -> str:
+    return client_tag(request)
 
 
-def _key(kind: str, tag: str) -> str:
-    return "speakup:" + hashlib.sha256(f"{kind}:{tag}".encode()).hexdigest()[:40]
+def _usage(request: HttpRequest, group: str, rate: str, *, increment: bool) -> dict[str, Any]:
+    usage: dict[str, Any] | None = get_usage(
+        request, group=group, key=_tag_key, rate=rate, increment=increment
+    )
+    # None: RATELIMIT_ENABLE is off.
+    return usage or {"count": 0, "limit": 1, "should_limit": False, "time_left": 0}
 
 
-def code_attempts_left(tag: str) -> bool:
-    limit = int(_setting("WELLLED_SPEAKUP_CODE_ATTEMPTS_PER_HOUR", 10))
-    return int(_cache().get(_key("fail", tag), 0)) < limit
+def _refusal(usage: dict[str, Any], *, at_limit: bool) -> Refusal | None:
+    if usage["time_left"] < 0:
+        # The cache could not be reached: refuse rather than count nothing.
+        return Refusal(retry_after=60)
+    over = usage["count"] >= usage["limit"] if at_limit else usage["should_limit"]
+    return Refusal(retry_after=max(1, int(usage["time_left"]))) if over else None
 
 
-def record_code_failure(tag: str) -> None:
-    """Count a wrong code against this client and site-wide, then slow the answer:
-    GlobaLeaks-style, nothing for the first few, then growing to a cap."""
-    mine = _bump(_key("fail", tag))
-    everyone = _bump(_key("fail", "*"))
-    failures = max(mine, everyone // 20)
-    base = _setting("WELLLED_SPEAKUP_FAILURE_DELAY_SECONDS", 1.0)
-    if failures > 3 and base > 0:
-        time.sleep(
-            min(base * (failures - 3) ** 2, _setting("WELLLED_SPEAKUP_MAX_DELAY_SECONDS", 10))
-        )
+def request_refused(request: HttpRequest) -> Refusal | None:
+    """Count this request (every POST on an anonymous route, whatever becomes of
+    it) and refuse it once the client has sent too many this hour."""
+    rate = _per_hour("WELLLED_SPEAKUP_REQUESTS_PER_HOUR", 120)
+    return _refusal(_usage(request, "speakup.requests", rate, increment=True), at_limit=False)
 
 
-def submissions_left(tag: str) -> bool:
-    limit = int(_setting("WELLLED_SPEAKUP_SUBMISSIONS_PER_HOUR", 10))
-    return int(_cache().get(_key("submit", tag), 0)) < limit
+def code_refused(request: HttpRequest) -> Refusal | None:
+    """Refused: this client has had its allowance of wrong codes this hour."""
+    rate = _per_hour("WELLLED_SPEAKUP_CODE_ATTEMPTS_PER_HOUR", 10)
+    return _refusal(_usage(request, "speakup.code-failures", rate, increment=False), at_limit=True)
 
 
-def record_submission(tag: str) -> None:
-    _bump(_key("submit", tag))
+def record_code_failure(request: HttpRequest) -> None:
+    """A well-formed code that opened nothing."""
+    rate = _per_hour("WELLLED_SPEAKUP_CODE_ATTEMPTS_PER_HOUR", 10)
+    _usage(request, "speakup.code-failures", rate, increment=True)
+
+
+def submission_refused(request: HttpRequest) -> Refusal | None:
+    rate = _per_hour("WELLLED_SPEAKUP_SUBMISSIONS_PER_HOUR", 10)
+    return _refusal(_usage(request, "speakup.submissions", rate, increment=False), at_limit=True)
+
+
+def record_submission(request: HttpRequest) -> None:
+    """A concern or files sent, accepted or refused: both cost the server."""
+    rate = _per_hour("WELLLED_SPEAKUP_SUBMISSIONS_PER_HOUR", 10)
+    _usage(request, "speakup.submissions", rate, increment=True)
+
+
+def throttle_cache() -> BaseCache:
+    return caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
 
 
 def reset_buckets() -> None:
     """For tests."""
-    _fallback_cache.clear()
-    if "speakup" in settings.CACHES:
-        caches["speakup"].clear()
+    throttle_cache().clear()

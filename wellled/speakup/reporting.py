@@ -518,10 +518,23 @@ class BoardReport:
     confidence: list[ConfidenceRow] = field(default_factory=list)
 
 
+OTHER_THEMES = "other"
+OTHER_THEMES_LABEL = "Other themes"
+
+
 def _quarter_counts(
     quarters: Iterable[Quarter],
+    *,
+    named_from: Iterable[Quarter] = (),
+    threshold: int = 0,
 ) -> tuple[dict[CellKey, int], list[SumGroup], dict[str, str]]:
-    """Every board count for the quarters, and the identities between them."""
+    """Every board count for the quarters, and the identities between them.
+
+    Theme names are typed by guardians, so a rare one can point at a person: a
+    theme is named only when at least `threshold` concerns carry it over the
+    `named_from` quarters. The rest are counted together, unnamed, as the concerns
+    with any of them ("Other themes"), and that count is suppressed like any other.
+    """
     quarters = sorted(set(quarters))
     values: dict[CellKey, int] = {}
     groups: list[SumGroup] = []
@@ -545,6 +558,23 @@ def _quarter_counts(
     ).values_list("case_id", "theme_id", "theme__name"):
         themes_of.setdefault(case_id, []).append(str(theme_pk))
         theme_names[str(theme_pk)] = str(name)
+    shown = [(q.start, q.end) for q in named_from]
+    carried = Counter(
+        theme
+        for c in received
+        if any(start <= c["received_week"] <= end for start, end in shown)
+        for theme in set(themes_of.get(c["pk"], []))
+    )
+    rare = {theme for theme in theme_names if carried[theme] < threshold}
+    theme_names = {theme: name for theme, name in theme_names.items() if theme not in rare}
+    if rare:
+        theme_names[OTHER_THEMES] = OTHER_THEMES_LABEL
+    for case in received:
+        # Counted once under "Other themes", however many rare themes it has.
+        themes = themes_of.get(case["pk"], [])
+        themes_of[case["pk"]] = [t for t in themes if t not in rare] + (
+            [OTHER_THEMES] if any(t in rare for t in themes) else []
+        )
     for quarter in quarters:
         q = quarter.slug
         in_quarter = [c for c in received if quarter.start <= c["received_week"] <= quarter.end]
@@ -612,7 +642,7 @@ def board_report(
     every_quarter = set(quarters)
     for year in finished_years:
         every_quarter.update(Quarter(year, n) for n in range(1, 5))
-    values, groups, theme_names = _quarter_counts(every_quarter)
+    values, groups, theme_names = _quarter_counts(every_quarter, named_from=quarters, threshold=k)
     for year in finished_years:
         values[("year", year)] = sum(values[("total", Quarter(year, n).slug)] for n in range(1, 5))
         groups.append(
@@ -661,9 +691,13 @@ def board_report(
         "Themes of concerns raised",
         [
             BoardRow(name, [cell(("theme", theme_id, q)) for q in slugs])
-            for theme_id, name in sorted(theme_names.items(), key=lambda item: item[1])
+            for theme_id, name in sorted(
+                theme_names.items(), key=lambda item: (item[0] == OTHER_THEMES, item[1])
+            )
         ],
-        note="A concern can have several themes, or none.",
+        note="A concern can have several themes, or none. A theme given to fewer than "
+        f"{k} concerns over these quarters is not named: those concerns are counted "
+        f"together under “{OTHER_THEMES_LABEL}”.",
     )
     confidence = [
         ConfidenceRow(

@@ -5,12 +5,20 @@ browser, and the name's extension must agree with it. Metadata stripping is
 optional and needs the reporter's consent, because metadata can also be evidence:
 images are redrawn from their pixels (dropping EXIF, GPS, XMP and comments) and
 PDFs lose their document information dictionary and XMP stream.
+
+Limits are checked before anything costly: `SpeakUpUploadHandler` counts files
+and bytes as the request streams in and keeps none past a limit (each refused
+file becomes an empty marker saying why, so the form can say so and keep what was
+typed), and an image's pixel count is read from its header before any decoding.
 """
 
 from __future__ import annotations
 
 import io
+import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import filetype
 from django.conf import settings
@@ -21,7 +29,11 @@ from django.core.files.uploadhandler import FileUploadHandler
 from wellled.core import scanning
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_IMAGE_PIXELS = 25_000_000
 MAX_FILES = 5
+# The text fields' share of a request, beside its files.
+FORM_ALLOWANCE_BYTES = 1024 * 1024
+REFUSED = "speakup_refused"
 
 # Detected media type -> the extensions a name may carry for it.
 ALLOWED: dict[str, tuple[str, ...]] = {
@@ -37,6 +49,24 @@ ALLOWED_DESCRIPTION = "JPEG, PNG, GIF, WebP, PDF or Word (.docx)"
 
 def max_bytes() -> int:
     return int(getattr(settings, "WELLLED_SPEAKUP_MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES))
+
+
+def max_image_pixels() -> int:
+    return int(getattr(settings, "WELLLED_SPEAKUP_MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS))
+
+
+def max_request_bytes() -> int:
+    return MAX_FILES * max_bytes() + FORM_ALLOWANCE_BYTES
+
+
+def _megabytes(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{round(size / (1024 * 1024), 1):g} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def _megapixels(pixels: int) -> str:
+    return f"{pixels / 1_000_000:g} million pixels"
 
 
 @dataclass(frozen=True)
@@ -76,6 +106,8 @@ def check_file(name: str, data: bytes) -> CheckedFile:
             f"(its content is {kind.extension.upper()}). Rename it or send the original file",
             code="disguised",
         )
+    if kind.mime.startswith("image/"):
+        _check_pixels(clean, data)
     try:
         scanning.scan(data)
     except scanning.VirusFound as found:
@@ -89,15 +121,52 @@ def check_file(name: str, data: bytes) -> CheckedFile:
     return CheckedFile(name=clean, media_type=kind.mime, data=data)
 
 
-def read_upload(upload: UploadedFile) -> CheckedFile:
-    if getattr(upload, "speakup_too_large", False):
+def _check_pixels(clean: str, data: bytes) -> None:
+    """Refuse a picture with too many pixels, from its header alone: decoding one
+    (to remove its metadata) costs memory in proportion to its pixels, and a tiny
+    file can declare a huge picture."""
+    from PIL import Image
+
+    limit = max_image_pixels()
+    too_big = ValidationError(
+        f"“{clean}” is too big a picture: at most {_megapixels(limit)}. "
+        "Send a smaller copy or a screenshot instead",
+        code="too_many_pixels",
+    )
+    try:
+        with warnings.catch_warnings():
+            # Pillow's own bomb check (Image.MAX_IMAGE_PIXELS) runs in open().
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:  # reads the header only
+                width, height = image.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_big from None
+    except Exception:  # not a picture Pillow can read: say so, lose nothing else
         raise ValidationError(
-            f"“{_clean_name(upload.name or '')}” is larger than "
-            f"{max_bytes() // (1024 * 1024)} MB: send a smaller copy",
-            code="too_large",
-        )
+            f"“{clean}” could not be read as a picture: it may be damaged", code="damaged"
+        ) from None
+    if width * height > limit:
+        raise too_big
+
+
+def read_upload(upload: UploadedFile) -> CheckedFile:
+    problems = refusals([upload])
+    if problems:
+        raise ValidationError(problems[0], code="refused")
     data = upload.read()
     return check_file(upload.name or "file", data)
+
+
+def refusals(files: Sequence[Any]) -> list[str]:
+    """Why the upload handler refused any of these files (empty if it did not)."""
+    problems: list[str] = []
+    if len(files) > MAX_FILES:
+        problems.append(f"Send at most {MAX_FILES} files at a time: you chose {len(files)}")
+    for upload in files:
+        code, message = getattr(upload, REFUSED, None) or ("", "")
+        if code and code != "too_many" and message not in problems:
+            problems.append(message)
+    return problems
 
 
 def strip_metadata(checked: CheckedFile) -> CheckedFile:
@@ -143,20 +212,58 @@ def _strip_pdf(data: bytes) -> bytes:
     return out.getvalue()
 
 
-class LimitedMemoryUploadHandler(FileUploadHandler):
-    """Keeps uploads in memory only (never in a temporary file on disk), and stops
-    reading a file once it passes the size limit, marking it too large."""
+class SpeakUpUploadHandler(FileUploadHandler):
+    """Keeps uploads in memory only (never in a temporary file on disk), and keeps
+    no byte past a limit: a request larger than every file allowed together, a file
+    past the number allowed, or a file past the size allowed is read from the
+    connection and dropped as it comes, and becomes an empty marker saying why.
+    With `refuse_all` (a client over its limit) every file is dropped so."""
 
-    def new_file(self, *args: object, **kwargs: object) -> None:
-        super().new_file(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, request: Any = None, *, refuse_all: bool = False) -> None:
+        super().__init__(request)
+        self.refuse_all = refuse_all
+        self.files_seen = 0
+        self.body_too_large = False
+
+    def handle_raw_input(
+        self,
+        input_data: Any,
+        META: Any,
+        content_length: int,
+        boundary: Any,
+        encoding: str | None = None,
+    ) -> None:
+        if content_length > max_request_bytes():
+            self.body_too_large = True
+        return None
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.files_seen += 1
         self.buffer = io.BytesIO()
-        self.too_large = False
+        name = _clean_name(str(self.file_name or ""))
+        self.refused: tuple[str, str] | None = None
+        if self.refuse_all:
+            self.refused = ("not_read", f"“{name}” was not received: choose it again")
+        elif self.body_too_large:
+            self.refused = (
+                "body_too_large",
+                f"Your files add up to more than {_megabytes(max_request_bytes())}: send at "
+                f"most {MAX_FILES} files of up to {_megabytes(max_bytes())} each",
+            )
+        elif self.files_seen > MAX_FILES:
+            self.refused = ("too_many", f"Send at most {MAX_FILES} files at a time")
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
-        if self.too_large:
+        if self.refused:
             return None
         if self.buffer.tell() + len(raw_data) > max_bytes():
-            self.too_large = True
+            name = _clean_name(str(self.file_name or ""))
+            self.refused = (
+                "too_large",
+                f"“{name}” is larger than {_megabytes(max_bytes())}: "
+                "send a smaller copy or a photo of the page instead",
+            )
             self.buffer = io.BytesIO()
             return None
         self.buffer.write(raw_data)
@@ -173,5 +280,10 @@ class LimitedMemoryUploadHandler(FileUploadHandler):
             charset=self.charset,
             content_type_extra=self.content_type_extra,
         )
-        upload.speakup_too_large = self.too_large  # type: ignore[attr-defined]
+        setattr(upload, REFUSED, self.refused)
         return upload
+
+
+def install_handler(request: Any, *, refuse_all: bool = False) -> None:
+    """Before the body is read: only SpeakUpUploadHandler sees the files."""
+    request.upload_handlers = [SpeakUpUploadHandler(request, refuse_all=refuse_all)]

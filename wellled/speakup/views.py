@@ -28,18 +28,19 @@ from wellled.core.types import AuthenticatedHttpRequest
 from wellled.organisation.access import Cap, can, require
 from wellled.speakup import actions, enrolment, forms, keysession, protection, queries
 from wellled.speakup.models import Case, CaseAction, GuardianKey, Route, WorkerGroup
-from wellled.speakup.uploads import LimitedMemoryUploadHandler
+from wellled.speakup.uploads import install_handler
 
 NOT_RECOGNISED = "That code was not recognised. Check it and try again."
-TOO_MANY = (
-    "There have been too many attempts from here. Wait an hour and try again, "
-    "or speak to a guardian in person."
-)
 
 
-def _limit_uploads(request: HttpRequest) -> None:
+def _limit_uploads(request: HttpRequest, *, refuse_all: bool = False) -> None:
     if request.method == "POST":
-        request.upload_handlers = [LimitedMemoryUploadHandler(request)]
+        install_handler(request, refuse_all=refuse_all)
+
+
+def _retry_after(response: HttpResponse, refusal: protection.Refusal) -> HttpResponse:
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 def memory_uploads(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -84,35 +85,40 @@ def index(request: HttpRequest) -> HttpResponse:
 @protection.anonymous_route
 @require_http_methods(["GET", "POST"])
 def anonymous_new(request: HttpRequest) -> HttpResponse:
-    _limit_uploads(request)
-    if request.method == "POST":
-        form = forms.AnonymousConcernForm(request.POST, request.FILES)
-        tag = protection.client_tag(request)
-        if not protection.submissions_left(tag):
-            form.is_valid()
-            form.add_error(None, TOO_MANY)
-        elif form.is_valid():
-            data = form.cleaned_data
-            concern = actions.NewConcern(
-                narrative=data["narrative"],
-                files=forms.files_of(data["files"]),
-                strip_metadata=data["strip_metadata"],
-                notify_email=data["notify_email"] or "",
-                worker_group=data["worker_group"] or WorkerGroup.NOT_KNOWN,
-            )
-            try:
-                result = actions.submit_anonymous_concern(concern=concern)
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                protection.record_submission(tag)
-                return render(
-                    request,
-                    "speakup/submitted.html",
-                    {"code": result.code, "anonymous": True, "sent_to": result.sent_to},
-                )
-    else:
+    if request.method != "POST":
         form = forms.AnonymousConcernForm()
+        return render(request, "speakup/anonymous_new.html", {"form": form})
+    # Checked before the body is read, so a refused client's files are never kept;
+    # what they typed is still shown back to them.
+    refusal = protection.submission_refused(request)
+    _limit_uploads(request, refuse_all=refusal is not None)
+    form = forms.AnonymousConcernForm(request.POST, request.FILES)
+    if refusal is not None:
+        form.is_valid()
+        form.add_error(None, refusal.message)
+        response = render(request, "speakup/anonymous_new.html", {"form": form}, status=429)
+        return _retry_after(response, refusal)
+    # Every attempt counts, sent or refused: each one costs the server.
+    protection.record_submission(request)
+    if form.is_valid():
+        data = form.cleaned_data
+        concern = actions.NewConcern(
+            narrative=data["narrative"],
+            files=forms.files_of(data["files"]),
+            strip_metadata=data["strip_metadata"],
+            notify_email=data["notify_email"] or "",
+            worker_group=data["worker_group"] or WorkerGroup.NOT_KNOWN,
+        )
+        try:
+            result = actions.submit_anonymous_concern(concern=concern)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return render(
+                request,
+                "speakup/submitted.html",
+                {"code": result.code, "anonymous": True, "sent_to": result.sent_to},
+            )
     return render(request, "speakup/anonymous_new.html", {"form": form})
 
 
@@ -154,27 +160,29 @@ def _reporter_page(
 @protection.anonymous_route
 @require_http_methods(["GET", "POST"])
 def anonymous_return(request: HttpRequest) -> HttpResponse:
-    _limit_uploads(request)
     if request.method != "POST":
         return render(request, "speakup/anonymous_return.html", {"form": forms.CodeForm()})
-    form = forms.CodeForm(request.POST)
-    form.is_valid()
-    code = str(form.cleaned_data.get("code", "")) if hasattr(form, "cleaned_data") else ""
-    tag = protection.client_tag(request)
-    if not protection.code_attempts_left(tag):
-        form.add_error("code", TOO_MANY)
-        return render(request, "speakup/anonymous_return.html", {"form": form}, status=429)
-    try:
-        session = actions.open_with_code(code=code)
-    except actions.CodeNotRecognised:
-        protection.record_code_failure(tag)
-        bound = forms.CodeForm({"code": code})
-        bound.is_valid()
-        bound.add_error("code", NOT_RECOGNISED)
-        return render(request, "speakup/anonymous_return.html", {"form": bound})
+    refused = _code_refused(request)
+    if refused is not None:
+        return refused
+    _limit_uploads(request)
+    code = str(request.POST.get("code", ""))[:100]
+    session_or_page = _open_with_code(request, code)
+    if isinstance(session_or_page, HttpResponse):
+        return session_or_page
+    session = session_or_page
     op = request.POST.get("op", "open")
     if op == "message":
         message_form = forms.ReporterMessageForm(request.POST, request.FILES)
+        if request.FILES:
+            # Files sent on a case count as a submission, whether kept or refused.
+            refusal = protection.submission_refused(request)
+            protection.record_submission(request)
+            if refusal is not None:
+                message_form.is_valid()
+                message_form.add_error(None, refusal.message)
+                page = _reporter_page(request, session, code, message_form=message_form, status=429)
+                return _retry_after(page, refusal)
         if message_form.is_valid():
             try:
                 actions.post_reporter_message(
@@ -230,23 +238,47 @@ def anonymous_file(request: HttpRequest) -> HttpResponse:
     """Download a file on the reporter's case: the code comes in the post body."""
     if request.method != "POST":
         return redirect("speakup:anonymous_return")
-    code = request.POST.get("code", "")[:100]
-    tag = protection.client_tag(request)
-    bound = forms.CodeForm({"code": code})
-    bound.is_valid()
-    if not protection.code_attempts_left(tag):
-        bound.add_error("code", TOO_MANY)
-        return render(request, "speakup/anonymous_return.html", {"form": bound}, status=429)
-    try:
-        session = actions.open_with_code(code=code)
-    except actions.CodeNotRecognised:
-        protection.record_code_failure(tag)
-        bound.add_error("code", NOT_RECOGNISED)
-        return render(request, "speakup/anonymous_return.html", {"form": bound})
+    refused = _code_refused(request)
+    if refused is not None:
+        return refused
+    session = _open_with_code(request, str(request.POST.get("code", ""))[:100])
+    if isinstance(session, HttpResponse):
+        return session
     meta, data = queries.open_attachment(
         session.case, session.case_key, request.POST.get("file", "")
     )
     return _download(meta, data)
+
+
+def _code_page(code: str, error: str, *, status: int) -> tuple[forms.CodeForm, int]:
+    bound = forms.CodeForm({"code": code})
+    bound.is_valid()
+    bound.add_error("code", error)
+    return bound, status
+
+
+def _code_refused(request: HttpRequest) -> HttpResponse | None:
+    """429 before the body is read, when this client has had too many wrong codes."""
+    refusal = protection.code_refused(request)
+    if refusal is None:
+        return None
+    form, status = _code_page("", refusal.message, status=429)
+    page = render(request, "speakup/anonymous_return.html", {"form": form}, status=status)
+    return _retry_after(page, refusal)
+
+
+def _open_with_code(request: HttpRequest, code: str) -> actions.ReporterSession | HttpResponse:
+    """The reporter's case, or the code page again: 400 for something that cannot be
+    a code (not counted as a guess), 200 with the error for a code that opens nothing."""
+    if protection.code_malformed(code):
+        form, status = _code_page(code, protection.BAD_CODE, status=400)
+        return render(request, "speakup/anonymous_return.html", {"form": form}, status=status)
+    try:
+        return actions.open_with_code(code=code)
+    except actions.CodeNotRecognised:
+        protection.record_code_failure(request)
+        form, status = _code_page(code, NOT_RECOGNISED, status=200)
+        return render(request, "speakup/anonymous_return.html", {"form": form}, status=status)
 
 
 def _download(meta: dict[str, object], data: bytes) -> HttpResponse:

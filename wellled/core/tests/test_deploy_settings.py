@@ -33,6 +33,8 @@ def _production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
         "ALLOWED_HOSTS": HOST,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'wellled.sqlite3'}",
         "WELLLED_VAR_DIR": str(tmp_path / "var"),
+        # Not connected to by `check`: production needs it for shared rate limits.
+        "REDIS_URL": "redis://redis.invalid:6379/0",
     }
     env.update(overrides)
     return {key: value for key, value in env.items() if value is not None}
@@ -78,6 +80,13 @@ def test_unsafe_production_configuration_refuses_to_start(
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert message in result.stderr
+
+
+def test_production_without_redis_refuses_to_start(tmp_path: Path) -> None:
+    """Rate limits kept per process would multiply with the number of processes."""
+    result = _run(_wellled("check"), _production_env(tmp_path, REDIS_URL=None))
+    assert result.returncode != 0
+    assert "speakup.E001" in result.stderr and "REDIS_URL" in result.stderr
 
 
 def _production_security_settings(tmp_path: Path) -> dict[str, Any]:

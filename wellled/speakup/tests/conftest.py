@@ -1,5 +1,5 @@
 """Speak-up tests derive keys with the cheapest Argon2id parameters, and start
-with empty rate-limit buckets and no failure delay."""
+with empty rate-limit buckets."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ def fast_speakup() -> Iterator[None]:
     with override_settings(
         WELLLED_SPEAKUP_ARGON2_OPSLIMIT=1,
         WELLLED_SPEAKUP_ARGON2_MEMLIMIT=8192,
-        WELLLED_SPEAKUP_FAILURE_DELAY_SECONDS=0,
     ):
         protection.reset_buckets()
         yield

@@ -65,6 +65,10 @@ def test_the_anonymous_channel_over_the_api(trust, guardian) -> None:
 def test_the_api_refuses_bad_input_clearly(trust) -> None:
     api = Client()
     response = api.post(BASE + "open/", {"code": "nonsense"}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"][0].startswith("Enter the 25-character code you were given")
+    wrong = "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE"
+    response = api.post(BASE + "open/", {"code": wrong}, content_type="application/json")
     assert (
         response.status_code == 404 and response.json()["detail"] == "That code was not recognised."
     )

@@ -23,15 +23,32 @@ def test_a_mistyped_code_is_only_not_recognised(trust, guardian) -> None:
     give_key(guardian)
     code = anonymous_concern().code or ""
     client = Client()
-    for typed in [code[:-1] + ("Z" if code[-1] != "Z" else "Y"), code[:-3], "hello", ""]:
+    typed = code[:-1] + ("Z" if code[-1] != "Z" else "Y")
+    response = client.post("/speak-up/anonymous/return/", {"code": typed})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "That code was not recognised" in page
+    assert "Your concern" not in page
+    # The code typed is kept in the box to correct.
+    assert f'value="{typed}"' in page
+
+
+@pytest.mark.django_db
+@override_settings(WELLLED_SPEAKUP_CODE_ATTEMPTS_PER_HOUR=1)
+def test_an_empty_or_misshapen_code_is_a_slip_to_correct_not_a_guess(trust, guardian) -> None:
+    give_key(guardian)
+    code = anonymous_concern().code or ""
+    client = Client()
+    for typed in [code[:-3], "hello", "", code + "Q"]:
         response = client.post("/speak-up/anonymous/return/", {"code": typed})
         page = response.content.decode()
-        assert response.status_code == 200
-        assert "That code was not recognised" in page
-        assert "Your concern" not in page
-        # The code typed is kept in the box to correct.
+        assert response.status_code == 400
+        assert "Enter the 25-character code you were given" in page
+        assert "not recognised" not in page
         if typed:
             assert f'value="{typed}"' in page
+    # None of them used up the one wrong guess allowed: the right code still opens.
+    assert client.post("/speak-up/anonymous/return/", {"code": code}).status_code == 200
 
 
 @pytest.mark.django_db

@@ -58,7 +58,28 @@ def test_elements_and_themes_hide_only_their_small_counts() -> None:
     assert _row(elements, "Patient safety or quality")[1] == 6
     assert _row(elements, "Detriment reported for speaking up")[1] is None
     assert _row(report.themes, "Staffing") == [0, 6, 0]
-    assert _row(report.themes, "Rostering") == [0, None, 0]
+    assert _row(report.themes, "Other themes") == [0, None, 0]
+
+
+def test_a_rare_theme_is_named_nowhere_and_counted_under_other_themes() -> None:
+    # Guardians type theme names: one given to a single concern can name its author.
+    for _ in range(6):
+        make_case(IN_Q2, themes=("Staffing",))
+    make_case(IN_Q2, themes=("Staffing", "Dr Patel's list"))
+    make_case(IN_Q2, themes=("Night rota on ward 9", "Dr Patel's list"))
+    for _ in range(5):
+        make_case(IN_Q2, themes=("Car parking",))
+    report = board_report(QUARTERS, today=TODAY)
+    labels = [row.label for row in report.themes.rows]
+    assert labels == ["Car parking", "Staffing", "Other themes"]
+    assert _row(report.themes, "Staffing") == [0, 7, 0]
+    # Two concerns carry rare themes (three tags): counted once each, then suppressed.
+    assert _row(report.themes, "Other themes") == [0, None, 0]
+    for _ in range(3):
+        make_case(IN_Q2, themes=("Dr Patel's list",))
+    report = board_report(QUARTERS, today=TODAY)
+    assert _row(report.themes, "Dr Patel's list") == [0, 5, 0]
+    assert _row(report.themes, "Other themes") == [0, None, 0]
 
 
 def test_feedback_is_by_quarter_closed_and_suppressed() -> None:
