@@ -336,15 +336,19 @@ class ReporterTally(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     day = models.DateField()
     action = models.CharField(max_length=60)
+    # The route of a concern raised, or the level a reporter disclosed; else blank.
+    route = models.CharField(max_length=12, blank=True, default="")
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["day", "action"], name="speakup_one_tally_per_day"),
+            models.UniqueConstraint(
+                fields=["day", "action", "route"], name="speakup_one_tally_per_day"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.count} × {self.action} on {self.day}"
+        return f"{self.action}: {self.count} on {self.day}"
 
 
 def monday_of(day: datetime.date) -> datetime.date:

@@ -64,12 +64,13 @@ class Migration(migrations.Migration):
                 ("id", _uuid_field()),
                 ("day", models.DateField()),
                 ("action", models.CharField(max_length=60)),
+                ("route", models.CharField(blank=True, default="", max_length=12)),
                 ("count", models.PositiveIntegerField(default=0)),
             ],
             options={
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("day", "action"), name="speakup_one_tally_per_day"
+                        fields=("day", "action", "route"), name="speakup_one_tally_per_day"
                     )
                 ],
             },
