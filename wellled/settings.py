@@ -113,7 +113,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "wellled.core.middleware.RequestIdMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, except on pages marked `leaves_no_trace` (the staff speak-up form).
+    "wellled.core.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -402,6 +403,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "wellled.speakup.tasks.shred_expired_cases",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Reporters' actions reach the audit trail a day at a time (docs/speakup.md).
+    "speakup-reporter-tallies": {
+        "task": "wellled.speakup.tasks.write_reporter_tallies",
+        "schedule": crontab(hour=0, minute=20),
+    },
 }
 
 # Freedom to Speak Up (docs/speakup.md). Argon2id cost of deriving a key from a
@@ -494,6 +500,9 @@ LOGGING = {
         # The default request logger prints the client's address; wellled logs none.
         "django.server": {"handlers": [], "propagate": False},
         "axes": {"level": "WARNING"},
+        # At DEBUG it prints a whole template context (the user, decrypted content)
+        # for every missing variable.
+        "django.template": {"level": "INFO"},
     },
 }
 

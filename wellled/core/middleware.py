@@ -5,9 +5,13 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -20,6 +24,39 @@ def current_request_id() -> str:
 def set_request_id(value: str) -> contextvars.Token[str]:
     """For work outside a request (jobs, commands) to label its audit events."""
     return _request_id.set(value)
+
+
+_NO_TRACE = "wellled_leaves_no_trace"
+
+
+def leaves_no_trace(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For a page whose moment of use must not be stored (a member of staff raising
+    a concern): the session is not saved, so its expiry, which slides forward on
+    every other request, does not date the visit; and an operator's visit is not
+    written to the operator-access audit. Anything the page itself put in the
+    session is dropped, so such a page must not rely on the session."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        setattr(request, _NO_TRACE, True)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def leaves_no_trace_on(request: HttpRequest) -> bool:
+    return bool(getattr(request, _NO_TRACE, False))
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a `leaves_no_trace` page never saves the session."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if leaves_no_trace_on(request):
+            # The page differs by who is logged in, as Django would have said.
+            patch_vary_headers(response, ("Cookie",))
+            return response
+        return super().process_response(request, response)
 
 
 class RequestIdMiddleware:
@@ -57,7 +94,7 @@ class SuperuserAccessAuditMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if self._is_exempt(request.path):
+        if self._is_exempt(request.path) or leaves_no_trace_on(request):
             return response
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_superuser:

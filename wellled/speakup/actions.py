@@ -5,9 +5,12 @@ every change that touches content needs the case key, and the server cannot get
 the case key without it. Reporter actions take a `ReporterSession`, which holds
 the case key opened with the receipt code.
 
-Audit events hold no content. Events caused by an anonymous reporter name no case
-(an empty object id), so the audit trail's exact timestamps cannot be joined to a
-case whose dates are kept to the week.
+Audit events hold no content. What a reporter does (submitting a concern, open,
+confidential or anonymous; a message, an answer, revealing who they are) is not
+written to the audit trail when it happens: it is counted in a tally for the day
+(`ReporterTally`: no time, no case), and `write_reporter_tallies` writes one event
+per day and kind after the day is over. So neither the trail's exact times nor its
+order can be joined to a case, a session or a proxy's log.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from wellled.core import audit
@@ -48,6 +52,7 @@ from wellled.speakup.models import (
     KeyHolder,
     Message,
     RecoveryKey,
+    ReporterTally,
     Route,
     Status,
     Theme,
@@ -481,7 +486,7 @@ def submit_anonymous_concern(*, concern: NewConcern) -> Submitted:
         issue_code=True,
         checked_files=files,
     )
-    audit.record(acting_user=None, action="speakup.anonymous_concern_received")
+    _tally("speakup.anonymous_concern_received")
     return result
 
 
@@ -511,14 +516,9 @@ def raise_concern(*, acting_user: Actor, concern: NewConcern) -> Submitted:
         issue_code=True,
         checked_files=files,
     )
-    # The audit names the case but not who raised it: for a confidential concern
-    # that link is itself confidential, and it is kept inside the sealed content.
-    audit.record(
-        acting_user=None,
-        action="speakup.concern_raised",
-        obj=result.case,
-        after={"route": result.case.route},
-    )
+    # Who raised which case is kept only inside the sealed content; an event naming
+    # the case, or dated to the second, could be joined to their session or logins.
+    _tally("speakup.concern_raised", route=result.case.route)
     return result
 
 
@@ -613,19 +613,33 @@ def open_with_code(*, code: str) -> ReporterSession:
     )
     if current and not holders & {key.user_id for key in current}:
         with transaction.atomic():
-            CaseKey.objects.filter(case=case, holder=KeyHolder.GUARDIAN).exclude(
-                guardian_id__in=[key.user_id for key in current]
-            ).delete()
             if _wrap_for(case, case_key, current):
-                audit.record(acting_user=None, action="speakup.sent_to_guardians")
+                _tally("speakup.sent_to_guardians")
     return ReporterSession(case=case, case_key=case_key)
 
 
-def _reporter_audit(session: ReporterSession, action: str) -> None:
-    if session.case.route == Route.ANONYMOUS:
-        audit.record(acting_user=None, action=action)
-    else:
-        audit.record(acting_user=None, action=action, obj=session.case)
+def _tally(action: str, *, route: str = "") -> None:
+    """Count a reporter's action for today; the audit event comes after the day."""
+    tally, _ = ReporterTally.objects.get_or_create(day=_today(), action=action, route=route)
+    ReporterTally.objects.filter(pk=tally.pk).update(count=F("count") + 1)
+
+
+@transaction.atomic
+def write_reporter_tallies(*, acting_user: Actor = None, today: Date | None = None) -> int:
+    """One audit event per finished day and kind of reporter action, then the
+    day's tally goes. Days not yet over wait, so the events carry no time of day.
+    Returns how many events were written."""
+    day = today or _today()
+    written = 0
+    tallies = ReporterTally.objects.select_for_update().filter(day__lt=day)
+    for tally in tallies.order_by("day", "action", "route"):
+        after: dict[str, Any] = {"day": tally.day, "count": tally.count}
+        if tally.route:
+            after["route"] = tally.route
+        audit.record(acting_user=acting_user, action=tally.action, after=after)
+        tally.delete()
+        written += 1
+    return written
 
 
 def _next_seq(case: Case) -> int:
@@ -672,7 +686,7 @@ def post_reporter_message(
     _store_files(case, session.case_key, message, checked)
     case.updated_week = monday_of(today)
     case.save(update_fields=["updated_week"])
-    _reporter_audit(session, "speakup.reporter_message_added")
+    _tally("speakup.reporter_message_added")
     return message
 
 
@@ -691,7 +705,7 @@ def answer_feedback(*, session: ReporterSession, answer: str, reason: str = "") 
     if reason.strip():
         case.sealed_feedback_reason = crypto.seal_text(session.case_key, reason.strip())
     case.save(update_fields=["feedback_answer", "sealed_feedback_reason"])
-    _reporter_audit(session, "speakup.feedback_given")
+    _tally("speakup.feedback_given")
     return case
 
 
@@ -717,9 +731,7 @@ def reveal_identity(
     case.sealed_reporter = _reporter_json(session.case_key, details)
     case.disclosure = level
     case.save(update_fields=["sealed_reporter", "disclosure"])
-    audit.record(
-        acting_user=None, action="speakup.identity_revealed", obj=case, after={"disclosure": level}
-    )
+    _tally("speakup.identity_revealed", route=level)
     return case
 
 

@@ -162,6 +162,8 @@ def load_demo(result: DemoResult, *, seed: int) -> str:
                 count += 1
                 if code and not sample_code and day > today - datetime.timedelta(weeks=6):
                     sample_code = code
+    # The past days' counts of reporters' actions, as the nightly task would write.
+    actions.write_reporter_tallies(acting_user=None, today=today)
     return (
         f"speakup: {count} concerns over a year for guardian 'guardian' "
         f"(speak-up key passphrase: '{DEMO_GUARDIAN_PASSPHRASE}')"

@@ -12,8 +12,9 @@ Two kinds of field live on a case:
   wrapped, once per holder (`CaseKey`): each assigned guardian's X25519 public key,
   the reporter's receipt code, and, if the trust switched escrow on, the escrow key.
 
-Primary keys of cases, messages and attachments are random UUIDs so that their
-order says nothing about when, relative to other events, they were written.
+Primary keys of cases, key wraps, messages and attachments (every row written when
+a concern is submitted or a reporter writes) are random UUIDs so that their order
+says nothing about when, relative to other events, they were written.
 """
 
 from __future__ import annotations
@@ -286,6 +287,7 @@ class KeyHolder(models.TextChoices):
 class CaseKey(models.Model):
     """The case key wrapped for one holder. Deleting every row shreds the case."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="keys")
     holder = models.CharField(max_length=10, choices=KeyHolder.choices)
     guardian = models.ForeignKey(
@@ -398,6 +400,30 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_route_display()} on {self.case_id}"
+
+
+class ReporterTally(models.Model):
+    """How many times something a reporter did happened on one day, with no time,
+    case or order: `tasks.write_reporter_tallies` turns each finished day into one
+    audit event and deletes the row (see "What an operator can and cannot learn"
+    in docs/speakup.md)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    day = models.DateField()
+    action = models.CharField(max_length=60)
+    # The route of a concern raised, or the level a reporter disclosed; else blank.
+    route = models.CharField(max_length=12, blank=True, default="")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "action", "route"], name="speakup_one_tally_per_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.count} on {self.day}"
 
 
 def monday_of(day: datetime.date) -> datetime.date:

@@ -18,3 +18,13 @@ def shred_expired_cases() -> int:
     if count:
         logger.info("speakup retention: %s cases shredded", count)
     return count
+
+
+@shared_task
+def write_reporter_tallies() -> int:
+    """Write yesterday's (and any earlier day's) tally of reporters' actions to the
+    audit trail (daily, from beat, after midnight)."""
+    written = actions.write_reporter_tallies(acting_user=None)
+    if written:
+        logger.info("speakup audit: %s daily tallies written", written)
+    return written

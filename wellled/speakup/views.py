@@ -24,6 +24,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wellled.core import audit
+from wellled.core.middleware import leaves_no_trace
 from wellled.core.types import AuthenticatedHttpRequest
 from wellled.organisation.access import Cap, can, require
 from wellled.speakup import actions, enrolment, forms, keysession, protection, queries
@@ -293,6 +294,7 @@ def _download(meta: dict[str, object], data: bytes) -> HttpResponse:
 # --- Staff: open and confidential ---
 
 
+@leaves_no_trace
 @memory_uploads
 @login_required
 @require_http_methods(["GET", "POST"])

@@ -170,9 +170,14 @@ def test_open_and_confidential_concerns_from_staff(trust, guardian, staff_member
     ctx = actions.open_case(acting_user=guardian, case=case, private_key=private)
     who = actions.read_reporter(ctx.case_key, case)
     assert who["username"] == staff_member.get_username() and who["contact"] == "07700 900123"
-    # The audit trail does not tie the member of staff to the case.
+    # The audit trail does not tie the member of staff to the case: the day's count
+    # is written after the day, naming neither.
+    actions.write_reporter_tallies(
+        acting_user=None, today=timezone.localdate() + datetime.timedelta(days=1)
+    )
     event = AuditEvent.objects.get(action="speakup.concern_raised")
-    assert event.actor_id is None
+    assert event.actor_id is None and event.object_id == ""
+    assert event.after == {"day": str(timezone.localdate()), "route": "confidential", "count": 1}
     with pytest.raises(ValidationError):
         actions.raise_concern(
             acting_user=staff_member, concern=actions.NewConcern(narrative="x", route="anonymous")
@@ -253,6 +258,9 @@ def test_every_guardian_look_at_a_case_is_audited(trust, guardian) -> None:
     viewed = AuditEvent.objects.filter(action="record.viewed", object_id=str(case.pk))
     assert viewed.filter(actor_id=guardian.pk).count() == 1
     # The anonymous submission's own event names no case.
+    actions.write_reporter_tallies(
+        acting_user=None, today=timezone.localdate() + datetime.timedelta(days=1)
+    )
     submitted = AuditEvent.objects.get(action="speakup.anonymous_concern_received")
     assert submitted.object_id == "" and submitted.actor_id is None
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisation', '0002_grant_status'),
-        ('speakup', '0001_initial'),
+        ('speakup', '0002_no_order_ids'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
