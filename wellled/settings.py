@@ -396,6 +396,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "wellled.speakup.tasks.shred_expired_cases",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Daily, after retention: rotates when the epoch is WELLLED_SPEAKUP_EPOCH_DAYS old.
+    "speakup-epoch-keys": {
+        "task": "wellled.speakup.tasks.rotate_epoch_keys",
+        "schedule": crontab(hour=2, minute=45),
+    },
 }
 
 # Freedom to Speak Up (docs/speakup.md). Argon2id cost of deriving a key from a
@@ -410,6 +415,12 @@ WELLLED_SPEAKUP_ESCROW_PUBLIC_KEY = os.getenv("WELLLED_SPEAKUP_ESCROW_PUBLIC_KEY
 WELLLED_SPEAKUP_SUPPRESS_BELOW = envint("WELLLED_SPEAKUP_SUPPRESS_BELOW", 5)
 # Closed cases are crypto-shredded this many days after closure.
 WELLLED_SPEAKUP_RETENTION_DAYS = envint("WELLLED_SPEAKUP_RETENTION_DAYS", 3 * 365)
+# The epoch key store (docs/backup-and-restore.md): outside the database, shared by
+# every app server, backed up apart from it; and how many days an epoch lasts.
+WELLLED_SPEAKUP_EPOCH_KEY_DIR = Path(
+    os.getenv("WELLLED_SPEAKUP_EPOCH_KEY_DIR", str(VAR_DIR / "speakup-epoch-keys"))
+)
+WELLLED_SPEAKUP_EPOCH_DAYS = envint("WELLLED_SPEAKUP_EPOCH_DAYS", 30)
 WELLLED_SPEAKUP_MAX_UPLOAD_BYTES = envint("WELLLED_SPEAKUP_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 # Throttles on the anonymous routes, per daily-rotated keyed hash of the connection.
 WELLLED_SPEAKUP_CODE_ATTEMPTS_PER_HOUR = envint("WELLLED_SPEAKUP_CODE_ATTEMPTS_PER_HOUR", 10)

@@ -7,6 +7,8 @@ class SpeakupConfig(AppConfig):
     verbose_name = "Freedom to Speak Up"
 
     def ready(self) -> None:
+        from django.core import checks
+
         from wellled.core import navigation
         from wellled.organisation.access import Cap, can
         from wellled.speakup.queries import speakup_work
@@ -38,3 +40,7 @@ class SpeakupConfig(AppConfig):
         )
         navigation.register_work(speakup_work)
         register_metric_sources()
+
+        from wellled.speakup.checks import check_speakup_secrets
+
+        checks.register(check_speakup_secrets)

@@ -18,3 +18,16 @@ def shred_expired_cases() -> int:
     if count:
         logger.info("speakup retention: %s cases shredded", count)
     return count
+
+
+@shared_task
+def rotate_epoch_keys() -> bool:
+    """Start a new epoch when the current one is due to end (daily, from beat)."""
+    rotation = actions.rotate_epoch_if_due()
+    if rotation is not None:
+        logger.info(
+            "speakup epoch rotated: %s wraps re-sealed, %s unreadable",
+            rotation.resealed,
+            rotation.unreadable,
+        )
+    return rotation is not None
