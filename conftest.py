@@ -52,6 +52,12 @@ def _media_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> No
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
 
 
+@pytest.fixture(autouse=True)
+def _speakup_epoch_keys_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test has its own epoch key store, as it has its own database."""
+    settings.WELLLED_SPEAKUP_EPOCH_KEY_DIR = tmp_path_factory.mktemp("epoch-keys")
+
+
 @pytest.fixture
 def trust(db: None) -> Trust:
     return add_personas(build_trust())

@@ -176,7 +176,7 @@ else:
         }
     }
 # Rate-limit counters (django-ratelimit, the public complaint form): every process
-# must share them, so production refuses to start unless this is Redis (speakup.E001).
+# must share them, so production refuses to start unless this is Redis (speakup.E004).
 CACHES["throttle"] = dict(CACHES["default"])
 RATELIMIT_USE_CACHE = "throttle"
 
@@ -408,6 +408,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "wellled.speakup.tasks.write_reporter_tallies",
         "schedule": crontab(hour=0, minute=20),
     },
+    # Daily, after retention: rotates when the epoch is WELLLED_SPEAKUP_EPOCH_DAYS old.
+    "speakup-epoch-keys": {
+        "task": "wellled.speakup.tasks.rotate_epoch_keys",
+        "schedule": crontab(hour=2, minute=45),
+    },
 }
 
 # Freedom to Speak Up (docs/speakup.md). Argon2id cost of deriving a key from a
@@ -416,12 +421,19 @@ WELLLED_SPEAKUP_ARGON2_OPSLIMIT = envint("WELLLED_SPEAKUP_ARGON2_OPSLIMIT", 6)
 WELLLED_SPEAKUP_ARGON2_MEMLIMIT = envint("WELLLED_SPEAKUP_ARGON2_MEMLIMIT", 128 * 1024 * 1024)
 # A server secret mixed into code lookups and rate-limit keys (else SECRET_KEY).
 WELLLED_SPEAKUP_PEPPER = envsecret("WELLLED_SPEAKUP_PEPPER")
-# Optional recovery key (off when empty): see "Recovery key" in docs/speakup.md.
-WELLLED_SPEAKUP_ESCROW_PUBLIC_KEY = os.getenv("WELLLED_SPEAKUP_ESCROW_PUBLIC_KEY", "")
+# Pinned fingerprints of the guardians' root certificates, comma-separated (empty:
+# any root). See "Guardian enrolment" in docs/speakup.md.
+WELLLED_SPEAKUP_TRUST_ROOTS = os.getenv("WELLLED_SPEAKUP_TRUST_ROOTS", "")
 # Board figures: counts below this are suppressed so no reporter can be identified.
 WELLLED_SPEAKUP_SUPPRESS_BELOW = envint("WELLLED_SPEAKUP_SUPPRESS_BELOW", 5)
 # Closed cases are crypto-shredded this many days after closure.
 WELLLED_SPEAKUP_RETENTION_DAYS = envint("WELLLED_SPEAKUP_RETENTION_DAYS", 3 * 365)
+# The epoch key store (docs/backup-and-restore.md): outside the database, shared by
+# every app server, backed up apart from it; and how many days an epoch lasts.
+WELLLED_SPEAKUP_EPOCH_KEY_DIR = Path(
+    os.getenv("WELLLED_SPEAKUP_EPOCH_KEY_DIR", str(VAR_DIR / "speakup-epoch-keys"))
+)
+WELLLED_SPEAKUP_EPOCH_DAYS = envint("WELLLED_SPEAKUP_EPOCH_DAYS", 30)
 WELLLED_SPEAKUP_MAX_UPLOAD_BYTES = envint("WELLLED_SPEAKUP_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 # Pictures are refused above this many pixels, read from the header before decoding.
 WELLLED_SPEAKUP_MAX_IMAGE_PIXELS = envint("WELLLED_SPEAKUP_MAX_IMAGE_PIXELS", 25_000_000)

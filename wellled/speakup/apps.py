@@ -49,3 +49,7 @@ class SpeakupConfig(AppConfig):
         # Pillow's own guard against decompression bombs, for any code that opens a
         # picture: a warning past the limit, an error past twice the limit.
         Image.MAX_IMAGE_PIXELS = uploads.max_image_pixels()
+
+        from wellled.speakup.checks import check_speakup_secrets
+
+        checks.register(check_speakup_secrets)

@@ -302,3 +302,27 @@ def daily_tag(value: str, day: str) -> str:
     the server secret; used only as an in-memory bucket key, never stored."""
     day_key = hmac.new(_pepper("throttle"), day.encode(), hashlib.sha256).digest()
     return hmac.new(day_key, value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+# --- Epoch keys: the outer layer of every stored wrap (docs/decisions/0008) ---
+
+EPOCH_CHECK = b"wellled.speakup.epoch-check"
+
+
+def new_epoch_key() -> bytes:
+    return nacl.utils.random(KEY_SIZE)
+
+
+def seal_under_epoch(epoch_key: bytes, wrap: bytes) -> bytes:
+    """The stored form of a wrap: the wrap sealed again under the epoch key."""
+    return seal(epoch_key, wrap)
+
+
+def open_under_epoch(epoch_key: bytes, stored: bytes | memoryview) -> bytes:
+    return open_sealed(epoch_key, stored)
+
+
+def pepper_check() -> str:
+    """A fixed string under the speak-up pepper, to tell at start-up that the
+    configured pepper (or SECRET_KEY) is the one the database was written with."""
+    return hmac.new(_pepper("check"), b"wellled.speakup.pepper-check", hashlib.sha256).hexdigest()

@@ -302,6 +302,9 @@ class CaseKey(models.Model):
     recovery_key = models.ForeignKey(
         RecoveryKey, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The epoch key `wrapped` is sealed under (epochs.py); empty for a wrap stored
+    # before epochs existed, until the next rotation seals it.
+    epoch = models.CharField(max_length=32, blank=True, default="", db_index=True)
 
     class Meta:
         constraints = [
@@ -424,6 +427,35 @@ class ReporterTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.count} on {self.day}"
+
+
+class Epoch(models.Model):
+    """A period under one epoch key. The key itself is a file outside the database
+    (WELLLED_SPEAKUP_EPOCH_KEY_DIR); only its id and a check value are here."""
+
+    id = models.CharField(primary_key=True, max_length=32)
+    created_at = models.DateTimeField()
+    retired_at = models.DateTimeField(null=True, blank=True)
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+    # A fixed string sealed under the key: tells a wrong key file from the right one.
+    check_value = models.BinaryField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"speak-up epoch {self.id}"
+
+
+class SecretCheck(models.Model):
+    """A value computed from a server secret when first used, to tell at start-up
+    that the configured secret is the one this database was written with."""
+
+    name = models.CharField(primary_key=True, max_length=40)
+    value = models.CharField(max_length=128)
+
+    def __str__(self) -> str:
+        return f"check of {self.name}"
 
 
 def monday_of(day: datetime.date) -> datetime.date:

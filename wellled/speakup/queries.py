@@ -21,7 +21,7 @@ from django.urls import reverse
 from wellled.core.navigation import WorkItem
 from wellled.core.types import AnyUser
 from wellled.organisation.access import Cap, can
-from wellled.speakup import crypto
+from wellled.speakup import crypto, epochs
 from wellled.speakup.actions import is_guardian, read_reporter
 from wellled.speakup.models import (
     Attachment,
@@ -101,15 +101,17 @@ class Row:
 
 def decrypt_summaries(user: User, private_key: bytes, cases: list[Case]) -> list[Row]:
     """Open the summary of each listed case: one key unwrap and one decryption each."""
-    wraps = dict(
-        CaseKey.objects.filter(
+    wraps = {
+        case_id: (epoch, wrapped)
+        for case_id, epoch, wrapped in CaseKey.objects.filter(
             case__in=cases, holder=KeyHolder.GUARDIAN, guardian=user
-        ).values_list("case_id", "wrapped")
-    )
+        ).values_list("case_id", "epoch", "wrapped")
+    }
+    ring = epochs.KeyRing()
     rows = []
     for case in cases:
         try:
-            key = crypto.unwrap_with_private_key(wraps[case.pk], private_key)
+            key = crypto.unwrap_with_private_key(ring.open(*wraps[case.pk]), private_key)
             summary = crypto.open_text(key, case.sealed_summary)
         except (KeyError, crypto.CryptoError):
             summary = "(cannot be opened with your key)"

@@ -32,7 +32,7 @@ from wellled.core import audit
 from wellled.core.types import Actor
 from wellled.organisation.access import roles_of
 from wellled.organisation.models import Role
-from wellled.speakup import crypto, enrolment
+from wellled.speakup import crypto, enrolment, epochs
 from wellled.speakup.models import (
     Author,
     Case,
@@ -122,13 +122,15 @@ def set_up_recovery_key(
     for wrap in CaseKey.objects.filter(
         holder=KeyHolder.GUARDIAN, guardian=user, case__shredded=False
     ).select_related("case"):
-        case_key = crypto.unwrap_with_private_key(wrap.wrapped, private_key)
+        case_key = crypto.unwrap_with_private_key(
+            epochs.open_wrap(wrap.epoch, wrap.wrapped), private_key
+        )
         CaseKey.objects.filter(case=wrap.case, holder=KeyHolder.ESCROW).delete()
         CaseKey.objects.create(
             case=wrap.case,
             holder=KeyHolder.ESCROW,
             recovery_key=recovery,
-            wrapped=crypto.wrap_for_public_key(case_key, recovery.public_key),
+            **epochs.seal_wrap(crypto.wrap_for_public_key(case_key, recovery.public_key)),
         )
         wrapped += 1
     audit.record(
@@ -198,14 +200,16 @@ def recover_case(
         raise ValidationError(
             {"shares": "These words belong to a different recovery key than this case's"}
         )
-    case_key = crypto.unwrap_with_private_key(wrap.wrapped, bytes(recovered))
+    case_key = crypto.unwrap_with_private_key(
+        epochs.open_wrap(wrap.epoch, wrap.wrapped), bytes(recovered)
+    )
     own = GuardianKey.objects.get(user=user)
     CaseKey.objects.filter(case=case, holder=KeyHolder.GUARDIAN, guardian=user).delete()
     CaseKey.objects.create(
         case=case,
         holder=KeyHolder.GUARDIAN,
         guardian=user,
-        wrapped=crypto.wrap_for_public_key(case_key, own.public_key),
+        **epochs.seal_wrap(crypto.wrap_for_public_key(case_key, own.public_key)),
     )
     holder_order = holders_of(recovery)
     named = [holder_order[i] for i in indexes if i < len(holder_order)]

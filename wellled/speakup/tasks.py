@@ -28,3 +28,16 @@ def write_reporter_tallies() -> int:
     if written:
         logger.info("speakup audit: %s daily tallies written", written)
     return written
+
+
+@shared_task
+def rotate_epoch_keys() -> bool:
+    """Start a new epoch when the current one is due to end (daily, from beat)."""
+    rotation = actions.rotate_epoch_if_due()
+    if rotation is not None:
+        logger.info(
+            "speakup epoch rotated: %s wraps re-sealed, %s unreadable",
+            rotation.resealed,
+            rotation.unreadable,
+        )
+    return rotation is not None

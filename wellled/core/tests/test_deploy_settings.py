@@ -86,7 +86,7 @@ def test_production_without_redis_refuses_to_start(tmp_path: Path) -> None:
     """Rate limits kept per process would multiply with the number of processes."""
     result = _run(_wellled("check"), _production_env(tmp_path, REDIS_URL=None))
     assert result.returncode != 0
-    assert "speakup.E001" in result.stderr and "REDIS_URL" in result.stderr
+    assert "speakup.E004" in result.stderr and "REDIS_URL" in result.stderr
 
 
 def _production_security_settings(tmp_path: Path) -> dict[str, Any]:

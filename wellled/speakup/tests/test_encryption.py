@@ -91,7 +91,7 @@ def test_a_wrong_code_does_not_open_the_case(trust, guardian) -> None:
     wrap = CaseKey.objects.get(case=result.case, holder=KeyHolder.REPORTER)
     with pytest.raises(crypto.CryptoError):
         crypto.unwrap_with_code(
-            wrap.wrapped,
+            actions._opened_wrap(wrap),
             crypto.normalise_code(flipped) or "",
             bytes(result.case.receipt_salt or b""),
         )
@@ -113,7 +113,7 @@ def test_a_wrong_guardian_key_or_passphrase_fails(trust, guardian) -> None:
     # The second guardian holds no wrap of this case; and a key that is not theirs fails too.
     wrap = CaseKey.objects.get(case=result.case, guardian=guardian)
     with pytest.raises(crypto.CryptoError):
-        crypto.unwrap_with_private_key(wrap.wrapped, other_private)
+        crypto.unwrap_with_private_key(actions._opened_wrap(wrap), other_private)
     CaseKey.objects.filter(case=result.case, guardian=other).delete()
     with pytest.raises(PermissionDenied):
         actions.open_case(acting_user=other, case=result.case, private_key=other_private)

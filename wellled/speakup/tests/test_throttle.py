@@ -150,7 +150,7 @@ def test_production_refuses_to_start_with_throttles_in_each_process() -> None:
     for backend in (locmem, database):
         with override_settings(PRODUCTION=True, CACHES={"default": locmem, "throttle": backend}):
             errors = throttle_cache_is_shared()
-        assert [error.id for error in errors] == ["speakup.E001"]
+        assert [error.id for error in errors] == ["speakup.E004"]
         assert isinstance(errors[0], Error) and "REDIS_URL" in (errors[0].hint or "")
     with override_settings(PRODUCTION=True, CACHES={"default": locmem, "throttle": redis}):
         assert throttle_cache_is_shared() == []
@@ -158,4 +158,4 @@ def test_production_refuses_to_start_with_throttles_in_each_process() -> None:
         assert throttle_cache_is_shared() == []
     # Registered, so `check`, runserver and `wellled serve` refuse too.
     with override_settings(PRODUCTION=True, CACHES={"default": locmem, "throttle": locmem}):
-        assert "speakup.E001" in {message.id for message in run_checks()}
+        assert "speakup.E004" in {message.id for message in run_checks()}
