@@ -143,6 +143,7 @@ def test_buckets_expire_within_the_hour_and_hold_no_address(trust) -> None:
     assert all(now < expiry <= now + 3600 + 5 for expiry in store._expire_info.values())  # type: ignore[attr-defined]
 
 
+@pytest.mark.django_db
 def test_production_refuses_to_start_with_throttles_in_each_process() -> None:
     locmem = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     database = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "t"}
