@@ -130,10 +130,11 @@ def _services() -> list[OrgUnit]:
     return list(OrgUnit.objects.filter(kind=UnitKind.SERVICE, is_active=True).order_by("path"))
 
 
-def load_demo(result: DemoResult, *, seed: int) -> str:
-    rng = random.Random(f"speakup-{seed}")
+def enrol_demo_guardian(result: DemoResult) -> bytes:
+    """Chris Lowe sets up a key and is approved as the first guardian by the Chief
+    Nurse (executive lead for speaking up) and the non-executive director, as a
+    trust would enrol its first guardian. Returns the unlocked private key."""
     guardian = result.users["guardian"]
-    staff = result.users.get("staff")
     if not GuardianKey.objects.filter(user=guardian).exists():
         actions.set_up_guardian_key(
             acting_user=guardian,
@@ -142,10 +143,17 @@ def load_demo(result: DemoResult, *, seed: int) -> str:
         )
     private = actions.unlock_guardian_key(acting_user=guardian, passphrase=DEMO_GUARDIAN_PASSPHRASE)
     if not enrolment.trusted_guardian_keys():
-        # The first guardian, approved by the executive lead and a board member.
         grant = RoleAssignment.objects.get(user=guardian, role=Role.FTSU_GUARDIAN)
         for approver in ("executive", "board"):
             enrolment.approve_first_guardian(acting_user=result.users[approver], grant=grant)
+    return private
+
+
+def load_demo(result: DemoResult, *, seed: int) -> str:
+    rng = random.Random(f"speakup-{seed}")
+    guardian = result.users["guardian"]
+    staff = result.users.get("staff")
+    private = enrol_demo_guardian(result)
     themes = {name: _theme(guardian, name) for name in THEMES}
     services = _services()
     today = timezone.localdate()

@@ -10,11 +10,15 @@ from wellled.assurance.models import AssessmentRound, EvidenceItem, RoundStatus
 from wellled.assurance.queries import assurance_work, outcome_for
 from wellled.organisation.demo import build_demo, plan_demo
 from wellled.organisation.models import UnitKind
+from wellled.speakup.demo import enrol_demo_guardian
 
 
 @pytest.mark.django_db
 def test_the_demo_tells_the_story() -> None:
     result = build_demo(plan_demo(staff_count=30))
+    # The guardian's role is active once the speak-up demo (loaded before this
+    # one) has enrolled them; they own the speak-up evidence.
+    enrol_demo_guardian(result)
     line = load_demo(result, seed=7)
     assert line.startswith("CQC assurance: 2 well-led rounds")
     trust_rounds = list(AssessmentRound.objects.filter(scope=result.trust).order_by("opened_on"))

@@ -20,7 +20,7 @@ DEMO_URL = "http://127.0.0.1:8000/"
 MODULE_DEMOS: tuple[str, ...] = (
     "wellled.complaints.demo",
     "wellled.learning.demo",  # acts on the complaints' learning
-    "wellled.speakup.demo",
+    "wellled.speakup.demo",  # enrols the guardian, who owns assurance evidence
     "wellled.surveys.demo",
     "wellled.inspections.demo",
     "wellled.assurance.demo",  # after the modules whose measures become evidence
