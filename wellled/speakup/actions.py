@@ -46,7 +46,6 @@ from wellled.speakup.models import (
     CaseAction,
     CaseKey,
     Channel,
-    Epoch,
     Escalation,
     FeedbackAnswer,
     GuardianKey,
@@ -149,18 +148,6 @@ def read_reporter(case_key: bytes, case: Case) -> dict[str, str]:
     return value
 
 
-def _store_wrap(wrap: bytes) -> dict[str, object]:
-    """The CaseKey fields storing a wrap: every write of `wrapped` goes through here,
-    so every stored wrap is sealed under the current epoch key (epochs.py)."""
-    return epochs.seal_wrap(wrap)
-
-
-def _opened_wrap(row: CaseKey) -> bytes:
-    """The wrap inside a stored CaseKey: every read of `wrapped` goes through here.
-    CryptoError if its epoch key has been destroyed."""
-    return epochs.open_wrap(row.epoch, row.wrapped)
-
-
 # --- Guardians and their keys ---
 
 
@@ -174,6 +161,14 @@ def guardian_keys() -> list[GuardianKey]:
     return enrolment.trusted_guardian_keys()
 
 
+def _require_guardian_or_nominee(acting_user: Actor) -> User:
+    """A guardian, or a nominee setting up or unlocking the key to be approved."""
+    if enrolment.is_nominee(acting_user):
+        assert isinstance(acting_user, User)
+        return acting_user
+    return _require_guardian(acting_user)
+
+
 def _require_guardian(acting_user: Actor) -> User:
     if not is_guardian(acting_user):
         raise PermissionDenied
@@ -185,11 +180,7 @@ def _require_guardian(acting_user: Actor) -> User:
 def set_up_guardian_key(*, acting_user: Actor, passphrase: str, confirm: str) -> GuardianKey:
     """Create the guardian's key pair, sealed under a passphrase only they know.
     A nominee (pending grant) sets theirs up too, so that a guardian can approve it."""
-    if enrolment.is_nominee(acting_user):
-        assert isinstance(acting_user, User)
-        user = acting_user
-    else:
-        user = _require_guardian(acting_user)
+    user = _require_guardian_or_nominee(acting_user)
     errors: dict[str, str] = {}
     if len(passphrase) < MIN_PASSPHRASE:
         errors["passphrase"] = f"Your passphrase must be at least {MIN_PASSPHRASE} characters"
@@ -218,11 +209,7 @@ def _create_key(user: User, passphrase: str) -> GuardianKey:
 
 def unlock_guardian_key(*, acting_user: Actor, passphrase: str) -> bytes:
     """The guardian's private key, or a ValidationError if the passphrase is wrong."""
-    if enrolment.is_nominee(acting_user):
-        assert isinstance(acting_user, User)
-        user = acting_user
-    else:
-        user = _require_guardian(acting_user)
+    user = _require_guardian_or_nominee(acting_user)
     key = GuardianKey.objects.filter(user=user).first()
     if key is None:
         raise ValidationError({"passphrase": "Set up your speak-up key first"})
@@ -312,7 +299,7 @@ def case_key_for_guardian(case: Case, user: User, private_key: bytes) -> bytes:
     if wrap is None:
         raise PermissionDenied
     try:
-        return crypto.unwrap_with_private_key(_opened_wrap(wrap), private_key)
+        return crypto.unwrap_with_private_key(epochs.opened(wrap), private_key)
     except crypto.CryptoError:
         raise PermissionDenied from None
 
@@ -324,7 +311,7 @@ def _wrap_for(case: Case, case_key: bytes, keys: Iterable[GuardianKey]) -> list[
             case=case,
             holder=KeyHolder.GUARDIAN,
             guardian_id=gkey.user_id,
-            defaults=_store_wrap(crypto.wrap_for_public_key(case_key, gkey.public_key)),
+            defaults=epochs.seal_wrap(crypto.wrap_for_public_key(case_key, gkey.public_key)),
         )
         if created:
             added.append(gkey.user_id)
@@ -339,7 +326,7 @@ def _wrap_recovery(case: Case, case_key: bytes) -> None:
             case=case,
             holder=KeyHolder.ESCROW,
             recovery_key=recovery_key,
-            **_store_wrap(crypto.wrap_for_public_key(case_key, recovery_key.public_key)),
+            **epochs.seal_wrap(crypto.wrap_for_public_key(case_key, recovery_key.public_key)),
         )
 
 
@@ -475,7 +462,7 @@ def _create_case(
         CaseKey.objects.create(
             case=case,
             holder=KeyHolder.REPORTER,
-            **_store_wrap(
+            **epochs.seal_wrap(
                 crypto.wrap_for_code(case_key, normal, salt, opslimit=opslimit, memlimit=memlimit)
             ),
         )
@@ -607,7 +594,7 @@ def open_with_code(*, code: str) -> ReporterSession:
         raise CodeNotRecognised
     try:
         case_key = crypto.unwrap_with_code(
-            _opened_wrap(wrap),
+            epochs.opened(wrap),
             normal,
             bytes(case.receipt_salt),
             opslimit=case.receipt_opslimit,
@@ -655,7 +642,7 @@ def write_reporter_tallies(*, acting_user: Actor = None, today: Date | None = No
     return written
 
 
-def _next_seq(case: Case) -> int:
+def next_seq(case: Case) -> int:
     last = Message.objects.filter(case=case).order_by("-seq").values_list("seq", flat=True).first()
     return (last or 0) + 1
 
@@ -691,7 +678,7 @@ def post_reporter_message(
     sent_on = monday_of(today) if case.route == Route.ANONYMOUS else today
     message = Message.objects.create(
         case=case,
-        seq=_next_seq(case),
+        seq=next_seq(case),
         author=Author.REPORTER,
         sent_on=sent_on,
         sealed_body=crypto.seal_text(session.case_key, body.strip()),
@@ -954,7 +941,7 @@ def post_guardian_message(
     checked = _check_files(files, False)
     message = Message.objects.create(
         case=case,
-        seq=_next_seq(case),
+        seq=next_seq(case),
         author=Author.GUARDIAN,
         guardian=ctx.user,
         sent_on=_today(),
@@ -1082,7 +1069,7 @@ def record_detriment(
     if note.strip():
         Message.objects.create(
             case=case,
-            seq=_next_seq(case),
+            seq=next_seq(case),
             author=Author.GUARDIAN,
             guardian=ctx.user,
             sent_on=_today(),
@@ -1108,7 +1095,7 @@ def close_case(*, acting_user: Actor, case: Case, private_key: bytes, outcome: s
         raise ValidationError({"outcome": "Tell the worker how the concern was resolved"})
     before = snapshot(case)
     today = _today()
-    seq = _next_seq(case)
+    seq = next_seq(case)
     Message.objects.create(
         case=case,
         seq=seq,
@@ -1222,121 +1209,3 @@ def shred_expired(*, today: Date | None = None) -> int:
         shred_case(acting_user=None, case=case)
         count += 1
     return count
-
-
-# --- Epoch keys (docs/decisions/0008-speakup-epoch-keys.md) ---
-
-DEFAULT_EPOCH_DAYS = 30
-_RESEAL_BATCH = 500
-
-
-def epoch_days() -> int:
-    return int(getattr(settings, "WELLLED_SPEAKUP_EPOCH_DAYS", DEFAULT_EPOCH_DAYS))
-
-
-@dataclass
-class Rotation:
-    epoch: Epoch
-    previous: str
-    resealed: int
-    unreadable: int
-
-
-@transaction.atomic
-def rotate_epoch(*, acting_user: Actor) -> Rotation:
-    """Start a new epoch: a new key, durably in the key store first; every stored
-    wrap re-sealed under it (the wraps only: no case content, and no guardian or
-    code is needed because only the outer layer changes); then, once that has
-    committed, every older key destroyed except the previous epoch's. The previous
-    key is kept one more epoch so that a database backup taken before this rotation
-    still opens. Interrupted at any point, the old keys are still there and the
-    rotation can simply be run again."""
-    if acting_user is not None and not acting_user.is_superuser:
-        raise PermissionDenied
-    # Serialises rotations (PostgreSQL); SQLite has one writer at a time anyway.
-    list(Epoch.objects.select_for_update().filter(destroyed_at__isnull=True))
-    previous = epochs.current()
-    epoch, key = epochs.new_epoch()
-    Epoch.objects.filter(retired_at__isnull=True).exclude(pk=epoch.pk).update(
-        retired_at=epoch.created_at
-    )
-    ring = epochs.KeyRing()
-    resealed = unreadable = 0
-    # Primary keys first: SQLite gives no isolation between a cursor and writes to
-    # the table it reads.
-    pks = list(CaseKey.objects.exclude(epoch=epoch.pk).values_list("pk", flat=True))
-    for start in range(0, len(pks), _RESEAL_BATCH):
-        rows = list(
-            CaseKey.objects.select_for_update().filter(pk__in=pks[start : start + _RESEAL_BATCH])
-        )
-        changed = []
-        for row in rows:
-            try:
-                inner = ring.open(row.epoch, row.wrapped)
-            except crypto.CryptoError:
-                # Its key is gone already (a restore older than the key store):
-                # lost whatever we do; the start-up check reports it.
-                unreadable += 1
-                continue
-            row.wrapped = crypto.seal_under_epoch(key, inner)
-            row.epoch = epoch.pk
-            changed.append(row)
-        CaseKey.objects.bulk_update(changed, ["wrapped", "epoch"])
-        resealed += len(changed)
-    epochs.record_pepper_check()
-    if unreadable:
-        logger.error(
-            "speakup epoch rotation: %s wraps have no epoch key and stay unreadable", unreadable
-        )
-    audit.record(
-        acting_user=acting_user,
-        action="speakup.epoch_rotated",
-        obj=epoch,
-        after={
-            "previous": previous.pk if previous else "",
-            "resealed": resealed,
-            "unreadable": unreadable,
-        },
-    )
-    keep = {epoch.pk} | ({previous.pk} if previous else set())
-    transaction.on_commit(lambda: _destroy_old_epoch_keys(acting_user=acting_user, keep=keep))
-    return Rotation(
-        epoch=epoch,
-        previous=previous.pk if previous else "",
-        resealed=resealed,
-        unreadable=unreadable,
-    )
-
-
-def _destroy_old_epoch_keys(*, acting_user: Actor, keep: set[str]) -> None:
-    """After a rotation has committed: destroy every key in the store but the kept
-    ones. A key a wrap still uses (written by a request that started before the
-    rotation) stays until the next rotation re-seals that wrap."""
-    with transaction.atomic():
-        in_use = set(CaseKey.objects.values_list("epoch", flat=True).distinct())
-        destroyed = sorted(
-            epoch_id
-            for epoch_id in epochs.stored_epoch_ids() - keep - in_use
-            if epochs.destroy_key(epoch_id)
-        )
-        if not destroyed:
-            return
-        Epoch.objects.filter(pk__in=destroyed).update(destroyed_at=timezone.now())
-        audit.record(
-            acting_user=acting_user,
-            action="speakup.epoch_keys_destroyed",
-            after={"epochs": destroyed},
-        )
-
-
-def rotate_epoch_if_due(*, now: datetime.datetime | None = None) -> Rotation | None:
-    """Rotate when the current epoch is WELLLED_SPEAKUP_EPOCH_DAYS old, or when wraps
-    stored before epochs existed are waiting for their first seal (a daily task)."""
-    current = epochs.current()
-    moment = now or timezone.now()
-    if current is None:
-        due = CaseKey.objects.filter(epoch="").exists()
-    else:
-        due = moment - current.created_at >= datetime.timedelta(days=epoch_days())
-        due = due or CaseKey.objects.filter(epoch="").exists()
-    return rotate_epoch(acting_user=None) if due else None

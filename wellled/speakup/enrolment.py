@@ -39,6 +39,7 @@ from wellled.organisation.models import GrantStatus, Role, RoleAssignment
 from wellled.organisation.role_policies import RolePolicy, register
 from wellled.speakup import crypto
 from wellled.speakup.models import (
+    Case,
     CaseKey,
     FirstGuardianApproval,
     GuardianCertificate,
@@ -124,14 +125,6 @@ def _trusted_users() -> list[User]:
 # --- Nominees ---
 
 
-def pending_grants() -> list[RoleAssignment]:
-    return list(
-        RoleAssignment.objects.filter(role=Role.FTSU_GUARDIAN, status=GrantStatus.PENDING)
-        .select_related("user", "unit")
-        .order_by("granted_at")
-    )
-
-
 def is_nominee(user: Actor) -> bool:
     return (
         user is not None
@@ -195,6 +188,12 @@ def key_status(user: User) -> dict[str, object]:
 
 
 # --- Approving ---
+
+
+def may_approve_first(user: User) -> bool:
+    """Holds a role that takes part in approving the first guardian."""
+    roles = roles_of(user)
+    return Role.FTSU_EXECUTIVE_LEAD in roles or bool(roles & set(SENIOR_ROLES))
 
 
 def _cannot_approve(user: User) -> str | None:
@@ -301,9 +300,8 @@ def approve_first_guardian(
     refusal = _cannot_approve(acting_user)
     if refusal:
         raise PermissionDenied(refusal)
-    roles = roles_of(acting_user)
-    is_lead = Role.FTSU_EXECUTIVE_LEAD in roles
-    if not is_lead and not roles & set(SENIOR_ROLES):
+    is_lead = Role.FTSU_EXECUTIVE_LEAD in roles_of(acting_user)
+    if not may_approve_first(acting_user):
         raise PermissionDenied(
             "Only the executive lead for speaking up or an executive or board member can approve"
         )
@@ -389,8 +387,6 @@ def last_reader_cases(user: User) -> list[str]:
     shared = CaseKey.objects.filter(
         holder=KeyHolder.GUARDIAN, guardian_id__in=others, case_id__in=held
     ).values_list("case_id", flat=True)
-    from wellled.speakup.models import Case
-
     return list(
         Case.objects.filter(pk__in=held)
         .exclude(pk__in=shared)

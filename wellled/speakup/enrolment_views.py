@@ -14,36 +14,46 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wellled.core.types import AuthenticatedHttpRequest
-from wellled.organisation.access import roles_of
 from wellled.organisation.models import Role, RoleAssignment
 from wellled.speakup import enrolment, forms, queries, recovery
 from wellled.speakup.models import Case
 from wellled.speakup.views import _apply_errors, _crumbs, _key, guardian_view
-
-FIRST_APPROVERS = frozenset({Role.FTSU_EXECUTIVE_LEAD, *enrolment.SENIOR_ROLES})
 
 
 def _guardians_crumbs() -> list[dict[str, str]]:
     return _crumbs(("Speak-up caseload", reverse("speakup:caseload")))
 
 
-@guardian_view()
-@require_GET
-def guardians(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Every guardian and nominee, the recovery key, and cases nobody can open."""
+def _guardians_page(
+    request: AuthenticatedHttpRequest,
+    form: forms.ApproveGuardianForm,
+    *,
+    grant_id: int | None = None,
+    status: int = 200,
+) -> HttpResponse:
     current = recovery.RecoveryKey.objects.filter(is_current=True).first()
     return render(
         request,
         "speakup/guardians.html",
         {
             "enrolments": enrolment.enrolments(),
-            "approve_form": forms.ApproveGuardianForm(),
+            "own_key": enrolment.key_status(request.user),
+            "approve_form": form,
+            "approve_grant_id": grant_id,
             "recovery_key": current,
             "recovery_holders": recovery.holders_of(current) if current else [],
             "stranded": recovery.stranded_cases(),
             "breadcrumbs": _guardians_crumbs(),
         },
+        status=status,
     )
+
+
+@guardian_view()
+@require_GET
+def guardians(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every guardian and nominee, the recovery key, and cases nobody can open."""
+    return _guardians_page(request, forms.ApproveGuardianForm())
 
 
 @guardian_view()
@@ -63,19 +73,12 @@ def approve(request: AuthenticatedHttpRequest, grant_id: int) -> HttpResponse:
         )
     except ValidationError as error:
         _apply_errors(form, error)
-        return render(
-            request,
-            "speakup/guardians.html",
-            {
-                "enrolments": enrolment.enrolments(),
-                "approve_form": form,
-                "approve_grant_id": grant.pk,
-                "stranded": recovery.stranded_cases(),
-                "breadcrumbs": _guardians_crumbs(),
-            },
-            status=400,
-        )
-    return redirect(f"{reverse('speakup:guardians')}?approved={grant.user_id}")
+    except PermissionDenied as refusal:
+        # e.g. the approver's own key still awaits approval: say so on the page.
+        form.add_error(None, str(refusal) or "You cannot approve this guardian")
+    else:
+        return redirect(f"{reverse('speakup:guardians')}?approved={grant.user_id}")
+    return _guardians_page(request, form, grant_id=grant.pk, status=400)
 
 
 @login_required
@@ -83,12 +86,13 @@ def approve(request: AuthenticatedHttpRequest, grant_id: int) -> HttpResponse:
 def first_guardian(request: AuthenticatedHttpRequest) -> HttpResponse:
     """For the executive lead for speaking up and senior leaders: approving the first
     guardian, when there is no approved guardian to do it."""
-    if not roles_of(request.user) & FIRST_APPROVERS:
+    if not enrolment.may_approve_first(request.user):
         raise PermissionDenied
     error = ""
     if request.method == "POST":
+        grant_id = request.POST.get("grant", "")
         grant = RoleAssignment.objects.filter(
-            pk=request.POST.get("grant", ""), role=Role.FTSU_GUARDIAN
+            pk=int(grant_id) if grant_id.isdigit() else 0, role=Role.FTSU_GUARDIAN
         ).first()
         if grant is None:
             raise Http404("No such guardian nomination")

@@ -3,7 +3,7 @@ against database backups (docs/decisions/0008-speakup-epoch-keys.md).
 
 Every stored wrap of a case key (`CaseKey.wrapped`) is sealed again under the
 current epoch key. The keys are files in WELLLED_SPEAKUP_EPOCH_KEY_DIR, one per
-epoch (`epoch-<id>.key`, base64). A rotation (`actions.rotate_epoch`) re-seals every
+epoch (`epoch-<id>.key`, base64). A rotation (`rotation.rotate_epoch`) re-seals every
 live wrap under a new key and destroys the key of the epoch before the previous
 one, so at most two keys exist: the current and the previous. A shredded case has
 no wrap to re-seal: once the keys it was sealed under are destroyed, no database
@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wellled.speakup import crypto
-from wellled.speakup.models import Epoch, SecretCheck
+from wellled.speakup.models import CaseKey, Epoch, SecretCheck
 
 PEPPER_CHECK = "speakup-pepper"
 
@@ -174,3 +174,9 @@ class KeyRing:
 
 def open_wrap(epoch_id: str, stored: bytes | memoryview) -> bytes:
     return KeyRing().open(epoch_id, stored)
+
+
+def opened(row: CaseKey) -> bytes:
+    """The wrap inside a stored CaseKey: every read of `wrapped` goes through here.
+    CryptoError if its epoch key has been destroyed."""
+    return open_wrap(row.epoch, row.wrapped)

@@ -32,7 +32,7 @@ from wellled.core import audit
 from wellled.core.types import Actor
 from wellled.organisation.access import roles_of
 from wellled.organisation.models import Role
-from wellled.speakup import crypto, enrolment, epochs
+from wellled.speakup import actions, crypto, enrolment, epochs
 from wellled.speakup.models import (
     Author,
     Case,
@@ -108,31 +108,37 @@ def set_up_recovery_key(
         group_threshold=1, groups=[(threshold, len(unique))], master_secret=bytes(recovery_private)
     )[0]
     RecoveryKey.objects.filter(is_current=True).update(is_current=False)
+    ordered = list(unique.values())
     recovery = RecoveryKey.objects.create(
         public_key=bytes(recovery_private.public_key),
         threshold=threshold,
+        holder_ids=[u.pk for u in ordered],
         created_on=timezone.localdate(),
         created_by=user,
     )
-    ordered = list(unique.values())
-    recovery.holder_ids = [u.pk for u in ordered]
-    recovery.save(update_fields=["holder_ids"])
-    # Every case this guardian can open gets a wrap for the new key too.
-    wrapped = 0
-    for wrap in CaseKey.objects.filter(
-        holder=KeyHolder.GUARDIAN, guardian=user, case__shredded=False
-    ).select_related("case"):
-        case_key = crypto.unwrap_with_private_key(
-            epochs.open_wrap(wrap.epoch, wrap.wrapped), private_key
-        )
-        CaseKey.objects.filter(case=wrap.case, holder=KeyHolder.ESCROW).delete()
-        CaseKey.objects.create(
-            case=wrap.case,
+    # Every case this guardian can open gets a wrap for the new key too, in place
+    # of any wrap for an older recovery key.
+    held = list(
+        CaseKey.objects.filter(holder=KeyHolder.GUARDIAN, guardian=user, case__shredded=False)
+    )
+    CaseKey.objects.filter(
+        case_id__in=[wrap.case_id for wrap in held], holder=KeyHolder.ESCROW
+    ).delete()
+    CaseKey.objects.bulk_create(
+        CaseKey(
+            case_id=wrap.case_id,
             holder=KeyHolder.ESCROW,
             recovery_key=recovery,
-            **epochs.seal_wrap(crypto.wrap_for_public_key(case_key, recovery.public_key)),
+            **epochs.seal_wrap(
+                crypto.wrap_for_public_key(
+                    crypto.unwrap_with_private_key(epochs.opened(wrap), private_key),
+                    recovery.public_key,
+                )
+            ),
         )
-        wrapped += 1
+        for wrap in held
+    )
+    wrapped = len(held)
     audit.record(
         acting_user=user,
         action="speakup.recovery_key_created",
@@ -171,6 +177,9 @@ def recover_case(
 ) -> Case:
     """Re-open a case for this guardian with the holders' words."""
     user = _require_trusted_guardian(acting_user, private_key)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.shredded:
+        raise ValidationError("This case was destroyed: nothing can open it")
     typed = [" ".join(s.lower().split()) for s in shares if s.strip()]
     errors: dict[str, str] = {}
     if not reason.strip():
@@ -200,9 +209,12 @@ def recover_case(
         raise ValidationError(
             {"shares": "These words belong to a different recovery key than this case's"}
         )
-    case_key = crypto.unwrap_with_private_key(
-        epochs.open_wrap(wrap.epoch, wrap.wrapped), bytes(recovered)
-    )
+    try:
+        case_key = crypto.unwrap_with_private_key(epochs.opened(wrap), bytes(recovered))
+    except crypto.CryptoError:
+        raise ValidationError(
+            "This case's recovery copy can no longer be opened: its epoch key is gone"
+        ) from None
     own = GuardianKey.objects.get(user=user)
     CaseKey.objects.filter(case=case, holder=KeyHolder.GUARDIAN, guardian=user).delete()
     CaseKey.objects.create(
@@ -214,10 +226,9 @@ def recover_case(
     holder_order = holders_of(recovery)
     named = [holder_order[i] for i in indexes if i < len(holder_order)]
     today = timezone.localdate()
-    last = Message.objects.filter(case=case).order_by("-seq").values_list("seq", flat=True).first()
     Message.objects.create(
         case=case,
-        seq=(last or 0) + 1,
+        seq=actions.next_seq(case),
         author=Author.SYSTEM,
         sent_on=today,
         is_internal=True,

@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from wellled.speakup import actions
+from wellled.speakup import actions, rotation
 
 logger = logging.getLogger(__name__)
 
@@ -33,11 +33,11 @@ def write_reporter_tallies() -> int:
 @shared_task
 def rotate_epoch_keys() -> bool:
     """Start a new epoch when the current one is due to end (daily, from beat)."""
-    rotation = actions.rotate_epoch_if_due()
-    if rotation is not None:
+    done = rotation.rotate_epoch_if_due()
+    if done is not None:
         logger.info(
             "speakup epoch rotated: %s wraps re-sealed, %s unreadable",
-            rotation.resealed,
-            rotation.unreadable,
+            done.resealed,
+            done.unreadable,
         )
-    return rotation is not None
+    return done is not None

@@ -28,7 +28,7 @@ from wellled.core.middleware import leaves_no_trace
 from wellled.core.types import AuthenticatedHttpRequest
 from wellled.organisation.access import Cap, can, require
 from wellled.speakup import actions, enrolment, forms, keysession, protection, queries
-from wellled.speakup.models import Case, CaseAction, GuardianKey, Route, WorkerGroup
+from wellled.speakup.models import Case, CaseAction, Route, WorkerGroup
 from wellled.speakup.uploads import install_handler
 
 NOT_RECOGNISED = "That code was not recognised. Check it and try again."
@@ -251,11 +251,12 @@ def anonymous_file(request: HttpRequest) -> HttpResponse:
     return _download(meta, data)
 
 
-def _code_page(code: str, error: str, *, status: int) -> tuple[forms.CodeForm, int]:
+def _code_page(request: HttpRequest, code: str, error: str, *, status: int = 200) -> HttpResponse:
+    """The code page again, with what was typed and why it did not open."""
     bound = forms.CodeForm({"code": code})
     bound.is_valid()
     bound.add_error("code", error)
-    return bound, status
+    return render(request, "speakup/anonymous_return.html", {"form": bound}, status=status)
 
 
 def _code_refused(request: HttpRequest) -> HttpResponse | None:
@@ -263,23 +264,19 @@ def _code_refused(request: HttpRequest) -> HttpResponse | None:
     refusal = protection.code_refused(request)
     if refusal is None:
         return None
-    form, status = _code_page("", refusal.message, status=429)
-    page = render(request, "speakup/anonymous_return.html", {"form": form}, status=status)
-    return _retry_after(page, refusal)
+    return _retry_after(_code_page(request, "", refusal.message, status=429), refusal)
 
 
 def _open_with_code(request: HttpRequest, code: str) -> actions.ReporterSession | HttpResponse:
     """The reporter's case, or the code page again: 400 for something that cannot be
     a code (not counted as a guess), 200 with the error for a code that opens nothing."""
     if protection.code_malformed(code):
-        form, status = _code_page(code, protection.BAD_CODE, status=400)
-        return render(request, "speakup/anonymous_return.html", {"form": form}, status=status)
+        return _code_page(request, code, protection.BAD_CODE, status=400)
     try:
         return actions.open_with_code(code=code)
     except actions.CodeNotRecognised:
         protection.record_code_failure(request)
-        form, status = _code_page(code, NOT_RECOGNISED, status=200)
-        return render(request, "speakup/anonymous_return.html", {"form": form}, status=status)
+        return _code_page(request, code, NOT_RECOGNISED)
 
 
 def _download(meta: dict[str, object], data: bytes) -> HttpResponse:
@@ -399,9 +396,8 @@ def key_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
             private = actions.unlock_guardian_key(
                 acting_user=request.user, passphrase=form.cleaned_data["passphrase"]
             )
-            response = redirect("speakup:caseload")
-            if not enrolment.is_trusted(GuardianKey.objects.filter(user=request.user).first()):
-                response = redirect("speakup:key_setup")
+            # A new key awaits approval: the next page shows its fingerprint.
+            response = redirect("speakup:key_setup")
             keysession.store(request, response, private)
             return response
     return render(request, "speakup/key_setup.html", {"form": form})

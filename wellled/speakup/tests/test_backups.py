@@ -19,7 +19,7 @@ from django.core.management.base import SystemCheckError
 from django.test import override_settings
 
 from wellled.core.models import AuditEvent
-from wellled.speakup import actions, crypto, epochs
+from wellled.speakup import actions, crypto, epochs, rotation
 from wellled.speakup.checks import check_speakup_secrets
 from wellled.speakup.models import Case, CaseKey, Epoch, SecretCheck
 from wellled.speakup.tests.support import anonymous_concern, give_key
@@ -48,9 +48,9 @@ def _restore(dump: str) -> None:
         item.save()
 
 
-def _rotate(capture: Capture) -> actions.Rotation:
+def _rotate(capture: Capture) -> rotation.Rotation:
     with capture(execute=True):
-        return actions.rotate_epoch(acting_user=None)
+        return rotation.rotate_epoch(acting_user=None)
 
 
 def _check_ids() -> list[str]:
@@ -176,11 +176,11 @@ def test_rotation_is_for_the_scheduler_and_operators_only(
     trust: Any, guardian: User, django_capture_on_commit_callbacks: Capture
 ) -> None:
     with pytest.raises(PermissionDenied):
-        actions.rotate_epoch(acting_user=guardian)
+        rotation.rotate_epoch(acting_user=guardian)
     assert not Epoch.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        rotation = actions.rotate_epoch(acting_user=trust.people["operator"])
-    assert epochs.current() == rotation.epoch
+        done = rotation.rotate_epoch(acting_user=trust.people["operator"])
+    assert epochs.current() == done.epoch
 
 
 @pytest.mark.django_db
@@ -189,10 +189,10 @@ def test_the_daily_task_rotates_only_when_the_epoch_is_due(
 ) -> None:
     current = Epoch.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
-        assert actions.rotate_epoch_if_due() is None
-        later = current.created_at + datetime.timedelta(days=actions.epoch_days())
-        rotation = actions.rotate_epoch_if_due(now=later)
-    assert rotation is not None and epochs.current() == rotation.epoch
+        assert rotation.rotate_epoch_if_due() is None
+        later = current.created_at + datetime.timedelta(days=rotation.epoch_days())
+        done = rotation.rotate_epoch_if_due(now=later)
+    assert done is not None and epochs.current() == done.epoch
 
 
 @pytest.mark.django_db
@@ -204,7 +204,7 @@ def test_wraps_from_before_epochs_are_sealed_by_the_first_rotation(
     case, code, private = closed_case
     # As the rows were before the upgrade: the bare wraps, no epoch.
     for row in CaseKey.objects.all():
-        row.wrapped = actions._opened_wrap(row)
+        row.wrapped = epochs.opened(row)
         row.epoch = ""
         row.save()
     Epoch.objects.all().delete()
@@ -212,7 +212,7 @@ def test_wraps_from_before_epochs_are_sealed_by_the_first_rotation(
     assert actions.case_key_for_guardian(case, guardian, private)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert actions.rotate_epoch_if_due() is not None
+        assert rotation.rotate_epoch_if_due() is not None
 
     assert not CaseKey.objects.filter(epoch="").exists()
     assert _check_ids() == []

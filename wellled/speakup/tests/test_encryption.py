@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client, override_settings
 
 from wellled.organisation.models import Role, RoleAssignment
-from wellled.speakup import actions, crypto, keysession
+from wellled.speakup import actions, crypto, epochs, keysession
 from wellled.speakup.models import Case, CaseKey, GuardianKey, KeyHolder
 from wellled.speakup.tests.support import (
     PASSPHRASE,
@@ -91,7 +91,7 @@ def test_a_wrong_code_does_not_open_the_case(trust, guardian) -> None:
     wrap = CaseKey.objects.get(case=result.case, holder=KeyHolder.REPORTER)
     with pytest.raises(crypto.CryptoError):
         crypto.unwrap_with_code(
-            actions._opened_wrap(wrap),
+            epochs.opened(wrap),
             crypto.normalise_code(flipped) or "",
             bytes(result.case.receipt_salt or b""),
         )
@@ -113,7 +113,7 @@ def test_a_wrong_guardian_key_or_passphrase_fails(trust, guardian) -> None:
     # The second guardian holds no wrap of this case; and a key that is not theirs fails too.
     wrap = CaseKey.objects.get(case=result.case, guardian=guardian)
     with pytest.raises(crypto.CryptoError):
-        crypto.unwrap_with_private_key(actions._opened_wrap(wrap), other_private)
+        crypto.unwrap_with_private_key(epochs.opened(wrap), other_private)
     CaseKey.objects.filter(case=result.case, guardian=other).delete()
     with pytest.raises(PermissionDenied):
         actions.open_case(acting_user=other, case=result.case, private_key=other_private)

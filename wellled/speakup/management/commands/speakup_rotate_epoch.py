@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from wellled.speakup import actions
+from wellled.speakup import rotation
 
 
 class Command(BaseCommand):
@@ -24,19 +24,19 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_due"]:
-            rotation = actions.rotate_epoch_if_due()
-            if rotation is None:
+            done = rotation.rotate_epoch_if_due()
+            if done is None:
                 self.stdout.write("The current epoch is not due to end: nothing done.")
                 return
         else:
-            rotation = actions.rotate_epoch(acting_user=None)
+            done = rotation.rotate_epoch(acting_user=None)
         self.stdout.write(
-            f"Epoch {rotation.epoch.pk} started: {rotation.resealed} wraps re-sealed. "
-            f"Kept the key of the previous epoch ({rotation.previous or 'none'}); "
+            f"Epoch {done.epoch.pk} started: {done.resealed} wraps re-sealed. "
+            f"Kept the key of the previous epoch ({done.previous or 'none'}); "
             "older keys are destroyed."
         )
-        if rotation.unreadable:
+        if done.unreadable:
             self.stderr.write(
-                f"{rotation.unreadable} wraps have no epoch key and cannot be opened: "
+                f"{done.unreadable} wraps have no epoch key and cannot be opened: "
                 "see 'Restoring' in docs/backup-and-restore.md."
             )
