@@ -28,6 +28,7 @@ from wellled.organisation import actions, csv_import, forms
 from wellled.organisation.access import Cap, can, forget_grants, require
 from wellled.organisation.models import (
     ALLOWED_PARENTS,
+    GrantStatus,
     OrgUnit,
     RoleAssignment,
     StaffProfile,
@@ -535,9 +536,17 @@ def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             forms.add_action_errors(form, error)
         else:
-            messages.success(
-                request, f"{login.get_username()} is now {grant.get_role_display()} at {unit}"
-            )
+            if grant.status == GrantStatus.PENDING:
+                messages.success(
+                    request,
+                    f"{login.get_username()} is nominated as {grant.get_role_display()} at "
+                    f"{unit}. The role takes effect once it is approved: their home page "
+                    "tells them what to do next",
+                )
+            else:
+                messages.success(
+                    request, f"{login.get_username()} is now {grant.get_role_display()} at {unit}"
+                )
             return redirect("organisation:person", pk=login.pk)
     grants = [
         {"grant": grant, "can_revoke": can(request.user, Cap.MANAGE_ROLES, grant.unit)}

@@ -14,7 +14,7 @@ class SpeakupConfig(AppConfig):
         from wellled.organisation.access import Cap, can
         from wellled.speakup import uploads
         from wellled.speakup.checks import throttle_cache_is_shared
-        from wellled.speakup.enrolment import register_role_policy
+        from wellled.speakup.enrolment import enrolment_work, register_role_policy
         from wellled.speakup.queries import speakup_work
         from wellled.speakup.reporting import register_metric_sources
 
@@ -43,6 +43,7 @@ class SpeakupConfig(AppConfig):
             )
         )
         navigation.register_work(speakup_work)
+        navigation.register_work(enrolment_work)
         register_metric_sources()
         register_role_policy()
         checks.register(throttle_cache_is_shared, checks.Tags.caches)

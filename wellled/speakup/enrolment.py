@@ -30,10 +30,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from wellled.core import audit
-from wellled.core.types import Actor
+from wellled.core.navigation import WorkItem
+from wellled.core.types import Actor, AnyUser
 from wellled.organisation.access import forget_grants, roles_of
 from wellled.organisation.models import GrantStatus, Role, RoleAssignment
 from wellled.organisation.role_policies import RolePolicy, register
@@ -185,6 +187,62 @@ def key_status(user: User) -> dict[str, object]:
         "trusted": is_trusted(key),
         "pending": is_nominee(user),
     }
+
+
+def enrolment_work(user: AnyUser) -> list[WorkItem]:
+    """My work: a nominee's key to set up or read out, approvals waiting for a
+    guardian, and the first guardian's approval for the leaders who give it."""
+    if not isinstance(user, User):
+        return []
+    module = "Freedom to Speak Up"
+    key = GuardianKey.objects.filter(user_id=user.pk).first()
+    nominee = is_nominee(user)
+    is_guardian = Role.FTSU_GUARDIAN in roles_of(user)
+    if not (nominee or is_guardian or may_approve_first(user)):
+        return []
+    trusted = trusted_guardian_keys()
+    trusted_users = {k.user_id for k in trusted}
+    items: list[WorkItem] = []
+    if nominee and key is None:
+        items.append(
+            WorkItem(
+                title="Set up your speak-up key",
+                href=reverse("speakup:key_setup"),
+                module=module,
+                detail="You were made a guardian: a guardian approves you once your key is set up",
+            )
+        )
+    elif (nominee or is_guardian) and key is not None and user.pk not in trusted_users:
+        items.append(
+            WorkItem(
+                title="Read your speak-up key fingerprint to a guardian",
+                href=reverse("speakup:key_setup"),
+                module=module,
+                detail="No concerns are sent to you until your key is approved",
+            )
+        )
+    waiting = [e for e in enrolments() if e.awaiting_approval and e.user.pk != user.pk]
+    if waiting and user.pk in trusted_users:
+        items.extend(
+            WorkItem(
+                title=f"Approve {display_name(e.user)} as a speak-up guardian",
+                href=reverse("speakup:guardians"),
+                module=module,
+                detail=f"Check their key fingerprint {e.fingerprint} with them first",
+            )
+            for e in waiting
+        )
+    elif waiting and not trusted and may_approve_first(user):
+        items.extend(
+            WorkItem(
+                title=f"Approve {display_name(e.user)} as the first speak-up guardian",
+                href=reverse("speakup:first_guardian"),
+                module=module,
+                detail="The executive lead for speaking up and a second senior leader approve",
+            )
+            for e in waiting
+        )
+    return items
 
 
 # --- Approving ---
@@ -403,10 +461,10 @@ def _before_revoke(grant: RoleAssignment) -> None:
     if grant.status == GrantStatus.ACTIVE and not still_guardian.exists():
         stranded = last_reader_cases(grant.user)
         if stranded:
-            shown = ", ".join(stranded[:5]) + (" and others" if len(stranded) > 5 else "")
+            # The count only: whoever revokes roles need not learn case references.
             raise ValidationError(
                 f"{display_name(grant.user)} is the only guardian who can open {len(stranded)} "
-                f"case{'s' if len(stranded) != 1 else ''} ({shown}). They must send or hand "
+                f"speak-up case{'s' if len(stranded) != 1 else ''}. They must send or hand "
                 "these over to another guardian before the role is removed."
             )
     tell_guardians(

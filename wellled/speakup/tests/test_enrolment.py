@@ -161,9 +161,21 @@ def test_the_last_reader_of_a_case_cannot_be_removed(trust, guardian) -> None:
     give_key(guardian)
     case = anonymous_concern(SECRET).case
     grant = RoleAssignment.objects.get(user=guardian, role=Role.FTSU_GUARDIAN)
-    with pytest.raises(ValidationError, match=case.reference):
+    with pytest.raises(
+        ValidationError, match="only guardian who can open 1 speak-up case"
+    ) as refused:
         org.revoke_role(acting_user=trust.people["trust_admin"], grant=grant)
+    assert case.reference not in str(refused.value)
     assert RoleAssignment.objects.filter(pk=grant.pk).exists()
+    # With a second approved guardian holding the case, the role can go.
+    other = User.objects.create_user("other")
+    RoleAssignment.objects.create(user=other, role=Role.FTSU_GUARDIAN, unit=trust.trust)
+    give_key(other)
+    actions.assign_guardian(
+        acting_user=guardian, case=case, private_key=give_key(guardian), guardian=other
+    )
+    org.revoke_role(acting_user=trust.people["trust_admin"], grant=grant)
+    assert not RoleAssignment.objects.filter(pk=grant.pk).exists()
 
 
 @pytest.mark.django_db
@@ -234,3 +246,36 @@ def test_two_of_three_holders_recover_a_stranded_case(trust, guardian, mailoutbo
     client.post("/speak-up/guardian/unlock/", {"passphrase": PASSPHRASE})
     page = client.get(f"/speak-up/guardian/case/{case.reference}/").content.decode()
     assert "Opened with the recovery key" in page
+
+
+@pytest.mark.django_db
+def test_my_work_leads_the_nominee_and_the_approving_guardian(trust, guardian) -> None:
+    """Nobody needs the docs: the nominee's home page says to set up a key, then to
+    read its fingerprint; an approved guardian's says whom to approve."""
+    give_key(guardian)
+    user, grant = _nominee(trust, via_api=False)
+    assert [i.title for i in enrolment.enrolment_work(user)] == ["Set up your speak-up key"]
+    actions.set_up_guardian_key(acting_user=user, passphrase=PASSPHRASE, confirm=PASSPHRASE)
+    assert [i.title for i in enrolment.enrolment_work(user)] == [
+        "Read your speak-up key fingerprint to a guardian"
+    ]
+    titles = [i.title for i in enrolment.enrolment_work(guardian)]
+    assert titles == ["Approve Priya as a speak-up guardian"]
+    assert enrolment.enrolment_work(trust.people["trust_admin"]) == []
+
+
+@pytest.mark.django_db
+def test_approving_without_the_fingerprint_tick_keeps_the_whole_page(trust, guardian) -> None:
+    give_key(guardian)
+    user, grant = _nominee(trust, via_api=False)
+    actions.set_up_guardian_key(acting_user=user, passphrase=PASSPHRASE, confirm=PASSPHRASE)
+    client = Client()
+    client.force_login(guardian)
+    client.post("/speak-up/guardian/unlock/", {"passphrase": PASSPHRASE})
+    response = client.post(f"/speak-up/guardian/guardians/{grant.pk}/approve/", {})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Check the key fingerprint with the new guardian first" in page
+    assert 'id="id_fingerprint_checked"' in page and "Recovery key" in page
+    grant.refresh_from_db()
+    assert grant.status == GrantStatus.PENDING

@@ -111,8 +111,14 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _print_logins(self) -> None:
+        extra = {username: Role(role).label.lower() for username, role in demo.EXTRA_GRANTS}
         rows = [
-            (persona.username, Role(persona.role).label, demo.scope_label(persona))
+            (
+                persona.username,
+                Role(persona.role).label
+                + (f" and {extra[persona.username]}" if persona.username in extra else ""),
+                demo.scope_label(persona),
+            )
             for persona in demo.PERSONAS
         ]
         rows.append((demo.OPERATOR_USERNAME, "Platform operator (superuser)", "whole platform"))
