@@ -427,8 +427,12 @@ def approve_first_guardian(
         f"{display_name(grant.user)} is now a Freedom to Speak Up guardian",
         f"{display_name(lead)} and {display_name(senior)} approved {display_name(grant.user)} as "
         "the first speak-up guardian. Their root fingerprint is "
-        f"{crypto.fingerprint(_signing_public_key(key))}.",
+        f"{crypto.fingerprint(_signing_public_key(key))}. If you did not expect this, "
+        "tell the chief executive at once: whoever holds this key receives every new concern.",
         also=[grant.user, lead, senior],
+        # Every senior leader, so that logins made for the purpose cannot enrol a
+        # guardian unseen.
+        tell_leaders=True,
     )
     return cert
 
@@ -492,12 +496,19 @@ def display_name(user: User) -> str:
 
 
 def tell_guardians(
-    subject: str, body: str, *, also: Iterable[User] = (), leads_if_no_guardian: bool = False
+    subject: str,
+    body: str,
+    *,
+    also: Iterable[User] = (),
+    leads_if_no_guardian: bool = False,
+    tell_leaders: bool = False,
 ) -> None:
-    """Email every approved guardian (and `also`) once the transaction commits."""
+    """Email every approved guardian (and `also`) once the transaction commits;
+    the executive lead and senior leaders too with `tell_leaders`, or when there
+    is no guardian with `leads_if_no_guardian`."""
     users = _trusted_users()
-    if leads_if_no_guardian and not users:
-        users = list(
+    if tell_leaders or (leads_if_no_guardian and not users):
+        users += list(
             User.objects.filter(
                 Q(role_assignments__role=Role.FTSU_EXECUTIVE_LEAD)
                 | Q(role_assignments__role__in=SENIOR_ROLES),
