@@ -9,8 +9,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.test import override_settings
 
-from wellled.speakup import actions
 from wellled.speakup.models import Case
+from wellled.speakup.tests.support import give_key
 
 AXE = Axe()
 PASSPHRASE = "browser test passphrase"
@@ -40,7 +40,8 @@ def _axe_problems(page) -> list[str]:
 )
 def test_the_anonymous_loop(trust, page_as) -> None:
     guardian = trust.people["guardian"]
-    actions.set_up_guardian_key(acting_user=guardian, passphrase=PASSPHRASE, confirm=PASSPHRASE)
+    # Set up and approved as the trust's first guardian, through the actions.
+    give_key(guardian, PASSPHRASE)
     problems: list[str] = []
 
     reporter = page_as(None)
