@@ -63,8 +63,12 @@ def _recalculated_with_notes() -> str:
     """Two recalculations (steps in the lines), notes (one outside the chart), no target."""
     n = 18
     periods = _months(n, datetime.date(2024, 4, 1))
-    values = [12.0 + (i % 4) - (6 if i >= 8 else 0) + (3 if i >= 14 else 0) for i in range(n)]
-    mean = [13.5] * 8 + [7.5] * 6 + [10.5] * 4
+    values: list[float | None] = [
+        12.0 + (i % 4) - (6 if i >= 8 else 0) + (3 if i >= 14 else 0) for i in range(n)
+    ]
+    mean: list[float | None] = [13.5, 13.5, 13.5, 13.5, 13.5, 13.5, 13.5, 13.5]
+    mean += [7.5] * 6 + [10.5] * 4
+    steps = [m for m in mean if m is not None]
     return charts.render_chart_svg(
         ChartData(
             title='Falls per 1,000 bed days <ward "A" & B>',
@@ -73,8 +77,8 @@ def _recalculated_with_notes() -> str:
             periods=periods,
             values=values,
             mean=mean,
-            lpl=[m - 3.2 for m in mean[:8]] + [None] * 6 + [m - 2.8 for m in mean[14:]],
-            upl=[m + 3.2 for m in mean],
+            lpl=[m - 3.2 for m in steps[:8]] + [None] * 6 + [m - 2.8 for m in steps[14:]],
+            upl=[m + 3.2 for m in steps],
             point_types=["common_cause"] * n,
             variation="improvement_low",
             assurance="",
@@ -94,7 +98,7 @@ def _recalculated_with_notes() -> str:
 
 def _weekly_with_target() -> str:
     """Weekly periods (labelled by day), a unit in days and a target below the data."""
-    values = [3.0, 4.5, 2.0, 5.0, 4.0, 3.5, 2.5, 4.0]
+    values: list[float | None] = [3.0, 4.5, 2.0, 5.0, 4.0, 3.5, 2.5, 4.0]
     n = len(values)
     return charts.render_chart_svg(
         ChartData(
