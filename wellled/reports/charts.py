@@ -11,6 +11,9 @@ for an icon); the templates in `templates/reports/svg/` write it as SVG, escapin
 every piece of text. The words, colours and small helpers are in chartstyle.py
 (and are re-exported here, where the pages and tests have always found them).
 
+The description and the data table (`describe_chart`, `table_rows`) are in
+chartstyle.py too.
+
 The output is deterministic: the same ChartData gives the same bytes, which the
 board pack archive relies on.
 """
@@ -18,6 +21,7 @@ board pack archive relies on.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -44,9 +48,11 @@ from wellled.reports.chartstyle import (
     TARGET,
     TEXT,
     VARIATION_LABELS,
+    TableRow,
     assurance_label,
     clean_text,
     coord,
+    describe_chart,
     finite,
     format_value,
     is_monthly,
@@ -55,6 +61,7 @@ from wellled.reports.chartstyle import (
     point_type_label,
     segments,
     short_period_label,
+    table_rows,
     text_width,
     variation_label,
 )
@@ -119,51 +126,6 @@ class _Frame:
         return self.bottom - (value - self.low) / span * (self.bottom - self.top)
 
 
-def describe_chart(chart: ChartData) -> str:
-    """What the chart shows, in a few sentences, for its `<desc>`."""
-    values = [finite(v) for v in chart.values]
-    present = [(p, v) for p, v in zip(chart.periods, values, strict=False) if v is not None]
-    if not present:
-        return "There are no values to show."
-    monthly = is_monthly(chart.periods)
-    first, last = present[0], present[-1]
-    parts = [
-        f"{len(present)} {'value' if len(present) == 1 else 'values'} from "
-        f"{long_period_label(first[0], monthly)} to {long_period_label(last[0], monthly)}.",
-        f"The latest, {long_period_label(last[0], monthly)}, "
-        f"is {format_value(last[1], chart.unit)}.",
-    ]
-    index = chart.periods.index(last[0])
-    mean = finite(chart.mean[index]) if index < len(chart.mean) else None
-    lpl = finite(chart.lpl[index]) if index < len(chart.lpl) else None
-    upl = finite(chart.upl[index]) if index < len(chart.upl) else None
-    if mean is not None:
-        parts.append(f"The mean is {format_value(mean, chart.unit)}.")
-    if lpl is not None and upl is not None:
-        parts.append(
-            f"The process limits are {format_value(lpl, chart.unit)} to "
-            f"{format_value(upl, chart.unit)}."
-        )
-    else:
-        parts.append("There are too few points for process limits.")
-    if chart.target is not None:
-        parts.append(f"The target is {format_value(chart.target, chart.unit)}.")
-    special = sum(1 for code in chart.point_types if code.startswith("special_cause"))
-    if special:
-        parts.append(f"{special} {'point shows' if special == 1 else 'points show'} special cause.")
-    if chart.variation:
-        parts.append(variation_label(chart.variation) + ".")
-    if chart.assurance:
-        parts.append(assurance_label(chart.assurance) + ".")
-    if len(chart.rebases):
-        parts.append(
-            "The limits are recalculated from "
-            + ", ".join(long_period_label(p, monthly) for p in sorted(chart.rebases))
-            + "."
-        )
-    return " ".join(parts)
-
-
 def annotation_list(chart: ChartData) -> list[tuple[int, datetime.date, str]]:
     """The annotations as numbered on the chart."""
     known = set(chart.periods)
@@ -226,8 +188,20 @@ def _legend_rows(items: list[tuple[str, str]], available: float) -> list[list[tu
 # how a template engine prints a float.
 
 
-@dataclass(frozen=True)
-class Marker:
+class _Drawn:
+    """Geometry that a template draws.
+
+    A template looks a name up as a key before it tries an attribute; answering as a
+    key spares it an exception for each of the hundreds of lookups in a chart, which
+    otherwise made drawing a chart several times slower.
+    """
+
+    def __getitem__(self, name: str) -> object:
+        return getattr(self, name)
+
+
+@dataclass
+class Marker(_Drawn):
     """A point's shape where it sits: a circle, a square or a polygon."""
 
     shape: str  # "circle", "square", "triangle" or "diamond"
@@ -236,28 +210,32 @@ class Marker:
     x: str = ""  # the circle's centre, or the square's top left corner
     y: str = ""
     points: str = ""  # the polygon's corners
-
-    @property
-    def tag(self) -> str:
-        return {"square": "rect", "circle": "circle"}.get(self.shape, "polygon")
+    tag: str = ""  # the SVG element: "circle", "rect" or "polygon"
 
 
-def _marker(shape: str, x: float, y: float, fill: str, stroke: str) -> Marker:
+@dataclass
+class Point(Marker):
+    """A value's marker, shaped and coloured by its point type, titled in words."""
+
+    code: str = ""
+    label: str = ""
+
+
+def _place(shape: str, x: float, y: float) -> dict[str, str]:
+    """Where a marker of this shape centred on (x, y) is drawn, as its SVG element."""
     if shape == "square":
-        return Marker(shape, fill, stroke, x=coord(x - 4.5), y=coord(y - 4.5))
+        return {"tag": "rect", "x": coord(x - 4.5), "y": coord(y - 4.5)}
     if shape == "triangle":
         corners = [(x, y - 6), (x + 5.5, y + 4), (x - 5.5, y + 4)]
     elif shape == "diamond":
         corners = [(x, y - 6), (x + 6, y), (x, y + 6), (x - 6, y)]
     else:
-        return Marker(shape, fill, stroke, x=coord(x), y=coord(y))
-    return Marker(
-        shape, fill, stroke, points=" ".join(f"{coord(a)},{coord(b)}" for a, b in corners)
-    )
+        return {"tag": "circle", "x": coord(x), "y": coord(y)}
+    return {"tag": "polygon", "points": " ".join(f"{coord(a)},{coord(b)}" for a, b in corners)}
 
 
-@dataclass(frozen=True)
-class Line:
+@dataclass
+class Line(_Drawn):
     x1: str
     x2: str
     y1: str
@@ -268,43 +246,36 @@ def _line(x1: float, x2: float, y1: float, y2: float) -> Line:
     return Line(coord(x1), coord(x2), coord(y1), coord(y2))
 
 
-@dataclass(frozen=True)
-class Text:
+@dataclass
+class Text(_Drawn):
     x: str
     y: str
     text: str
 
 
-@dataclass(frozen=True)
-class Tick:
+@dataclass
+class Tick(_Drawn):
     """A grid line or tick mark with its label."""
 
     line: Line
     label: Text
 
 
-@dataclass(frozen=True)
-class Recalculation:
+@dataclass
+class Recalculation(_Drawn):
     line: Line
     title: str
 
 
-@dataclass(frozen=True)
-class LimitPath:
+@dataclass
+class LimitPath(_Drawn):
     name: str  # "lpl", "upl" or "mean"
     d: str
     dashed: bool
 
 
-@dataclass(frozen=True)
-class Point:
-    code: str
-    marker: Marker
-    label: str
-
-
-@dataclass(frozen=True)
-class Flag:
+@dataclass
+class Flag(_Drawn):
     """An annotation: a dotted line down the period and a numbered ring above it."""
 
     number: int
@@ -314,8 +285,8 @@ class Flag:
     number_y: str
 
 
-@dataclass(frozen=True)
-class LegendKey:
+@dataclass
+class LegendKey(_Drawn):
     """One entry of the legend: its symbol, then its word."""
 
     symbol: str  # "marker", "ring", "recalculation" or "line"
@@ -328,8 +299,8 @@ class LegendKey:
     ring_y: str = ""
 
 
-@dataclass(frozen=True)
-class ChartDrawing:
+@dataclass
+class ChartDrawing(_Drawn):
     """Everything `reports/svg/chart.svg` draws, in place."""
 
     width: int
@@ -506,8 +477,8 @@ def _points(chart: ChartData, series: _Series, frame: _Frame) -> list[Point]:
             f"{long_period_label(chart.periods[index], series.monthly)}: "
             f"{format_value(value, chart.unit)} ({POINT_TYPES[code].lower()})"
         )
-        marker = _marker(shape, frame.x(index), frame.y(value), fill, stroke)
-        out.append(Point(code, marker, clean_text(label)))
+        place = _place(shape, frame.x(index), frame.y(value))
+        out.append(Point(shape, fill, stroke, code=code, label=clean_text(label), **place))
     return out
 
 
@@ -542,7 +513,8 @@ def _legend_key(key: str, word: str, x: float, y: float) -> LegendKey:
     label = Text(coord(x + 28), coord(y), clean_text(word))
     if key in MARKERS:
         fill, stroke, _word, shape = MARKERS[key]
-        return LegendKey("marker", label, marker=_marker(shape, x + 10, y - 4, fill, stroke))
+        marker = Marker(shape, fill, stroke, **_place(shape, x + 10, y - 4))
+        return LegendKey("marker", label, marker=marker)
     if key == "annotation":
         return LegendKey("ring", label, ring_x=coord(x + 10), ring_y=coord(y - 4))
     if key == "rebase":
@@ -650,16 +622,16 @@ _ICON_COLOURS: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Dot:
+@dataclass
+class Dot(_Drawn):
     x: str
     y: str
     fill: str
     stroke: str
 
 
-@dataclass(frozen=True)
-class Icon:
+@dataclass
+class Icon(_Drawn):
     """Everything `reports/svg/icon.svg` draws."""
 
     family: str  # "variation" or "assurance"
@@ -707,7 +679,27 @@ def _variation_icon(code: str, size: int) -> Icon:
     )
 
 
-def _render_icon(icon: Icon) -> SafeString:
+def _assurance_icon(code: str, size: int) -> Icon:
+    colour, dark = _ICON_COLOURS[code]
+    # Pass and fail carry a letter and the target above or below; hit or miss has the
+    # target weaving through the process limits (drawn by the template).
+    return Icon(
+        family="assurance",
+        code=code,
+        label=ASSURANCE_LABELS[code],
+        size=size,
+        colour=colour,
+        dark=dark,
+        letter={"pass": "P", "fail": "F"}.get(code, ""),
+        target_y=31 if code == "pass" else 9,
+    )
+
+
+# An icon depends only on its code and size, and a page or a pack shows the same few
+# many times: each is drawn once per process.
+@functools.cache
+def _icon_svg(family: str, code: str, size: int) -> SafeString:
+    icon = _variation_icon(code, size) if family == "variation" else _assurance_icon(code, size)
     return render_to_string("reports/svg/icon.svg", {"icon": icon, **_PALETTE})
 
 
@@ -717,7 +709,7 @@ def variation_icon_svg(code: str, *, size: int = 40) -> SafeString:
         return SafeString("")
     if code not in VARIATION_LABELS:
         raise ValueError(f"Unknown variation icon {code!r}")
-    return _render_icon(_variation_icon(code, size))
+    return _icon_svg("variation", code, size)
 
 
 def assurance_icon_svg(code: str, *, size: int = 40) -> SafeString:
@@ -726,59 +718,4 @@ def assurance_icon_svg(code: str, *, size: int = 40) -> SafeString:
         return SafeString("")
     if code not in ASSURANCE_LABELS:
         raise ValueError(f"Unknown assurance icon {code!r}")
-    colour, dark = _ICON_COLOURS[code]
-    # Pass and fail carry a letter and the target above or below; hit or miss has the
-    # target weaving through the process limits (drawn by the template).
-    letter = {"pass": "P", "fail": "F"}.get(code, "")
-    return _render_icon(
-        Icon(
-            family="assurance",
-            code=code,
-            label=ASSURANCE_LABELS[code],
-            size=size,
-            colour=colour,
-            dark=dark,
-            letter=letter,
-            target_y=31 if code == "pass" else 9,
-        )
-    )
-
-
-# --- the data table ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TableRow:
-    period: datetime.date
-    period_label: str
-    value: str
-    mean: str
-    lpl: str
-    upl: str
-    point_type: str
-    rebased: bool
-
-
-def table_rows(chart: ChartData) -> list[TableRow]:
-    """The chart's figures, one row a period, as the data table shows them."""
-    monthly = is_monthly(chart.periods)
-    starts = {start for start, _end in segments(chart)[1:]}
-
-    def cell(items: Sequence[float | None], index: int) -> str:
-        return format_value(finite(items[index]) if index < len(items) else None, chart.unit)
-
-    return [
-        TableRow(
-            period=period,
-            period_label=long_period_label(period, monthly),
-            value=cell(chart.values, index),
-            mean=cell(chart.mean, index),
-            lpl=cell(chart.lpl, index),
-            upl=cell(chart.upl, index),
-            point_type=point_type_label(
-                chart.point_types[index] if index < len(chart.point_types) else ""
-            ),
-            rebased=index in starts,
-        )
-        for index, period in enumerate(chart.periods)
-    ]
+    return _icon_svg("assurance", code, size)

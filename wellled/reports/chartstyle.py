@@ -1,4 +1,5 @@
-"""The words, colours and small helpers of the SPC chart drawing (charts.py).
+"""The words, colours and small helpers of the SPC chart drawing (charts.py), and
+the chart in words: its description and its data table.
 
 Colours are the MDC ones (NHS-R `ptd_spc_colours()`, MDC Single Chart Tool v5):
 improvement blue, concern orange, neither purple, common cause grey. Markers
@@ -10,7 +11,9 @@ from __future__ import annotations
 
 import datetime
 import math
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from wellled.reports.chartdata import ChartData
 
@@ -94,10 +97,14 @@ def coord(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+# Every control character but tab and newline.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
+
+
 def clean_text(text: str) -> str:
     """Text for the drawing: XML 1.0 has no place for most control characters, so they
     go. (The templates escape what is left, quotes included.)"""
-    return "".join(ch for ch in str(text) if ch in "\t\n" or ord(ch) >= 32)
+    return _CONTROL.sub("", str(text))
 
 
 def finite(value: float | None) -> float | None:
@@ -166,4 +173,92 @@ def segments(chart: ChartData) -> list[tuple[int, int]]:
     ordered = sorted(start for start in starts if start < n)
     return [
         (start, ordered[i + 1] if i + 1 < len(ordered) else n) for i, start in enumerate(ordered)
+    ]
+
+
+# --- the chart in words ------------------------------------------------------------------------
+
+
+def describe_chart(chart: ChartData) -> str:
+    """What the chart shows, in a few sentences, for its `<desc>`."""
+    values = [finite(v) for v in chart.values]
+    present = [(p, v) for p, v in zip(chart.periods, values, strict=False) if v is not None]
+    if not present:
+        return "There are no values to show."
+    monthly = is_monthly(chart.periods)
+    first, last = present[0], present[-1]
+    parts = [
+        f"{len(present)} {'value' if len(present) == 1 else 'values'} from "
+        f"{long_period_label(first[0], monthly)} to {long_period_label(last[0], monthly)}.",
+        f"The latest, {long_period_label(last[0], monthly)}, "
+        f"is {format_value(last[1], chart.unit)}.",
+    ]
+    index = chart.periods.index(last[0])
+    mean = finite(chart.mean[index]) if index < len(chart.mean) else None
+    lpl = finite(chart.lpl[index]) if index < len(chart.lpl) else None
+    upl = finite(chart.upl[index]) if index < len(chart.upl) else None
+    if mean is not None:
+        parts.append(f"The mean is {format_value(mean, chart.unit)}.")
+    if lpl is not None and upl is not None:
+        parts.append(
+            f"The process limits are {format_value(lpl, chart.unit)} to "
+            f"{format_value(upl, chart.unit)}."
+        )
+    else:
+        parts.append("There are too few points for process limits.")
+    if chart.target is not None:
+        parts.append(f"The target is {format_value(chart.target, chart.unit)}.")
+    special = sum(1 for code in chart.point_types if code.startswith("special_cause"))
+    if special:
+        parts.append(f"{special} {'point shows' if special == 1 else 'points show'} special cause.")
+    if chart.variation:
+        parts.append(variation_label(chart.variation) + ".")
+    if chart.assurance:
+        parts.append(assurance_label(chart.assurance) + ".")
+    if len(chart.rebases):
+        parts.append(
+            "The limits are recalculated from "
+            + ", ".join(long_period_label(p, monthly) for p in sorted(chart.rebases))
+            + "."
+        )
+    return " ".join(parts)
+
+
+# --- the data table ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableRow:
+    period: datetime.date
+    period_label: str
+    value: str
+    mean: str
+    lpl: str
+    upl: str
+    point_type: str
+    rebased: bool
+
+
+def table_rows(chart: ChartData) -> list[TableRow]:
+    """The chart's figures, one row a period, as the data table shows them."""
+    monthly = is_monthly(chart.periods)
+    starts = {start for start, _end in segments(chart)[1:]}
+
+    def cell(items: Sequence[float | None], index: int) -> str:
+        return format_value(finite(items[index]) if index < len(items) else None, chart.unit)
+
+    return [
+        TableRow(
+            period=period,
+            period_label=long_period_label(period, monthly),
+            value=cell(chart.values, index),
+            mean=cell(chart.mean, index),
+            lpl=cell(chart.lpl, index),
+            upl=cell(chart.upl, index),
+            point_type=point_type_label(
+                chart.point_types[index] if index < len(chart.point_types) else ""
+            ),
+            rebased=index in starts,
+        )
+        for index, period in enumerate(chart.periods)
     ]
