@@ -482,6 +482,7 @@ def request_board_pack(*, acting_user: User, month: datetime.date) -> BoardPack:
 # the person who asked for the pack, in whose name the pack is issued or fails.
 
 
+@transaction.atomic
 def mark_board_pack_running(*, acting_user: Actor, pack: BoardPack) -> None:
     """The job has started drawing the pack (no audit event: issued or failed follows)."""
     BoardPack.objects.filter(pk=pack.pk).update(status=BoardPack.Status.RUNNING)
