@@ -1,0 +1,134 @@
+"""The import rules between apps and between an app's layers hold, and would catch a break.
+
+The contracts are in pyproject.toml ([tool.importlinter]); .ci/run also runs `lint-imports`
+itself. Here they run on the real tree (about two seconds), on a planted copy of the tree's
+shape with nothing wrong, and on the same copy with one break per contract, so a contract
+that silently stopped matching anything would fail a test.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.architecture_checks import REPO, report
+from tests.import_contracts import contracts, run_lint_imports, where_broken
+
+pytestmark = pytest.mark.source_rules
+
+WELLLED = REPO / "wellled"
+
+
+def apps() -> set[str]:
+    return {p.parent.name for p in WELLLED.glob("*/__init__.py") if (p.parent / "apps.py").exists()}
+
+
+def named_in(contract_id: str, key: str) -> set[str]:
+    """The apps a contract's list names (wellled.x or wellled.x.y both name x)."""
+    (contract,) = (c for c in contracts() if c["id"] == contract_id)
+    listed = contract[key]
+    assert isinstance(listed, list)
+    return {app for entry in listed for app in re.findall(r"\bwellled\.(\w+)", str(entry))}
+
+
+def test_the_import_contracts_hold() -> None:
+    result = run_lint_imports(REPO)
+    if result.returncode != 0:
+        pytest.fail(
+            f"{result.stdout}{result.stderr}\n{report(where_broken(result.stdout))}",
+            pytrace=False,
+        )
+
+
+def test_every_app_is_placed_in_every_contract() -> None:
+    # A new app left out of the lists would be free of the rules without anyone noticing.
+    placed = named_in("apps-direction", "layers")
+    assert apps() - placed == set()
+    assert apps() - named_in("app-layers", "containers") == set()
+    assert apps() - named_in("engines-standalone", "forbidden_modules") == set()
+    assert "engines" in placed and "engines" not in apps()
+
+
+# Planted ---------------------------------------------------------------------------------
+
+PLANTED = "planted"
+
+
+def planted_config(tmp_path: Path) -> Path:
+    """pyproject.toml's contracts, aimed at a package named `planted` instead of wellled."""
+    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    section = text[text.index("[tool.importlinter]") :]
+    section = re.sub(r"\bwellled(?=\.[\w*])", PLANTED, section)
+    section = section.replace('"wellled"', f'"{PLANTED}"')
+    config = tmp_path / "pyproject.toml"
+    config.write_text(section, encoding="utf-8")
+    return config
+
+
+def plant_tree(tmp_path: Path) -> Path:
+    """Empty modules in wellled's shape: every package and every module directly in one."""
+    for path in WELLLED.rglob("*.py"):
+        rel = path.relative_to(WELLLED)
+        if "tests" in rel.parts or "migrations" in rel.parts:
+            continue
+        target = tmp_path / PLANTED / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("", encoding="utf-8")
+    return tmp_path / PLANTED
+
+
+def write(package: Path, name: str, source: str) -> None:
+    (package / name).write_text(source, encoding="utf-8")
+
+
+def test_the_contracts_pass_on_a_planted_tree_with_nothing_wrong(tmp_path: Path) -> None:
+    package = plant_tree(tmp_path)
+    # Imports that every rule allows: downwards, between layers and between apps.
+    write(package, "complaints/views.py", "from planted.complaints import actions, forms\n")
+    write(package, "complaints/actions.py", "from planted.complaints import queries\n")
+    write(package, "complaints/queries.py", "from planted.organisation import access\n")
+    write(package, "learning/queries.py", "from planted.complaints import models\n")
+    write(package, "reports/charting.py", "from planted.engines import spc\n")
+
+    result = run_lint_imports(tmp_path, planted_config(tmp_path))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 4 kept, 0 broken." in result.stdout
+
+
+def test_a_planted_break_of_each_contract_is_reported_with_file_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = plant_tree(tmp_path)
+    write(package, "engines/spc/xmr.py", "import math\n\nimport django.conf\n")
+    write(package, "core/models.py", "from planted.organisation import access\n")
+    write(package, "reports/queries.py", "from planted.reports import actions\n")
+    # A cycle dodged with a function-level import is still a cycle.
+    write(
+        package,
+        "complaints/rollup.py",
+        "def rebuild():\n    from planted.complaints import measures\n",
+    )
+    write(package, "complaints/measures.py", "from planted.complaints import rollup\n")
+
+    result = run_lint_imports(tmp_path, planted_config(tmp_path))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    where = {str(v) for v in where_broken(result.stdout, root=tmp_path)}
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Contracts: 0 kept, 4 broken." in result.stdout
+    assert where >= {
+        "planted/engines/spc/xmr.py:3: [engines-standalone] planted.engines.spc.xmr imports django",
+        "planted/core/models.py:1: [apps-direction] planted.core.models imports"
+        " planted.organisation.access",
+        "planted/reports/queries.py:1: [app-layers] planted.reports.queries imports"
+        " planted.reports.actions",
+    }
+    assert where & {
+        "planted/complaints/rollup.py:2: [no-cycles] planted.complaints.rollup imports"
+        " planted.complaints.measures, which closes a cycle in planted.complaints",
+        "planted/complaints/measures.py:1: [no-cycles] planted.complaints.measures imports"
+        " planted.complaints.rollup, which closes a cycle in planted.complaints",
+    }
