@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import tomllib
+from functools import cache
 from pathlib import Path
 
 import grimp
@@ -22,7 +23,7 @@ from tests.architecture_checks import REPO, Violation
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 # "- wellled.a.b -> wellled.c.d (l.12)" starts a chain; indented lines continue it. A chain
-# of several links is one indirect import: every link is named, the first is what to cut.
+# of several links is one indirect import, and each link is reported with the chain's ends.
 LINK = re.compile(
     r"^(?P<start>-|\s)\s+(?P<importer>[\w.]+) -> (?P<imported>[\w.]+) \((?P<lines>l\.[l\d., ]+)\)$"
 )
@@ -86,11 +87,7 @@ def chain_imports(chain: list[re.Match[str]], rule: str, root: Path) -> list[Vio
 
 def cycle_imports(package: str, rule: str, root: Path = REPO) -> list[Violation]:
     """The imports that would have to go for the package's children to have no cycle."""
-    graph = grimp.build_graph(package.split(".")[0], cache_dir=None)
-    for module in graph.modules:
-        if ".tests" in module or module.endswith(".testing"):
-            for imported in graph.find_modules_directly_imported_by(module):
-                graph.remove_import(importer=module, imported=imported)
+    graph = graph_without_tests(package.split(".")[0])
     found = []
     for importer, imported in graph.nominate_cycle_breakers(package):
         for detail in graph.get_import_details(importer=importer, imported=imported):
@@ -99,3 +96,14 @@ def cycle_imports(package: str, rule: str, root: Path = REPO) -> list[Violation]
                 Violation(module_file(importer, root), detail["line_number"], rule, message)
             )
     return found
+
+
+@cache
+def graph_without_tests(root_package: str) -> grimp.ImportGraph:
+    """The import graph as the contracts see it: what tests import is ignored."""
+    graph = grimp.build_graph(root_package, cache_dir=None)
+    for module in graph.modules:
+        if ".tests" in module or module.endswith(".testing"):
+            for imported in graph.find_modules_directly_imported_by(module):
+                graph.remove_import(importer=module, imported=imported)
+    return graph
