@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 # python-dateutil comes without type stubs in the lock; this module is its one user here.
-from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
+from dateutil.relativedelta import relativedelta
 
 from wellled.reports.models import Frequency
 
