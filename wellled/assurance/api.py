@@ -25,6 +25,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from wellled.assurance import actions, frameworks
+from wellled.assurance.access import may_open_assurance
 from wellled.assurance.models import AssessmentRound, EvidenceItem, RoundStatus
 from wellled.assurance.queries import (
     evidence_visible_to,
@@ -32,7 +33,6 @@ from wellled.assurance.queries import (
     get_evidence_for_user,
     get_round_for_user,
     limiter_suggestions,
-    may_open_assurance,
     outcome_for,
     rounds_visible_to,
     stale_condition,
@@ -220,8 +220,8 @@ class RoundViewSet(viewsets.GenericViewSet[AssessmentRound]):
                     "reason": round_.limiters_reason,
                     "suggestions": [
                         {
-                            "finding_id": row["enforcement"].finding.pk,
-                            "inspection_id": row["enforcement"].finding.inspection_id,
+                            "finding_id": row["enforcement"].finding_id,
+                            "inspection_id": row["enforcement"].inspection_id,
                             "label": row["label"],
                             "limiter": row["limiter"],
                             "key_questions": row["key_questions"],

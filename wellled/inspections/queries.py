@@ -21,7 +21,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from wellled.assurance.panels import PanelRow, StatementPanel
+from wellled.assurance.panels import EnforcementSuggestion, PanelRow, StatementPanel
 from wellled.core.navigation import WorkItem
 from wellled.core.types import AnyUser
 from wellled.inspections.models import (
@@ -375,3 +375,18 @@ def open_enforcement(scope: OrgUnit) -> list[OpenEnforcement]:
             OpenEnforcement(finding, ENFORCEMENT_LIMITERS[finding.kind], tuple(key_questions))
         )
     return rows
+
+
+def enforcement_suggestions(scope: OrgUnit) -> list[EnforcementSuggestion]:
+    """Open enforcement on the scope, as assurance suggests it for a round's limiters."""
+    return [
+        EnforcementSuggestion(
+            limiter=found.limiter,
+            label=found.label,
+            key_questions=found.key_questions,
+            href=reverse("inspections:detail", args=[found.finding.inspection_id]),
+            finding_id=found.finding.pk,
+            inspection_id=found.finding.inspection_id,
+        )
+        for found in open_enforcement(scope)
+    ]
