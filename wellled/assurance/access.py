@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from wellled.assurance.models import EvidenceItem, StatementAssessment
+from wellled.assurance.models import AssessmentRound, EvidenceItem, StatementAssessment
 from wellled.core.types import Actor, AnyUser
 from wellled.organisation.access import Cap, can
 from wellled.organisation.models import OrgUnit
@@ -59,6 +59,14 @@ def may_score(user: Actor, assessment: StatementAssessment) -> bool:
     if assessment.owner_id is not None and assessment.owner_id == user.pk:
         return True
     return can(user, Cap.MANAGE_ASSURANCE, assessment.round.scope)
+
+
+def may_score_in(user: AnyUser, round_: AssessmentRound) -> bool:
+    """Score some statement of the round: an owner of one, or the governance lead."""
+    if not user.is_authenticated:
+        return False
+    owns_one = round_.statements.filter(owner_id=user.pk).exists()
+    return owns_one or can(user, Cap.MANAGE_ASSURANCE, round_.scope)
 
 
 def may_change_evidence(user: Actor, item: EvidenceItem) -> bool:

@@ -278,6 +278,22 @@ def _replacement_file(
     return _checked_file(upload, errors)
 
 
+def _kind_values(item: EvidenceItem, url: str | None, measure_key: str | None) -> tuple[str, str]:
+    """The link's address and the measure's key as they will be: None keeps the item's."""
+    return (
+        item.url if url is None else url,
+        item.measure_key if measure_key is None else measure_key,
+    )
+
+
+def _set_kind_values(item: EvidenceItem, url: str, measure_key: str) -> None:
+    """Only a link has an address and only a live measure a key."""
+    if item.kind == EvidenceKind.LINK:
+        item.url = url.strip()
+    if item.kind == EvidenceKind.MEASURE:
+        item.measure_key = measure_key
+
+
 def _delete_old_file_on_commit(item: EvidenceItem, old_file: str) -> None:
     """The replaced document goes once the change is committed (the audit keeps its name)."""
     if old_file and old_file != item.file.name:
@@ -301,18 +317,14 @@ def change_evidence(
     measure_key: str | None = None,
     upload: UploadedFile | None = None,
 ) -> EvidenceItem:
-    """Edit an item: its title, description, tags, owner and dates, and for a document a
-    new file that replaces the old one (the version goes up; the audit keeps the old
-    file's name, type and size). The kind and the unit do not change.
-
-    `url` (links) and `measure_key` (live measures) left as None keep their values.
-    """
+    """Edit an item's title, description, tags, owner and dates, and a document's file
+    (the version goes up; the audit keeps the old file's name, type and size). The kind
+    and unit stay. `url` and `measure_key` left as None keep their values."""
     item = lock_evidence(item)
     if not may_change_evidence(acting_user, item):
         raise PermissionDenied("Only the evidence's owner or the governance lead may change it")
     require_current(item)
-    new_url = item.url if url is None else url
-    new_measure = item.measure_key if measure_key is None else measure_key
+    new_url, new_measure = _kind_values(item, url, measure_key)
     errors, statements, categories = _check_evidence(
         kind=item.kind,
         title=title,
@@ -332,10 +344,7 @@ def change_evidence(
     old_file = item.file.name if item.file else ""
     item.title, item.description = title.strip(), description.strip()
     item.owner, item.evidence_date, item.review_date = owner, evidence_date, review_date
-    if item.kind == EvidenceKind.LINK:
-        item.url = new_url.strip()
-    if item.kind == EvidenceKind.MEASURE:
-        item.measure_key = new_measure
+    _set_kind_values(item, new_url, new_measure)
     if upload is not None and checked is not None:
         _store_file(item, upload, checked, version=item.file_version + 1)
     item.save()
