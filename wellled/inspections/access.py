@@ -35,11 +35,13 @@ def may_sign_off(user: AnyUser, plan: ActionPlan) -> bool:
     return can(user, Cap.SIGN_OFF_ACTIONS, plan.finding.inspection.scope)
 
 
-def may_withdraw_sign_off(user: AnyUser, plan: ActionPlan) -> bool:
-    """Holders of SIGN_OFF_ACTIONS over the inspection's scope (the owner included)."""
+def holds_sign_off(user: AnyUser, plan: ActionPlan) -> bool:
+    """Holds SIGN_OFF_ACTIONS over the inspection's scope, the owner included: enough to
+    withdraw a sign-off, and the first check before signing off (which then refuses
+    the owner with a reason)."""
     return can(user, Cap.SIGN_OFF_ACTIONS, plan.finding.inspection.scope)
 
 
 def may_reopen(user: AnyUser, plan: ActionPlan) -> bool:
     """Reopen this plan now: it is signed off and the user may withdraw sign-offs."""
-    return plan.is_signed_off and may_withdraw_sign_off(user, plan)
+    return plan.is_signed_off and holds_sign_off(user, plan)

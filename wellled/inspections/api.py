@@ -22,7 +22,7 @@ from rest_framework.routers import SimpleRouter
 
 from wellled.core.api import path_id, query_choice, query_int
 from wellled.inspections import actions
-from wellled.inspections.access import may_manage, may_update_plan
+from wellled.inspections.access import holds_sign_off, may_manage, may_update_plan
 from wellled.inspections.models import SHOWN_STATUSES, ActionPlan, Finding, Inspection
 from wellled.inspections.queries import (
     filter_plans,
@@ -179,7 +179,8 @@ class ActionViewSet(viewsets.GenericViewSet[ActionPlan]):
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request: Request, pk: str) -> Response:
         plan = get_plan_for_user(request.user, path_id(pk))
-        require(request.user, Cap.SIGN_OFF_ACTIONS, plan.finding.inspection.scope)
+        if not holds_sign_off(request.user, plan):
+            raise PermissionDenied
         serializer = SignOffInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = request.user
@@ -190,7 +191,8 @@ class ActionViewSet(viewsets.GenericViewSet[ActionPlan]):
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str) -> Response:
         plan = get_plan_for_user(request.user, path_id(pk))
-        require(request.user, Cap.SIGN_OFF_ACTIONS, plan.finding.inspection.scope)
+        if not holds_sign_off(request.user, plan):
+            raise PermissionDenied
         serializer = ReopenInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = request.user

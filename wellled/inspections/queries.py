@@ -149,6 +149,18 @@ def plan_of(finding: Finding) -> ActionPlan | None:
         return None
 
 
+def findings_with_plans(inspection: Inspection) -> QuerySet[Finding]:
+    """The inspection's findings with their plans, owners and statements, in two queries."""
+    return inspection.findings.select_related("plan__owner").prefetch_related("statements")
+
+
+def plans_of(inspections: Inspection | list[Inspection]) -> QuerySet[ActionPlan]:
+    """The action plans of one inspection, or of several."""
+    if isinstance(inspections, Inspection):
+        return ActionPlan.objects.filter(finding__inspection=inspections)
+    return ActionPlan.objects.filter(finding__inspection__in=inspections)
+
+
 # Lists -----------------------------------------------------------------------
 
 

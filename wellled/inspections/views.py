@@ -22,11 +22,11 @@ from wellled.core.types import AuthenticatedHttpRequest
 from wellled.engines.ratings import get_methodology
 from wellled.inspections import actions, forms, report
 from wellled.inspections.access import (
+    holds_sign_off,
     may_manage,
     may_reopen,
     may_sign_off,
     may_update_plan,
-    may_withdraw_sign_off,
 )
 from wellled.inspections.models import SHOWN_STATUSES, ActionPlan, Inspection
 from wellled.inspections.queries import (
@@ -41,6 +41,7 @@ from wellled.inspections.queries import (
     key_question_rows,
     overdue_condition,
     plan_of,
+    plans_of,
     plans_visible_to,
     status_counts,
     status_counts_by_inspection,
@@ -156,7 +157,6 @@ def inspection_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                 "status_label": plan.shown_status_label(today) if plan else "",
             }
         )
-    plans = ActionPlan.objects.filter(finding__inspection=inspection)
     return render(
         request,
         "inspections/detail.html",
@@ -165,7 +165,7 @@ def inspection_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "kq_rows": key_question_rows(inspection),
             "methodology": get_methodology(inspection.methodology),
             "findings": findings,
-            "counts": status_counts(plans, today),
+            "counts": status_counts(plans_of(inspection), today),
             "can_manage": may_manage(request.user, inspection),
             "breadcrumbs": crumbs(_home()),
         },
@@ -272,7 +272,7 @@ def finding_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     finding = get_finding_for_user(request.user, pk)
     inspection = finding.inspection
     _require_manage(request.user, inspection)
-    plan = ActionPlan.objects.filter(finding=finding).first()
+    plan = plan_of(finding)
     if plan is not None and plan.is_signed_off:
         messages.info(
             request,
@@ -580,7 +580,7 @@ def action_sign_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
-    if not may_withdraw_sign_off(request.user, plan):
+    if not holds_sign_off(request.user, plan):
         raise PermissionDenied
     if not plan.is_signed_off:
         messages.info(request, "This action has not been signed off, so there is nothing to reopen")
@@ -649,7 +649,7 @@ def board_summary(request: AuthenticatedHttpRequest) -> HttpResponse:
         {"inspection": inspection, "counts": counts[inspection.pk]} for inspection in inspections
     ]
     overdue = (
-        ActionPlan.objects.filter(finding__inspection__in=inspections)
+        plans_of(inspections)
         .filter(overdue_condition(today))
         .select_related("owner", "finding__inspection")
         .order_by("due_date", "pk")

@@ -17,16 +17,17 @@ from wellled.assurance.queries import evidence_for_statement, latest_trust_round
 from wellled.assurance.views.common import home, latest_measure
 from wellled.core.adapters import crumbs
 from wellled.core.types import AuthenticatedHttpRequest
-from wellled.engines.ratings import Methodology, QualityStatement
+from wellled.engines.ratings import QualityStatement
 from wellled.organisation.access import Cap, require
 
 
 def _section(
     request: AuthenticatedHttpRequest,
-    methodology: Methodology,
+    methodology_id: str,
     statement: QualityStatement,
     assessment: StatementAssessment | None,
 ) -> dict[str, Any]:
+    methodology = frameworks.get_framework(methodology_id)
     today = timezone.localdate()
     items = list(evidence_for_statement(request.user, statement.id).order_by("title"))
     measures = [
@@ -40,7 +41,7 @@ def _section(
         "meaning": frameworks.score_meaning(methodology, assessment.score if assessment else None),
         "items": [{"item": i, "stale": i.is_stale(today)} for i in items],
         "measures": [m for m in measures if m is not None],
-        "panels": panels_for(request.user, methodology.id, statement.id),
+        "panels": panels_for(request.user, methodology_id, statement.id),
     }
 
 
@@ -49,9 +50,8 @@ def _section(
 def well_led(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Cap.VIEW_ASSURANCE)
     round_ = latest_trust_round(request.user)
-    methodology = frameworks.get_framework(
-        round_.methodology_id if round_ else "saf_2024_statements"
-    )
+    methodology_id = round_.methodology_id if round_ else "saf_2024_statements"
+    methodology = frameworks.get_framework(methodology_id)
     scores: dict[str, StatementAssessment] = {}
     outcome = None
     if round_ is not None:
@@ -65,7 +65,7 @@ def well_led(request: AuthenticatedHttpRequest) -> HttpResponse:
             "round": round_,
             "outcome": outcome,
             "sections": [
-                _section(request, methodology, statement, scores.get(statement.id))
+                _section(request, methodology_id, statement, scores.get(statement.id))
                 for statement in kq.statements
             ],
             "methodology": methodology,

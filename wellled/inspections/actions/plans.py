@@ -15,10 +15,10 @@ from django.utils import timezone
 from wellled.core import audit
 from wellled.core.types import Actor
 from wellled.inspections.access import (
+    holds_sign_off,
     may_manage,
     may_sign_off,
     may_update_plan,
-    may_withdraw_sign_off,
 )
 from wellled.inspections.actions.common import raise_errors
 from wellled.inspections.models import (
@@ -294,7 +294,7 @@ def reopen_plan(*, acting_user: User, plan: ActionPlan, reason: str) -> ActionPl
     plan = lock_plan(plan)
     if not isinstance(acting_user, User) or not acting_user.is_authenticated:
         raise PermissionDenied("Reopening needs a named executive")
-    if not may_withdraw_sign_off(acting_user, plan):
+    if not holds_sign_off(acting_user, plan):
         raise PermissionDenied("Only an executive can reopen a signed-off action")
     if not plan.is_signed_off:
         raise ValidationError("This action has not been signed off, so there is nothing to reopen")
