@@ -22,7 +22,8 @@ from wellled.core.navigation import WorkItem
 from wellled.core.types import AnyUser
 from wellled.organisation.access import Cap, can
 from wellled.speakup import crypto, epochs
-from wellled.speakup.actions import is_guardian, read_reporter
+from wellled.speakup.access import is_guardian
+from wellled.speakup.content import read_reporter
 from wellled.speakup.models import (
     Attachment,
     Author,

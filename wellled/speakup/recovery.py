@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import shamir_mnemonic
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from nacl.public import PrivateKey
@@ -32,7 +32,9 @@ from wellled.core import audit
 from wellled.core.types import Actor
 from wellled.organisation.access import roles_of
 from wellled.organisation.models import Role
-from wellled.speakup import actions, crypto, enrolment, epochs
+from wellled.speakup import crypto, enrolment, epochs
+from wellled.speakup.access import require_trusted_guardian
+from wellled.speakup.actions.common import next_seq
 from wellled.speakup.models import (
     Author,
     Case,
@@ -48,17 +50,6 @@ MIN_HOLDERS = 2
 MAX_HOLDERS = 7
 # The roles a holder must have: senior people outside IT.
 HOLDER_ROLES = frozenset({Role.FTSU_EXECUTIVE_LEAD, Role.EXECUTIVE, Role.BOARD_MEMBER})
-
-
-def _require_trusted_guardian(acting_user: Actor, private_key: bytes) -> User:
-    if acting_user is None or not isinstance(acting_user, User):
-        raise PermissionDenied
-    key = GuardianKey.objects.filter(user=acting_user).first()
-    if key is None or not enrolment.is_trusted(key):
-        raise PermissionDenied("Only an approved guardian can do this")
-    if crypto.public_key_of(private_key) != bytes(key.public_key):
-        raise PermissionDenied("Unlock your own speak-up key first")
-    return acting_user
 
 
 def eligible_holders() -> list[User]:
@@ -86,7 +77,7 @@ def set_up_recovery_key(
     """Make a new recovery key, split among the holders; return each one's words.
 
     The previous key stops wrapping new cases but still opens the ones it wrapped."""
-    user = _require_trusted_guardian(acting_user, private_key)
+    user = require_trusted_guardian(acting_user, private_key)
     errors: dict[str, str] = {}
     eligible = {u.pk for u in eligible_holders()}
     unique = {u.pk: u for u in holders}
@@ -176,7 +167,7 @@ def recover_case(
     *, acting_user: Actor, private_key: bytes, case: Case, shares: Sequence[str], reason: str
 ) -> Case:
     """Re-open a case for this guardian with the holders' words."""
-    user = _require_trusted_guardian(acting_user, private_key)
+    user = require_trusted_guardian(acting_user, private_key)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.shredded:
         raise ValidationError("This case was destroyed: nothing can open it")
@@ -228,7 +219,7 @@ def recover_case(
     today = timezone.localdate()
     Message.objects.create(
         case=case,
-        seq=actions.next_seq(case),
+        seq=next_seq(case),
         author=Author.SYSTEM,
         sent_on=today,
         is_internal=True,
