@@ -78,6 +78,43 @@ def set_up_recovery_key(
 
     The previous key stops wrapping new cases but still opens the ones it wrapped."""
     user = require_trusted_guardian(acting_user, private_key)
+    ordered = _check_holders(user, holders, threshold)
+    recovery_private = PrivateKey.generate()
+    lists = shamir_mnemonic.generate_mnemonics(
+        group_threshold=1, groups=[(threshold, len(ordered))], master_secret=bytes(recovery_private)
+    )[0]
+    RecoveryKey.objects.filter(is_current=True).update(is_current=False)
+    recovery = RecoveryKey.objects.create(
+        public_key=bytes(recovery_private.public_key),
+        threshold=threshold,
+        holder_ids=[u.pk for u in ordered],
+        created_on=timezone.localdate(),
+        created_by=user,
+    )
+    wrapped = _wrap_held_cases(user, private_key, recovery)
+    audit.record(
+        acting_user=user,
+        action="speakup.recovery_key_created",
+        obj=recovery,
+        after={
+            "threshold": threshold,
+            "holder_ids": [u.pk for u in ordered],
+            "cases_wrapped": wrapped,
+        },
+    )
+    enrolment.tell_guardians(
+        "A new speak-up recovery key was set up",
+        f"{enrolment.display_name(user)} set up a new recovery key: {threshold} of "
+        f"{', '.join(enrolment.display_name(u) for u in ordered)} together can open a case "
+        "that no guardian can. Each holder was given their own words on paper.",
+        also=ordered,
+    )
+    # The i-th word list belongs to the i-th holder (SLIP-39 member index i).
+    return recovery, [HolderShare(holder=h, words=w) for h, w in zip(ordered, lists, strict=True)]
+
+
+def _check_holders(user: User, holders: Sequence[User], threshold: int) -> list[User]:
+    """The different holders, in the order given, or a ValidationError."""
     errors: dict[str, str] = {}
     eligible = {u.pk for u in eligible_holders()}
     unique = {u.pk: u for u in holders}
@@ -94,21 +131,12 @@ def set_up_recovery_key(
         errors["threshold"] = f"The number needed must be between 2 and {len(unique)}"
     if errors:
         raise ValidationError(errors)
-    recovery_private = PrivateKey.generate()
-    lists = shamir_mnemonic.generate_mnemonics(
-        group_threshold=1, groups=[(threshold, len(unique))], master_secret=bytes(recovery_private)
-    )[0]
-    RecoveryKey.objects.filter(is_current=True).update(is_current=False)
-    ordered = list(unique.values())
-    recovery = RecoveryKey.objects.create(
-        public_key=bytes(recovery_private.public_key),
-        threshold=threshold,
-        holder_ids=[u.pk for u in ordered],
-        created_on=timezone.localdate(),
-        created_by=user,
-    )
-    # Every case this guardian can open gets a wrap for the new key too, in place
-    # of any wrap for an older recovery key.
+    return list(unique.values())
+
+
+def _wrap_held_cases(user: User, private_key: bytes, recovery: RecoveryKey) -> int:
+    """Every case this guardian can open gets a wrap for the new key too, in place
+    of any wrap for an older recovery key. Returns how many."""
     held = list(
         CaseKey.objects.filter(holder=KeyHolder.GUARDIAN, guardian=user, case__shredded=False)
     )
@@ -129,26 +157,7 @@ def set_up_recovery_key(
         )
         for wrap in held
     )
-    wrapped = len(held)
-    audit.record(
-        acting_user=user,
-        action="speakup.recovery_key_created",
-        obj=recovery,
-        after={
-            "threshold": threshold,
-            "holder_ids": [u.pk for u in ordered],
-            "cases_wrapped": wrapped,
-        },
-    )
-    enrolment.tell_guardians(
-        "A new speak-up recovery key was set up",
-        f"{enrolment.display_name(user)} set up a new recovery key: {threshold} of "
-        f"{', '.join(enrolment.display_name(u) for u in ordered)} together can open a case "
-        "that no guardian can. Each holder was given their own words on paper.",
-        also=ordered,
-    )
-    # The i-th word list belongs to the i-th holder (SLIP-39 member index i).
-    return recovery, [HolderShare(holder=h, words=w) for h, w in zip(ordered, lists, strict=True)]
+    return len(held)
 
 
 def stranded_cases() -> list[Case]:
@@ -175,6 +184,36 @@ def recover_case(
     errors: dict[str, str] = {}
     if not reason.strip():
         errors["reason"] = "Record why the case needs the recovery key"
+    wrap = _recovery_wrap(case)
+    recovery = wrap.recovery_key
+    assert recovery is not None
+    if len(typed) < recovery.threshold:
+        errors["shares"] = f"Enter the words of at least {recovery.threshold} holders"
+    if errors:
+        raise ValidationError(errors)
+    case_key, indexes = _open_with_words(wrap, recovery, typed)
+    own = GuardianKey.objects.get(user=user)
+    CaseKey.objects.filter(case=case, holder=KeyHolder.GUARDIAN, guardian=user).delete()
+    CaseKey.objects.create(
+        case=case,
+        holder=KeyHolder.GUARDIAN,
+        guardian=user,
+        **epochs.seal_wrap(crypto.wrap_for_public_key(case_key, own.public_key)),
+    )
+    holder_order = holders_of(recovery)
+    named = [holder_order[i] for i in indexes if i < len(holder_order)]
+    _record_recovery(case, case_key, user, named, reason)
+    enrolment.tell_guardians(
+        f"Speak-up case {case.reference} was opened with the recovery key",
+        f"{enrolment.display_name(user)} opened case {case.reference} with the recovery key, "
+        f"with the words of {', '.join(enrolment.display_name(h) for h in named)}. The reason "
+        "is recorded on the case.",
+        also=holder_order,
+    )
+    return case
+
+
+def _recovery_wrap(case: Case) -> CaseKey:
     wrap = (
         CaseKey.objects.filter(case=case, holder=KeyHolder.ESCROW)
         .select_related("recovery_key")
@@ -185,11 +224,14 @@ def recover_case(
             "This case has no recovery copy of its key: it was received before the recovery "
             "key was set up and no guardian wrapped it since, so it cannot be recovered"
         )
-    recovery = wrap.recovery_key
-    if len(typed) < recovery.threshold:
-        errors["shares"] = f"Enter the words of at least {recovery.threshold} holders"
-    if errors:
-        raise ValidationError(errors)
+    return wrap
+
+
+def _open_with_words(
+    wrap: CaseKey, recovery: RecoveryKey, typed: list[str]
+) -> tuple[bytes, list[int]]:
+    """The case key, opened with the recovery key the holders' words make, and the
+    holders' member indexes."""
     try:
         secret = shamir_mnemonic.combine_mnemonics(typed)
         indexes = sorted({shamir_mnemonic.Share.from_mnemonic(s).index for s in typed})
@@ -206,16 +248,15 @@ def recover_case(
         raise ValidationError(
             "This case's recovery copy can no longer be opened: its epoch key is gone"
         ) from None
-    own = GuardianKey.objects.get(user=user)
-    CaseKey.objects.filter(case=case, holder=KeyHolder.GUARDIAN, guardian=user).delete()
-    CaseKey.objects.create(
-        case=case,
-        holder=KeyHolder.GUARDIAN,
-        guardian=user,
-        **epochs.seal_wrap(crypto.wrap_for_public_key(case_key, own.public_key)),
-    )
-    holder_order = holders_of(recovery)
-    named = [holder_order[i] for i in indexes if i < len(holder_order)]
+    return case_key, indexes
+
+
+def _record_recovery(
+    case: Case, case_key: bytes, user: User, named: list[User], reason: str
+) -> None:
+    """A note on the case saying who opened it, with whose words and why; the week
+    it was recovered; the lead guardian if it has none who can still open it; the
+    audit event."""
     today = timezone.localdate()
     Message.objects.create(
         case=case,
@@ -241,14 +282,6 @@ def recover_case(
         obj=case,
         after={"holder_ids": [h.pk for h in named]},
     )
-    enrolment.tell_guardians(
-        f"Speak-up case {case.reference} was opened with the recovery key",
-        f"{enrolment.display_name(user)} opened case {case.reference} with the recovery key, "
-        f"with the words of {', '.join(enrolment.display_name(h) for h in named)}. The reason "
-        "is recorded on the case.",
-        also=holder_order,
-    )
-    return case
 
 
 def holders_of(recovery: RecoveryKey) -> list[User]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +61,9 @@ OTHER_THEMES = "other"
 OTHER_THEMES_LABEL = "Other themes"
 
 
+Row = Mapping[str, Any]
+
+
 def _quarter_counts(
     quarters: Iterable[Quarter],
     *,
@@ -77,26 +80,65 @@ def _quarter_counts(
     quarters = sorted(set(quarters))
     values: dict[CellKey, int] = {}
     groups: list[SumGroup] = []
-    theme_names: dict[str, str] = {}
     if not quarters:
-        return values, groups, theme_names
+        return values, groups, {}
     start, end = quarters[0].start, quarters[-1].end
-    received = list(
+    received, closed = _received_and_closed(start, end)
+    themes_of, theme_names = _themes(start, end)
+    theme_names = _name_common_themes(received, themes_of, theme_names, named_from, threshold)
+    for quarter in quarters:
+        in_quarter = [c for c in received if quarter.start <= c["received_week"] <= quarter.end]
+        _count_received(quarter.slug, in_quarter, themes_of, theme_names, values, groups)
+        closed_here = [
+            c
+            for c in closed
+            if c["closed_week"] is not None and quarter.start <= c["closed_week"] <= quarter.end
+        ]
+        _count_closed(quarter.slug, closed_here, values, groups)
+    # Themes seen in only some quarters still get a (zero) cell in the others.
+    for quarter in quarters:
+        for theme in theme_names:
+            values.setdefault(("theme", theme, quarter.slug), 0)
+    return values, groups, theme_names
+
+
+def _received_and_closed(start: datetime.date, end: datetime.date) -> tuple[list[Row], list[Row]]:
+    received: list[Row] = list(
         Case.objects.filter(received_week__range=(start, end)).values(
             "pk", *_VALUES, "received_week"
         )
     )
-    closed = list(
+    closed: list[Row] = list(
         Case.objects.filter(status="closed", closed_week__range=(start, end)).values(
             "feedback_answer", "closed_week"
         )
     )
+    return received, closed
+
+
+def _themes(
+    start: datetime.date, end: datetime.date
+) -> tuple[dict[Any, list[str]], dict[str, str]]:
+    """The themes of each case received in the period, and each theme's name."""
     themes_of: dict[Any, list[str]] = {}
+    theme_names: dict[str, str] = {}
     for case_id, theme_pk, name in Case.themes.through.objects.filter(
         case__received_week__range=(start, end)
     ).values_list("case_id", "theme_id", "theme__name"):
         themes_of.setdefault(case_id, []).append(str(theme_pk))
         theme_names[str(theme_pk)] = str(name)
+    return themes_of, theme_names
+
+
+def _name_common_themes(
+    received: list[Row],
+    themes_of: dict[Any, list[str]],
+    theme_names: dict[str, str],
+    named_from: Iterable[Quarter],
+    threshold: int,
+) -> dict[str, str]:
+    """The themes that may be named; the rare ones become "Other themes" in
+    `themes_of` (changed in place)."""
     shown = [(q.start, q.end) for q in named_from]
     carried = Counter(
         theme
@@ -105,55 +147,54 @@ def _quarter_counts(
         for theme in set(themes_of.get(c["pk"], []))
     )
     rare = {theme for theme in theme_names if carried[theme] < threshold}
-    theme_names = {theme: name for theme, name in theme_names.items() if theme not in rare}
+    named = {theme: name for theme, name in theme_names.items() if theme not in rare}
     if rare:
-        theme_names[OTHER_THEMES] = OTHER_THEMES_LABEL
+        named[OTHER_THEMES] = OTHER_THEMES_LABEL
     for case in received:
         # Counted once under "Other themes", however many rare themes it has.
         themes = themes_of.get(case["pk"], [])
         themes_of[case["pk"]] = [t for t in themes if t not in rare] + (
             [OTHER_THEMES] if any(t in rare for t in themes) else []
         )
-    for quarter in quarters:
-        q = quarter.slug
-        in_quarter = [c for c in received if quarter.start <= c["received_week"] <= quarter.end]
-        values[("total", q)] = len(in_quarter)
-        routes = Counter(c["route"] for c in in_quarter)
-        for route, _ in BREAKDOWNS["route"]:
-            values[("route", route, q)] = routes.get(route, 0)
-        groups.append(
-            SumGroup(("total", q), tuple(("route", r, q) for r, _ in BREAKDOWNS["route"]))
-        )
-        worker_groups = Counter(c["worker_group"] for c in in_quarter)
-        for group, _ in BREAKDOWNS["worker_group"]:
-            values[("worker_group", group, q)] = worker_groups.get(group, 0)
-        groups.append(
-            SumGroup(
-                ("total", q), tuple(("worker_group", g, q) for g, _ in BREAKDOWNS["worker_group"])
-            )
-        )
-        for name, _ in ELEMENTS:
-            values[("element", name, q)] = sum(1 for c in in_quarter if c[name])
-        theme_counts = Counter(t for c in in_quarter for t in themes_of.get(c["pk"], []))
-        for theme in theme_names:
-            values[("theme", theme, q)] = theme_counts.get(theme, 0)
-        closed_here = [
-            c
-            for c in closed
-            if c["closed_week"] is not None and quarter.start <= c["closed_week"] <= quarter.end
-        ]
-        values[("closed", q)] = len(closed_here)
-        answers = Counter(c["feedback_answer"] for c in closed_here)
-        for answer, _ in FEEDBACK_ANSWERS:
-            values[("feedback", answer, q)] = answers.get(answer, 0)
-        groups.append(
-            SumGroup(("closed", q), tuple(("feedback", a, q) for a, _ in FEEDBACK_ANSWERS))
-        )
-    # Themes seen in only some quarters still get a (zero) cell in the others.
-    for quarter in quarters:
-        for theme in theme_names:
-            values.setdefault(("theme", theme, quarter.slug), 0)
-    return values, groups, theme_names
+    return named
+
+
+def _count_received(
+    q: str,
+    in_quarter: list[Row],
+    themes_of: dict[Any, list[str]],
+    theme_names: dict[str, str],
+    values: dict[CellKey, int],
+    groups: list[SumGroup],
+) -> None:
+    """The quarter's concerns received: by route, worker group, element and theme."""
+    values[("total", q)] = len(in_quarter)
+    routes = Counter(c["route"] for c in in_quarter)
+    for route, _ in BREAKDOWNS["route"]:
+        values[("route", route, q)] = routes.get(route, 0)
+    groups.append(SumGroup(("total", q), tuple(("route", r, q) for r, _ in BREAKDOWNS["route"])))
+    worker_groups = Counter(c["worker_group"] for c in in_quarter)
+    for group, _ in BREAKDOWNS["worker_group"]:
+        values[("worker_group", group, q)] = worker_groups.get(group, 0)
+    groups.append(
+        SumGroup(("total", q), tuple(("worker_group", g, q) for g, _ in BREAKDOWNS["worker_group"]))
+    )
+    for name, _ in ELEMENTS:
+        values[("element", name, q)] = sum(1 for c in in_quarter if c[name])
+    theme_counts = Counter(t for c in in_quarter for t in themes_of.get(c["pk"], []))
+    for theme in theme_names:
+        values[("theme", theme, q)] = theme_counts.get(theme, 0)
+
+
+def _count_closed(
+    q: str, closed_here: list[Row], values: dict[CellKey, int], groups: list[SumGroup]
+) -> None:
+    """The quarter's concerns closed, by the worker's answer to the feedback question."""
+    values[("closed", q)] = len(closed_here)
+    answers = Counter(c["feedback_answer"] for c in closed_here)
+    for answer, _ in FEEDBACK_ANSWERS:
+        values[("feedback", answer, q)] = answers.get(answer, 0)
+    groups.append(SumGroup(("closed", q), tuple(("feedback", a, q) for a, _ in FEEDBACK_ANSWERS)))
 
 
 def board_report(
@@ -197,6 +238,41 @@ def board_report(
         return Cell(None if key in hidden else values[key])
 
     slugs = [q.slug for q in quarters]
+    shown = {
+        key
+        for key in values
+        if isinstance(key, tuple)
+        and (key[-1] in slugs or (key[0] == "year" and key[1] in confidence_years))
+    }
+    return BoardReport(
+        quarters=quarters,
+        threshold=k,
+        tables=_count_tables(cell, slugs),
+        themes=_themes_table(cell, slugs, theme_names, k),
+        suppressed=len(hidden & shown),
+        confidence=_confidence(cell, confidence_years, last_finished),
+    )
+
+
+def _confidence(
+    cell: Callable[[CellKey], Cell],
+    confidence_years: dict[int, dict[str, float | None]],
+    last_finished: int,
+) -> list[ConfidenceRow]:
+    """Each survey year's results beside the concerns of its financial year, once ended."""
+    return [
+        ConfidenceRow(
+            survey_year=year,
+            financial_year=Quarter(year, 1).financial_year,
+            measures=measures,
+            concerns=cell(("year", year)) if year <= last_finished else None,
+        )
+        for year, measures in sorted(confidence_years.items())
+    ]
+
+
+def _count_tables(cell: Callable[[CellKey], Cell], slugs: list[str]) -> list[BoardTable]:
+    """Routes, elements, worker groups and feedback, a column per quarter."""
     routes = BoardTable(
         "Concerns raised by route",
         [
@@ -226,7 +302,13 @@ def board_report(
         ]
         + [BoardRow("Concerns closed", [cell(("closed", q)) for q in slugs], is_total=True)],
     )
-    themes = BoardTable(
+    return [routes, elements, worker, feedback]
+
+
+def _themes_table(
+    cell: Callable[[CellKey], Cell], slugs: list[str], theme_names: dict[str, str], k: int
+) -> BoardTable:
+    return BoardTable(
         "Themes of concerns raised",
         [
             BoardRow(name, [cell(("theme", theme_id, q)) for q in slugs])
@@ -238,29 +320,3 @@ def board_report(
         f"{k} concerns over these quarters is not named: those concerns are counted "
         f"together under “{OTHER_THEMES_LABEL}”.",
     )
-    confidence = [
-        ConfidenceRow(
-            survey_year=year,
-            financial_year=Quarter(year, 1).financial_year,
-            measures=measures,
-            concerns=cell(("year", year)) if year <= last_finished else None,
-        )
-        for year, measures in sorted(confidence_years.items())
-    ]
-    shown = {
-        key
-        for key in values
-        if isinstance(key, tuple)
-        and (key[-1] in slugs or (key[0] == "year" and key[1] in confidence_years))
-    }
-    return BoardReport(
-        quarters=quarters,
-        threshold=k,
-        tables=[routes, elements, worker, feedback],
-        themes=themes,
-        suppressed=len(hidden & shown),
-        confidence=confidence,
-    )
-
-
-# Metrics for the SPC / IPR module ---------------------------------------------------

@@ -96,35 +96,58 @@ def suppress(
         for key in (group.total, *group.parts):
             by_cell.setdefault(key, []).append(group)
     while True:
-        added: CellKey | None = None
-        for group in groups:
-            hidden_parts = [p for p in group.parts if p in hidden]
-            if group.total not in hidden:
-                if hidden_parts and (
-                    len(hidden_parts) == 1 or sum(values[p] for p in hidden_parts) < threshold
-                ):
-                    if group.total in totals_first:
-                        added = group.total
-                    else:
-                        added = _pick(group.parts, values, hidden)
-                    if added is None:
-                        added = _pick([group.total], values, hidden)
-            elif not hidden_parts:
-                added = _pick(group.parts, values, hidden)
-            if added is not None:
-                break
+        added = _next_in_a_group(values, groups, threshold, hidden, totals_first)
         if added is None:
-            for key in _determined(sorted(hidden, key=repr), groups):
-                neighbours = [c for g in by_cell.get(key, []) for c in (g.total, *g.parts)]
-                added = _pick(neighbours, values, hidden)
-                if added is None:
-                    everywhere = [c for g in groups for c in (g.total, *g.parts)]
-                    added = _pick(everywhere, values, hidden)
-                if added is not None:
-                    break
+            added = _next_determined(values, groups, hidden, by_cell)
         if added is None:
             return frozenset(hidden)
         hidden.add(added)
+
+
+def _next_in_a_group(
+    values: Mapping[CellKey, int],
+    groups: Sequence[SumGroup],
+    threshold: int,
+    hidden: set[CellKey],
+    totals_first: set[CellKey],
+) -> CellKey | None:
+    """The next cell to hide so that no one group gives a hidden count away."""
+    for group in groups:
+        added: CellKey | None = None
+        hidden_parts = [p for p in group.parts if p in hidden]
+        if group.total not in hidden:
+            if hidden_parts and (
+                len(hidden_parts) == 1 or sum(values[p] for p in hidden_parts) < threshold
+            ):
+                if group.total in totals_first:
+                    added = group.total
+                else:
+                    added = _pick(group.parts, values, hidden)
+                if added is None:
+                    added = _pick([group.total], values, hidden)
+        elif not hidden_parts:
+            added = _pick(group.parts, values, hidden)
+        if added is not None:
+            return added
+    return None
+
+
+def _next_determined(
+    values: Mapping[CellKey, int],
+    groups: Sequence[SumGroup],
+    hidden: set[CellKey],
+    by_cell: Mapping[CellKey, list[SumGroup]],
+) -> CellKey | None:
+    """The next cell to hide so that no hidden cell follows from all the groups together."""
+    for key in _determined(sorted(hidden, key=repr), groups):
+        neighbours = [c for g in by_cell.get(key, []) for c in (g.total, *g.parts)]
+        added = _pick(neighbours, values, hidden)
+        if added is None:
+            everywhere = [c for g in groups for c in (g.total, *g.parts)]
+            added = _pick(everywhere, values, hidden)
+        if added is not None:
+            return added
+    return None
 
 
 @dataclass(frozen=True)
