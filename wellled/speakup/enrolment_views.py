@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from wellled.core.adapters import add_action_errors
+from wellled.core.adapters import add_action_errors, run_action
 from wellled.core.types import AuthenticatedHttpRequest
 from wellled.speakup import enrolment, forms, queries, recovery
 from wellled.speakup.view_support import guardian_crumbs, guardian_view, private_key
@@ -113,23 +113,25 @@ def recovery_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Make a new recovery key and show each holder's words once."""
     holders = recovery.eligible_holders()
     form = forms.RecoverySetupForm(request.POST or None, holders=holders)
-    if request.method == "POST" and form.is_valid():
-        try:
-            key, shares = recovery.set_up_recovery_key(
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: recovery.set_up_recovery_key(
                 acting_user=request.user,
                 private_key=private_key(request),
-                holders=list(form.cleaned_data["holders"]),
-                threshold=form.cleaned_data["threshold"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+                holders=list(data["holders"]),
+                threshold=data["threshold"],
+            ),
             # Shown once, from memory: the words are stored nowhere.
-            return render(
+            then=lambda made: render(
                 request,
                 "speakup/recovery_shares.html",
-                {"recovery_key": key, "shares": shares, "breadcrumbs": guardian_crumbs()},
-            )
+                {"recovery_key": made[0], "shares": made[1], "breadcrumbs": guardian_crumbs()},
+            ),
+        )
+        if done:
+            return done
     return render(
         request,
         "speakup/recovery_setup.html",
@@ -150,20 +152,21 @@ def recover(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     if queries.cases_visible_to(request.user).filter(pk=case.pk).exists():
         return redirect("speakup:case", reference=case.reference)
     form = forms.RecoverCaseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            recovery.recover_case(
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: recovery.recover_case(
                 acting_user=request.user,
                 private_key=private_key(request),
                 case=case,
                 shares=[data["share_1"], data["share_2"], data["share_3"]],
                 reason=data["reason"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            return redirect("speakup:case", reference=case.reference)
+            ),
+            then=lambda _: redirect("speakup:case", reference=case.reference),
+        )
+        if done:
+            return done
     return render(
         request,
         "speakup/recover.html",

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from PIL import Image
 
 from wellled.core.uploads import CheckedFile, FilePolicy, check_bytes, size_label
 
@@ -100,8 +101,6 @@ def _check_pixels(clean: str, data: bytes) -> None:
     """Refuse a picture with too many pixels, from its header alone: decoding one
     (to remove its metadata) costs memory in proportion to its pixels, and a tiny
     file can declare a huge picture."""
-    from PIL import Image
-
     limit = max_image_pixels()
     too_big = ValidationError(
         f"“{clean}” is too big a picture: at most {_megapixels(limit)}. "
@@ -146,8 +145,6 @@ def strip_metadata(checked: CheckedFile) -> CheckedFile:
 
 
 def _strip_image(checked: CheckedFile) -> bytes:
-    from PIL import Image
-
     with Image.open(io.BytesIO(checked.data)) as image:
         image.load()
         clean = Image.new(image.mode, image.size)
@@ -163,6 +160,7 @@ def _strip_image(checked: CheckedFile) -> bytes:
 
 
 def _strip_pdf(data: bytes) -> bytes:
+    # pypdf is loaded only when a reporter asks for a PDF's metadata to be removed.
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject
 

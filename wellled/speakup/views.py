@@ -10,14 +10,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from wellled.core import audit
 from wellled.core.adapters import crumbs, run_action
 from wellled.core.middleware import leaves_no_trace
 from wellled.core.types import AuthenticatedHttpRequest
@@ -226,12 +224,9 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     cases, total = queries.caseload(request.user, status=status, page=page)
     rows = queries.decrypt_summaries(request.user, private_key(request), cases)
     if rows:
-        with transaction.atomic():
-            audit.record(
-                acting_user=request.user,
-                action="speakup.caseload_viewed",
-                after={"cases": [row.case.reference for row in rows]},
-            )
+        actions.record_caseload_viewed(
+            acting_user=request.user, references=[row.case.reference for row in rows]
+        )
     pages = max((total + 24) // 25, 1)
     return render(
         request,

@@ -39,6 +39,7 @@ from wellled.speakup.actions.casework import (
     complete_action,
     open_case,
     post_guardian_message,
+    record_caseload_viewed,
     set_status,
     triage,
 )
@@ -144,6 +145,7 @@ __all__ = [
     "raise_concern",
     "raise_errors",
     "read_reporter",
+    "record_caseload_viewed",
     "record_detriment",
     "record_feedback",
     "record_on_behalf",

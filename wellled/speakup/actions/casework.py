@@ -63,6 +63,16 @@ def open_case(*, acting_user: Actor, case: Case, private_key: bytes) -> Guardian
     )
 
 
+@transaction.atomic
+def record_caseload_viewed(*, acting_user: Actor, references: Sequence[str]) -> None:
+    """Showing a guardian their caseload's summaries is audited: which cases."""
+    audit.record(
+        acting_user=acting_user,
+        action="speakup.caseload_viewed",
+        after={"cases": list(references)},
+    )
+
+
 @dataclass
 class CaseDetails:
     summary: str
