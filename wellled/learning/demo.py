@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import random
 
-from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped, unused-ignore]
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.utils import timezone

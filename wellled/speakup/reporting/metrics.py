@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped,unused-ignore]
+from dateutil.relativedelta import relativedelta
 
 from wellled.reports.sources import MetricSource, register_source
 from wellled.speakup.models import Case, FeedbackAnswer, Route
