@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "wellled.reports",
     "wellled.assurance",
     "wellled.inspections",
+    "wellled.improvement",
     "wellled.speakup",
     "wellled.surveys",
 ]
@@ -378,6 +379,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Modules add their periodic jobs here (deadline reminders, stale evidence).
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "prune-finished-jobs": {"task": "wellled.core.tasks.prune_finished_jobs", "schedule": 3600.0},
+    "improvement-action-reminders": {
+        "task": "wellled.improvement.tasks.send_action_reminders",
+        "schedule": crontab(hour=7, minute=15),
+    },
     "complaints-deadline-reminders": {
         "task": "wellled.complaints.tasks.send_deadline_reminders",
         "schedule": crontab(hour=7, minute=0),

@@ -9,6 +9,7 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from wellled.assurance.panels import register_enforcement_source, register_statement_panel
         from wellled.core import navigation
+        from wellled.inspections import improvement_source
         from wellled.inspections.queries import (
             enforcement_suggestions,
             inspections_work,
@@ -27,3 +28,4 @@ class InspectionsConfig(AppConfig):
         navigation.register_work(inspections_work)
         register_statement_panel(statement_panel)
         register_enforcement_source(enforcement_suggestions)
+        improvement_source.register()

@@ -60,6 +60,9 @@ class Cap(StrEnum):
     VIEW_INSPECTIONS = "inspections.view"
     MANAGE_INSPECTIONS = "inspections.manage"
     SIGN_OFF_ACTIONS = "inspections.sign_off"
+    # Improvement actions from every source (wellled/improvement).
+    VIEW_ACTIONS = "improvement.view"
+    MANAGE_ACTIONS = "improvement.manage"  # raise generally, re-plan, reassign
     # Freedom to Speak Up (wellled/speakup). READ_SPEAKUP_CASES is above.
     RAISE_CONCERN = "speakup.raise"
     VIEW_SPEAKUP_MEASURES = "speakup.view_measures"  # suppressed aggregates only
@@ -86,6 +89,7 @@ _LEADERSHIP_READING = {
     Cap.VIEW_SPEAKUP_MEASURES,
     Cap.VIEW_SURVEYS,
     Cap.VIEW_LEARNING_RATES,
+    Cap.VIEW_ACTIONS,
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
@@ -118,6 +122,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
             Cap.CONTRIBUTE_EVIDENCE,
             Cap.MANAGE_INSPECTIONS,
             Cap.IMPORT_SURVEYS,
+            Cap.MANAGE_ACTIONS,
         }
     ),
     Role.COMPLAINTS_MANAGER: frozenset(
@@ -129,6 +134,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
             Cap.MANAGE_COMPLAINT_REFERENCE_DATA,
             Cap.VIEW_METRICS,
             Cap.CONTRIBUTE_EVIDENCE,
+            Cap.VIEW_ACTIONS,
         }
     ),
     Role.COMPLAINTS_HANDLER: frozenset(_EVERYONE | _COMPLAINT_CASEWORK),
@@ -143,6 +149,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
             Cap.VIEW_ASSURANCE,
             Cap.VIEW_INSPECTIONS,
             Cap.CONTRIBUTE_EVIDENCE,
+            Cap.VIEW_ACTIONS,
+            Cap.MANAGE_ACTIONS,
         }
     ),
     Role.FTSU_GUARDIAN: frozenset(
@@ -275,6 +283,16 @@ def can(user: AnyUser, capability: Cap, unit: OrgUnit | None = None) -> bool:
     if unit is None:
         return bool(paths)
     return any(unit.path.startswith(path) for path in paths)
+
+
+def role_paths(user: AnyUser) -> list[tuple[str, str]]:
+    """(role, unit path) for each of the user's active grants."""
+    return list(_grants(user))
+
+
+def holds_role(user: AnyUser, role: str, unit: OrgUnit) -> bool:
+    """Does the user hold this role (an active grant) over the unit?"""
+    return any(r == role and unit.path.startswith(path) for r, path in _grants(user))
 
 
 def can_any(user: AnyUser, capability: Cap, units: Iterable[OrgUnit]) -> bool:

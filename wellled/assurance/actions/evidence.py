@@ -218,9 +218,15 @@ def add_evidence(
     url: str = "",
     upload: UploadedFile | None = None,
     measure_key: str = "",
+    authorised: bool = False,
 ) -> EvidenceItem:
-    """Add an item to the evidence library, tagged to at least one quality statement."""
-    if not may_contribute(acting_user, unit):
+    """Add an item to the evidence library, tagged to at least one quality statement.
+
+    `authorised`: the calling module has already decided this person may file it
+    (an action's owner filing its completion evidence), so the library's own
+    contributor check is not asked again.
+    """
+    if not authorised and not may_contribute(acting_user, unit):
         raise PermissionDenied("You may not add evidence for this part of the trust")
     errors, statements, categories = _check_evidence(
         kind=kind,

@@ -1,0 +1,159 @@
+"""Every read of improvement actions: what a person may see, one action and its
+children, the trust-wide register's filters, and "my work"."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.http import Http404
+from django.urls import reverse
+
+from wellled.core.navigation import WorkItem
+from wellled.core.types import AnyUser
+from wellled.improvement import sources
+from wellled.improvement.models import OPEN_STATUSES, Action, Milestone, Status
+from wellled.organisation.access import Cap, covers_everything, role_paths, scope_paths
+from wellled.organisation.models import OrgUnit, UnitKind
+
+
+def _within(paths: tuple[str, ...]) -> Q:
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(unit__path__startswith=path)
+    return condition
+
+
+def actions_visible_to(user: AnyUser) -> QuerySet[Action]:
+    """Actions the person owns, may sign off, or reads over their part of the trust."""
+    if not user.is_authenticated:
+        return Action.objects.none()
+    paths = scope_paths(user, Cap.VIEW_ACTIONS)
+    if covers_everything(paths):
+        return Action.objects.all()
+    visible = Q(owner_id=user.pk) | _within(paths)
+    for role, path in role_paths(user):
+        visible |= Q(sign_off_role=role, unit__path__startswith=path)
+    return Action.objects.filter(visible)
+
+
+def with_people(actions: QuerySet[Action]) -> QuerySet[Action]:
+    return actions.select_related("owner", "executive", "unit", "team", "signed_off_by")
+
+
+def get_action_for_user(user: AnyUser, pk: int) -> Action:
+    action = with_people(actions_visible_to(user)).filter(pk=pk).first()
+    if action is None:
+        raise Http404("No such action")
+    return action
+
+
+def get_milestone_for_user(user: AnyUser, action_pk: int, pk: int) -> Milestone:
+    action = get_action_for_user(user, action_pk)
+    milestone = action.milestones.filter(pk=pk).first()
+    if milestone is None:
+        raise Http404("No such milestone")
+    return milestone
+
+
+def overdue_q(today: datetime.date) -> Q:
+    return Q(status__in=OPEN_STATUSES, due_on__lt=today)
+
+
+@dataclass(frozen=True)
+class Filters:
+    state: str = ""  # "", "open", "overdue", "at_risk", "done", "awaiting_sign_off"
+    source_kind: str = ""
+    care_group: OrgUnit | None = None
+    owner_id: int | None = None
+    executive_id: int | None = None
+
+
+def filtered(actions: QuerySet[Action], filters: Filters, today: datetime.date) -> QuerySet[Action]:
+    if filters.state == "open":
+        actions = actions.filter(status__in=OPEN_STATUSES)
+    elif filters.state == "overdue":
+        actions = actions.filter(overdue_q(today))
+    elif filters.state == "at_risk":
+        actions = actions.filter(status=Status.AT_RISK)
+    elif filters.state == "done":
+        actions = actions.filter(status=Status.DONE)
+    elif filters.state == "awaiting_sign_off":
+        actions = actions.filter(status=Status.DONE, signed_off_on__isnull=True).exclude(
+            sign_off_role=""
+        )
+    if filters.source_kind:
+        actions = actions.filter(source_kind=filters.source_kind)
+    if filters.care_group is not None:
+        actions = actions.filter(unit__path__startswith=filters.care_group.path)
+    if filters.owner_id:
+        actions = actions.filter(owner_id=filters.owner_id)
+    if filters.executive_id:
+        actions = actions.filter(executive_id=filters.executive_id)
+    return actions
+
+
+def register_order(actions: QuerySet[Action], today: datetime.date) -> QuerySet[Action]:
+    """Overdue first, then at risk, then the rest by due date; done last."""
+    overdue = Action.objects.filter(pk=OuterRef("pk")).filter(overdue_q(today))
+    standing = Case(
+        When(status=Status.AT_RISK, then=Value(0)),
+        When(status=Status.DONE, then=Value(2)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return actions.annotate(is_late=Exists(overdue), standing=standing).order_by(
+        "-is_late", "standing", "due_on", "pk"
+    )
+
+
+def care_groups() -> list[OrgUnit]:
+    return list(OrgUnit.objects.filter(kind=UnitKind.CARE_GROUP, is_active=True).order_by("name"))
+
+
+def care_group_of(unit: OrgUnit, groups: list[OrgUnit]) -> OrgUnit | None:
+    return next((group for group in groups if unit.path.startswith(group.path)), None)
+
+
+def source_labels(
+    actions: list[Action], user: AnyUser | None = None
+) -> dict[tuple[str, str], sources.SourceInfo]:
+    """What raised each action; given the reader, links they may not open are left out."""
+    return sources.describe(((a.source_kind, a.source_id) for a in actions), user)
+
+
+def improvement_work(user: AnyUser) -> list[WorkItem]:
+    """ "My work": actions the person owns that are open, and actions awaiting their
+    sign-off."""
+    if not user.is_authenticated:
+        return []
+    owned = Action.objects.filter(owner_id=user.pk, status__in=OPEN_STATUSES).order_by("due_on")
+    items = [
+        WorkItem(
+            title=f"Action: {action.title}",
+            href=reverse("improvement:detail", args=[action.pk]),
+            module="Actions",
+            due=action.due_on,
+            detail=action.get_status_display(),
+        )
+        for action in owned[:20]
+    ]
+    awaiting = (
+        Action.objects.filter(status=Status.DONE, signed_off_on__isnull=True)
+        .exclude(sign_off_role="")
+        .exclude(owner_id=user.pk)
+    )
+    signable = Q(pk__in=[])
+    for role, path in role_paths(user):
+        signable |= Q(sign_off_role=role, unit__path__startswith=path)
+    items += [
+        WorkItem(
+            title=f"Sign off: {action.title}",
+            href=reverse("improvement:detail", args=[action.pk]),
+            module="Actions",
+            detail="Done: awaiting your sign-off",
+        )
+        for action in awaiting.filter(signable).order_by("done_on")[:20]
+    ]
+    return items

@@ -1,0 +1,3 @@
+from wellled.improvement.tests.support import test_source
+
+__all__ = ["test_source"]
