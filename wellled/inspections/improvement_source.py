@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from wellled.core.types import AnyUser
 from wellled.improvement import sources
+from wellled.inspections import access
 from wellled.inspections.models import Finding
 from wellled.organisation.access import Cap, can
 from wellled.organisation.models import Role
@@ -44,7 +45,7 @@ def may_raise(user: AnyUser, source_id: str) -> bool:
     finding = (
         Finding.objects.filter(pk__in=_ids([source_id])).select_related("inspection__scope").first()
     )
-    return finding is not None and can(user, Cap.MANAGE_INSPECTIONS, finding.inspection.scope)
+    return finding is not None and access.may_manage(user, finding.inspection)
 
 
 def register() -> None:

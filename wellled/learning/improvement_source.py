@@ -13,6 +13,7 @@ from django.urls import reverse
 from wellled.complaints.models import ComplaintIssue
 from wellled.core.types import AnyUser
 from wellled.improvement import sources
+from wellled.learning import access
 from wellled.organisation.access import Cap, can
 
 KIND = "complaint_learning"
@@ -46,7 +47,7 @@ def may_raise(user: AnyUser, source_id: str) -> bool:
         .select_related("complaint__service")
         .first()
     )
-    return issue is not None and can(user, Cap.MANAGE_LEARNING, issue.complaint.service)
+    return issue is not None and access.may_manage(user, issue.complaint.service)
 
 
 def register() -> None:
