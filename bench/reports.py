@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from typing import Any
 
 METRICS = 25
 MONTHS = 36
@@ -61,14 +62,60 @@ def _months() -> list[datetime.date]:
     return out[::-1]
 
 
+def _add_metric(
+    index: int, rng: Any, periods: list[datetime.date], domains: list[str], owner: Any
+) -> None:
+    """One metric: 36 imported months (a shift in every third), a narrative, and an
+    annotation on every fifth."""
+    import numpy as np
+
+    from wellled.reports import actions
+    from wellled.reports.importing import RawRow
+    from wellled.reports.models import Frequency
+
+    level = float(rng.uniform(20, 90))
+    noise = rng.normal(0, level * 0.05, MONTHS)
+    shift = np.where(np.arange(MONTHS) >= rng.integers(12, MONTHS), level * 0.12, 0.0)
+    values = np.round(level + noise + (shift if index % 3 == 0 else 0.0), 2)
+    metric = actions.create_metric(
+        acting_user=None,
+        name=f"Bench metric {index + 1:02d}",
+        definition="A synthetic monthly percentage for the benchmark",
+        owner=owner,
+        unit="%",
+        improvement=("increase", "decrease", "neither")[index % 3],
+        frequency=Frequency.MONTHLY,
+        domain=domains[index % len(domains)],
+        target=round(level, 1) if index % 3 != 2 and index % 2 == 0 else None,
+    )
+    actions.import_metric_values(
+        acting_user=None,
+        metric=metric,
+        rows=[
+            RawRow(number=row + 2, metric=None, period=period.isoformat(), value=float(value))
+            for row, (period, value) in enumerate(zip(periods, values, strict=True))
+        ],
+    )
+    actions.write_narrative(
+        acting_user=owner,
+        metric=metric,
+        month=LAST_MONTH,
+        what=f"Metric {index + 1} moved within its usual range.",
+        so_what="No change to the risk.",
+        what_next="Keep monitoring.",
+    )
+    if index % 5 == 0:
+        actions.add_annotation(
+            acting_user=owner, metric=metric, period=periods[20], text="New process"
+        )
+
+
 def build_catalogue() -> object:
     """The test trust with 25 metrics x 36 months; returns the Trust."""
     import numpy as np
 
     from wellled.core.testing import add_personas, build_trust
-    from wellled.reports import actions
-    from wellled.reports.importing import RawRow
-    from wellled.reports.models import Domain, Frequency, Metric, Rebase
+    from wellled.reports.models import Domain, Metric, Rebase
 
     trust = add_personas(build_trust())
     owner = trust.people["governance_lead"]
@@ -76,41 +123,7 @@ def build_catalogue() -> object:
     periods = _months()
     domains = list(Domain.values)
     for index in range(METRICS):
-        level = float(rng.uniform(20, 90))
-        noise = rng.normal(0, level * 0.05, MONTHS)
-        shift = np.where(np.arange(MONTHS) >= rng.integers(12, MONTHS), level * 0.12, 0.0)
-        values = np.round(level + noise + (shift if index % 3 == 0 else 0.0), 2)
-        metric = actions.create_metric(
-            acting_user=None,
-            name=f"Bench metric {index + 1:02d}",
-            definition="A synthetic monthly percentage for the benchmark",
-            owner=owner,
-            unit="%",
-            improvement=("increase", "decrease", "neither")[index % 3],
-            frequency=Frequency.MONTHLY,
-            domain=domains[index % len(domains)],
-            target=round(level, 1) if index % 3 != 2 and index % 2 == 0 else None,
-        )
-        actions.import_metric_values(
-            acting_user=None,
-            metric=metric,
-            rows=[
-                RawRow(number=row + 2, metric=None, period=period.isoformat(), value=float(value))
-                for row, (period, value) in enumerate(zip(periods, values, strict=True))
-            ],
-        )
-        actions.write_narrative(
-            acting_user=owner,
-            metric=metric,
-            month=LAST_MONTH,
-            what=f"Metric {index + 1} moved within its usual range.",
-            so_what="No change to the risk.",
-            what_next="Keep monitoring.",
-        )
-        if index % 5 == 0:
-            actions.add_annotation(
-                acting_user=owner, metric=metric, period=periods[20], text="New process"
-            )
+        _add_metric(index, rng, periods, domains, owner)
     # Recalculate two metrics from the middle of the series (approved rebases).
     for metric in Metric.objects.order_by("pk")[:2]:
         Rebase.objects.create(

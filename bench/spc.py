@@ -40,6 +40,8 @@ TARGET_PEAK_MB = 1024
 TARGET_SPEEDUP = 100
 REPEATS = 5
 SEED = 20261125
+# Each run's figures (or its error), by (profile or peer, workload).
+Results = dict[tuple[str, str], dict[str, Any]]
 
 
 # --- data -------------------------------------------------------------------------------------
@@ -224,7 +226,7 @@ def fmt(result: dict[str, Any], key: str, unit: str, digits: int = 3) -> str:
     return f"{result[key]:.{digits}f} {unit}"
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.spc", description=__doc__)
     parser.add_argument(
         "--peers", action="store_true", help="also measure abspc and controlchartspy"
@@ -235,13 +237,108 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worker", choices=("engine", *PEERS), help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     parser.add_argument("--profile", default="mdc_excel_v5", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _make_workloads(scratch: Path) -> dict[str, Path]:
+    files = {}
+    for name, (rows, cols) in WORKLOADS.items():
+        files[name] = scratch / f"{name}.npy"
+        make_data(files[name], rows, cols)
+    return files
+
+
+def _time_engine(files: dict[str, Path], repeats: int) -> Results:
+    """Every profile of this engine on every workload, each in a fresh worker."""
+    from wellled.engines.spc import PROFILES
+
+    results: Results = {}
+    for name in WORKLOADS:
+        for profile in PROFILES:
+            results[(profile, name)] = spawn(
+                sys.executable,
+                "engine",
+                files[name],
+                600,
+                repeats=repeats,
+                profile=profile,
+            )
+    return results
+
+
+def _time_peers(
+    args: argparse.Namespace, scratch: Path, files: dict[str, Path], results: Results
+) -> str:
+    """Adds both peers' runs to `results` (with --peers); returns how the peers went."""
+    if not args.peers:
+        return "not measured (run with --peers)"
+    python, peer_note = peer_python(args.peer_venv, scratch)
+    for name in WORKLOADS:
+        for peer in PEERS:
+            if python is None:
+                results[(peer, name)] = {"error": peer_note}
+            else:
+                print(f"running {peer} on {name} ...", flush=True)
+                results[(peer, name)] = spawn(python, peer, files[name], args.timeout)
+    return peer_note
+
+
+def _print_table(results: Results) -> None:
+    from wellled.engines.spc import PROFILES
+
+    header = f"{'tool':<26} {'workload':<10} {'first':>10} {'best':>10} {'peak':>16} {'RSS':>10}"
+    print(header)
+    print("-" * len(header))
+    for (tool, name), r in results.items():
+        label = f"wellled spc ({tool})" if tool in PROFILES else tool
+        best = fmt(r, "best_s", "s") if "best_s" in r else ""
+        traced = fmt(r, "traced_peak_mb", "MB traced", 1) if "traced_peak_mb" in r else ""
+        rss = fmt(r, "rss_peak_mb", "MB", 0) if "error" not in r else ""
+        print(
+            f"{label:<26} {name:<10} {fmt(r, 'first_s', 's'):>10} {best:>10} {traced:>16} {rss:>10}"
+        )
+
+
+def _workload_failed(name: str, results: Results) -> bool:
+    """Prints one workload's targets (time, memory, speed-up over the peers); True if missed."""
+    ours = results[("mdc_excel_v5", name)]
+    if "error" in ours:
+        print(f"  {name}: engine {ours['error']}")
+        return True
+    failed = False
+    ok = ours["best_s"] < TARGET_SECONDS
+    failed |= not ok
+    print(f"  {name}: {ours['best_s']:.3f} s < {TARGET_SECONDS} s: {'yes' if ok else 'NO'}")
+    if name == "1x1000000":
+        ok = ours["traced_peak_mb"] < TARGET_PEAK_MB and ours["rss_peak_mb"] < TARGET_PEAK_MB
+        failed |= not ok
+        print(
+            f"  {name}: peak {ours['traced_peak_mb']:.0f} MB traced, "
+            f"{ours['rss_peak_mb']:.0f} MB RSS < {TARGET_PEAK_MB} MB: "
+            f"{'yes' if ok else 'NO'}"
+        )
+    peer_times = [
+        results[(p, name)]["first_s"]
+        for p in PEERS
+        if (p, name) in results and "error" not in results[(p, name)]
+    ]
+    if peer_times:
+        speedup = min(peer_times) / ours["best_s"]
+        ok = speedup >= TARGET_SPEEDUP
+        failed |= not ok
+        print(
+            f"  {name}: {speedup:,.0f}x faster than the faster peer "
+            f"(target {TARGET_SPEEDUP}x): {'yes' if ok else 'NO'}"
+        )
+    return failed
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     if args.worker:
         return run_worker(args)
 
     import numpy as np
-
-    from wellled.engines.spc import PROFILES
 
     scratch = Path(tempfile.mkdtemp(prefix="wellled-bench-spc-"))
     try:
@@ -249,84 +346,15 @@ def main(argv: list[str] | None = None) -> int:
             f"machine: {os.cpu_count()} CPUs; Python {sys.version.split()[0]}; "
             f"numpy {np.__version__}"
         )
-        files = {}
-        for name, (rows, cols) in WORKLOADS.items():
-            files[name] = scratch / f"{name}.npy"
-            make_data(files[name], rows, cols)
-
-        results: dict[tuple[str, str], dict[str, Any]] = {}
-        for name in WORKLOADS:
-            for profile in PROFILES:
-                results[(profile, name)] = spawn(
-                    sys.executable,
-                    "engine",
-                    files[name],
-                    600,
-                    repeats=args.repeats,
-                    profile=profile,
-                )
-
-        peer_note = "not measured (run with --peers)"
-        if args.peers:
-            python, peer_note = peer_python(args.peer_venv, scratch)
-            for name in WORKLOADS:
-                for peer in PEERS:
-                    if python is None:
-                        results[(peer, name)] = {"error": peer_note}
-                    else:
-                        print(f"running {peer} on {name} ...", flush=True)
-                        results[(peer, name)] = spawn(python, peer, files[name], args.timeout)
-
+        files = _make_workloads(scratch)
+        results = _time_engine(files, args.repeats)
+        peer_note = _time_peers(args, scratch, files, results)
         print(f"\npeers: {peer_note}\n")
-        header = (
-            f"{'tool':<26} {'workload':<10} {'first':>10} {'best':>10} {'peak':>16} {'RSS':>10}"
-        )
-        print(header)
-        print("-" * len(header))
-        for (tool, name), r in results.items():
-            label = f"wellled spc ({tool})" if tool in PROFILES else tool
-            best = fmt(r, "best_s", "s") if "best_s" in r else ""
-            traced = fmt(r, "traced_peak_mb", "MB traced", 1) if "traced_peak_mb" in r else ""
-            rss = fmt(r, "rss_peak_mb", "MB", 0) if "error" not in r else ""
-            print(
-                f"{label:<26} {name:<10} {fmt(r, 'first_s', 's'):>10} {best:>10} "
-                f"{traced:>16} {rss:>10}"
-            )
-
+        _print_table(results)
         print("\ntargets (default profile mdc_excel_v5):")
         failed = False
         for name in WORKLOADS:
-            ours = results[("mdc_excel_v5", name)]
-            if "error" in ours:
-                print(f"  {name}: engine {ours['error']}")
-                failed = True
-                continue
-            ok = ours["best_s"] < TARGET_SECONDS
-            failed |= not ok
-            print(f"  {name}: {ours['best_s']:.3f} s < {TARGET_SECONDS} s: {'yes' if ok else 'NO'}")
-            if name == "1x1000000":
-                ok = (
-                    ours["traced_peak_mb"] < TARGET_PEAK_MB and ours["rss_peak_mb"] < TARGET_PEAK_MB
-                )
-                failed |= not ok
-                print(
-                    f"  {name}: peak {ours['traced_peak_mb']:.0f} MB traced, "
-                    f"{ours['rss_peak_mb']:.0f} MB RSS < {TARGET_PEAK_MB} MB: "
-                    f"{'yes' if ok else 'NO'}"
-                )
-            peer_times = [
-                results[(p, name)]["first_s"]
-                for p in PEERS
-                if (p, name) in results and "error" not in results[(p, name)]
-            ]
-            if peer_times:
-                speedup = min(peer_times) / ours["best_s"]
-                ok = speedup >= TARGET_SPEEDUP
-                failed |= not ok
-                print(
-                    f"  {name}: {speedup:,.0f}x faster than the faster peer "
-                    f"(target {TARGET_SPEEDUP}x): {'yes' if ok else 'NO'}"
-                )
+            failed |= _workload_failed(name, results)
         return 1 if failed else 0
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

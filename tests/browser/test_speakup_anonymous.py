@@ -32,19 +32,8 @@ def _axe_problems(page) -> list[str]:
     return problems
 
 
-@pytest.mark.django_db(transaction=True)
-@override_settings(
-    WELLLED_REQUIRE_2FA=False,
-    WELLLED_SPEAKUP_ARGON2_OPSLIMIT=1,
-    WELLLED_SPEAKUP_ARGON2_MEMLIMIT=8192,
-)
-def test_the_anonymous_loop(trust, page_as) -> None:
-    guardian = trust.people["guardian"]
-    # Set up and approved as the trust's first guardian, through the actions.
-    give_key(guardian, PASSPHRASE)
-    problems: list[str] = []
-
-    reporter = page_as(None)
+def _raise_concern(reporter, problems: list[str]) -> str:
+    """The reporter raises a concern anonymously; returns the receipt code."""
     reporter.goto("/speak-up/")
     problems += _axe_problems(reporter)
     reporter.get_by_role("link", name="Speak up anonymously").click()
@@ -57,9 +46,11 @@ def test_the_anonymous_loop(trust, page_as) -> None:
     code = reporter.locator("#receipt-code").inner_text().strip()
     assert len(code) == 29
     problems += _axe_problems(reporter)
+    return code
 
-    # The guardian reads it and asks a question, in their own browser.
-    guardian_page = page_as(guardian)
+
+def _guardian_asks(guardian_page, problems: list[str]) -> None:
+    """The guardian reads it and asks a question, in their own browser."""
     guardian_page.goto("/speak-up/guardian/")
     guardian_page.get_by_label("Your speak-up passphrase").fill(PASSPHRASE)
     guardian_page.get_by_role("button", name="Unlock").click()
@@ -72,7 +63,9 @@ def test_the_anonymous_loop(trust, page_as) -> None:
     guardian_page.get_by_role("button", name="Send", exact=True).click()
     assert "Which shifts" in guardian_page.content()
 
-    # A week later the reporter comes back with the code.
+
+def _reporter_replies(reporter, code: str, problems: list[str]) -> None:
+    """A week later the reporter comes back with the code."""
     reporter.goto("/speak-up/anonymous/return/")
     problems += _axe_problems(reporter)
     reporter.get_by_label("Your code").fill(code.lower())
@@ -84,7 +77,9 @@ def test_the_anonymous_loop(trust, page_as) -> None:
     assert "Your message has been sent." in reporter.content()
     assert "Mostly weekend nights." in reporter.content()
 
-    # The guardian closes it; the reporter is asked whether they would speak up again.
+
+def _close_and_ask_for_feedback(guardian_page, reporter, code: str, problems: list[str]) -> None:
+    """The guardian closes it; the reporter is asked whether they would speak up again."""
     guardian_page.reload()
     assert "Mostly weekend nights." in guardian_page.content()
     guardian_page.locator("#close_outcome").fill("Pain relief rounds added at weekends.")
@@ -98,6 +93,26 @@ def test_the_anonymous_loop(trust, page_as) -> None:
     reporter.get_by_role("button", name="Send my answer").click()
     assert "Thank you for your answer." in reporter.content()
     assert Case.objects.get().feedback_answer == "yes"
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(
+    WELLLED_REQUIRE_2FA=False,
+    WELLLED_SPEAKUP_ARGON2_OPSLIMIT=1,
+    WELLLED_SPEAKUP_ARGON2_MEMLIMIT=8192,
+)
+def test_the_anonymous_loop(trust, page_as) -> None:
+    guardian = trust.people["guardian"]
+    # Set up and approved as the trust's first guardian, through the actions.
+    give_key(guardian, PASSPHRASE)
+    problems: list[str] = []
+
+    reporter = page_as(None)
+    code = _raise_concern(reporter, problems)
+    guardian_page = page_as(guardian)
+    _guardian_asks(guardian_page, problems)
+    _reporter_replies(reporter, code, problems)
+    _close_and_ask_for_feedback(guardian_page, reporter, code, problems)
 
     assert reporter.context.cookies() == []
     # The guardian's other pages.
