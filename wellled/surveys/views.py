@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from wellled.core.actions import start_job
 from wellled.core.types import AuthenticatedHttpRequest
+from wellled.core.uploads import size_label
 from wellled.organisation.access import Cap, can, require
-from wellled.organisation.csv_import import size_label
 from wellled.surveys import forms, importer
 from wellled.surveys.measures import MEASURES
 from wellled.surveys.queries import (
