@@ -8,7 +8,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Loads the Celery app so that shared tasks are sent through its broker.
-        import wellled.celery  # noqa: F401
+        import wellled.celery
+
+        # Registers the task that runs jobs, which `actions.start_job` queues by name.
+        import wellled.core.tasks  # noqa: F401
         from wellled.core import navigation
 
         navigation.register_nav(
