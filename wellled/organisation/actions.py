@@ -112,7 +112,9 @@ def create_unit(
     postcode: str = "",
     service_line: str = "",
     setting: str = "",
+    sites: Sequence[OrgUnit] | None = None,
 ) -> OrgUnit:
+    """Add a unit; `sites` (for a service or team) are where it is delivered."""
     ods_code = (ods_code or "").strip().upper() or None
     name = name.strip()
     validate_unit(
@@ -142,6 +144,8 @@ def create_unit(
     audit.record(
         acting_user=acting_user, action="unit.created", obj=unit, after=unit_snapshot(unit)
     )
+    if sites is not None:
+        set_unit_sites(acting_user=acting_user, unit=unit, sites=list(sites))
     return unit
 
 
@@ -228,8 +232,18 @@ def import_units(
 
 
 @transaction.atomic
-def update_unit(*, acting_user: Actor, unit: OrgUnit, **changes: Any) -> OrgUnit:
-    """Change a unit's fields, including moving it under another parent."""
+def update_unit(
+    *, acting_user: Actor, unit: OrgUnit, sites: Sequence[OrgUnit] | None = None, **changes: Any
+) -> OrgUnit:
+    """Change a unit's fields, including moving it under another parent, and (if given)
+    the sites where it is delivered."""
+    unit = _change_unit(acting_user=acting_user, unit=unit, changes=changes)
+    if sites is not None:
+        set_unit_sites(acting_user=acting_user, unit=unit, sites=list(sites))
+    return unit
+
+
+def _change_unit(*, acting_user: Actor, unit: OrgUnit, changes: dict[str, Any]) -> OrgUnit:
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     before = unit_snapshot(unit)
     unknown = set(changes) - set(_UNIT_FIELDS) - {"parent"}
