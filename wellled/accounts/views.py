@@ -37,10 +37,11 @@ from wellled.accounts.queries import (
     has_two_factor,
     is_two_factor_verified,
     must_change_password,
+    own_grants,
+    pending_login,
 )
 from wellled.core.types import AuthenticatedHttpRequest
 from wellled.organisation.access import is_privileged
-from wellled.organisation.models import RoleAssignment
 
 # A correct password for an account with two-factor login waits here, in the
 # anonymous session, until the code is entered. It is not a login.
@@ -137,7 +138,7 @@ def _awaiting_code(request: HttpRequest) -> tuple[User | None, dict[str, Any] | 
         del request.session[PENDING_SESSION_KEY]
         messages.info(request, "You took too long to enter the code. Log in again.")
         return None, None
-    user = User.objects.filter(pk=int(pending.get("user_id", 0)), is_active=True).first()
+    user = pending_login(int(pending.get("user_id", 0)))
     if user is None or not has_two_factor(user):
         return None, None
     return user, pending
@@ -327,7 +328,7 @@ def api_token(request: AuthenticatedHttpRequest) -> HttpResponse:
 @never_cache
 def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    grants = RoleAssignment.objects.filter(user=user).select_related("unit")
+    grants = own_grants(user)
     return render(
         request,
         "accounts/profile.html",

@@ -24,7 +24,7 @@ class CoreConfig(AppConfig):
                 "Working days", "core:calendar", lambda user: can(user, Cap.VIEW_HOME), order=85
             )
         )
-        from wellled.core.audit_views import can_view_audit
+        from wellled.core.access import can_view_audit
 
         navigation.register_nav(
             navigation.NavItem("Audit trail", "core:audit_list", can_view_audit, order=90)

@@ -12,8 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,29 +21,12 @@ from django.views.decorators.http import require_POST
 from wellled.core import actions, workdays
 from wellled.core.forms import ClosureDayForm, WorkingDayCalculatorForm
 from wellled.core.models import ClosureDay
-from wellled.core.types import AnyUser, AuthenticatedHttpRequest
+from wellled.core.queries import closure_days_visible_to, get_closure_day_for_user
+from wellled.core.types import AuthenticatedHttpRequest
 from wellled.organisation.access import Cap, can, require
 
 CLOSURE_PREFIX = "closure"
 CALCULATOR_PREFIX = "calc"
-
-
-def closure_days_visible_to(user: AnyUser) -> QuerySet[ClosureDay]:
-    # Closure days are trust-wide facts, not confidential: anyone with a role sees them.
-    if not can(user, Cap.VIEW_HOME):
-        return ClosureDay.objects.none()
-    return ClosureDay.objects.all()
-
-
-def get_closure_day_for_user(user: AnyUser, pk: int, *, manage: bool = False) -> ClosureDay:
-    if manage:
-        require(user, Cap.MANAGE_CALENDAR)
-    else:
-        require(user, Cap.VIEW_HOME)
-    day = closure_days_visible_to(user).filter(pk=pk).first()
-    if day is None:
-        raise Http404("No such closure day")
-    return day
 
 
 def _calculation(form: WorkingDayCalculatorForm) -> dict[str, Any] | None:
