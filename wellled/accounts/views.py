@@ -40,6 +40,7 @@ from wellled.accounts.queries import (
     own_grants,
     pending_login,
 )
+from wellled.core.adapters import crumbs
 from wellled.core.types import AuthenticatedHttpRequest
 from wellled.organisation.access import is_privileged
 
@@ -56,7 +57,7 @@ NEW_API_TOKEN_SESSION_KEY = "wellled_new_api_token"  # noqa: S105 - a session ke
 
 
 def _account_crumbs() -> list[dict[str, str]]:
-    return [{"label": "Your account", "href": reverse("accounts:profile")}]
+    return crumbs(("Your account", reverse("accounts:profile")))
 
 
 def _next_param(request: HttpRequest) -> str:
@@ -341,6 +342,6 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
             "uses_password": user.has_usable_password(),
             "api_token": api_token_for(user),
             "new_api_token": request.session.pop(NEW_API_TOKEN_SESSION_KEY, None),
-            "breadcrumbs": [{"label": "Home", "href": reverse("core:home")}],
+            "breadcrumbs": crumbs(("Home", reverse("core:home"))),
         },
     )

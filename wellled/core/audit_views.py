@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from wellled.core import actions, audit
 from wellled.core.access import CONFIDENTIAL_PREFIXES
 from wellled.core.access import can_view_audit as can_view_audit
+from wellled.core.adapters import crumbs
 from wellled.core.forms import AuditSearchForm
 from wellled.core.models import AuditEvent
 from wellled.core.queries import events_visible_to as events_visible_to
@@ -198,7 +199,7 @@ def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "older_href": _page_link(filters, before=page.older_than)
             if page and page.older_than is not None
             else "",
-            "breadcrumbs": [{"label": "My work", "href": reverse("core:home")}],
+            "breadcrumbs": crumbs(("My work", reverse("core:home"))),
         },
     )
 
@@ -215,10 +216,9 @@ def audit_detail(request: AuthenticatedHttpRequest, seq: int) -> HttpResponse:
             "changes": [] if hidden else changes(event.before, event.after),
             "hidden": hidden,
             "hash_matches": audit.event_hash(event) == event.hash,
-            "breadcrumbs": [
-                {"label": "My work", "href": reverse("core:home")},
-                {"label": "Audit trail", "href": reverse("core:audit_list")},
-            ],
+            "breadcrumbs": crumbs(
+                ("My work", reverse("core:home")), ("Audit trail", reverse("core:audit_list"))
+            ),
         },
     )
 
