@@ -29,6 +29,20 @@ def staff_visible_to(user: AnyUser) -> QuerySet[StaffProfile]:
     return StaffProfile.objects.filter(condition).select_related("unit")
 
 
+def staff_matching(
+    user: AnyUser, *, name: str = "", within: OrgUnit | None = None, include_leavers: bool = False
+) -> QuerySet[StaffProfile]:
+    """The staff list's search: visible staff by name, at or below a unit, in name order."""
+    staff = staff_visible_to(user).order_by("full_name", "pk")
+    if name.strip():
+        staff = staff.filter(full_name__icontains=name.strip())
+    if within is not None:
+        staff = staff.filter(unit__path__startswith=within.path)
+    if not include_leavers:
+        staff = staff.filter(is_active=True)
+    return staff
+
+
 def role_assignments_visible_to(user: AnyUser) -> QuerySet[RoleAssignment]:
     paths = scope_paths(user, Cap.MANAGE_ROLES)
     if not paths:

@@ -43,9 +43,9 @@ from wellled.organisation.queries import (
     get_unit_for_user,
     grants_of,
     logins_with_grants,
+    staff_matching,
     staff_profile_of,
     staff_totals,
-    staff_visible_to,
     unit_ancestors,
     unit_grants_for,
     units_with_staff_counts,
@@ -346,17 +346,13 @@ def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Cap.VIEW_STAFF)
     units = units_within_scope(request.user, Cap.VIEW_STAFF)
     form = forms.StaffFilterForm(request.GET or None, units=units)
-    staff = staff_visible_to(request.user).order_by("full_name", "pk")
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            staff = staff.filter(full_name__icontains=data["q"].strip())
-        if data["unit"] is not None:
-            staff = staff.filter(unit__path__startswith=data["unit"].path)
-        if not data["left"]:
-            staff = staff.filter(is_active=True)
-    else:
-        staff = staff.filter(is_active=True)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    staff = staff_matching(
+        request.user,
+        name=data.get("q") or "",
+        within=data.get("unit"),
+        include_leavers=bool(data.get("left")),
+    )
     return render(
         request,
         "organisation/staff_list.html",
