@@ -8,6 +8,7 @@ trail and the job runner can read and set it without importing the middleware
 from __future__ import annotations
 
 import contextvars
+import logging
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 
@@ -23,3 +24,11 @@ def set_request_id(value: str) -> contextvars.Token[str]:
 
 def reset_request_id(token: contextvars.Token[str]) -> None:
     _request_id.reset(token)
+
+
+class RequestIdLogFilter(logging.Filter):
+    """Puts the request id on every log record, so log lines join up with audit events."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current_request_id() or "-"
+        return True

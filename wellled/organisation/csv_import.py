@@ -34,9 +34,6 @@ from wellled.core.csv_import import (
     plural,
     read_csv,
 )
-from wellled.core.csv_import import (
-    size_label as size_label,
-)
 from wellled.core.jobs import Progress
 from wellled.core.models import Job
 from wellled.core.types import Actor
@@ -102,6 +99,7 @@ def decode_upload(raw: bytes, filename: str) -> str:
 
 
 def _header(rows: list[list[str]]) -> list[str]:
+    """The header's column names, once it and the rows under it pass the kit's checks."""
     header = kit.check_header(rows, COLUMNS, REQUIRED_COLUMNS)
     data_rows(rows, "sites or services")
     return header
