@@ -12,9 +12,8 @@ from django.http import HttpRequest
 from django_otp import verify_token
 from django_otp.models import Device
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from wellled.accounts.queries import confirmed_devices_for_code
 from wellled.core.nhsforms import NHSFormMixin
 
 CODE_NOT_RIGHT = "The code is not right. Enter the 6-digit code your app shows now"
@@ -100,10 +99,7 @@ class TwoFactorCodeForm(NHSFormMixin, forms.Form):
         self.device: Device | None = None
 
     def _candidates(self, code: str) -> list[Device]:
-        # A 6-digit code is from the app; anything else may be a backup code.
-        if code.isdigit() and len(code) == 6:
-            return list(TOTPDevice.objects.filter(user=self.user, confirmed=True))
-        return list(StaticDevice.objects.filter(user=self.user, confirmed=True))
+        return confirmed_devices_for_code(self.user, code)
 
     def clean_code(self) -> str:
         code = _normalise(self.cleaned_data["code"])

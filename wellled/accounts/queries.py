@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from wellled.accounts.models import LoginState
 from wellled.core.types import AnyUser
 from wellled.organisation.access import Cap, can, is_operator
-from wellled.organisation.models import OrgUnit
+from wellled.organisation.models import OrgUnit, RoleAssignment
 
 # Set in the session when an OIDC login is accepted as two-factor (OIDC_TRUSTS_IDP_MFA).
 IDP_VERIFIED_SESSION_KEY = "wellled_mfa_by_idp"
@@ -69,3 +71,21 @@ def may_reset_two_factor(acting_user: AnyUser, user: User) -> bool:
         return True
     units = OrgUnit.objects.filter(role_assignments__user=user).distinct()
     return any(can(acting_user, Cap.MANAGE_ROLES, unit) for unit in units)
+
+
+def pending_login(user_id: int) -> User | None:
+    """The active login whose password was just accepted and who must now enter a code."""
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def own_grants(user: User) -> QuerySet[RoleAssignment]:
+    """The roles a person holds, for their own profile page."""
+    return RoleAssignment.objects.filter(user=user).select_related("unit")
+
+
+def confirmed_devices_for_code(user: User, code: str) -> list[Device]:
+    """The devices a code could have come from: a 6-digit code is from the
+    authenticator app; anything else may be a backup code."""
+    if code.isdigit() and len(code) == 6:
+        return list(TOTPDevice.objects.filter(user=user, confirmed=True))
+    return list(StaticDevice.objects.filter(user=user, confirmed=True))

@@ -37,10 +37,12 @@ from wellled.accounts.queries import (
     has_two_factor,
     is_two_factor_verified,
     must_change_password,
+    own_grants,
+    pending_login,
 )
+from wellled.core.adapters import crumbs
 from wellled.core.types import AuthenticatedHttpRequest
 from wellled.organisation.access import is_privileged
-from wellled.organisation.models import RoleAssignment
 
 # A correct password for an account with two-factor login waits here, in the
 # anonymous session, until the code is entered. It is not a login.
@@ -55,7 +57,7 @@ NEW_API_TOKEN_SESSION_KEY = "wellled_new_api_token"  # noqa: S105 - a session ke
 
 
 def _account_crumbs() -> list[dict[str, str]]:
-    return [{"label": "Your account", "href": reverse("accounts:profile")}]
+    return crumbs(("Your account", reverse("accounts:profile")))
 
 
 def _next_param(request: HttpRequest) -> str:
@@ -137,7 +139,7 @@ def _awaiting_code(request: HttpRequest) -> tuple[User | None, dict[str, Any] | 
         del request.session[PENDING_SESSION_KEY]
         messages.info(request, "You took too long to enter the code. Log in again.")
         return None, None
-    user = User.objects.filter(pk=int(pending.get("user_id", 0)), is_active=True).first()
+    user = pending_login(int(pending.get("user_id", 0)))
     if user is None or not has_two_factor(user):
         return None, None
     return user, pending
@@ -327,7 +329,7 @@ def api_token(request: AuthenticatedHttpRequest) -> HttpResponse:
 @never_cache
 def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    grants = RoleAssignment.objects.filter(user=user).select_related("unit")
+    grants = own_grants(user)
     return render(
         request,
         "accounts/profile.html",
@@ -340,6 +342,6 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
             "uses_password": user.has_usable_password(),
             "api_token": api_token_for(user),
             "new_api_token": request.session.pop(NEW_API_TOKEN_SESSION_KEY, None),
-            "breadcrumbs": [{"label": "Home", "href": reverse("core:home")}],
+            "breadcrumbs": crumbs(("Home", reverse("core:home"))),
         },
     )

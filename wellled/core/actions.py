@@ -9,9 +9,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from wellled.celery import app as celery_app
 from wellled.core import audit
 from wellled.core.models import ClosureDay, Job
 from wellled.core.types import Actor
+
+# The task that runs a job (`wellled.core.tasks.run_job`), found by its name in the
+# Celery app's registry: the task module calls these actions, so importing it here
+# would make a cycle. The core app's ready() imports it, which registers it.
+RUN_JOB_TASK = "wellled.core.tasks.run_job"
+STALE_MESSAGE = "The job stopped before it finished. Nothing more will happen: start it again."
 
 
 @transaction.atomic
@@ -61,11 +68,9 @@ def remove_closure_day(*, acting_user: Actor, day: ClosureDay) -> None:
 @transaction.atomic
 def start_job(*, acting_user: User, kind: str, title: str, payload: dict[str, object]) -> Job:
     """Create a job and queue it once the transaction commits."""
-    from wellled.core.tasks import run_job
-
     job = Job.objects.create(kind=kind, title=title, started_by=acting_user, payload=payload)
     audit.record(acting_user=acting_user, action="job.started", obj=job, after={"kind": kind})
-    transaction.on_commit(lambda: run_job.delay(str(job.id)))
+    transaction.on_commit(lambda: celery_app.tasks[RUN_JOB_TASK].delay(str(job.id)))
     return job
 
 
@@ -87,3 +92,25 @@ def finish_job(
     job.result_url = result_url
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "progress", "message", "result", "result_url", "finished_at"])
+
+
+# Pruning is bookkeeping like the two above: it changes no record of the trust's,
+# so, like them, it is not audited (the job's start was).
+
+
+@transaction.atomic
+def close_stale_jobs(*, started_before: datetime.datetime) -> int:
+    """Fail the jobs still open that were started before the time given.
+
+    A worker killed mid-job (or a message lost with it) leaves the job open for
+    ever; its starter would watch the page refresh indefinitely.
+    """
+    return Job.objects.filter(
+        status__in=[Job.Status.QUEUED, Job.Status.RUNNING], created_at__lt=started_before
+    ).update(status=Job.Status.FAILED, message=STALE_MESSAGE, finished_at=timezone.now())
+
+
+@transaction.atomic
+def delete_finished_jobs(*, finished_before: datetime.datetime) -> int:
+    deleted, _ = Job.objects.filter(finished_at__lt=finished_before).delete()
+    return deleted

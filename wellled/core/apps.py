@@ -8,7 +8,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Loads the Celery app so that shared tasks are sent through its broker.
-        import wellled.celery  # noqa: F401
+        import wellled.celery
+
+        # Registers the task that runs jobs, which `actions.start_job` queues by name.
+        import wellled.core.tasks  # noqa: F401
         from wellled.core import navigation
 
         navigation.register_nav(
@@ -21,7 +24,7 @@ class CoreConfig(AppConfig):
                 "Working days", "core:calendar", lambda user: can(user, Cap.VIEW_HOME), order=85
             )
         )
-        from wellled.core.audit_views import can_view_audit
+        from wellled.core.access import can_view_audit
 
         navigation.register_nav(
             navigation.NavItem("Audit trail", "core:audit_list", can_view_audit, order=90)

@@ -17,8 +17,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from wellled.core.middleware import current_request_id
 from wellled.core.models import AuditEvent
+from wellled.core.request_id import current_request_id
 from wellled.core.types import Actor
 
 GENESIS_HASH = "0" * 64

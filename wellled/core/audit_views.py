@@ -15,47 +15,24 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from wellled.core import actions, audit
+from wellled.core.access import CONFIDENTIAL_PREFIXES
+from wellled.core.access import can_view_audit as can_view_audit
+from wellled.core.adapters import crumbs
 from wellled.core.forms import AuditSearchForm
 from wellled.core.models import AuditEvent
+from wellled.core.queries import events_visible_to as events_visible_to
+from wellled.core.queries import get_event_for_user
 from wellled.core.types import AnyUser, AuthenticatedHttpRequest
-from wellled.organisation.access import ALL, Cap, can, scope_paths
+from wellled.organisation.access import can
 
 PAGE_SIZE = 50
-
-# Actions whose details are confidential to the holders of a capability. Their
-# before/after values are hidden from other readers of the trail, operators
-# included: nobody audits their way into the content of a speak-up case.
-CONFIDENTIAL_PREFIXES: dict[str, Cap] = {"speakup.": Cap.READ_SPEAKUP_CASES}
-
-
-def can_view_audit(user: AnyUser) -> bool:
-    # A trust-wide grant has a path with one unit in it ("/1/"); ALL is "/".
-    return any(
-        path == ALL[0] or path.strip("/").count("/") == 0
-        for path in scope_paths(user, Cap.VIEW_AUDIT)
-    )
-
-
-def events_visible_to(user: AnyUser) -> QuerySet[AuditEvent]:
-    if not can_view_audit(user):
-        return AuditEvent.objects.none()
-    return AuditEvent.objects.select_related("actor")
-
-
-def get_event_for_user(user: AnyUser, seq: int) -> AuditEvent:
-    if not can_view_audit(user):
-        raise PermissionDenied
-    event = events_visible_to(user).filter(seq=seq).first()
-    if event is None:
-        raise Http404("No such audit event")
-    return event
 
 
 @dataclass(frozen=True)
@@ -222,7 +199,7 @@ def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "older_href": _page_link(filters, before=page.older_than)
             if page and page.older_than is not None
             else "",
-            "breadcrumbs": [{"label": "My work", "href": reverse("core:home")}],
+            "breadcrumbs": crumbs(("My work", reverse("core:home"))),
         },
     )
 
@@ -239,10 +216,9 @@ def audit_detail(request: AuthenticatedHttpRequest, seq: int) -> HttpResponse:
             "changes": [] if hidden else changes(event.before, event.after),
             "hidden": hidden,
             "hash_matches": audit.event_hash(event) == event.hash,
-            "breadcrumbs": [
-                {"label": "My work", "href": reverse("core:home")},
-                {"label": "Audit trail", "href": reverse("core:audit_list")},
-            ],
+            "breadcrumbs": crumbs(
+                ("My work", reverse("core:home")), ("Audit trail", reverse("core:audit_list"))
+            ),
         },
     )
 

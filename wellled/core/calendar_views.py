@@ -11,40 +11,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from wellled.core import actions, workdays
+from wellled.core.adapters import crumbs, run_action
 from wellled.core.forms import ClosureDayForm, WorkingDayCalculatorForm
 from wellled.core.models import ClosureDay
-from wellled.core.types import AnyUser, AuthenticatedHttpRequest
+from wellled.core.queries import closure_days_visible_to, get_closure_day_for_user
+from wellled.core.types import AuthenticatedHttpRequest
 from wellled.organisation.access import Cap, can, require
 
 CLOSURE_PREFIX = "closure"
 CALCULATOR_PREFIX = "calc"
-
-
-def closure_days_visible_to(user: AnyUser) -> QuerySet[ClosureDay]:
-    # Closure days are trust-wide facts, not confidential: anyone with a role sees them.
-    if not can(user, Cap.VIEW_HOME):
-        return ClosureDay.objects.none()
-    return ClosureDay.objects.all()
-
-
-def get_closure_day_for_user(user: AnyUser, pk: int, *, manage: bool = False) -> ClosureDay:
-    if manage:
-        require(user, Cap.MANAGE_CALENDAR)
-    else:
-        require(user, Cap.VIEW_HOME)
-    day = closure_days_visible_to(user).filter(pk=pk).first()
-    if day is None:
-        raise Http404("No such closure day")
-    return day
 
 
 def _calculation(form: WorkingDayCalculatorForm) -> dict[str, Any] | None:
@@ -97,7 +79,7 @@ def _render_page(
         (form for form in (closure_form, calculator) if form is not None and form.errors), None
     )
     context = {
-        "breadcrumbs": [{"label": "My work", "href": reverse("core:home")}],
+        "breadcrumbs": crumbs(("My work", reverse("core:home"))),
         "form": form_in_error,
         "calculator": calculator,
         "calculation": calculation,
@@ -129,19 +111,16 @@ def calendar_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 def add_closure_day(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Cap.MANAGE_CALENDAR)
     form = ClosureDayForm(request.POST, prefix=CLOSURE_PREFIX)
-    if form.is_valid():
-        try:
-            day = actions.add_closure_day(
-                acting_user=request.user,
-                date=form.cleaned_data["date"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _added_message(day))
-            return redirect("core:calendar")
-    return _render_page(request, closure_form=form)
+    done = run_action(
+        request,
+        form,
+        lambda data: actions.add_closure_day(
+            acting_user=request.user, date=data["date"], reason=data["reason"]
+        ),
+        success=_added_message,
+        then="core:calendar",
+    )
+    return done or _render_page(request, closure_form=form)
 
 
 def _added_message(day: ClosureDay) -> str:

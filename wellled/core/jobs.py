@@ -25,7 +25,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from wellled.core.models import Job
+from wellled.core import audit
+from wellled.core.models import AuditEvent, Job
 
 Progress = Callable[[int, str], None]
 
@@ -74,9 +75,6 @@ MAX_LISTED_PROBLEMS = 200
 @handler("core.verify_audit", atomic=False)
 def verify_audit_chain(job: Job, progress: Progress) -> Outcome:
     """Walk the audit trail's hash chain and list every break in it."""
-    from wellled.core import audit
-    from wellled.core.models import AuditEvent
-
     total = AuditEvent.objects.count()
 
     def checked(count: int) -> None:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import contextvars
-import logging
 import re
 import uuid
 from collections.abc import Callable
@@ -13,17 +11,13 @@ from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessio
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
-_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+# Where other modules have long found them.
+from wellled.core.request_id import RequestIdLogFilter as RequestIdLogFilter
+from wellled.core.request_id import current_request_id as current_request_id
+from wellled.core.request_id import reset_request_id
+from wellled.core.request_id import set_request_id as set_request_id
+
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-
-
-def current_request_id() -> str:
-    return _request_id.get()
-
-
-def set_request_id(value: str) -> contextvars.Token[str]:
-    """For work outside a request (jobs, commands) to label its audit events."""
-    return _request_id.set(value)
 
 
 _NO_TRACE = "wellled_leaves_no_trace"
@@ -71,19 +65,13 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
-        token = _request_id.set(request_id)
+        token = set_request_id(request_id)
         try:
             response = self.get_response(request)
         finally:
-            _request_id.reset(token)
+            reset_request_id(token)
         response["X-Request-ID"] = request_id
         return response
-
-
-class RequestIdLogFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = _request_id.get() or "-"
-        return True
 
 
 class SuperuserAccessAuditMiddleware:
@@ -98,6 +86,10 @@ class SuperuserAccessAuditMiddleware:
             return response
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_superuser:
+            # Not a cycle (the audit trail reads the request id from core.request_id):
+            # settings' LOGGING still names RequestIdLogFilter by this module's path and
+            # loads it before the app registry is ready, when the actions' models cannot
+            # be imported. Pointing LOGGING at core.request_id lets this import move up.
             from wellled.core.actions import record_operator_access
 
             match = request.resolver_match

@@ -10,9 +10,18 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, 
 from django.utils import timezone
 
 from wellled.core import jobs
-from wellled.core.actions import finish_job, update_job_progress
-from wellled.core.middleware import set_request_id
+from wellled.core.actions import (
+    RUN_JOB_TASK,
+    close_stale_jobs,
+    delete_finished_jobs,
+    finish_job,
+    update_job_progress,
+)
+
+# STALE_MESSAGE is named here too, where it has long been found.
+from wellled.core.actions import STALE_MESSAGE as STALE_MESSAGE
 from wellled.core.models import Job
+from wellled.core.request_id import set_request_id
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +61,7 @@ class _SideChannel:
             self._wrapper = None
 
 
-@shared_task(name="wellled.core.tasks.run_job")
+@shared_task(name=RUN_JOB_TASK)
 def run_job(job_id: str) -> None:
     job = Job.objects.filter(id=job_id, status=Job.Status.QUEUED).first()
     if job is None:
@@ -89,17 +98,11 @@ def run_job(job_id: str) -> None:
 
 
 STALE_AFTER = timedelta(hours=6)
-STALE_MESSAGE = "The job stopped before it finished. Nothing more will happen: start it again."
 
 
 @shared_task(name="wellled.core.tasks.prune_finished_jobs")
 def prune_finished_jobs(days: int = 30) -> int:
     """Delete old finished jobs, and close jobs whose worker died under them."""
     now = timezone.now()
-    # A worker killed mid-job (or a message lost with it) leaves the job open for
-    # ever; its starter would watch the page refresh indefinitely.
-    Job.objects.filter(
-        status__in=[Job.Status.QUEUED, Job.Status.RUNNING], created_at__lt=now - STALE_AFTER
-    ).update(status=Job.Status.FAILED, message=STALE_MESSAGE, finished_at=now)
-    deleted, _ = Job.objects.filter(finished_at__lt=now - timedelta(days=days)).delete()
-    return deleted
+    close_stale_jobs(started_before=now - STALE_AFTER)
+    return delete_finished_jobs(finished_before=now - timedelta(days=days))

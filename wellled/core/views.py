@@ -4,7 +4,6 @@ import uuid
 
 from django.contrib.auth.decorators import login_required
 from django.http import (
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseServerError,
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from wellled.core import navigation
 from wellled.core.models import Job
+from wellled.core.queries import get_job_for_user, jobs_visible_to
 from wellled.core.types import AuthenticatedHttpRequest
 
 
@@ -33,21 +33,12 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _recent_jobs(request: AuthenticatedHttpRequest) -> list[Job]:
-    return list(Job.objects.filter(started_by=request.user)[:5])
-
-
-def get_job_for_user(request: AuthenticatedHttpRequest, job_id: uuid.UUID) -> Job:
-    # A job belongs to the person who started it; anyone else gets a 404 so that
-    # job ids reveal nothing.
-    job = Job.objects.filter(id=job_id, started_by=request.user).first()
-    if job is None:
-        raise Http404("No such job")
-    return job
+    return list(jobs_visible_to(request.user)[:5])
 
 
 @login_required
 def job_detail(request: AuthenticatedHttpRequest, job_id: uuid.UUID) -> HttpResponse:
-    job = get_job_for_user(request, job_id)
+    job = get_job_for_user(request.user, job_id)
     template = "core/_job_progress.html" if request.htmx else "core/job_detail.html"  # type: ignore[attr-defined]
     return render(request, template, {"job": job})
 

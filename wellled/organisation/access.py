@@ -303,3 +303,8 @@ def can_any(user: AnyUser, capability: Cap, units: Iterable[OrgUnit]) -> bool:
 def require(user: AnyUser, capability: Cap, unit: OrgUnit | None = None) -> None:
     if not can(user, capability, unit):
         raise PermissionDenied
+
+
+def can_see_people(user: AnyUser, unit: OrgUnit) -> bool:
+    """Who holds which role at a unit is shown to those who see its staff or manage roles."""
+    return can(user, Cap.VIEW_STAFF, unit) or can(user, Cap.MANAGE_ROLES, unit)

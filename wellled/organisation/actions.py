@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -12,6 +14,8 @@ from django.db import transaction
 
 from wellled.accounts.actions import require_password_change
 from wellled.core import audit
+from wellled.core.csv_import import Steps, no_progress
+from wellled.core.jobs import Progress
 from wellled.core.types import Actor
 from wellled.organisation import role_policies
 from wellled.organisation.access import forget_grants
@@ -108,7 +112,9 @@ def create_unit(
     postcode: str = "",
     service_line: str = "",
     setting: str = "",
+    sites: Sequence[OrgUnit] | None = None,
 ) -> OrgUnit:
+    """Add a unit; `sites` (for a service or team) are where it is delivered."""
     ods_code = (ods_code or "").strip().upper() or None
     name = name.strip()
     validate_unit(
@@ -123,28 +129,121 @@ def create_unit(
         raise ValidationError(
             {"name": f"{parent or 'The trust'} already has a {kind} called {name}"}
         )
+    unit = _insert_unit(
+        NewUnit(
+            kind=kind,
+            name=name,
+            parent=parent,
+            ods_code=ods_code,
+            address=address.strip(),
+            postcode=postcode.strip().upper(),
+            service_line=service_line,
+            setting=setting,
+        )
+    )
+    audit.record(
+        acting_user=acting_user, action="unit.created", obj=unit, after=unit_snapshot(unit)
+    )
+    if sites is not None:
+        set_unit_sites(acting_user=acting_user, unit=unit, sites=list(sites))
+    return unit
+
+
+@dataclass(frozen=True)
+class NewUnit:
+    """A unit to add, already checked (by `validate_unit` or the CSV import's checker)."""
+
+    kind: str
+    name: str
+    parent: OrgUnit | None
+    ods_code: str | None = None
+    address: str = ""
+    postcode: str = ""
+    service_line: str = ""
+    setting: str = ""
+    # ODS codes of the sites a service is delivered at: earlier units of the same
+    # import, or sites already in wellled.
+    site_codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ImportedUnits:
+    sites: int
+    services: int
+    site_links: int
+
+
+def _insert_unit(new: NewUnit) -> OrgUnit:
+    """The one place a unit row is created: its materialised path needs its own pk."""
     unit = OrgUnit.objects.create(
-        kind=kind,
-        name=name,
-        parent=parent,
-        ods_code=ods_code,
-        address=address.strip(),
-        postcode=postcode.strip().upper(),
-        service_line=service_line,
-        setting=setting,
+        kind=new.kind,
+        name=new.name,
+        parent=new.parent,
+        ods_code=new.ods_code,
+        address=new.address,
+        postcode=new.postcode,
+        service_line=new.service_line,
+        setting=new.setting,
         path="",
     )
     _set_path(unit)
     unit.save(update_fields=["path", "depth"])
-    audit.record(
-        acting_user=acting_user, action="unit.created", obj=unit, after=unit_snapshot(unit)
-    )
     return unit
 
 
 @transaction.atomic
-def update_unit(*, acting_user: Actor, unit: OrgUnit, **changes: Any) -> OrgUnit:
-    """Change a unit's fields, including moving it under another parent."""
+def import_units(
+    *,
+    acting_user: Actor,
+    units: Sequence[NewUnit],
+    known_sites: Mapping[str, OrgUnit],
+    progress: Progress = no_progress,
+) -> ImportedUnits:
+    """Add checked sites and services in bulk, with one audit event for the import.
+
+    Sites go first, so that services in the same import can be delivered at them.
+    The caller (the CSV import) has checked every unit against the tree already.
+    """
+    sites = [new for new in units if new.kind == UnitKind.SITE]
+    services = [new for new in units if new.kind != UnitKind.SITE]
+    created: dict[str, OrgUnit] = {}
+    steps = Steps(progress, total=len(units), start=50, span=45, every=200)
+    for done, new in enumerate([*sites, *services], start=1):
+        unit = _insert_unit(new)
+        if new.ods_code:
+            created[new.ods_code] = unit
+        links = [created.get(code) or known_sites[code] for code in new.site_codes]
+        if links:
+            unit.sites.add(*links)
+        steps.at(done, lambda count, total: f"Added {count} of {total} units")
+    result = ImportedUnits(
+        sites=len(sites),
+        services=len(services),
+        site_links=sum(len(new.site_codes) for new in services),
+    )
+    audit.record(
+        acting_user=acting_user,
+        action="units.imported",
+        object_type="organisation.orgunit",
+        object_repr=f"{result.sites} sites and {result.services} services from a CSV file",
+        after={"sites": result.sites, "services": result.services, "site_links": result.site_links},
+    )
+    return result
+
+
+@transaction.atomic
+def update_unit(
+    *, acting_user: Actor, unit: OrgUnit, sites: Sequence[OrgUnit] | None = None, **changes: Any
+) -> OrgUnit:
+    """Change a unit's fields, including moving it under another parent, and (if given)
+    the sites where it is delivered."""
+    unit = _change_unit(acting_user=acting_user, unit=unit, changes=changes)
+    if sites is not None:
+        set_unit_sites(acting_user=acting_user, unit=unit, sites=list(sites))
+    return unit
+
+
+def _change_unit(*, acting_user: Actor, unit: OrgUnit, changes: dict[str, Any]) -> OrgUnit:
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     before = unit_snapshot(unit)
     unknown = set(changes) - set(_UNIT_FIELDS) - {"parent"}

@@ -14,16 +14,30 @@ import csv
 import io
 import re
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
 
-from wellled.core import audit, jobs
+from wellled.core import csv_import as kit
+from wellled.core import jobs
+from wellled.core.csv_import import (
+    FileProblem,
+    RowError,
+    RowErrors,
+    Steps,
+    data_rows,
+    decode_csv,
+    failed_outcome,
+    no_progress,
+    plural,
+    read_csv,
+)
+from wellled.core.jobs import Progress
 from wellled.core.models import Job
 from wellled.core.types import Actor
+from wellled.organisation import actions
 from wellled.organisation.access import ALL, Cap, scope_paths
 from wellled.organisation.models import OrgUnit, ServiceLine, Setting, UnitKind
 
@@ -69,19 +83,6 @@ IMPORT_PARENTS: dict[str, tuple[str, ...]] = {
 ODS_CODE = re.compile(r"^[A-Z0-9]{1,10}$")
 
 
-class FileProblem(Exception):
-    """The file as a whole cannot be read; the message says why and what to do."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    message: str
-
-    def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "message": self.message}
-
-
 @dataclass
 class ImportResult:
     errors: list[RowError] = field(default_factory=list)
@@ -90,86 +91,22 @@ class ImportResult:
     site_links: int = 0
 
 
-@dataclass
-class _Row:
-    number: int
-    kind: str
-    name: str
-    ods_code: str | None
-    parent: OrgUnit | None
-    address: str
-    postcode: str
-    service_line: str
-    setting: str
-    site_codes: list[str]
-
-
-def size_label(limit: int) -> str:
-    megabytes = limit / (1024 * 1024)
-    if megabytes >= 1:
-        return f"{megabytes:g} MB"
-    return f"{limit // 1024} KB"
-
-
 def decode_upload(raw: bytes, filename: str) -> str:
     """The file's text, or FileProblem naming what is wrong with it."""
-    if not filename.lower().endswith(".csv"):
-        raise FileProblem("The file must be a CSV file (its name ends in .csv)")
-    if not raw.strip():
-        raise FileProblem("The file is empty")
-    if b"\x00" in raw:
-        raise FileProblem(
-            "The file is not a CSV file. If it is a spreadsheet, save it as "
-            "'CSV UTF-8 (comma delimited)' and upload that"
-        )
-    try:
-        # utf-8-sig drops the byte order mark that Excel puts at the start.
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FileProblem(
-            "The file must be saved as UTF-8. In Excel, choose 'Save as' and "
-            "'CSV UTF-8 (comma delimited)'"
-        ) from None
+    text = decode_csv(raw, filename)
     check_header(text)
     return text
 
 
-def _read(text: str) -> list[list[str]]:
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    except csv.Error as exc:
-        raise FileProblem(f"The file is not a readable CSV file ({exc})") from None
-
-
 def _header(rows: list[list[str]]) -> list[str]:
-    if not rows or not any(cell.strip() for cell in rows[0]):
-        raise FileProblem("The first row must name the columns: " + ", ".join(COLUMNS))
-    header = [cell.strip().lower() for cell in rows[0]]
-    problems = []
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if missing:
-        problems.append("the header has no " + ", ".join(f"'{name}'" for name in missing))
-    unknown = [name for name in header if name and name not in COLUMNS]
-    if unknown:
-        problems.append(
-            "the header has unknown columns "
-            + ", ".join(f"'{name}'" for name in unknown)
-            + " (the columns are "
-            + ", ".join(COLUMNS)
-            + ")"
-        )
-    repeated = sorted({name for name in header if name and header.count(name) > 1})
-    if repeated:
-        problems.append("the header repeats " + ", ".join(f"'{name}'" for name in repeated))
-    if problems:
-        raise FileProblem("Row 1: " + "; ".join(problems))
-    if len(rows) < 2 or not any(any(cell.strip() for cell in row) for row in rows[1:]):
-        raise FileProblem("The file has a header but no rows of sites or services under it")
+    """The header's column names, once it and the rows under it pass the kit's checks."""
+    header = kit.check_header(rows, COLUMNS, REQUIRED_COLUMNS)
+    data_rows(rows, "sites or services")
     return header
 
 
 def check_header(text: str) -> None:
-    _header(_read(text))
+    _header(read_csv(text))
 
 
 def template_csv() -> str:
@@ -193,7 +130,7 @@ class _Checker:
     """Checks every row against the file and the database, collecting every problem."""
 
     def __init__(self, acting_user: Actor) -> None:
-        self.errors: list[RowError] = []
+        self.errors = RowErrors()
         # No acting user means the system itself (a command or the demo), which may add anywhere.
         self.paths = (
             scope_paths(acting_user, Cap.MANAGE_ORGANISATION) if acting_user is not None else ALL
@@ -218,7 +155,7 @@ class _Checker:
         self.file_sites: set[str] = set()
 
     def error(self, row: int, message: str) -> None:
-        self.errors.append(RowError(row, message))
+        self.errors.add(row, message)
 
     def in_scope(self, unit: OrgUnit) -> bool:
         return any(unit.path.startswith(path) for path in self.paths)
@@ -246,7 +183,9 @@ class _Checker:
         if len(fitting) > 1:
             self.error(number, f"More than one unit is called '{value}': use its ODS code")
             return None
-        parent = fitting[0]
+        return self._open_and_mine(number, kind, fitting[0])
+
+    def _open_and_mine(self, number: int, kind: str, parent: OrgUnit) -> OrgUnit | None:
         if not parent.is_active:
             self.error(number, f"{parent} is closed: a {kind} cannot be added to it")
             return None
@@ -256,14 +195,39 @@ class _Checker:
         return parent
 
     def check(self, number: int, values: dict[str, str]) -> _Row | None:
-        start = len(self.errors)
+        """The row ready to add, or None when it has problems (recorded in `errors`)."""
+        start = self.errors.mark()
         kind = values.get("kind", "").strip().lower()
         name = " ".join(values.get("name", "").split())
         code = values.get("ods_code", "").strip().upper() or None
         postcode = " ".join(values.get("postcode", "").split()).upper()
-        raw_line = values.get("service_line", "").strip()
-        raw_setting = values.get("setting", "").strip()
-        raw_sites = values.get("sites", "").strip()
+        self._check_kind_and_name(number, values, kind, name)
+        if code is not None:
+            self._check_code(number, code)
+        if len(postcode) > 10:
+            self.error(number, "The postcode must be 10 characters or fewer")
+        service_line, setting = self._check_service_fields(number, kind, code, values)
+        parent = self._check_placement(number, kind, name, values.get("parent", "").strip())
+        if self.errors.since(start):
+            return None
+        return _Row(
+            number=number,
+            new=actions.NewUnit(
+                kind=kind,
+                name=name,
+                parent=parent,
+                ods_code=code,
+                address=values.get("address", "").strip(),
+                postcode=postcode,
+                service_line=service_line,
+                setting=setting,
+                site_codes=_site_codes(values.get("sites", "")),
+            ),
+        )
+
+    def _check_kind_and_name(
+        self, number: int, values: dict[str, str], kind: str, name: str
+    ) -> None:
         if kind not in IMPORT_PARENTS:
             shown = f"'{values.get('kind', '').strip()}'" if kind else "nothing"
             self.error(number, f"'kind' must be site or service, not {shown}")
@@ -271,45 +235,54 @@ class _Checker:
             self.error(number, "Enter a name")
         elif len(name) > 200:
             self.error(number, "The name must be 200 characters or fewer")
-        if code is not None:
-            if not ODS_CODE.match(code):
-                self.error(number, f"'{code}' is not an ODS code: use up to 10 letters and digits")
-            elif code in self.file_codes:
-                self.error(number, f"ODS code {code} is also on row {self.file_codes[code]}")
-            elif code in self.by_code:
-                self.error(number, f"ODS code {code} is already used by {self.by_code[code]}")
-            self.file_codes.setdefault(code, number)
-        if len(postcode) > 10:
-            self.error(number, "The postcode must be 10 characters or fewer")
-        service_line = setting = ""
-        site_codes = list(dict.fromkeys(c.strip().upper() for c in raw_sites.split(";")))
-        site_codes = [c for c in site_codes if c]
+
+    def _check_code(self, number: int, code: str) -> None:
+        if not ODS_CODE.match(code):
+            self.error(number, f"'{code}' is not an ODS code: use up to 10 letters and digits")
+        elif code in self.file_codes:
+            self.error(number, f"ODS code {code} is also on row {self.file_codes[code]}")
+        elif code in self.by_code:
+            self.error(number, f"ODS code {code} is already used by {self.by_code[code]}")
+        self.file_codes.setdefault(code, number)
+
+    def _check_service_fields(
+        self, number: int, kind: str, code: str | None, values: dict[str, str]
+    ) -> tuple[str, str]:
+        """(service line, setting) for a service; for a site, that it has neither."""
+        raw_line = values.get("service_line", "").strip()
+        raw_setting = values.get("setting", "").strip()
         if kind == UnitKind.SERVICE:
-            service_line = _choice(raw_line, ServiceLine) or ""
-            if not service_line:
-                self.error(
-                    number,
-                    f"'service_line' must be one of {', '.join(ServiceLine.values)}"
-                    + (f", not '{raw_line}'" if raw_line else ""),
-                )
-            setting = _choice(raw_setting, Setting) or ""
-            if not setting:
-                self.error(
-                    number,
-                    f"'setting' must be one of {', '.join(Setting.values)}"
-                    + (f", not '{raw_setting}'" if raw_setting else ""),
-                )
-        elif kind == UnitKind.SITE:
+            return (
+                self._choice(number, "service_line", raw_line, ServiceLine),
+                self._choice(number, "setting", raw_setting, Setting),
+            )
+        if kind == UnitKind.SITE:
             for column, raw in (("service_line", raw_line), ("setting", raw_setting)):
                 if raw:
                     self.error(number, f"Only services have a '{column}': leave it empty")
-            if raw_sites:
+            if values.get("sites", "").strip():
                 self.error(number, "Only services are delivered at sites: leave 'sites' empty")
             if code:
                 self.file_sites.add(code)
-        parent = None
-        if kind in IMPORT_PARENTS:
-            parent = self.find_parent(number, kind, values.get("parent", "").strip())
+        return "", ""
+
+    def _choice(
+        self, number: int, column: str, raw: str, choices: type[ServiceLine] | type[Setting]
+    ) -> str:
+        found = _choice(raw, choices) or ""
+        if not found:
+            self.error(
+                number,
+                f"'{column}' must be one of {', '.join(choices.values)}"
+                + (f", not '{raw}'" if raw else ""),
+            )
+        return found
+
+    def _check_placement(self, number: int, kind: str, name: str, value: str) -> OrgUnit | None:
+        """The parent the row names, and that it has no unit of that kind and name yet."""
+        if kind not in IMPORT_PARENTS:
+            return None
+        parent = self.find_parent(number, kind, value)
         if parent is not None and name:
             key = (parent.pk, kind, name.casefold())
             if key in self.taken_names:
@@ -319,24 +292,11 @@ class _Checker:
                     number, f"Row {self.file_names[key]} already adds a {kind} called {name}"
                 )
             self.file_names.setdefault(key, number)
-        if len(self.errors) > start:
-            return None
-        return _Row(
-            number=number,
-            kind=kind,
-            name=name,
-            ods_code=code,
-            parent=parent,
-            address=values.get("address", "").strip(),
-            postcode=postcode,
-            service_line=service_line,
-            setting=setting,
-            site_codes=site_codes,
-        )
+        return parent
 
     def check_sites(self, row: _Row) -> None:
         """Runs after every row is read, since a service may name a site further down."""
-        for code in row.site_codes:
+        for code in row.new.site_codes:
             if code in self.file_sites:
                 continue
             unit = self.by_code.get(code)
@@ -348,95 +308,61 @@ class _Checker:
                 self.error(row.number, f"The site {unit} ({code}) is closed")
 
 
-Progress = Callable[[int, str], None]
+@dataclass(frozen=True)
+class _Row:
+    number: int
+    new: actions.NewUnit
 
 
-def _no_progress(percent: int, message: str) -> None:
-    return None
+def _site_codes(raw: str) -> tuple[str, ...]:
+    codes = dict.fromkeys(code.strip().upper() for code in raw.strip().split(";"))
+    return tuple(code for code in codes if code)
+
+
+def _check_rows(
+    checker: _Checker, rows: list[list[str]], header: list[str], progress: Progress
+) -> list[_Row]:
+    good: list[_Row] = []
+    steps = Steps(progress, total=len(rows) - 1, every=500)
+    for number, cells in data_rows(rows, "sites or services"):
+        if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
+            checker.error(
+                number, f"The row has {len(cells)} cells but the header has {len(header)}"
+            )
+            continue
+        values = {name: cell for name, cell in zip(header, cells, strict=False) if name}
+        row = checker.check(number, values)
+        if row is not None:
+            good.append(row)
+        steps.checked(number)
+    for row in good:
+        checker.check_sites(row)
+    return good
 
 
 @transaction.atomic
 def import_units_from_csv(
-    *, acting_user: User | None, text: str, progress: Progress = _no_progress
+    *, acting_user: User | None, text: str, progress: Progress = no_progress
 ) -> ImportResult:
     """Check every row, then create every site and service, or nothing at all."""
     progress(5, "Reading the file")
     try:
-        rows = _read(text)
+        rows = read_csv(text)
         header = _header(rows)
     except FileProblem as problem:
         return ImportResult(errors=[RowError(1, str(problem).removeprefix("Row 1: "))])
     checker = _Checker(acting_user)
-    good: list[_Row] = []
-    total = len(rows) - 1
-    for index, cells in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            continue  # blank lines, as spreadsheets leave at the end
-        if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
-            checker.error(index, f"The row has {len(cells)} cells but the header has {len(header)}")
-            continue
-        values = {name: cell for name, cell in zip(header, cells, strict=False) if name}
-        row = checker.check(index, values)
-        if row is not None:
-            good.append(row)
-        if index % 500 == 0:
-            progress(5 + 45 * (index - 1) // total, f"Checked {index - 1} of {total} rows")
-    for row in good:
-        checker.check_sites(row)
+    good = _check_rows(checker, rows, header, progress)
     if checker.errors:
-        errors = sorted(checker.errors, key=lambda e: e.row)
-        return ImportResult(errors=errors)
+        return ImportResult(errors=checker.errors.sorted())
     progress(50, f"All {len(good)} rows are correct: adding them")
-    return _write(acting_user, good, checker, progress)
-
-
-def _write(
-    acting_user: Actor, rows: list[_Row], checker: _Checker, progress: Progress
-) -> ImportResult:
-    # Sites first, so that services in the same file can be linked to them.
-    sites = [row for row in rows if row.kind == UnitKind.SITE]
-    services = [row for row in rows if row.kind == UnitKind.SERVICE]
-    created: dict[str, OrgUnit] = {}
-    done = 0
-    for batch in (sites, services):
-        for row in batch:
-            assert row.parent is not None  # the checker refuses rows without one
-            unit = OrgUnit.objects.create(
-                kind=row.kind,
-                name=row.name,
-                parent=row.parent,
-                ods_code=row.ods_code,
-                address=row.address,
-                postcode=row.postcode,
-                service_line=row.service_line,
-                setting=row.setting,
-                path="",
-            )
-            unit.path = f"{row.parent.path}{unit.pk}/"
-            unit.depth = unit.path.count("/") - 2
-            unit.save(update_fields=["path", "depth"])
-            if row.ods_code:
-                created[row.ods_code] = unit
-            links = [created.get(code) or checker.by_code[code] for code in row.site_codes]
-            if links:
-                unit.sites.add(*links)
-            done += 1
-            if done % 200 == 0:
-                progress(50 + 45 * done // len(rows), f"Added {done} of {len(rows)} units")
-    link_count = sum(len(row.site_codes) for row in services)
-    result = ImportResult(sites=len(sites), services=len(services), site_links=link_count)
-    audit.record(
+    added = actions.import_units(
         acting_user=acting_user,
-        action="units.imported",
-        object_type="organisation.orgunit",
-        object_repr=f"{result.sites} sites and {result.services} services from a CSV file",
-        after={"sites": result.sites, "services": result.services, "site_links": link_count},
+        units=[row.new for row in good],
+        known_sites=checker.by_code,
+        progress=progress,
     )
-    return result
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+    return ImportResult(sites=added.sites, services=added.services, site_links=added.site_links)
 
 
 @jobs.handler(JOB_KIND)
@@ -445,20 +371,10 @@ def run_import(job: Job, progress: Progress) -> jobs.Outcome:
         acting_user=job.started_by, text=str(job.payload.get("text", "")), progress=progress
     )
     if result.errors:
-        return jobs.Outcome(
-            succeeded=False,
-            message=(
-                f"Nothing was imported: {_plural(len(result.errors), 'problem')} found. "
-                "Correct the file and upload it again."
-            ),
-            result={"errors": [error.as_dict() for error in result.errors]},
-            result_url=reverse("organisation:import"),
-        )
+        return failed_outcome(result.errors, reverse("organisation:import"))
     return jobs.Outcome(
         succeeded=True,
-        message=(
-            f"Imported {_plural(result.sites, 'site')} and {_plural(result.services, 'service')}"
-        ),
+        message=f"Imported {plural(result.sites, 'site')} and {plural(result.services, 'service')}",
         result={
             "sites": result.sites,
             "services": result.services,

@@ -1,7 +1,7 @@
 """Forms for the organisation pages: validation and conversion only.
 
-The rules live in the actions; `add_action_errors` puts what an action refuses
-back on the form, against the field it is about.
+The rules live in the actions; `wellled.core.adapters.run_action` puts what an
+action refuses back on the form, against the field it is about.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from wellled.core.nhsforms import NHSForm
+from wellled.core.uploads import size_label
 from wellled.organisation import csv_import
 from wellled.organisation.models import (
     ALLOWED_PARENTS,
@@ -24,18 +25,6 @@ from wellled.organisation.models import (
     Setting,
     UnitKind,
 )
-
-
-def add_action_errors(form: NHSForm, error: ValidationError) -> None:
-    """Show an action's ValidationError on the form, by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            target = name if name in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -332,7 +321,7 @@ class CsvImportForm(NHSForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        limit = csv_import.size_label(settings.MAX_UPLOAD_BYTES)
+        limit = size_label(settings.MAX_UPLOAD_BYTES)
         self.fields["file"].help_text = f"A .csv file saved as UTF-8, smaller than {limit}"
         self.fields["file"].widget.attrs["accept"] = ".csv,text/csv"
 
@@ -341,10 +330,10 @@ class CsvImportForm(NHSForm):
         upload = self.cleaned_data["file"]
         limit = settings.MAX_UPLOAD_BYTES
         if upload.size is not None and upload.size > limit:
-            raise ValidationError(f"The file must be smaller than {csv_import.size_label(limit)}")
+            raise ValidationError(f"The file must be smaller than {size_label(limit)}")
         raw = upload.read(limit + 1)
         if len(raw) > limit:
-            raise ValidationError(f"The file must be smaller than {csv_import.size_label(limit)}")
+            raise ValidationError(f"The file must be smaller than {size_label(limit)}")
         try:
             return csv_import.decode_upload(raw, upload.name or "")
         except csv_import.FileProblem as problem:

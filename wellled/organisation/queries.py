@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from wellled.core.types import AnyUser
-from wellled.organisation.access import Cap, can, scope_paths
+from wellled.organisation.access import Cap, can, can_see_people, scope_paths
 from wellled.organisation.models import OrgUnit, RoleAssignment, StaffProfile, UnitKind
 
 
@@ -27,6 +27,20 @@ def staff_visible_to(user: AnyUser) -> QuerySet[StaffProfile]:
     for path in paths:
         condition |= Q(unit__path__startswith=path)
     return StaffProfile.objects.filter(condition).select_related("unit")
+
+
+def staff_matching(
+    user: AnyUser, *, name: str = "", within: OrgUnit | None = None, include_leavers: bool = False
+) -> QuerySet[StaffProfile]:
+    """The staff list's search: visible staff by name, at or below a unit, in name order."""
+    staff = staff_visible_to(user).order_by("full_name", "pk")
+    if name.strip():
+        staff = staff.filter(full_name__icontains=name.strip())
+    if within is not None:
+        staff = staff.filter(unit__path__startswith=within.path)
+    if not include_leavers:
+        staff = staff.filter(is_active=True)
+    return staff
 
 
 def role_assignments_visible_to(user: AnyUser) -> QuerySet[RoleAssignment]:
@@ -129,3 +143,49 @@ def get_grant_for_user(user: AnyUser, pk: int) -> RoleAssignment:
     if not can(user, Cap.MANAGE_ROLES, grant.unit):
         raise PermissionDenied
     return grant
+
+
+def unit_ancestors(unit: OrgUnit, *, include_self: bool) -> QuerySet[OrgUnit]:
+    """The units above this one, from the top of the tree down (for breadcrumbs)."""
+    ids = unit.ancestor_ids() if include_self else unit.ancestor_ids()[:-1]
+    return OrgUnit.objects.filter(pk__in=ids).order_by("depth")
+
+
+def active_staff_within(unit: OrgUnit) -> int:
+    """How many active staff work at the unit or anywhere below it."""
+    return StaffProfile.objects.filter(unit__path__startswith=unit.path, is_active=True).count()
+
+
+def unit_grants_for(user: AnyUser, unit: OrgUnit) -> QuerySet[RoleAssignment]:
+    """The roles held at the unit, for someone who may see them (else none)."""
+    if not can_see_people(user, unit):
+        return RoleAssignment.objects.none()
+    return RoleAssignment.objects.filter(unit=unit).select_related("user").order_by("role")
+
+
+def logins_with_grants(user: AnyUser, text: str = "") -> QuerySet[User]:
+    """The logins the user may manage, each with its roles, matching the text if given."""
+    logins = logins_visible_to(user).prefetch_related(
+        Prefetch(
+            "role_assignments",
+            queryset=RoleAssignment.objects.select_related("unit").order_by("role"),
+        )
+    )
+    text = text.strip()
+    if text:
+        logins = logins.filter(
+            Q(username__icontains=text)
+            | Q(first_name__icontains=text)
+            | Q(last_name__icontains=text)
+        )
+    return logins
+
+
+def grants_of(login: User) -> QuerySet[RoleAssignment]:
+    """A login's roles (for a page already reached through `get_login_for_user`)."""
+    return login.role_assignments.select_related("unit").order_by("role")
+
+
+def staff_profile_of(login: User) -> StaffProfile | None:
+    """A login's staff profile (for a page already reached through `get_login_for_user`)."""
+    return StaffProfile.objects.filter(user=login).select_related("unit").first()

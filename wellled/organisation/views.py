@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -12,8 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,25 +23,31 @@ from wellled.accounts import actions as account_actions
 from wellled.accounts.queries import has_two_factor, may_reset_two_factor
 from wellled.core import audit
 from wellled.core.actions import start_job
+from wellled.core.adapters import Crumb, crumbs, run_action
 from wellled.core.types import AuthenticatedHttpRequest
+from wellled.core.uploads import size_label
 from wellled.organisation import actions, csv_import, forms
-from wellled.organisation.access import Cap, can, forget_grants, require
+from wellled.organisation.access import Cap, can, can_see_people, forget_grants, require
 from wellled.organisation.models import (
     ALLOWED_PARENTS,
     GrantStatus,
     OrgUnit,
     RoleAssignment,
-    StaffProfile,
     UnitKind,
 )
 from wellled.organisation.queries import (
+    active_staff_within,
     get_grant_for_user,
     get_login_for_user,
     get_staff_profile_for_user,
     get_unit_for_user,
-    logins_visible_to,
+    grants_of,
+    logins_with_grants,
+    staff_matching,
+    staff_profile_of,
     staff_totals,
-    staff_visible_to,
+    unit_ancestors,
+    unit_grants_for,
     units_with_staff_counts,
     units_within_scope,
 )
@@ -51,20 +57,15 @@ PAGE_SIZE = 25
 _KIND_ORDER = {kind: index for index, kind in enumerate(UnitKind.values)}
 
 
-def _crumbs(*pairs: tuple[str, str]) -> list[dict[str, str]]:
-    return [{"label": label, "href": href} for label, href in pairs]
-
-
 def _org_crumb() -> tuple[str, str]:
     return ("Organisation", reverse("organisation:tree"))
 
 
-def _unit_crumbs(unit: OrgUnit, *, include_self: bool) -> list[dict[str, str]]:
-    ids = unit.ancestor_ids() if include_self else unit.ancestor_ids()[:-1]
-    ancestors = OrgUnit.objects.filter(pk__in=ids).order_by("depth")
+def _unit_crumbs(unit: OrgUnit, *, include_self: bool) -> list[Crumb]:
+    ancestors = unit_ancestors(unit, include_self=include_self)
     pairs = [_org_crumb()]
     pairs += [(u.name, reverse("organisation:unit", args=[u.pk])) for u in ancestors]
-    return _crumbs(*pairs)
+    return crumbs(*pairs)
 
 
 def _paginate(request: AuthenticatedHttpRequest, items: QuerySet[Any]) -> dict[str, Any]:
@@ -154,25 +155,16 @@ def unit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     children = sorted(
         unit.children.all(), key=lambda u: (not u.is_active, _KIND_ORDER[u.kind], u.name.casefold())
     )
-    staff_count = StaffProfile.objects.filter(
-        unit__path__startswith=unit.path, is_active=True
-    ).count()
-    can_see_people = can(user, Cap.VIEW_STAFF, unit) or can(user, Cap.MANAGE_ROLES, unit)
-    grants = (
-        RoleAssignment.objects.filter(unit=unit).select_related("user").order_by("role")
-        if can_see_people
-        else RoleAssignment.objects.none()
-    )
     context = {
         "unit": unit,
         "children": children,
-        "staff_count": staff_count,
+        "staff_count": active_staff_within(unit),
         "sites": unit.sites.order_by("name") if unit.kind in forms.DELIVERED_KINDS else None,
         "delivered": unit.delivered_services.order_by("name")
         if unit.kind == UnitKind.SITE
         else None,
-        "grants": grants,
-        "can_see_people": can_see_people,
+        "grants": unit_grants_for(user, unit),
+        "can_see_people": can_see_people(user, unit),
         "can_view_staff": can(user, Cap.VIEW_STAFF, unit),
         "can_manage": can(user, Cap.MANAGE_ORGANISATION, unit),
         "can_manage_roles": can(user, Cap.MANAGE_ROLES),
@@ -182,13 +174,13 @@ def unit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "organisation/unit_detail.html", context)
 
 
-def _save_unit_sites(
-    request: AuthenticatedHttpRequest, unit: OrgUnit, form: forms.UnitForm
-) -> None:
-    if "sites" in form.cleaned_data:
-        actions.set_unit_sites(
-            acting_user=request.user, unit=unit, sites=list(form.cleaned_data["sites"])
-        )
+def _sites(data: Mapping[str, Any]) -> list[OrgUnit] | None:
+    """The sites chosen on a unit form, or None where the form has no sites field."""
+    return list(data["sites"]) if "sites" in data else None
+
+
+def _to_unit(unit: OrgUnit) -> HttpResponse:
+    return redirect("organisation:unit", pk=unit.pk)
 
 
 @login_required
@@ -198,7 +190,7 @@ def unit_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     kinds = forms.child_kinds(parent)
     if not kinds:
         raise Http404("Nothing can be added under this kind of unit")
-    crumbs = _unit_crumbs(parent, include_self=True)
+    trail = _unit_crumbs(parent, include_self=True)
     kind = request.GET.get("kind") or (kinds[0] if len(kinds) == 1 else "")
     if kind not in kinds:
         choose = forms.ChooseKindForm(request.GET if "kind" in request.GET else None, kinds=kinds)
@@ -206,21 +198,25 @@ def unit_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "organisation/unit_choose_kind.html",
-            {"form": choose, "parent": parent, "breadcrumbs": crumbs},
+            {"form": choose, "parent": parent, "breadcrumbs": trail},
         )
     form = forms.UnitForm(_posted(request), kind=kind)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                unit = actions.create_unit(
-                    acting_user=request.user, kind=kind, parent=parent, **form.unit_fields()
-                )
-                _save_unit_sites(request, unit, form)
-        except ValidationError as error:
-            forms.add_action_errors(form, error)
-        else:
-            messages.success(request, f"{unit.name} has been added")
-            return redirect("organisation:unit", pk=unit.pk)
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: actions.create_unit(
+                acting_user=request.user,
+                kind=kind,
+                parent=parent,
+                sites=_sites(data),
+                **form.unit_fields(),
+            ),
+            success=lambda unit: f"{unit.name} has been added",
+            then=_to_unit,
+        )
+        if done:
+            return done
     label = UnitKind(kind).label.lower()
     return render(
         request,
@@ -231,7 +227,7 @@ def unit_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "title": f"Add a {label} to {parent.name}",
             "button": f"Add {label}",
             "cancel": reverse("organisation:unit", args=[parent.pk]),
-            "breadcrumbs": crumbs,
+            "breadcrumbs": trail,
         },
     )
 
@@ -246,18 +242,18 @@ def unit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     }
     initial["sites"] = list(unit.sites.all())
     form = forms.UnitForm(_posted(request), kind=unit.kind, unit=unit, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                unit = actions.update_unit(
-                    acting_user=request.user, unit=unit, **form.unit_fields()
-                )
-                _save_unit_sites(request, unit, form)
-        except ValidationError as error:
-            forms.add_action_errors(form, error)
-        else:
-            messages.success(request, f"Your changes to {unit.name} have been saved")
-            return redirect("organisation:unit", pk=unit.pk)
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: actions.update_unit(
+                acting_user=request.user, unit=unit, sites=_sites(data), **form.unit_fields()
+            ),
+            success=lambda changed: f"Your changes to {changed.name} have been saved",
+            then=_to_unit,
+        )
+        if done:
+            return done
     return render(
         request,
         "organisation/unit_form.html",
@@ -281,16 +277,18 @@ def unit_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = forms.MoveUnitForm(
         _posted(request), units=targets.exclude(pk=unit.pk), initial={"parent": unit.parent}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_unit(
-                acting_user=request.user, unit=unit, parent=form.cleaned_data["parent"]
-            )
-        except ValidationError as error:
-            forms.add_action_errors(form, error)
-        else:
-            messages.success(request, f"{unit.name} now sits under {form.cleaned_data['parent']}")
-            return redirect("organisation:unit", pk=unit.pk)
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: actions.update_unit(
+                acting_user=request.user, unit=unit, parent=data["parent"]
+            ),
+            success=lambda moved: f"{moved.name} now sits under {form.cleaned_data['parent']}",
+            then=_to_unit,
+        )
+        if done:
+            return done
     return render(
         request,
         "organisation/unit_move.html",
@@ -309,14 +307,16 @@ def unit_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, pk, manage=True)
     form = forms.ConfirmForm(_posted(request))
     # The root of the tree stays open: everything else hangs from it.
-    if unit.kind != UnitKind.TRUST and request.method == "POST" and form.is_valid():
-        try:
-            actions.set_unit_active(acting_user=request.user, unit=unit, active=False)
-        except ValidationError as error:
-            forms.add_action_errors(form, error)
-        else:
-            messages.success(request, f"{unit.name} has been closed")
-            return redirect("organisation:unit", pk=unit.pk)
+    if unit.kind != UnitKind.TRUST and request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda _: actions.set_unit_active(acting_user=request.user, unit=unit, active=False),
+            success=f"{unit.name} has been closed",
+            then=_to_unit,
+        )
+        if done:
+            return done
     return render(
         request,
         "organisation/unit_close.html",
@@ -346,17 +346,13 @@ def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Cap.VIEW_STAFF)
     units = units_within_scope(request.user, Cap.VIEW_STAFF)
     form = forms.StaffFilterForm(request.GET or None, units=units)
-    staff = staff_visible_to(request.user).order_by("full_name", "pk")
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            staff = staff.filter(full_name__icontains=data["q"].strip())
-        if data["unit"] is not None:
-            staff = staff.filter(unit__path__startswith=data["unit"].path)
-        if not data["left"]:
-            staff = staff.filter(is_active=True)
-    else:
-        staff = staff.filter(is_active=True)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    staff = staff_matching(
+        request.user,
+        name=data.get("q") or "",
+        within=data.get("unit"),
+        include_leavers=bool(data.get("left")),
+    )
     return render(
         request,
         "organisation/staff_list.html",
@@ -364,7 +360,7 @@ def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             **_paginate(request, staff),
             "can_manage": can(request.user, Cap.MANAGE_ORGANISATION),
-            "breadcrumbs": _crumbs(_org_crumb()),
+            "breadcrumbs": crumbs(_org_crumb()),
         },
     )
 
@@ -381,7 +377,7 @@ def staff_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "profile": profile,
             "can_manage": can(request.user, Cap.MANAGE_ORGANISATION, profile.unit),
-            "breadcrumbs": _crumbs(_org_crumb(), ("Staff", reverse("organisation:staff"))),
+            "breadcrumbs": crumbs(_org_crumb(), ("Staff", reverse("organisation:staff"))),
         },
     )
 
@@ -389,9 +385,9 @@ def staff_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _staff_form_page(
     request: AuthenticatedHttpRequest, form: forms.StaffProfileForm, **context: Any
 ) -> HttpResponse:
-    crumbs = _crumbs(_org_crumb(), ("Staff", reverse("organisation:staff")))
+    trail = crumbs(_org_crumb(), ("Staff", reverse("organisation:staff")))
     return render(
-        request, "organisation/staff_form.html", {"form": form, "breadcrumbs": crumbs, **context}
+        request, "organisation/staff_form.html", {"form": form, "breadcrumbs": trail, **context}
     )
 
 
@@ -402,16 +398,18 @@ def staff_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     units = units_within_scope(request.user, Cap.MANAGE_ORGANISATION).filter(is_active=True)
     initial = {"unit": request.GET.get("unit")} if request.GET.get("unit") else None
     form = forms.StaffProfileForm(_posted(request), units=units, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            profile = actions.create_staff_profile(
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda _: actions.create_staff_profile(
                 acting_user=request.user, **form.profile_fields()
-            )
-        except ValidationError as error:
-            forms.add_action_errors(form, error)
-        else:
-            messages.success(request, f"A staff profile for {profile.full_name} has been added")
-            return redirect("organisation:staff_detail", pk=profile.pk)
+            ),
+            success=lambda profile: f"A staff profile for {profile.full_name} has been added",
+            then=lambda profile: redirect("organisation:staff_detail", pk=profile.pk),
+        )
+        if done:
+            return done
     return _staff_form_page(
         request, form, title="Add a member of staff", button="Add member of staff"
     )
@@ -434,16 +432,18 @@ def staff_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "username": profile.user.get_username() if profile.user else "",
     }
     form = forms.StaffProfileForm(_posted(request), units=units, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_staff_profile(
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda _: actions.update_staff_profile(
                 acting_user=request.user, profile=profile, **form.profile_fields()
-            )
-        except ValidationError as error:
-            forms.add_action_errors(form, error)
-        else:
-            messages.success(request, f"Your changes to {profile.full_name} have been saved")
-            return redirect("organisation:staff_detail", pk=profile.pk)
+            ),
+            success=lambda _: f"Your changes to {profile.full_name} have been saved",
+            then=lambda _: redirect("organisation:staff_detail", pk=profile.pk),
+        )
+        if done:
+            return done
     return _staff_form_page(
         request, form, profile=profile, title=f"Edit {profile.full_name}", button="Save changes"
     )
@@ -466,8 +466,8 @@ def staff_set_active(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 # Logins and roles ----------------------------------------------------------
 
 
-def _people_crumbs() -> list[dict[str, str]]:
-    return _crumbs(_org_crumb(), ("People and roles", reverse("organisation:people")))
+def _people_crumbs() -> list[Crumb]:
+    return crumbs(_org_crumb(), ("People and roles", reverse("organisation:people")))
 
 
 @login_required
@@ -475,23 +475,12 @@ def _people_crumbs() -> list[dict[str, str]]:
 def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Cap.MANAGE_ROLES)
     form = forms.PeopleFilterForm(request.GET or None)
-    logins = logins_visible_to(request.user).prefetch_related(
-        Prefetch(
-            "role_assignments",
-            queryset=RoleAssignment.objects.select_related("unit").order_by("role"),
-        )
-    )
-    if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
-        text = form.cleaned_data["q"].strip()
-        logins = logins.filter(
-            Q(username__icontains=text)
-            | Q(first_name__icontains=text)
-            | Q(last_name__icontains=text)
-        )
+    text = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
+    logins = logins_with_grants(request.user, text or "")
     return render(
         request,
         "organisation/people.html",
-        {"form": form, **_paginate(request, logins), "breadcrumbs": _crumbs(_org_crumb())},
+        {"form": form, **_paginate(request, logins), "breadcrumbs": crumbs(_org_crumb())},
     )
 
 
@@ -500,23 +489,39 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
 def login_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Cap.MANAGE_ROLES)
     form = forms.LoginForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            login, password = actions.create_login(acting_user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            forms.add_action_errors(form, error)
-        else:
-            # Shown once, in this response only: never stored, never put in a message.
-            response = render(
-                request,
-                "organisation/login_created.html",
-                {"login": login, "password": password, "breadcrumbs": _people_crumbs()},
-            )
-            response["Cache-Control"] = "no-store"
-            return response
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: actions.create_login(acting_user=request.user, **data),
+            then=lambda created: _login_created(request, *created),
+        )
+        if done:
+            return done
     return render(
         request, "organisation/login_form.html", {"form": form, "breadcrumbs": _people_crumbs()}
     )
+
+
+def _login_created(request: AuthenticatedHttpRequest, login: User, password: str) -> HttpResponse:
+    # Shown once, in this response only: never stored, never put in a message.
+    response = render(
+        request,
+        "organisation/login_created.html",
+        {"login": login, "password": password, "breadcrumbs": _people_crumbs()},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _granted_message(login: User, grant: RoleAssignment) -> str:
+    if grant.status == GrantStatus.PENDING:
+        return (
+            f"{login.get_username()} is nominated as {grant.get_role_display()} at "
+            f"{grant.unit}. The role takes effect once it is approved: their home page "
+            "tells them what to do next"
+        )
+    return f"{login.get_username()} is now {grant.get_role_display()} at {grant.unit}"
 
 
 @login_required
@@ -525,34 +530,29 @@ def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     login = get_login_for_user(request.user, pk)
     units = units_within_scope(request.user, Cap.MANAGE_ROLES).filter(is_active=True)
     form = forms.GrantRoleForm(_posted(request), units=units)
-    if request.method == "POST" and form.is_valid():
-        unit = form.cleaned_data["unit"]
-        # The choices already hold only units in scope; this guards the rule itself.
-        require(request.user, Cap.MANAGE_ROLES, unit)
-        try:
-            grant = actions.grant_role(
-                acting_user=request.user, user=login, role=form.cleaned_data["role"], unit=unit
+    if request.method == "POST":
+
+        def grant(data: Mapping[str, Any]) -> RoleAssignment:
+            # The choices already hold only units in scope; this guards the rule itself.
+            require(request.user, Cap.MANAGE_ROLES, data["unit"])
+            return actions.grant_role(
+                acting_user=request.user, user=login, role=data["role"], unit=data["unit"]
             )
-        except ValidationError as error:
-            forms.add_action_errors(form, error)
-        else:
-            if grant.status == GrantStatus.PENDING:
-                messages.success(
-                    request,
-                    f"{login.get_username()} is nominated as {grant.get_role_display()} at "
-                    f"{unit}. The role takes effect once it is approved: their home page "
-                    "tells them what to do next",
-                )
-            else:
-                messages.success(
-                    request, f"{login.get_username()} is now {grant.get_role_display()} at {unit}"
-                )
-            return redirect("organisation:person", pk=login.pk)
+
+        done = run_action(
+            request,
+            form,
+            grant,
+            success=lambda granted: _granted_message(login, granted),
+            then=lambda _: redirect("organisation:person", pk=login.pk),
+        )
+        if done:
+            return done
     grants = [
-        {"grant": grant, "can_revoke": can(request.user, Cap.MANAGE_ROLES, grant.unit)}
-        for grant in login.role_assignments.select_related("unit").order_by("role")
+        {"grant": held, "can_revoke": can(request.user, Cap.MANAGE_ROLES, held.unit)}
+        for held in grants_of(login)
     ]
-    profile = StaffProfile.objects.filter(user=login).select_related("unit").first()
+    profile = staff_profile_of(login)
     return render(
         request,
         "organisation/person.html",
@@ -605,19 +605,25 @@ def role_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     grant = get_grant_for_user(request.user, pk)
     holder: User = grant.user
     form = forms.ConfirmForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         description = f"{grant.get_role_display()} at {grant.unit}"
-        try:
-            actions.revoke_role(acting_user=request.user, grant=grant)
-        except ValidationError as error:
-            forms.add_action_errors(form, error)
-        else:
-            messages.success(request, f"{holder.get_username()} is no longer {description}")
+
+        def back(_: None) -> HttpResponse:
             forget_grants(request.user)
             if not can(request.user, Cap.MANAGE_ROLES):
                 # They have just revoked their own way back to this page.
                 return redirect("core:home")
             return redirect("organisation:person", pk=holder.pk)
+
+        done = run_action(
+            request,
+            form,
+            lambda _: actions.revoke_role(acting_user=request.user, grant=grant),
+            success=f"{holder.get_username()} is no longer {description}",
+            then=back,
+        )
+        if done:
+            return done
     return render(
         request,
         "organisation/role_revoke.html",
@@ -639,14 +645,20 @@ def role_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def import_units(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Cap.MANAGE_ORGANISATION)
     form = forms.CsvImportForm(_posted(request), request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        job = start_job(
-            acting_user=request.user,
-            kind=csv_import.JOB_KIND,
-            title="Import sites and services",
-            payload={"text": form.cleaned_data["file"]},
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: start_job(
+                acting_user=request.user,
+                kind=csv_import.JOB_KIND,
+                title="Import sites and services",
+                payload={"text": data["file"]},
+            ),
+            then=lambda job: redirect("core:job", job_id=job.id),
         )
-        return redirect("core:job", job_id=job.id)
+        if done:
+            return done
     return render(
         request,
         "organisation/import.html",
@@ -654,8 +666,8 @@ def import_units(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "columns": csv_import.COLUMNS,
             "required": csv_import.REQUIRED_COLUMNS,
-            "limit": csv_import.size_label(settings.MAX_UPLOAD_BYTES),
-            "breadcrumbs": _crumbs(_org_crumb()),
+            "limit": size_label(settings.MAX_UPLOAD_BYTES),
+            "breadcrumbs": crumbs(_org_crumb()),
         },
     )
 

@@ -15,15 +15,27 @@ rows from 1.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import itertools
 import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+# FileProblem and RowError are named here too, for the page and the import job.
+from wellled.core.csv_import import (
+    FileProblem as FileProblem,
+)
+from wellled.core.csv_import import (
+    RowError as RowError,
+)
+from wellled.core.csv_import import (
+    RowErrors,
+    check_header,
+    data_rows,
+    decode_csv,
+    read_csv,
+)
 from wellled.reports.models import Metric, MetricValue, SourceKind
 from wellled.reports.periods import is_period_start, next_period, noun, period_start
 
@@ -39,25 +51,12 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_LISTED = 200
 
 
-class FileProblem(Exception):
-    """The file as a whole cannot be read; the message says why."""
-
-
 @dataclass(frozen=True)
 class RawRow:
     number: int
     metric: str | None  # slug named on the row; None: the metric chosen for the import
     period: str
     value: object
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"Row {self.row}: {self.message}"
 
 
 @dataclass
@@ -106,61 +105,17 @@ def parse_value(raw: object) -> float | None:
 
 def decode_upload(raw: bytes, filename: str) -> str:
     """The file's text, or FileProblem naming what is wrong with it."""
-    if len(raw) > MAX_UPLOAD_BYTES:
-        raise FileProblem("The file must be smaller than 2 MB")
-    if not filename.lower().endswith(".csv"):
-        raise FileProblem("The file must be a CSV file (its name ends in .csv)")
-    if not raw.strip():
-        raise FileProblem("The file is empty")
-    import filetype
-
-    if b"\x00" in raw or filetype.guess(raw) is not None:
-        raise FileProblem(
-            "The file is not a CSV file. If it is a spreadsheet, save it as "
-            "'CSV UTF-8 (comma delimited)' and upload that"
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FileProblem(
-            "The file must be saved as UTF-8. In Excel, choose 'Save as' and "
-            "'CSV UTF-8 (comma delimited)'"
-        ) from None
+    text = decode_csv(raw, filename, max_bytes=MAX_UPLOAD_BYTES, sniff=True)
     rows_from_csv(text)
     return text
 
 
 def rows_from_csv(text: str) -> list[RawRow]:
     """The file's rows, or FileProblem if its header is wrong."""
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    except csv.Error as exc:
-        raise FileProblem(f"The file is not a readable CSV file ({exc})") from None
-    if not rows or not any(cell.strip() for cell in rows[0]):
-        raise FileProblem("The first row must name the columns: " + ", ".join(COLUMNS))
-    header = [cell.strip().lower() for cell in rows[0]]
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    unknown = [name for name in header if name and name not in COLUMNS]
-    repeated = sorted({name for name in header if name and header.count(name) > 1})
-    problems = []
-    if missing:
-        problems.append("the header has no " + ", ".join(f"'{name}'" for name in missing))
-    if unknown:
-        problems.append(
-            "the header has unknown columns "
-            + ", ".join(f"'{name}'" for name in unknown)
-            + " (the columns are "
-            + ", ".join(COLUMNS)
-            + ")"
-        )
-    if repeated:
-        problems.append("the header repeats " + ", ".join(f"'{name}'" for name in repeated))
-    if problems:
-        raise FileProblem("Row 1: " + "; ".join(problems))
+    rows = read_csv(text)
+    header = check_header(rows, COLUMNS, REQUIRED_COLUMNS)
     out: list[RawRow] = []
-    for number, cells in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
+    for number, cells in data_rows(rows, "values"):
         values = dict(zip(header, cells, strict=False))
         out.append(
             RawRow(
@@ -170,85 +125,97 @@ def rows_from_csv(text: str) -> list[RawRow]:
                 value=values.get("value", ""),
             )
         )
-    if not out:
-        raise FileProblem("The file has a header but no rows of values under it")
     return out
 
 
 def check_rows(rows: list[RawRow], *, metric: Metric | None) -> Checked:
     """Check every row against the catalogue and the stored series."""
-    result = Checked()
-    slugs = {row.metric for row in rows if row.metric}
-    by_slug = {m.slug: m for m in Metric.objects.filter(slug__in=slugs)}
-    seen: dict[tuple[int, datetime.date], int] = {}
-    # metric -> {period: row number}
-    rows_by_metric: dict[Metric, dict[datetime.date, int]] = defaultdict(dict)
-
-    def error(row: int, message: str) -> None:
-        result.errors.append(RowError(row, message))
-
+    checker = _Checker(rows, metric)
     for row in rows:
-        target = metric
-        if row.metric:
-            target = by_slug.get(row.metric)
-            if target is None:
-                error(row.number, f"There is no metric called '{row.metric}' in the catalogue")
-                continue
+        checker.check(row)
+    for target, new in checker.rows_by_metric.items():
+        _check_gaps(target, new, checker.errors.add)
+    return Checked(errors=checker.errors.sorted(), values=checker.values)
+
+
+class _Checker:
+    def __init__(self, rows: list[RawRow], metric: Metric | None) -> None:
+        self.metric = metric
+        slugs = {row.metric for row in rows if row.metric}
+        self.by_slug = {m.slug: m for m in Metric.objects.filter(slug__in=slugs)}
+        self.errors = RowErrors()
+        self.seen: dict[tuple[int, datetime.date], int] = {}
+        self.values: dict[Metric, dict[datetime.date, float]] = {}
+        # metric -> {period: row number}
+        self.rows_by_metric: dict[Metric, dict[datetime.date, int]] = defaultdict(dict)
+
+    def check(self, row: RawRow) -> None:
+        target = self._target(row)
         if target is None:
-            error(row.number, "Name the metric in the 'metric' column")
-            continue
+            return
+        start = self.errors.mark()
+        period = self._period(row, target)
+        value = parse_value(row.value)
+        if value is None:
+            shown = str(row.value).strip() if row.value is not None else ""
+            self.errors.add(
+                row.number, f"'{shown}' is not a number" if shown else "Enter a value (a number)"
+            )
+        if self.errors.since(start) or period is None or value is None:
+            return
+        key = (target.pk, period)
+        if key in self.seen:
+            self.errors.add(
+                row.number,
+                f"{period.isoformat()} for {target.name} is also on row {self.seen[key]}",
+            )
+            return
+        self.seen[key] = row.number
+        self.values.setdefault(target, {})[period] = value
+        self.rows_by_metric[target][period] = row.number
+
+    def _target(self, row: RawRow) -> Metric | None:
+        """The metric the row is for, if it names one that takes imported values."""
+        target = self.metric
+        if row.metric:
+            target = self.by_slug.get(row.metric)
+            if target is None:
+                self.errors.add(
+                    row.number, f"There is no metric called '{row.metric}' in the catalogue"
+                )
+                return None
+        if target is None:
+            self.errors.add(row.number, "Name the metric in the 'metric' column")
+            return None
         if target.source_kind != SourceKind.IMPORTED:
-            error(
+            self.errors.add(
                 row.number,
                 f"{target.name} is computed by wellled from its records: "
                 "its values cannot be imported",
             )
-            continue
-        ok = True
+            return None
+        return target
+
+    def _period(self, row: RawRow, target: Metric) -> datetime.date | None:
         period = parse_date(str(row.period))
         if period is None:
             shown = str(row.period).strip()
-            error(
+            self.errors.add(
                 row.number,
                 f"'{shown}' is not a date: use YYYY-MM-DD or DD/MM/YYYY"
                 if shown
                 else "Enter the period's date",
             )
-            ok = False
         elif not is_period_start(period, target.frequency):
             start = period_start(period, target.frequency)
-            error(
+            self.errors.add(
                 row.number,
                 f"{period.isoformat()} is not the start of a {noun(target.frequency)}: "
                 f"{target.name} is {target.get_frequency_display().lower()}, "
                 f"so use {start.isoformat()}",
             )
-            ok = False
-        value = parse_value(row.value)
-        if value is None:
-            shown = str(row.value).strip() if row.value is not None else ""
-            error(
-                row.number,
-                f"'{shown}' is not a number" if shown else "Enter a value (a number)",
-            )
-            ok = False
-        if period is not None and ok:
-            key = (target.pk, period)
-            if key in seen:
-                error(
-                    row.number,
-                    f"{period.isoformat()} for {target.name} is also on row {seen[key]}",
-                )
-                continue
-            seen[key] = row.number
-        if ok and period is not None and value is not None:
-            result.values.setdefault(target, {})[period] = value
-            rows_by_metric[target][period] = row.number
-
-    for target, new in rows_by_metric.items():
-        _check_gaps(target, new, error)
-    result.errors.sort(key=lambda e: e.row)
-    return result
+            return None
+        return period
 
 
 def _check_gaps(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -42,54 +43,15 @@ def replace_survey_results(
     If the year was read with another question map version before, every result of
     the year is replaced, since the same code may have meant another question.
     """
-    if year < FIRST_YEAR or year > timezone.localdate().year:
-        raise ValidationError({"year": f"Enter a survey year from {FIRST_YEAR} to this year"})
-    if not question_map.covers(year):
-        raise ValidationError(
-            {
-                "question_map": f"Question map {question_map.version} is for survey years "
-                f"{question_map.years_label}, not {year}"
-            }
-        )
-    if not results:
-        raise ValidationError("There are no results to store")
-    mapped = {q.measure.key: q.code for q in question_map.questions}
-    for values in (v for _, v in results.values()):
-        for value in values:
-            if mapped.get(value.measure_key) != value.question_code:
-                raise ValidationError(
-                    f"{value.question_code} is not mapped to {value.measure_key} "
-                    f"in question map {question_map.version}"
-                )
-    survey_year = SurveyYear.objects.select_for_update().filter(year=year).first()
-    before: dict[str, object] | None = None
-    now = timezone.now()
-    user = acting_user if acting_user is not None and acting_user.is_authenticated else None
-    if survey_year is None:
-        survey_year = SurveyYear.objects.create(
-            year=year,
-            question_map_version=question_map.version,
-            source_name=source_name,
-            imported_at=now,
-            imported_by=user,
-        )
-    else:
-        before = {
-            "question_map": survey_year.question_map_version,
-            "results": survey_year.results.count(),
-        }
-        held = survey_year.results.all()
-        if survey_year.question_map_version == question_map.version:
-            keys = measure_keys
-            if keys is None:
-                keys = frozenset(v.measure_key for _, values in results.values() for v in values)
-            held = held.filter(measure_key__in=keys)
-        held.delete()
-        survey_year.question_map_version = question_map.version
-        survey_year.source_name = source_name
-        survey_year.imported_at = now
-        survey_year.imported_by = user
-        survey_year.save()
+    _check_results(year, question_map, results)
+    survey_year, before = _year_to_fill(
+        year=year,
+        question_map=question_map,
+        results=results,
+        source_name=source_name,
+        measure_keys=measure_keys,
+        user=acting_user if acting_user is not None and acting_user.is_authenticated else None,
+    )
     rows = [
         SurveyResult(
             survey_year=survey_year,
@@ -117,3 +79,68 @@ def replace_survey_results(
         },
     )
     return len(rows)
+
+
+def _check_results(
+    year: int, question_map: QuestionMap, results: dict[str, tuple[str, list[ResultValue]]]
+) -> None:
+    if year < FIRST_YEAR or year > timezone.localdate().year:
+        raise ValidationError({"year": f"Enter a survey year from {FIRST_YEAR} to this year"})
+    if not question_map.covers(year):
+        raise ValidationError(
+            {
+                "question_map": f"Question map {question_map.version} is for survey years "
+                f"{question_map.years_label}, not {year}"
+            }
+        )
+    if not results:
+        raise ValidationError("There are no results to store")
+    mapped = {q.measure.key: q.code for q in question_map.questions}
+    for values in (v for _, v in results.values()):
+        for value in values:
+            if mapped.get(value.measure_key) != value.question_code:
+                raise ValidationError(
+                    f"{value.question_code} is not mapped to {value.measure_key} "
+                    f"in question map {question_map.version}"
+                )
+
+
+def _year_to_fill(
+    *,
+    year: int,
+    question_map: QuestionMap,
+    results: dict[str, tuple[str, list[ResultValue]]],
+    source_name: str,
+    measure_keys: frozenset[str] | None,
+    user: User | None,
+) -> tuple[SurveyYear, dict[str, object] | None]:
+    """The year's row, with the results to be replaced deleted; and what it held before."""
+    survey_year = SurveyYear.objects.select_for_update().filter(year=year).first()
+    now = timezone.now()
+    if survey_year is None:
+        created = SurveyYear.objects.create(
+            year=year,
+            question_map_version=question_map.version,
+            source_name=source_name,
+            imported_at=now,
+            imported_by=user,
+        )
+        return created, None
+    before: dict[str, object] = {
+        "question_map": survey_year.question_map_version,
+        "results": survey_year.results.count(),
+    }
+    held = survey_year.results.all()
+    # Under another map version the same code may have meant another question: replace all.
+    if survey_year.question_map_version == question_map.version:
+        keys = measure_keys
+        if keys is None:
+            keys = frozenset(v.measure_key for _, values in results.values() for v in values)
+        held = held.filter(measure_key__in=keys)
+    held.delete()
+    survey_year.question_map_version = question_map.version
+    survey_year.source_name = source_name
+    survey_year.imported_at = now
+    survey_year.imported_by = user
+    survey_year.save()
+    return survey_year, before

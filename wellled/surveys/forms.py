@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from wellled.core.nhsforms import NHSForm
-from wellled.organisation.csv_import import size_label
+from wellled.core.uploads import size_label
 from wellled.surveys.actions import FIRST_YEAR
 from wellled.surveys.importer import FileProblem, detect_kind
 from wellled.surveys.question_maps import map_for_year, question_maps

@@ -16,10 +16,8 @@ question was not asked), not errors.
 from __future__ import annotations
 
 import base64
-import csv
 import io
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -29,28 +27,32 @@ from django.db import transaction
 from django.urls import reverse
 
 from wellled.core import jobs
+from wellled.core.csv_import import (
+    FileProblem,
+    RowError,
+    RowErrors,
+    Steps,
+    decode_text,
+    failed_outcome,
+    is_blank,
+    no_progress,
+    plural,
+    read_csv,
+)
+from wellled.core.jobs import Progress
 from wellled.core.models import Job
 from wellled.surveys import actions
-from wellled.surveys.question_maps import QuestionMap, get_question_map, question_maps
+from wellled.surveys.question_maps import (
+    MappedQuestion,
+    QuestionMap,
+    get_question_map,
+    question_maps,
+)
 
 JOB_KIND = "surveys.import_results"
 # An ODS code, or several joined by "/" where organisations answered as one (CCGs in 2021).
 ODS_CODE = re.compile(r"^[A-Z0-9]{3,6}(/[A-Z0-9]{3,6}){0,8}$")
 GAPS = frozenset({"", "NA", "N/A", "*", "-"})
-Progress = Callable[[int, str], None]
-
-
-class FileProblem(Exception):
-    """The file as a whole cannot be read; the message says why and what to do."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    message: str
-
-    def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "message": self.message}
 
 
 @dataclass
@@ -102,17 +104,7 @@ def read_rows(raw: bytes, kind: str) -> list[list[str]]:
         rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         book.close()
         return rows
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FileProblem(
-            "The file must be saved as UTF-8. In Excel, choose 'Save as' and "
-            "'CSV UTF-8 (comma delimited)'"
-        ) from None
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    except csv.Error as exc:
-        raise FileProblem(f"The file is not a readable CSV file ({exc})") from None
+    return read_csv(decode_text(raw))
 
 
 def _number(raw: str) -> Decimal | None:
@@ -157,120 +149,156 @@ def _header(rows: list[list[str]], qmap: QuestionMap) -> tuple[dict[str, int], l
     return index, missing
 
 
-def check_file(
-    raw: bytes, kind: str, *, year: int, version: str, progress: Progress
-) -> tuple[ImportOutcome, list[_Checked], QuestionMap | None]:
+def _question_map(year: int, version: str) -> QuestionMap:
     qmap = get_question_map(version)
     if qmap is None:
         known = ", ".join(question_maps())
-        message = f"There is no question map version '{version}'. The versions are {known}"
-        return ImportOutcome(errors=[RowError(1, message)]), [], None
+        raise FileProblem(f"There is no question map version '{version}'. The versions are {known}")
     if not qmap.covers(year):
-        message = f"Question map {qmap.version} is for survey years {qmap.years_label}, not {year}"
-        return ImportOutcome(errors=[RowError(1, message)]), [], None
-    try:
-        rows = read_rows(raw, kind)
-        index, missing = _header(rows, qmap)
-    except FileProblem as problem:
-        return ImportOutcome(errors=[RowError(1, str(problem))]), [], None
-    outcome = ImportOutcome(missing_questions=missing)
-    present = [q for q in qmap.questions if q.value_column in index]
-    year_at = index.get(qmap.year_column)
-    name_at = index.get(qmap.name_column) if qmap.name_column else None
-    seen: dict[str, int] = {}
-    checked: list[_Checked] = []
-    total = max(1, len(rows) - 1)
+        raise FileProblem(
+            f"Question map {qmap.version} is for survey years {qmap.years_label}, not {year}"
+        )
+    return qmap
 
+
+class _Checker:
+    """Checks every row of the chosen year against the question map, collecting
+    every problem; rows for other years are counted and left out."""
+
+    def __init__(self, qmap: QuestionMap, index: dict[str, int], year: int) -> None:
+        self.qmap = qmap
+        self.index = index
+        self.year = year
+        self.present = [q for q in qmap.questions if q.value_column in index]
+        self.year_at = index.get(qmap.year_column)
+        self.name_at = index.get(qmap.name_column) if qmap.name_column else None
+        self.errors = RowErrors()
+        self.other_years = 0
+        self.seen: dict[str, int] = {}
+        self.checked: list[_Checked] = []
+
+    @staticmethod
     def cell(cells: list[str], position: int | None) -> str:
         if position is None or position >= len(cells):
             return ""
         return cells[position].strip()
 
-    for number, cells in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        if year_at is not None:
-            raw_year = cell(cells, year_at)
-            if not raw_year.isdigit():
-                shown = f"'{raw_year}'" if raw_year else "nothing"
-                outcome.errors.append(
-                    RowError(number, f"'{qmap.year_column}' must be a year like 2023, not {shown}")
-                )
-                continue
-            if int(raw_year) != year:
-                outcome.other_years += 1
-                continue
-        start = len(outcome.errors)
-        code = cell(cells, index[qmap.organisation_column]).upper()
+    def row(self, number: int, cells: list[str]) -> bool:
+        """Check a row; False if it is not for the year (or its year is unreadable)."""
+        if not self._in_year(number, cells):
+            return False
+        start = self.errors.mark()
+        code = self._code(number, self.cell(cells, self.index[self.qmap.organisation_column]))
+        values = [
+            value
+            for question in self.present
+            if (value := self._value(number, cells, question)) is not None
+        ]
+        if not self.errors.since(start):
+            name = self.cell(cells, self.name_at)[:200]
+            self.checked.append(_Checked(code=code, name=name, values=values))
+        return True
+
+    def _in_year(self, number: int, cells: list[str]) -> bool:
+        if self.year_at is None:
+            return True
+        raw_year = self.cell(cells, self.year_at)
+        if not raw_year.isdigit():
+            shown = f"'{raw_year}'" if raw_year else "nothing"
+            self.errors.add(
+                number, f"'{self.qmap.year_column}' must be a year like 2023, not {shown}"
+            )
+            return False
+        if int(raw_year) != self.year:
+            self.other_years += 1
+            return False
+        return True
+
+    def _code(self, number: int, raw: str) -> str:
+        code = raw.upper()
         if not code:
-            outcome.errors.append(RowError(number, f"Enter the '{qmap.organisation_column}'"))
+            self.errors.add(number, f"Enter the '{self.qmap.organisation_column}'")
         elif not ODS_CODE.match(code):
-            outcome.errors.append(
-                RowError(
-                    number,
-                    f"'{code}' is not an ODS code: use 3 to 6 letters and digits"
-                    " (several joined by / for a joint return)",
-                )
+            self.errors.add(
+                number,
+                f"'{code}' is not an ODS code: use 3 to 6 letters and digits"
+                " (several joined by / for a joint return)",
             )
-        elif code in seen:
-            outcome.errors.append(
-                RowError(number, f"{code} is already on row {seen[code]} for {year}")
-            )
+        elif code in self.seen:
+            self.errors.add(number, f"{code} is already on row {self.seen[code]} for {self.year}")
         else:
-            seen[code] = number
-        values: list[actions.ResultValue] = []
-        for question in present:
-            raw_value = cell(cells, index[question.value_column])
-            raw_base = cell(cells, index.get(question.base_column))
-            if raw_value.upper() in GAPS:
-                continue
-            value = _number(raw_value)
-            maximum = question.measure.maximum
-            if value is None or not Decimal(0) <= value <= maximum:
-                outcome.errors.append(
-                    RowError(
-                        number,
-                        f"'{question.value_column}' must be a number from 0 to {maximum}, "
-                        f"not '{raw_value}'",
-                    )
-                )
-                continue
-            base: int | None = None
-            if raw_base.upper() not in GAPS:
-                base_number = _number(raw_base)
-                if base_number is None or base_number < 0 or base_number != int(base_number):
-                    outcome.errors.append(
-                        RowError(
-                            number,
-                            f"'{question.base_column}' must be a whole number of respondents, "
-                            f"not '{raw_base}'",
-                        )
-                    )
-                    continue
-                base = int(base_number)
-            values.append(
-                actions.ResultValue(
-                    question_code=question.code,
-                    measure_key=question.measure.key,
-                    value=value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP),
-                    base=base,
-                )
+            self.seen[code] = number
+        return code
+
+    def _value(
+        self, number: int, cells: list[str], question: MappedQuestion
+    ) -> actions.ResultValue | None:
+        """The question's result on the row; None for a published gap or a problem."""
+        raw_value = self.cell(cells, self.index[question.value_column])
+        if raw_value.upper() in GAPS:
+            return None
+        value = _number(raw_value)
+        maximum = question.measure.maximum
+        if value is None or not Decimal(0) <= value <= maximum:
+            self.errors.add(
+                number,
+                f"'{question.value_column}' must be a number from 0 to {maximum}, "
+                f"not '{raw_value}'",
             )
-        if len(outcome.errors) == start:
-            checked.append(_Checked(code=code, name=cell(cells, name_at)[:200], values=values))
-        if number % 200 == 0:
-            progress(5 + 45 * (number - 1) // total, f"Checked {number - 1} of {total} rows")
-    if not outcome.errors and not checked:
-        outcome.errors.append(
-            RowError(1, f"The file has no rows for survey year {year}")
-            if outcome.other_years
-            else RowError(1, "The file has a header but no rows of results under it")
+            return None
+        raw_base = self.cell(cells, self.index.get(question.base_column))
+        base: int | None = None
+        if raw_base.upper() not in GAPS:
+            base_number = _number(raw_base)
+            if base_number is None or base_number < 0 or base_number != int(base_number):
+                self.errors.add(
+                    number,
+                    f"'{question.base_column}' must be a whole number of respondents, "
+                    f"not '{raw_base}'",
+                )
+                return None
+            base = int(base_number)
+        return actions.ResultValue(
+            question_code=question.code,
+            measure_key=question.measure.key,
+            value=value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP),
+            base=base,
         )
-    return outcome, checked, qmap
+
+    def nothing_found(self) -> RowError | None:
+        """The problem with a file whose every row was fine but none was for the year."""
+        if self.errors or self.checked:
+            return None
+        if self.other_years:
+            return RowError(1, f"The file has no rows for survey year {self.year}")
+        return RowError(1, f"The file has a header but no rows of {_WHAT} under it")
 
 
-def _no_progress(percent: int, message: str) -> None:
-    return None
+_WHAT = "results"
+
+
+def check_file(
+    raw: bytes, kind: str, *, year: int, version: str, progress: Progress
+) -> tuple[ImportOutcome, list[_Checked], QuestionMap | None]:
+    try:
+        qmap = _question_map(year, version)
+        rows = read_rows(raw, kind)
+        index, missing = _header(rows, qmap)
+    except FileProblem as problem:
+        return ImportOutcome(errors=[RowError(1, str(problem))]), [], None
+    checker = _Checker(qmap, index, year)
+    steps = Steps(progress, total=max(1, len(rows) - 1), every=200)
+    for number, cells in enumerate(rows[1:], start=2):
+        # Progress counts the rows for the year; rows for other years go by unreported.
+        if not is_blank(cells) and checker.row(number, cells):
+            steps.checked(number)
+    errors = checker.errors.sorted()
+    if (empty := checker.nothing_found()) is not None:
+        errors.append(empty)
+    outcome = ImportOutcome(
+        errors=errors, other_years=checker.other_years, missing_questions=missing
+    )
+    return outcome, checker.checked, qmap
 
 
 @transaction.atomic
@@ -282,7 +310,7 @@ def import_survey_file(
     year: int,
     version: str,
     source_name: str = "",
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> ImportOutcome:
     """Check every row, then replace the year's results for the questions in the file."""
     progress(5, "Reading the file")
@@ -306,10 +334,6 @@ def import_survey_file(
     return outcome
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 @jobs.handler(JOB_KIND)
 def run_import(job: Job, progress: Progress) -> jobs.Outcome:
     payload = job.payload
@@ -325,23 +349,15 @@ def run_import(job: Job, progress: Progress) -> jobs.Outcome:
         progress=progress,
     )
     if outcome.errors:
-        return jobs.Outcome(
-            succeeded=False,
-            message=(
-                f"Nothing was imported: {_plural(len(outcome.errors), 'problem')} found. "
-                "Correct the file and upload it again."
-            ),
-            result={"errors": [error.as_dict() for error in outcome.errors]},
-            result_url=reverse("surveys:import"),
-        )
+        return failed_outcome(outcome.errors, reverse("surveys:import"))
     skipped = ""
     if outcome.other_years:
-        skipped = f" {_plural(outcome.other_years, 'row')} for other years were left out."
+        skipped = f" {plural(outcome.other_years, 'row')} for other years were left out."
     return jobs.Outcome(
         succeeded=True,
         message=(
-            f"Imported {_plural(outcome.results, 'result')} for "
-            f"{_plural(outcome.organisations, 'organisation')} in survey year {year}.{skipped}"
+            f"Imported {plural(outcome.results, 'result')} for "
+            f"{plural(outcome.organisations, 'organisation')} in survey year {year}.{skipped}"
         ),
         result={
             "organisations": outcome.organisations,

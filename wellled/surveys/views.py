@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -10,9 +13,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from wellled.core.actions import start_job
+from wellled.core.adapters import Crumb, crumbs, run_action
+from wellled.core.models import Job
 from wellled.core.types import AuthenticatedHttpRequest
+from wellled.core.uploads import size_label
 from wellled.organisation.access import Cap, can, require
-from wellled.organisation.csv_import import size_label
 from wellled.surveys import forms, importer
 from wellled.surveys.measures import MEASURES
 from wellled.surveys.queries import (
@@ -25,8 +30,8 @@ from wellled.surveys.queries import (
 from wellled.surveys.question_maps import question_maps
 
 
-def _crumbs() -> list[dict[str, str]]:
-    return [{"label": "Staff survey", "href": reverse("surveys:index")}]
+def _survey_crumbs() -> list[Crumb]:
+    return crumbs(("Staff survey", reverse("surveys:index")))
 
 
 @login_required
@@ -66,7 +71,24 @@ def year_detail(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
             "code": code,
             "rows": year_rows(survey_year, code),
             "question_map": question_maps().get(survey_year.question_map_version),
-            "breadcrumbs": _crumbs(),
+            "breadcrumbs": _survey_crumbs(),
+        },
+    )
+
+
+def _start_import(request: AuthenticatedHttpRequest, data: Mapping[str, Any]) -> Job:
+    raw, kind, name = data["file"]
+    year = data["year"]
+    return start_job(
+        acting_user=request.user,
+        kind=importer.JOB_KIND,
+        title=f"Import NHS Staff Survey {year} results",
+        payload={
+            "data": importer.encode_payload(raw),
+            "kind": kind,
+            "year": year,
+            "version": data["question_map"],
+            "source_name": name,
         },
     )
 
@@ -78,22 +100,15 @@ def import_results(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.ImportForm(
         request.POST if request.method == "POST" else None, request.FILES or None
     )
-    if request.method == "POST" and form.is_valid():
-        raw, kind, name = form.cleaned_data["file"]
-        year = form.cleaned_data["year"]
-        job = start_job(
-            acting_user=request.user,
-            kind=importer.JOB_KIND,
-            title=f"Import NHS Staff Survey {year} results",
-            payload={
-                "data": importer.encode_payload(raw),
-                "kind": kind,
-                "year": year,
-                "version": form.cleaned_data["question_map"],
-                "source_name": name,
-            },
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: _start_import(request, data),
+            then=lambda job: redirect("core:job", job_id=job.id),
         )
-        return redirect("core:job", job_id=job.id)
+        if done:
+            return done
     return render(
         request,
         "surveys/import.html",
@@ -101,6 +116,6 @@ def import_results(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "maps": list(question_maps().values()),
             "limit": size_label(settings.MAX_UPLOAD_BYTES),
-            "breadcrumbs": _crumbs(),
+            "breadcrumbs": _survey_crumbs(),
         },
     )

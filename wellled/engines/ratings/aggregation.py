@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from .methodology import DEFAULT_METHODOLOGY, Methodology, Principles, Threshold, get_methodology
 from .model import OverallResult, Rating, RatingsError
@@ -33,68 +34,95 @@ def aggregate_overall(
     rules = _principles(method, principles)
     ratings = _parsed(key_question_ratings)
     _check_keys(rules, ratings)
+    tally = _Tally(method, rules, Counter(ratings.values()), len(ratings))
+    return _limited(tally) or _outstanding_or_good(tally)
 
-    counts = Counter(ratings.values())
-    total = len(ratings)
-    x_o = _minimum(rules.outstanding_min, total)
-    x_ri = _minimum(rules.requires_improvement_min, total)
-    x_i = _minimum(rules.inadequate_min, total)
-    summary = ", ".join(f"{counts[r]} {r}" for r in (OUT, GOOD, RI, INAD) if counts[r])
 
-    def decided(rating: Rating, why: str) -> OverallResult:
+@dataclass(frozen=True)
+class _Tally:
+    """The underlying ratings counted, and the two kinds of answer the principles give."""
+
+    method: Methodology
+    rules: Principles
+    counts: Counter[Rating]
+    total: int
+
+    @property
+    def summary(self) -> str:
+        return ", ".join(f"{self.counts[r]} {r}" for r in (OUT, GOOD, RI, INAD) if self.counts[r])
+
+    @property
+    def unanimous(self) -> bool:
+        return len(self.counts) == 1
+
+    def minimum(self, thresholds: tuple[Threshold, ...]) -> int | None:
+        return _minimum(thresholds, self.total)
+
+    def decided(self, rating: Rating, why: str) -> OverallResult:
         return OverallResult(
-            methodology=method.id,
-            principles=rules.name,
+            methodology=self.method.id,
+            principles=self.rules.name,
             rating=rating,
             judgement_needed=False,
-            reason=f"{summary}: {why}",
-            counts={r: counts[r] for r in (OUT, GOOD, RI, INAD)},
-            status=rules.status,
-            sources=method.source_urls(rules.sources),
+            reason=f"{self.summary}: {why}",
+            counts={r: self.counts[r] for r in (OUT, GOOD, RI, INAD)},
+            status=self.rules.status,
+            sources=self.method.source_urls(self.rules.sources),
         )
 
-    def judgement(gap: str) -> OverallResult:
+    def judgement(self, gap: str) -> OverallResult:
         return OverallResult(
-            methodology=method.id,
-            principles=rules.name,
+            methodology=self.method.id,
+            principles=self.rules.name,
             rating=None,
             judgement_needed=True,
-            reason=f"{summary}: the ratings principles do not decide this combination.",
-            counts={r: counts[r] for r in (OUT, GOOD, RI, INAD)},
+            reason=f"{self.summary}: the ratings principles do not decide this combination.",
+            counts={r: self.counts[r] for r in (OUT, GOOD, RI, INAD)},
             gap=gap,
-            status=rules.status,
-            sources=method.source_urls(rules.sources),
+            status=self.rules.status,
+            sources=self.method.source_urls(self.rules.sources),
         )
 
-    unanimous = len(counts) == 1
+
+def _limited(t: _Tally) -> OverallResult | None:
+    """Inadequate or Requires improvement ratings that limit the overall rating, if any."""
+    counts, total, gap_note = t.counts, t.total, t.rules.gap_note
+    x_ri = t.minimum(t.rules.requires_improvement_min)
+    x_i = t.minimum(t.rules.inadequate_min)
     if x_i is not None and counts[INAD] >= x_i:
-        return decided(INAD, f"{x_i} or more of {total} Inadequate normally gives Inadequate.")
+        return t.decided(INAD, f"{x_i} or more of {total} Inadequate normally gives Inadequate.")
     if counts[INAD] and x_i is None:
-        if unanimous:
-            return decided(INAD, _UNANIMOUS)
-        return judgement(f"No verified Inadequate threshold for {total} ratings. {rules.gap_note}")
+        if t.unanimous:
+            return t.decided(INAD, _UNANIMOUS)
+        return t.judgement(f"No verified Inadequate threshold for {total} ratings. {gap_note}")
     if x_ri is not None and counts[RI] >= x_ri:
-        return decided(
+        return t.decided(
             RI, f"{x_ri} or more of {total} Requires improvement normally limit it to that."
         )
     if counts[RI] and x_ri is None:
-        if unanimous:
-            return decided(RI, _UNANIMOUS)
-        return judgement(
-            f"No verified Requires improvement threshold for {total} ratings. {rules.gap_note}"
+        if t.unanimous:
+            return t.decided(RI, _UNANIMOUS)
+        return t.judgement(
+            f"No verified Requires improvement threshold for {total} ratings. {gap_note}"
         )
     if counts[INAD]:
-        return judgement(rules.gap_note)
+        return t.judgement(gap_note)
+    return None
+
+
+def _outstanding_or_good(t: _Tally) -> OverallResult:
+    counts, total = t.counts, t.total
+    x_o = t.minimum(t.rules.outstanding_min)
     if not counts[RI] and counts[OUT]:
         if x_o is not None and counts[OUT] >= x_o:
-            return decided(
+            return t.decided(
                 OUT, f"{x_o} or more of {total} Outstanding and the others Good give Outstanding."
             )
         if x_o is None:
-            if unanimous:
-                return decided(OUT, _UNANIMOUS)
-            return judgement(f"No verified Outstanding threshold for {total} ratings.")
-    return decided(
+            if t.unanimous:
+                return t.decided(OUT, _UNANIMOUS)
+            return t.judgement(f"No verified Outstanding threshold for {total} ratings.")
+    return t.decided(
         GOOD, "no Inadequate and fewer Requires improvement than the limit normally give Good."
     )
 

@@ -170,6 +170,34 @@ def _read_json(path: Traversable) -> dict[str, Any]:
 
 
 def _build(data: Mapping[str, Any], content: Mapping[str, Any]) -> Methodology:
+    aggregation = data.get("aggregation", {})
+    unassessed = data.get("unassessed_statements", {})
+    return Methodology(
+        id=data["id"],
+        title=data["title"],
+        framework=data["framework"],
+        statement_scoring=data.get("statement_scoring"),
+        key_question_scoring=data.get("key_question_scoring"),
+        key_questions=_key_questions(data, content),
+        evidence_categories={c["id"]: c["name"] for c in content.get("evidence_categories", [])},
+        bands=tuple(
+            Band(Rating.parse(b["rating"]), int(b["from"]), int(b["to"]))
+            for b in data.get("bands", {}).get("ranges", [])
+        ),
+        default_rounding=Rounding.parse(data["rounding"]["default"]),
+        implied_scores={
+            Rating.parse(word): int(score)
+            for word, score in unassessed.get("implied_scores", {}).items()
+        },
+        limiters=_limiters(data.get("limiters", {})),
+        default_principles=aggregation.get("default", ""),
+        principles=_all_principles(aggregation.get("principles", {})),
+        data=data,
+    )
+
+
+def _key_questions(data: Mapping[str, Any], content: Mapping[str, Any]) -> tuple[KeyQuestion, ...]:
+    """The framework's key questions and their statements, whose ids must be unique."""
     key_questions = tuple(
         KeyQuestion(
             id=kq["id"],
@@ -190,11 +218,11 @@ def _build(data: Mapping[str, Any], content: Mapping[str, Any]) -> Methodology:
     ids = [s.id for kq in key_questions for s in kq.statements]
     if len(ids) != len(set(ids)):
         raise RatingsError(f"{data['id']}: statement ids must be unique across the framework.")
-    bands = tuple(
-        Band(Rating.parse(b["rating"]), int(b["from"]), int(b["to"]))
-        for b in data.get("bands", {}).get("ranges", [])
-    )
-    limiters = {
+    return key_questions
+
+
+def _limiters(rules: Mapping[str, Mapping[str, Any]]) -> dict[str, LimiterRule]:
+    return {
         name: LimiterRule(
             name=name,
             cap=Rating.parse(rule["cap"]),
@@ -203,10 +231,12 @@ def _build(data: Mapping[str, Any], content: Mapping[str, Any]) -> Methodology:
             status=rule["status"],
             sources=tuple(rule["sources"]),
         )
-        for name, rule in data.get("limiters", {}).items()
+        for name, rule in rules.items()
     }
-    aggregation = data.get("aggregation", {})
-    principles = {
+
+
+def _all_principles(named: Mapping[str, Mapping[str, Any]]) -> dict[str, Principles]:
+    return {
         name: Principles(
             name=name,
             title=p["title"],
@@ -219,28 +249,8 @@ def _build(data: Mapping[str, Any], content: Mapping[str, Any]) -> Methodology:
             status=p["status"],
             sources=tuple(p["sources"]),
         )
-        for name, p in aggregation.get("principles", {}).items()
+        for name, p in named.items()
     }
-    unassessed = data.get("unassessed_statements", {})
-    return Methodology(
-        id=data["id"],
-        title=data["title"],
-        framework=data["framework"],
-        statement_scoring=data.get("statement_scoring"),
-        key_question_scoring=data.get("key_question_scoring"),
-        key_questions=key_questions,
-        evidence_categories={c["id"]: c["name"] for c in content.get("evidence_categories", [])},
-        bands=bands,
-        default_rounding=Rounding.parse(data["rounding"]["default"]),
-        implied_scores={
-            Rating.parse(word): int(score)
-            for word, score in unassessed.get("implied_scores", {}).items()
-        },
-        limiters=limiters,
-        default_principles=aggregation.get("default", ""),
-        principles=principles,
-        data=data,
-    )
 
 
 def _thresholds(rows: Iterable[Mapping[str, Any]]) -> tuple[Threshold, ...]:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TextIO
 
 import numpy as np
+from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]  # no stubs in the lock
 
 from wellled.engines.spc.profiles import PROFILES, UnknownProfileError, get_profile
 from wellled.engines.spc.xmr import DIRECTIONS, XmrResult, xmr
@@ -311,7 +312,7 @@ def _gaps(seen: dict[tuple[str, date], int]) -> list[str]:
             continue
         if all(when.day == 1 for when in dates):
             step = "month"
-            index = [when.year * 12 + when.month for when in dates]
+            index = [_months_apart(dates[0], when) for when in dates]
         elif all((later - earlier).days % 7 == 0 for earlier, later in itertools.pairwise(dates)):
             step = "week"
             index = [when.toordinal() // 7 for when in dates]
@@ -328,6 +329,11 @@ def _gaps(seen: dict[tuple[str, date], int]) -> list[str]:
                     "missing rows, or pass --allow-gaps to chart it as it is"
                 )
     return sorted(problems, key=lambda text: int(text.split(":")[0].split()[1]))
+
+
+def _months_apart(first: date, later: date) -> int:
+    apart = relativedelta(later, first)
+    return apart.years * 12 + apart.months
 
 
 def _parse_value(text: str) -> float | None:

@@ -21,6 +21,20 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from wellled.engines.spc.inputs import DIRECTIONS as DIRECTIONS
+from wellled.engines.spc.inputs import (
+    BoolArray,
+    FloatArray,
+    Int8Array,
+    IntArray,
+    directions,
+    flat_bool,
+    flatten,
+    per_series_float,
+    per_series_int,
+    warn,
+)
+from wellled.engines.spc.partitions import partitions
 from wellled.engines.spc.profiles import Profile, get_profile
 
 POINT_TYPES = (
@@ -42,13 +56,6 @@ VARIATIONS = (
 )
 ASSURANCES = ("pass", "fail", "hit_or_miss")
 NO_ICON = -1
-
-DIRECTIONS = {"increase": 1, "decrease": -1, "neither": 0}
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
-BoolArray = NDArray[np.bool_]
-Int8Array = NDArray[np.int8]
 
 
 @dataclass(frozen=True)
@@ -150,7 +157,47 @@ def xmr(
     profile: a profile name (see PROFILES) or a Profile; default mdc_excel_v5.
     """
     prof = get_profile(profile)
-    x, lens, two_d_shape = _flatten(values, lengths)
+    layout = _layout(values, lengths)
+    n, n_series = layout.x.size, layout.lens.size
+    rebase_mask = flat_bool(rebase, n, layout.two_d_shape, "rebase") & ~layout.series_start
+    base = per_series_int(baseline, n_series, "baseline")
+    direction = directions(improvement, n_series)
+    targets = per_series_float(target, n_series, "target")
+    warnings: dict[int, list[str]] = {}
+
+    part_start, calc, copy_from_prev = partitions(
+        prof, layout.offsets, layout.lens, layout.series_start, rebase_mask, base, warnings
+    )
+    parts = _part_layout(part_start, layout)
+    mr, step = _differences(layout.x)
+    lim = _limits(prof, layout, parts, mr, calc, copy_from_prev)
+    x, lens = layout.x, layout.lens
+
+    lines = (lim.mean, lim.upl, lim.lpl, lim.u2, lim.l2)
+    signals, tbrk = _rules(prof, x, step, *lines, layout.series_start, part_start, lim.limited)
+    point_type, side = _classify(prof, x, lim.mean, step, signals, _spread(direction, lens), tbrk)
+    _series_warnings(prof, parts, lens, lim.has_limits, warnings)
+    return _result(
+        prof, layout, parts, lim, mr, signals, (point_type, side), direction, targets, warnings
+    )
+
+
+# --- the steps of xmr -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """The series laid end to end: values, each series' length and first index."""
+
+    x: FloatArray
+    lens: IntArray
+    offsets: IntArray
+    series_start: BoolArray
+    two_d_shape: tuple[int, ...] | None
+
+
+def _layout(values: ArrayLike, lengths: Sequence[int] | ArrayLike | None) -> _Layout:
+    x, lens, two_d_shape = flatten(values, lengths)
     n = x.size
     if n == 0:
         raise ValueError("there are no values")
@@ -160,32 +207,66 @@ def xmr(
         np.cumsum(lens[:-1], out=offsets[1:])
     series_start = np.zeros(n, dtype=bool)
     series_start[offsets] = True
+    return _Layout(x, lens, offsets, series_start, two_d_shape)
 
-    rebase_mask = _flat_bool(rebase, n, two_d_shape, "rebase") & ~series_start
-    base = _per_series_int(baseline, n_series, "baseline")
-    direction = _directions(improvement, n_series)
-    targets = _per_series_float(target, n_series, "target")
-    warnings: dict[int, list[str]] = {}
 
-    part_start, calc, copy_from_prev = _partitions(
-        prof, offsets, lens, series_start, rebase_mask, base, warnings
-    )
-    # Partitions are contiguous runs of points: sums are reduceat, gathers are repeat.
+@dataclass(frozen=True)
+class _Parts:
+    """Partitions are contiguous runs of points: sums are reduceat, gathers are repeat."""
+
+    part_start: BoolArray
+    starts: IntArray
+    sizes: IntArray
+    first_part: IntArray  # each series' first partition
+    part_series: IntArray  # each partition's series
+
+
+def _part_layout(part_start: BoolArray, layout: _Layout) -> _Parts:
     starts = np.flatnonzero(part_start)
-    sizes = np.diff(np.append(starts, n))
-    first_part = np.searchsorted(starts, offsets)
+    sizes = np.diff(np.append(starts, layout.x.size))
+    first_part = np.searchsorted(starts, layout.offsets)
     part_series = np.repeat(
-        np.arange(n_series, dtype=np.int64), np.diff(np.append(first_part, starts.size))
+        np.arange(layout.lens.size, dtype=np.int64), np.diff(np.append(first_part, starts.size))
     )
+    return _Parts(part_start, starts, sizes, first_part, part_series)
 
-    # One pass over the differences serves the moving ranges and the trend rule.
-    mr = np.empty(n)
+
+def _differences(x: FloatArray) -> tuple[FloatArray, Int8Array]:
+    """|x[i] - x[i-1]| and its sign: one pass serves the moving ranges and the trend rule."""
+    mr = np.empty(x.size)
     mr[0] = 0.0
     np.subtract(x[1:], x[:-1], out=mr[1:])
     step = np.sign(mr).astype(np.int8)
     np.abs(mr, out=mr)
+    return mr, step
 
-    mean_p, mr_mean_p = _partition_stats(prof, x, mr, part_start, calc, starts, sizes)
+
+@dataclass(frozen=True)
+class _Limits:
+    mean: FloatArray
+    mrbar: FloatArray
+    upl: FloatArray
+    lpl: FloatArray
+    u2: FloatArray
+    l2: FloatArray
+    has_limits: BoolArray  # per series
+    limited: BoolArray  # per point
+
+
+def _limits(
+    prof: Profile,
+    layout: _Layout,
+    parts: _Parts,
+    mr: FloatArray,
+    calc: BoolArray,
+    copy_from_prev: BoolArray,
+) -> _Limits:
+    """Each point's mean, mean moving range and limits; sets mr to NaN where a partition
+    starts (its moving range would span two partitions)."""
+    part_start = parts.part_start
+    mean_p, mr_mean_p = _partition_stats(
+        prof, layout.x, mr, part_start, calc, parts.starts, parts.sizes
+    )
     mr[part_start] = np.nan
     if copy_from_prev.any():
         # MDC SQL: the partition straight after a baseline reuses the baseline's limits.
@@ -193,44 +274,65 @@ def xmr(
         mean_p[idx] = mean_p[idx - 1]
         mr_mean_p[idx] = mr_mean_p[idx - 1]
 
-    has_limits = lens >= prof.min_points
+    has_limits = layout.lens >= prof.min_points
     if not has_limits.all():
-        mr_mean_p[~has_limits[part_series]] = np.nan
-    limited = _spread(has_limits, lens)
-    mean = _spread(mean_p, sizes)
-    mrbar = _spread(mr_mean_p, sizes)
+        mr_mean_p[~has_limits[parts.part_series]] = np.nan
+    mean = _spread(mean_p, parts.sizes)
+    mrbar = _spread(mr_mean_p, parts.sizes)
     upl, lpl = _lines(mean, mrbar, prof.limit_constant)
     u2, l2 = _lines(mean, mrbar, prof.two_sigma_constant)
+    limited = _spread(has_limits, layout.lens)
+    return _Limits(mean, mrbar, upl, lpl, u2, l2, has_limits, limited)
 
-    signals, tbrk = _rules(prof, x, step, mean, upl, lpl, u2, l2, series_start, part_start, limited)
-    point_type, side = _classify(prof, x, mean, step, signals, _spread(direction, lens), tbrk)
 
-    last = offsets + lens - 1
-    variation = _variation(prof, point_type, side, direction, has_limits, offsets, lens)
-    assurance = _assurance(prof, targets, direction, has_limits, upl[last], lpl[last])
-
-    _segment_warnings(prof, sizes, part_series, first_part, has_limits, warnings)
+def _series_warnings(
+    prof: Profile,
+    parts: _Parts,
+    lens: IntArray,
+    has_limits: BoolArray,
+    warnings: dict[int, list[str]],
+) -> None:
+    _segment_warnings(prof, parts.sizes, parts.part_series, parts.first_part, has_limits, warnings)
     for i in np.flatnonzero(~has_limits):
-        _warn(
+        warn(
             warnings,
             int(i),
             f"only {int(lens[i])} points: fewer than the {prof.min_points} needed for "
             "process limits, so the chart has no limits, special causes or icons",
         )
 
+
+def _result(
+    prof: Profile,
+    layout: _Layout,
+    parts: _Parts,
+    lim: _Limits,
+    mr: FloatArray,
+    signals: dict[str, Int8Array],
+    classified: tuple[Int8Array, Int8Array],
+    direction: Int8Array,
+    targets: FloatArray,
+    warnings: dict[int, list[str]],
+) -> XmrResult:
+    """The chart, with each series' icons read from its points and last limits."""
+    point_type, side = classified
+    lens, offsets = layout.lens, layout.offsets
+    last = offsets + lens - 1
     return XmrResult(
         profile=prof,
         lengths=lens,
         offsets=offsets,
-        value=x,
-        mean=mean,
-        lpl=lpl,
-        upl=upl,
-        lower_two_sigma=l2,
-        upper_two_sigma=u2,
+        value=layout.x,
+        mean=lim.mean,
+        lpl=lim.lpl,
+        upl=lim.upl,
+        lower_two_sigma=lim.l2,
+        upper_two_sigma=lim.u2,
         moving_range=mr,
-        mean_moving_range=mrbar,
-        segment=_spread(np.arange(starts.size) - first_part[part_series], sizes),
+        mean_moving_range=lim.mrbar,
+        segment=_spread(
+            np.arange(parts.starts.size) - parts.first_part[parts.part_series], parts.sizes
+        ),
         outside_limits=signals["outside"],
         shift=signals["shift"],
         trend=signals["trend"],
@@ -239,9 +341,11 @@ def xmr(
         signal_side=side,
         improvement=direction,
         target=targets,
-        has_limits=has_limits,
-        variation=variation,
-        assurance=assurance,
+        has_limits=lim.has_limits,
+        variation=_variation(prof, point_type, side, direction, lim.has_limits, offsets, lens),
+        assurance=_assurance(
+            prof, targets, direction, lim.has_limits, lim.upl[last], lim.lpl[last]
+        ),
         warnings=warnings,
     )
 
@@ -263,165 +367,12 @@ def assurance_icons(
     hi = np.atleast_1d(np.asarray(upl, dtype=np.float64))
     targets = np.broadcast_to(np.asarray(target, dtype=np.float64), lo.shape).astype(np.float64)
     codes = _assurance(
-        prof, targets, _directions(improvement, lo.size), np.ones(lo.size, dtype=bool), hi, lo
+        prof, targets, directions(improvement, lo.size), np.ones(lo.size, dtype=bool), hi, lo
     )
     return _labels(ASSURANCES, codes)
 
 
-# --- input ------------------------------------------------------------------------------------
-
-
-def _flatten(
-    values: ArrayLike, lengths: Sequence[int] | ArrayLike | None
-) -> tuple[FloatArray, IntArray, tuple[int, ...] | None]:
-    arr = np.asarray(values, dtype=np.float64)
-    if arr.ndim == 2:
-        if lengths is not None:
-            raise ValueError("lengths is only for 1-D values; a 2-D array has one series per row")
-        rows, cols = arr.shape
-        if cols == 0 and rows:
-            raise ValueError("every series needs at least one point")
-        lens = np.full(rows, cols, dtype=np.int64)
-        return np.ascontiguousarray(arr).reshape(-1), lens, arr.shape
-    if arr.ndim != 1:
-        raise ValueError("values must be a 1-D or 2-D array")
-    if lengths is None:
-        lens = np.array([arr.size] if arr.size else [], dtype=np.int64)
-    else:
-        lens = np.asarray(lengths, dtype=np.int64).reshape(-1)
-        if (lens < 1).any():
-            raise ValueError("every series needs at least one point")
-        if int(lens.sum()) != arr.size:
-            raise ValueError(f"lengths add up to {int(lens.sum())} but there are {arr.size} values")
-    if not np.isfinite(arr).all():
-        bad = int(np.flatnonzero(~np.isfinite(arr))[0])
-        raise ValueError(f"value at position {bad} is not a finite number")
-    return arr, lens, None
-
-
-def _flat_bool(
-    mask: ArrayLike | None, n: int, shape: tuple[int, ...] | None, name: str
-) -> BoolArray:
-    if mask is None:
-        return np.zeros(n, dtype=bool)
-    arr = np.asarray(mask, dtype=bool)
-    if shape is not None and arr.shape != shape:
-        raise ValueError(f"{name} must have the same shape as values {shape}")
-    arr = arr.reshape(-1)
-    if arr.size != n:
-        raise ValueError(f"{name} has {arr.size} entries but there are {n} values")
-    return arr
-
-
-def _per_series_int(value: Any, n_series: int, name: str) -> IntArray:
-    if value is None:
-        return np.zeros(n_series, dtype=np.int64)
-    arr = np.asarray(value, dtype=np.int64).reshape(-1)
-    if arr.size == 1:
-        arr = np.full(n_series, int(arr[0]), dtype=np.int64)
-    if arr.size != n_series:
-        raise ValueError(f"{name} needs one value or one per series ({n_series})")
-    if (arr < 0).any():
-        raise ValueError(f"{name} cannot be negative")
-    return arr
-
-
-def _per_series_float(value: Any, n_series: int, name: str) -> FloatArray:
-    if value is None:
-        return np.full(n_series, np.nan)
-    if np.ndim(value) == 0:
-        return np.full(n_series, float(value))
-    arr = np.asarray([np.nan if v is None else v for v in value], dtype=np.float64)
-    if arr.size != n_series:
-        raise ValueError(f"{name} needs one value or one per series ({n_series})")
-    return arr
-
-
-def _directions(improvement: str | Sequence[str], n_series: int) -> Int8Array:
-    names = [improvement] if isinstance(improvement, str) else list(improvement)
-    try:
-        codes = np.asarray([DIRECTIONS[v] for v in names], dtype=np.int8)
-    except KeyError as exc:
-        raise ValueError(
-            f"improvement must be one of {', '.join(DIRECTIONS)}, not {exc.args[0]!r}"
-        ) from None
-    if codes.size == 1:
-        return np.full(n_series, codes[0], dtype=np.int8)
-    if codes.size != n_series:
-        raise ValueError(f"improvement needs one value or one per series ({n_series})")
-    return codes
-
-
-def _warn(warnings: dict[int, list[str]], series: int, message: str) -> None:
-    warnings.setdefault(series, []).append(message)
-
-
 # --- partitions and limits --------------------------------------------------------------------
-
-
-def _partitions(
-    prof: Profile,
-    offsets: IntArray,
-    lens: IntArray,
-    series_start: BoolArray,
-    rebase: BoolArray,
-    base: IntArray,
-    warnings: dict[int, list[str]],
-) -> tuple[BoolArray, BoolArray, BoolArray]:
-    """Where partitions start, which points feed their limits, and which copy the previous one."""
-    n = series_start.size
-    has_base = base > 0
-    if not has_base.any():
-        part_start = series_start | rebase
-        return part_start, np.ones(n, dtype=bool), np.zeros(int(part_start.sum()), dtype=bool)
-
-    for i in np.flatnonzero(has_base & (base < prof.baseline_min_points)):
-        raise ValueError(
-            f"a baseline needs at least {prof.baseline_min_points} points under profile "
-            f"{prof.name} (series {int(i)} has a baseline of {int(base[i])})"
-        )
-    for i in np.flatnonzero(has_base & (base >= lens)):
-        _warn(warnings, int(i), f"the baseline of {int(base[i])} points covers the whole series")
-
-    # Per-point series numbers and positions are only needed when there is a baseline.
-    series_id = np.repeat(np.arange(lens.size, dtype=np.int64), lens)
-    pos = np.arange(n, dtype=np.int64) - offsets[series_id]
-    b_pt = base[series_id]
-    in_base = pos < b_pt
-    has_b_pt = b_pt > 0
-    if prof.baseline_mode == "baseline_only":
-        ignored = rebase & has_b_pt
-        for i in np.unique(series_id[ignored]):
-            _warn(
-                warnings,
-                int(i),
-                "rebase dates are ignored because a baseline is set (profile "
-                f"{prof.name}: only the baseline is implemented)",
-            )
-        part_start = series_start | (rebase & ~has_b_pt)
-        calc = ~has_b_pt | in_base
-        return part_start, calc, np.zeros(int(part_start.sum()), dtype=bool)
-
-    if prof.baseline_mode == "per_segment":
-        part_start = series_start | rebase
-        part = np.cumsum(part_start) - 1
-        first = np.flatnonzero(part_start)
-        pos_in_part = np.arange(n, dtype=np.int64) - first[part]
-        calc = ~has_b_pt | (pos_in_part < b_pt)
-        return part_start, calc, np.zeros(first.size, dtype=bool)
-
-    # first_partition (MDC SQL v2.4): the baseline is partition 0 and the partition after it
-    # copies its mean and moving range unless a rebase fell inside the baseline.
-    inside = rebase & has_b_pt & in_base
-    for i in np.unique(series_id[inside]):
-        _warn(warnings, int(i), "a rebase date falls inside the baseline (MDC SQL warns too)")
-    base_end = has_b_pt & (pos == b_pt)
-    part_start = series_start | (rebase & ~(has_b_pt & in_base)) | base_end
-    # rebase is False at every series start, so this counts the series' own flags up to each point.
-    rebase_count = np.cumsum(rebase)
-    flags_so_far: IntArray = rebase_count - rebase_count[offsets][series_id]
-    copy = (base_end & (flags_so_far == 0))[part_start]
-    return part_start, np.ones(n, dtype=bool), copy
 
 
 def _partition_stats(
@@ -790,7 +741,7 @@ def _segment_warnings(
     short = np.flatnonzero((sizes < prof.short_segment_warning) & has_limits[part_series])
     for p in short:
         i = int(part_series[p])
-        _warn(
+        warn(
             warnings,
             i,
             f"segment {int(p - first_part[i]) + 1} has only {int(sizes[p])} points; "
