@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
 # Where other modules have long found them.
-from wellled.core.request_id import RequestIdLogFilter as RequestIdLogFilter
+from wellled.core.actions import record_operator_access
 from wellled.core.request_id import current_request_id as current_request_id
 from wellled.core.request_id import reset_request_id
 from wellled.core.request_id import set_request_id as set_request_id
@@ -86,12 +86,6 @@ class SuperuserAccessAuditMiddleware:
             return response
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_superuser:
-            # Not a cycle (the audit trail reads the request id from core.request_id):
-            # settings' LOGGING still names RequestIdLogFilter by this module's path and
-            # loads it before the app registry is ready, when the actions' models cannot
-            # be imported. Pointing LOGGING at core.request_id lets this import move up.
-            from wellled.core.actions import record_operator_access
-
             match = request.resolver_match
             record_operator_access(
                 acting_user=user,

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from wellled.core import throttle
-from wellled.core.middleware import set_request_id
+from wellled.core.request_id import set_request_id
 from wellled.speakup import crypto
 
 TAG_ATTRIBUTE = "speakup_client_tag"
