@@ -220,12 +220,7 @@ def add_evidence(
     measure_key: str = "",
     authorised: bool = False,
 ) -> EvidenceItem:
-    """Add an item to the evidence library, tagged to at least one quality statement.
-
-    `authorised`: the calling module has already decided this person may file it
-    (an action's owner filing its completion evidence), so the library's own
-    contributor check is not asked again.
-    """
+    """Add an item tagged to quality statements (`authorised`: the caller's rules allow it)."""
     if not authorised and not may_contribute(acting_user, unit):
         raise PermissionDenied("You may not add evidence for this part of the trust")
     errors, statements, categories = _check_evidence(

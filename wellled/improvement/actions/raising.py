@@ -60,6 +60,54 @@ def _check_milestones(
             )
 
 
+def _source(
+    acting_user: Actor, source_kind: str, source_id: str
+) -> tuple[sources.SourceType, sources.SourceInfo]:
+    """The kind of source and what it says of this one, if the person may raise on it."""
+    source_type = sources.get(source_kind)
+    if source_type is None:
+        raise ValidationError({"source_kind": "Choose what raised this action"})
+    if not access.may_raise(acting_user, source_kind, source_id):
+        raise PermissionDenied("You may not raise actions on this")
+    info = source_type.describe([source_id]).get(source_id)
+    if info is None:
+        raise ValidationError({"source_id": f"No such {source_type.label.lower()}"})
+    return source_type, info
+
+
+def _check_due(
+    due_on: datetime.date | None, raised_on: datetime.date, errors: dict[str, str]
+) -> None:
+    if due_on is None:
+        errors["due_on"] = "Enter the date the action is due"
+    elif due_on < raised_on:
+        errors["due_on"] = (
+            f"The due date cannot be before the action was raised ({raised_on:%-d %B %Y})"
+        )
+
+
+def _check_plan(
+    title: str,
+    role: str,
+    owner: User | None,
+    executive: User | None,
+    unit: OrgUnit,
+    due_on: datetime.date | None,
+    raised_on: datetime.date,
+    milestones: MilestonePlan,
+) -> None:
+    errors: dict[str, str] = {}
+    if not title.strip():
+        errors["title"] = "Say what will change"
+    if role and role not in Role.values:
+        errors["sign_off_role"] = "Choose the role that signs the action off"
+    _check_owner(owner, unit, errors)
+    _check_executive(executive, unit, errors)
+    _check_due(due_on, raised_on, errors)
+    _check_milestones(milestones, raised_on, errors)
+    refuse_if(errors)
+
+
 @transaction.atomic
 def raise_action(
     *,
@@ -78,38 +126,14 @@ def raise_action(
     sign_off_role: str | None = None,
     raised_on: datetime.date | None = None,
 ) -> Action:
-    """An action answering a source, with an accountable owner and a due date.
-
-    The unit defaults to the source's own; the sign-off role to the source's
-    default (pass "" for none).
-    """
+    """An action answering a source, with an accountable owner and a due date (the unit
+    defaults to the source's; the sign-off role to the source's default, "" for none)."""
     source_id = str(source_id)
-    source_type = sources.get(source_kind)
-    if source_type is None:
-        raise ValidationError({"source_kind": "Choose what raised this action"})
-    if not access.may_raise(acting_user, source_kind, source_id):
-        raise PermissionDenied("You may not raise actions on this")
-    info = source_type.describe([source_id]).get(source_id)
-    if info is None:
-        raise ValidationError({"source_id": f"No such {source_type.label.lower()}"})
+    source_type, info = _source(acting_user, source_kind, source_id)
     unit = unit or OrgUnit.objects.get(pk=info.unit_id)
     raised_on = raised_on or timezone.localdate()
     role = source_type.sign_off_role if sign_off_role is None else sign_off_role
-    errors: dict[str, str] = {}
-    if not title.strip():
-        errors["title"] = "Say what will change"
-    _check_owner(owner, unit, errors)
-    _check_executive(executive, unit, errors)
-    if due_on is None:
-        errors["due_on"] = "Enter the date the action is due"
-    elif due_on < raised_on:
-        errors["due_on"] = (
-            f"The due date cannot be before the action was raised ({raised_on:%-d %B %Y})"
-        )
-    if role and role not in Role.values:
-        errors["sign_off_role"] = "Choose the role that signs the action off"
-    _check_milestones(milestones, raised_on, errors)
-    refuse_if(errors)
+    _check_plan(title, role, owner, executive, unit, due_on, raised_on, milestones)
     assert owner is not None and due_on is not None
     action = Action.objects.create(
         title=title.strip(),
@@ -129,7 +153,7 @@ def raise_action(
     Milestone.objects.bulk_create(
         Milestone(action=action, title=m_title.strip(), due_on=m_due)
         for m_title, m_due in milestones
-        if m_due is not None
+        if m_due
     )
     audit.record(
         acting_user=acting_user,
