@@ -54,6 +54,7 @@ def _date(label: str, subject: str, *, required: bool = True, hint: str = "") ->
         label=label,
         subject=subject,
         required=required,
+        required_message=f"Enter {subject[0].lower()}{subject[1:]}",
         help_text=hint or "For example, 15 3 2026",
     )
 
@@ -167,7 +168,7 @@ class RaiseForm(PageForm):
                 label=f"Milestone {n}", max_length=200, required=False
             )
             self.fields[f"milestone_{n}_due"] = _date(
-                f"Milestone {n} due", f"Milestone {n}'s due date", required=False
+                f"Milestone {n} due", f"The due date of milestone {n}", required=False
             )
 
     def rows(self) -> list[tuple[BoundField, bool]]:
