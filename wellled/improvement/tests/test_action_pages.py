@@ -25,7 +25,8 @@ def _url(name: str, action: Action, *more: int) -> str:
 
 def _date(prefix: str, day: object) -> dict[str, str]:
     parts = (day.day, day.month, day.year)  # type: ignore[attr-defined]
-    return {f"{prefix}_{name}": str(n) for name, n in zip(("day", "month", "year"), parts)}
+    names = ("day", "month", "year")
+    return {f"{prefix}_{name}": str(n) for name, n in zip(names, parts, strict=True)}
 
 
 def test_the_page_says_what_why_who_and_when(trust: Trust, client_for: object) -> None:

@@ -14,8 +14,8 @@ from django.test import Client
 
 from tests.url_access_groups import ALL_PERSONAS
 from tests.url_catalogue import all_routes, resolve
-from wellled.improvement.tests.url_access import ACCESS, SAMPLES
 from wellled.core.testing import Trust
+from wellled.improvement.tests.url_access import ACCESS, SAMPLES
 
 
 def _routes() -> list[Any]:
