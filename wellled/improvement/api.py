@@ -37,13 +37,13 @@ from wellled.improvement.queries import (
     with_people,
 )
 from wellled.improvement.serializers import (
-    ActionDetailSerializer,
-    ActionSerializer,
-    CompleteInputSerializer,
-    ProgressInputSerializer,
-    RaiseInputSerializer,
-    ReplanInputSerializer,
-    SignOffInputSerializer,
+    ActionCompleteInputSerializer,
+    ActionProgressInputSerializer,
+    ActionReplanInputSerializer,
+    ActionSignOffInputSerializer,
+    ImprovementActionDetailSerializer,
+    ImprovementActionSerializer,
+    RaiseActionInputSerializer,
 )
 from wellled.organisation.access import Cap, require
 from wellled.organisation.models import OrgUnit, UnitKind
@@ -54,7 +54,7 @@ _STATES = [value for value, _ in STATES if value]
 def _detail(request: Request, pk: int) -> Response:
     action = get_action_for_user(request.user, pk)
     context = {"sources": source_labels([action])}
-    return Response(ActionDetailSerializer(action, context=context).data)
+    return Response(ImprovementActionDetailSerializer(action, context=context).data)
 
 
 def _sign_off_refusal(user: Any, action: Action) -> str:
@@ -92,36 +92,36 @@ def _filters(request: Request) -> Filters:
     ),
     retrieve=extend_schema(
         summary="Get an action with its milestones, updates, re-plans and evidence",
-        responses=ActionDetailSerializer,
+        responses=ImprovementActionDetailSerializer,
     ),
     create=extend_schema(
         summary="Raise an action on a source (whoever the source lets raise actions)",
-        request=RaiseInputSerializer,
-        responses={201: ActionDetailSerializer},
+        request=RaiseActionInputSerializer,
+        responses={201: ImprovementActionDetailSerializer},
     ),
     progress=extend_schema(
         summary="Record progress and the status it leaves the action in (owner or manager)",
-        request=ProgressInputSerializer,
-        responses=ActionDetailSerializer,
+        request=ActionProgressInputSerializer,
+        responses=ImprovementActionDetailSerializer,
     ),
     replan=extend_schema(
         summary="Move the due date, with the reason (a manager)",
-        request=ReplanInputSerializer,
-        responses=ActionDetailSerializer,
+        request=ActionReplanInputSerializer,
+        responses=ImprovementActionDetailSerializer,
     ),
     complete=extend_schema(
         summary="Mark the action done, after its evidence (owner or manager)",
-        request=CompleteInputSerializer,
-        responses=ActionDetailSerializer,
+        request=ActionCompleteInputSerializer,
+        responses=ImprovementActionDetailSerializer,
     ),
     sign_off=extend_schema(
         summary="Sign a done action off (a holder of its sign-off role, not its owner)",
-        request=SignOffInputSerializer,
-        responses=ActionDetailSerializer,
+        request=ActionSignOffInputSerializer,
+        responses=ImprovementActionDetailSerializer,
     ),
 )
 class ActionViewSet(viewsets.GenericViewSet[Action]):
-    serializer_class = ActionSerializer
+    serializer_class = ImprovementActionSerializer
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Action]:
@@ -134,13 +134,15 @@ class ActionViewSet(viewsets.GenericViewSet[Action]):
         page = self.paginate_queryset(with_people(register_order(chosen, today)))
         rows = list(page or [])
         context = {"sources": source_labels(rows)}
-        return self.get_paginated_response(ActionSerializer(rows, many=True, context=context).data)
+        return self.get_paginated_response(
+            ImprovementActionSerializer(rows, many=True, context=context).data
+        )
 
     def retrieve(self, request: Request, pk: str) -> Response:
         return _detail(request, path_id(pk))
 
     def create(self, request: Request) -> Response:
-        serializer = RaiseInputSerializer(data=request.data)
+        serializer = RaiseActionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data: dict[str, Any] = dict(serializer.validated_data)
         milestones = [(m["title"], m.get("due_on")) for m in data.pop("milestones")]
@@ -159,7 +161,7 @@ class ActionViewSet(viewsets.GenericViewSet[Action]):
     @endpoint(detail=True, methods=["post"])
     def progress(self, request: Request, pk: str) -> Response:
         action = self._to_update(request, pk)
-        serializer = ProgressInputSerializer(data=request.data)
+        serializer = ActionProgressInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         actions.record_progress(
             acting_user=request.user, action=action, **serializer.validated_data
@@ -171,7 +173,7 @@ class ActionViewSet(viewsets.GenericViewSet[Action]):
         action = get_action_for_user(request.user, path_id(pk))
         if not access.may_manage(request.user, action):
             raise PermissionDenied("Only a manager of this part of the trust can re-plan it")
-        serializer = ReplanInputSerializer(data=request.data)
+        serializer = ActionReplanInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         actions.replan_action(acting_user=request.user, action=action, **serializer.validated_data)
         return _detail(request, action.pk)
@@ -179,7 +181,7 @@ class ActionViewSet(viewsets.GenericViewSet[Action]):
     @endpoint(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str) -> Response:
         action = self._to_update(request, pk)
-        serializer = CompleteInputSerializer(data=request.data)
+        serializer = ActionCompleteInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         actions.complete_action(
             acting_user=request.user, action=action, **serializer.validated_data
@@ -192,7 +194,7 @@ class ActionViewSet(viewsets.GenericViewSet[Action]):
         user = request.user
         if not isinstance(user, User) or not access.may_sign_off(user, action):
             raise PermissionDenied(_sign_off_refusal(user, action))
-        serializer = SignOffInputSerializer(data=request.data)
+        serializer = ActionSignOffInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         actions.sign_off_action(
             acting_user=user, action=action, note=serializer.validated_data["note"]

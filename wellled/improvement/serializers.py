@@ -31,14 +31,14 @@ def person(user: User | None) -> str:
     return user.get_full_name() or user.get_username()
 
 
-class SourceSerializer(serializers.Serializer[Any]):
+class ActionSourceSerializer(serializers.Serializer[Any]):
     kind = serializers.CharField()
     id = serializers.CharField()
     label = serializers.CharField()
     href = serializers.CharField()
 
 
-class ActionSerializer(serializers.ModelSerializer[Action]):
+class ImprovementActionSerializer(serializers.ModelSerializer[Action]):
     """One row of the register. The source's label comes from `context["sources"]`
     (read once per kind for the whole page)."""
 
@@ -78,7 +78,7 @@ class ActionSerializer(serializers.ModelSerializer[Action]):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(SourceSerializer)
+    @extend_schema_field(ActionSourceSerializer)
     def get_source(self, action: Action) -> dict[str, str]:
         found = self.context.get("sources", {})
         info = found.get((action.source_kind, action.source_id))
@@ -109,14 +109,14 @@ class ActionSerializer(serializers.ModelSerializer[Action]):
         return person(action.signed_off_by)
 
 
-class MilestoneSerializer(serializers.ModelSerializer[Milestone]):
+class ActionMilestoneSerializer(serializers.ModelSerializer[Milestone]):
     class Meta:
         model = Milestone
         fields = ["id", "title", "due_on", "done_on"]
         read_only_fields = fields
 
 
-class ProgressUpdateSerializer(serializers.ModelSerializer[ProgressUpdate]):
+class ActionProgressUpdateSerializer(serializers.ModelSerializer[ProgressUpdate]):
     author_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -128,7 +128,7 @@ class ProgressUpdateSerializer(serializers.ModelSerializer[ProgressUpdate]):
         return person(update.author)
 
 
-class ReplanSerializer(serializers.ModelSerializer[DueDateChange]):
+class ActionReplanSerializer(serializers.ModelSerializer[DueDateChange]):
     changed_by_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -140,15 +140,15 @@ class ReplanSerializer(serializers.ModelSerializer[DueDateChange]):
         return person(change.changed_by)
 
 
-class ActionDetailSerializer(ActionSerializer):
-    milestones = MilestoneSerializer(many=True, read_only=True)
-    updates = ProgressUpdateSerializer(many=True, read_only=True)
-    replans = ReplanSerializer(many=True, read_only=True)
+class ImprovementActionDetailSerializer(ImprovementActionSerializer):
+    milestones = ActionMilestoneSerializer(many=True, read_only=True)
+    updates = ActionProgressUpdateSerializer(many=True, read_only=True)
+    replans = ActionReplanSerializer(many=True, read_only=True)
     evidence_ids = serializers.SerializerMethodField()
 
-    class Meta(ActionSerializer.Meta):
+    class Meta(ImprovementActionSerializer.Meta):
         fields = [
-            *ActionSerializer.Meta.fields,
+            *ImprovementActionSerializer.Meta.fields,
             "description",
             "completion_note",
             "sign_off_note",
@@ -167,12 +167,12 @@ class ActionDetailSerializer(ActionSerializer):
 # Input ------------------------------------------------------------------------------
 
 
-class MilestoneInputSerializer(serializers.Serializer[Any]):
+class ActionMilestoneInputSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(allow_blank=True)
     due_on = serializers.DateField(allow_null=True, required=False)
 
 
-class RaiseInputSerializer(serializers.Serializer[Any]):
+class RaiseActionInputSerializer(serializers.Serializer[Any]):
     source_kind = serializers.CharField(help_text="A registered kind of source")
     source_id = serializers.CharField()
     title = serializers.CharField(allow_blank=True, help_text="What will change")
@@ -182,7 +182,7 @@ class RaiseInputSerializer(serializers.Serializer[Any]):
         queryset=User.objects.all(), allow_null=True, required=False, default=None
     )
     due_on = serializers.DateField(allow_null=True)
-    milestones = MilestoneInputSerializer(many=True, required=False, default=list)
+    milestones = ActionMilestoneInputSerializer(many=True, required=False, default=list)
     measure = serializers.CharField(allow_blank=True, required=False, default="")
     sign_off_role = serializers.ChoiceField(
         choices=["", *Role.values],
@@ -198,7 +198,7 @@ class RaiseInputSerializer(serializers.Serializer[Any]):
         return value
 
 
-class ProgressInputSerializer(serializers.Serializer[Any]):
+class ActionProgressInputSerializer(serializers.Serializer[Any]):
     status = serializers.CharField(
         help_text=f"One of {', '.join(s.value for s in OPEN_STATUSES)}: done is the complete "
         "endpoint, with evidence. Overdue follows from the due date."
@@ -207,12 +207,12 @@ class ProgressInputSerializer(serializers.Serializer[Any]):
     written_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class ReplanInputSerializer(serializers.Serializer[Any]):
+class ActionReplanInputSerializer(serializers.Serializer[Any]):
     due_on = serializers.DateField(allow_null=True)
     reason = serializers.CharField(allow_blank=True)
 
 
-class CompleteInputSerializer(serializers.Serializer[Any]):
+class ActionCompleteInputSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(allow_blank=True)
     done_on = serializers.DateField(required=False, allow_null=True, default=None)
     measure = serializers.CharField(
@@ -224,5 +224,5 @@ class CompleteInputSerializer(serializers.Serializer[Any]):
     )
 
 
-class SignOffInputSerializer(serializers.Serializer[Any]):
+class ActionSignOffInputSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(allow_blank=True, required=False, default="")
