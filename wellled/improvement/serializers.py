@@ -34,7 +34,7 @@ def person(user: User | None) -> str:
 class ActionSourceSerializer(serializers.Serializer[Any]):
     kind = serializers.CharField()
     id = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     href = serializers.CharField()
 
 
@@ -42,7 +42,7 @@ class ImprovementActionSerializer(serializers.ModelSerializer[Action]):
     """One row of the register. The source's label comes from `context["sources"]`
     (read once per kind for the whole page)."""
 
-    source = serializers.SerializerMethodField()
+    source = serializers.SerializerMethodField()  # type: ignore[assignment]
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     owner_name = serializers.SerializerMethodField()
     executive_name = serializers.SerializerMethodField()

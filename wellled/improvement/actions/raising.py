@@ -60,6 +60,39 @@ def _check_milestones(
             )
 
 
+def _check_wording(title: str, role: str, errors: dict[str, str]) -> None:
+    if not title.strip():
+        errors["title"] = "Say what will change"
+    if role and role not in Role.values:
+        errors["sign_off_role"] = "Choose the role that signs the action off"
+
+
+def _check_due(
+    due_on: datetime.date | None, raised_on: datetime.date, errors: dict[str, str]
+) -> None:
+    if due_on is None:
+        errors["due_on"] = "Enter the date the action is due"
+    elif due_on < raised_on:
+        errors["due_on"] = (
+            f"The due date cannot be before the action was raised ({raised_on:%-d %B %Y})"
+        )
+
+
+def _record_raised(acting_user: Actor, action: Action, milestones: MilestonePlan) -> None:
+    """The planned milestones, and the audit event of the raising."""
+    Milestone.objects.bulk_create(
+        Milestone(action=action, title=m_title.strip(), due_on=m_due)
+        for m_title, m_due in milestones
+        if m_due is not None
+    )
+    audit.record(
+        acting_user=acting_user,
+        action="improvement.action_raised",
+        obj=action,
+        after={**snapshot(action), "source": f"{action.source_kind}:{action.source_id}"},
+    )
+
+
 @transaction.atomic
 def raise_action(
     *,
@@ -96,18 +129,10 @@ def raise_action(
     raised_on = raised_on or timezone.localdate()
     role = source_type.sign_off_role if sign_off_role is None else sign_off_role
     errors: dict[str, str] = {}
-    if not title.strip():
-        errors["title"] = "Say what will change"
+    _check_wording(title, role, errors)
     _check_owner(owner, unit, errors)
     _check_executive(executive, unit, errors)
-    if due_on is None:
-        errors["due_on"] = "Enter the date the action is due"
-    elif due_on < raised_on:
-        errors["due_on"] = (
-            f"The due date cannot be before the action was raised ({raised_on:%-d %B %Y})"
-        )
-    if role and role not in Role.values:
-        errors["sign_off_role"] = "Choose the role that signs the action off"
+    _check_due(due_on, raised_on, errors)
     _check_milestones(milestones, raised_on, errors)
     refuse_if(errors)
     assert owner is not None and due_on is not None
@@ -126,17 +151,7 @@ def raise_action(
         sign_off_role=role,
         raised_by=person(acting_user),
     )
-    Milestone.objects.bulk_create(
-        Milestone(action=action, title=m_title.strip(), due_on=m_due)
-        for m_title, m_due in milestones
-        if m_due is not None
-    )
-    audit.record(
-        acting_user=acting_user,
-        action="improvement.action_raised",
-        obj=action,
-        after={**snapshot(action), "source": f"{source_kind}:{source_id}"},
-    )
+    _record_raised(acting_user, action, milestones)
     return action
 
 
