@@ -70,7 +70,16 @@ def _text(label: str, *, required: bool = True, rows: int = 4, hint: str = "") -
 
 class PageForm(NHSForm):
     """A form whose fields the shared page template lays out in order (date fields
-    as NHS.UK date inputs)."""
+    as NHS.UK date inputs).
+
+    No field is required here: the action says what is missing, in its own words
+    and together with every other refusal, rather than the form stopping first
+    at "This field is required"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
 
     def rows(self) -> list[tuple[BoundField, bool]]:
         return [
@@ -164,8 +173,12 @@ class RaiseForm(PageForm):
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = queryset
         for n in range(1, MILESTONE_ROWS + 1):
+            # Added after NHSForm styled the declared fields, so styled here.
             self.fields[f"milestone_{n}_title"] = forms.CharField(
-                label=f"Milestone {n}", max_length=200, required=False
+                label=f"Milestone {n}",
+                max_length=200,
+                required=False,
+                widget=forms.TextInput(attrs={"class": "nhsuk-input"}),
             )
             self.fields[f"milestone_{n}_due"] = _date(
                 f"Milestone {n} due", f"The due date of milestone {n}", required=False
