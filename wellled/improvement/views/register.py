@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -65,9 +66,16 @@ def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Cap.VIEW_ACTIONS)
     today = timezone.localdate()
     form, actions, groups = _chosen(request, today)
+    # The counts and summaries cover every state (the other filters still apply),
+    # so that choosing "overdue" does not zero the count of actions at risk.
+    every_state = filtered(
+        actions_visible_to(request.user), replace(form.filters(), state=""), today
+    )
     paginator = Paginator(with_people(register_order(actions, today)), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     kept = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+    # The counts link to the register in that state, keeping the other filters.
+    others = urlencode([(k, v) for k, v in request.GET.items() if k not in ("page", "state") and v])
     return render(
         request,
         "improvement/list.html",
@@ -77,11 +85,16 @@ def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "rows": register.rows_for(page, groups, today),
             "page_links": _page_links(paginator, page.number),
             "query": kept,
-            "counts": register.counts(actions, today),
+            "state_query": f"?{others}&state=" if others else "?state=",
+            "counts": register.counts(every_state, today),
             "summaries": [
-                ("By executive", "Executive", register.by_executive(actions, today)),
-                ("By source", "Raised by", register.by_source(actions, today)),
-                ("By care group", "Care group", register.by_care_group(actions, groups, today)),
+                ("By executive", "Executive", register.by_executive(every_state, today)),
+                ("By source", "Raised by", register.by_source(every_state, today)),
+                (
+                    "By care group",
+                    "Care group",
+                    register.by_care_group(every_state, groups, today),
+                ),
             ],
         },
     )
