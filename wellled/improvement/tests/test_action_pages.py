@@ -233,3 +233,25 @@ def test_raising_is_refused_to_who_the_source_does_not_trust(
     grace = client_for("governance_lead")  # type: ignore[operator]
     assert grace.get(url + "?source_kind=nothing&source_id=1").status_code == 404
     assert grace.get(url).status_code == 404
+
+
+def test_sam_uploads_a_document_as_evidence_and_a_bad_file_is_refused(
+    trust: Trust, client_for: object
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from wellled.assurance.tests.support import pdf_bytes
+
+    action = an_action(trust)
+    sam = client_for("service_lead")  # type: ignore[operator]
+    typed = {"kind": "document", "title": "Call audit", "statements": [a_statement()]}
+    fake = SimpleUploadedFile("audit.pdf", b"not a pdf at all", content_type="application/pdf")
+    refused = sam.post(_url("evidence", action), {**typed, "file": fake})
+    assert refused.status_code == 200 and refused.context["form"].errors["file"]
+    assert 'value="Call audit"' in refused.content.decode()
+    real = SimpleUploadedFile("audit.pdf", pdf_bytes(), content_type="application/pdf")
+    assert sam.post(_url("evidence", action), {**typed, "file": real}).status_code == 302
+    item = EvidenceItem.objects.get()
+    assert item.kind == "document" and list(
+        action.evidence_links.values_list("item", flat=True)
+    ) == [item.pk]
