@@ -14,9 +14,9 @@ Definitions (every figure is a count of actions, never who owns them):
 - **Median days late**: of the actions done in the month after their due date, the
   median of the days between the due date and the day done. None when none was late.
 
-Each is registered for all actions (`improvement.<measure>`) and for each kind of
-source (`improvement.<measure>.<source kind>`); `unit` narrows any of them to a care
-group or service and everything below it.
+Each is registered for all actions (`improvement.<measure>`), and the share closed
+on time for each kind of source too (`improvement.closed_on_time.<source kind>`);
+`unit` narrows any of them to a care group or service and everything below it.
 """
 
 from __future__ import annotations
@@ -148,9 +148,17 @@ MEASURES: tuple[
 )
 
 
+# Per kind of source, only the headline measure: the IPR lists every registered
+# measure the catalogue holds, and four per source would crowd it.
+PER_SOURCE = ("closed_on_time",)
+
+
 def register_measures(kind: str = "", label: str = "") -> None:
-    """Register the four measures for all actions, or for one kind of source."""
+    """Register the four measures for all actions, or the headline one for one kind
+    of source."""
     for key, title, definition, unit, improvement, figure in MEASURES:
+        if kind and key not in PER_SOURCE:
+            continue
         register_source(
             MetricSource(
                 key=f"improvement.{key}" + (f".{kind}" if kind else ""),

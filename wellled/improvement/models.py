@@ -76,6 +76,10 @@ class Action(models.Model):
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
+    # For an action moved here from a module's own action table: that record's audit
+    # name and id ("inspections.actionplan:12"), so its earlier audit events and old
+    # links still lead to it.
+    legacy_ref = models.CharField(max_length=60, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -116,8 +116,11 @@ def care_group_of(unit: OrgUnit, groups: list[OrgUnit]) -> OrgUnit | None:
     return next((group for group in groups if unit.path.startswith(group.path)), None)
 
 
-def source_labels(actions: list[Action]) -> dict[tuple[str, str], sources.SourceInfo]:
-    return sources.describe((a.source_kind, a.source_id) for a in actions)
+def source_labels(
+    actions: list[Action], user: AnyUser | None = None
+) -> dict[tuple[str, str], sources.SourceInfo]:
+    """What raised each action; given the reader, links they may not open are left out."""
+    return sources.describe(((a.source_kind, a.source_id) for a in actions), user)
 
 
 def improvement_work(user: AnyUser) -> list[WorkItem]:

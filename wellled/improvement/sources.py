@@ -20,7 +20,7 @@ The improvement app never imports the modules that feed it: it asks the registry
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from wellled.core.types import AnyUser
 
@@ -45,7 +45,9 @@ class SourceType:
     evidence_required: bool = True
     # The role that signs actions from this source off by default ("" for none).
     sign_off_role: str = ""
-    care_group_label: str = field(default="", compare=False)
+    # Whether a person may open the source's own page: its link is shown only then,
+    # so no one follows a link to a refusal.
+    opens_for: Callable[[AnyUser], bool] = field(default=lambda user: True, compare=False)
 
 
 _TYPES: dict[str, SourceType] = {}
@@ -81,8 +83,11 @@ def all_types() -> list[SourceType]:
     return sorted(_TYPES.values(), key=lambda t: t.label)
 
 
-def describe(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], SourceInfo]:
-    """SourceInfo for many (kind, id) pairs: one call per kind, not per action."""
+def describe(
+    pairs: Iterable[tuple[str, str]], user: AnyUser | None = None
+) -> dict[tuple[str, str], SourceInfo]:
+    """SourceInfo for many (kind, id) pairs: one call per kind, not per action. Given
+    the reader, a link they may not open is left out."""
     by_kind: dict[str, list[str]] = {}
     for kind, source_id in pairs:
         by_kind.setdefault(kind, []).append(source_id)
@@ -91,6 +96,7 @@ def describe(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], SourceIn
         source_type = _TYPES.get(kind)
         if source_type is None:
             continue
+        hide_links = user is not None and not source_type.opens_for(user)
         for source_id, info in source_type.describe(sorted(set(ids))).items():
-            found[(kind, source_id)] = info
+            found[(kind, source_id)] = replace(info, href="") if hide_links else info
     return found

@@ -9,6 +9,7 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from wellled.assurance.panels import register_statement_panel
         from wellled.core import navigation
+        from wellled.inspections import improvement_source
         from wellled.inspections.queries import inspections_work, statement_panel
         from wellled.organisation.access import Cap, can
 
@@ -22,3 +23,4 @@ class InspectionsConfig(AppConfig):
         )
         navigation.register_work(inspections_work)
         register_statement_panel(statement_panel)
+        improvement_source.register()

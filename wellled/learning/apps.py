@@ -8,6 +8,7 @@ class LearningConfig(AppConfig):
 
     def ready(self) -> None:
         from wellled.core import navigation
+        from wellled.learning import improvement_source
         from wellled.learning.queries import learning_work
         from wellled.organisation.access import Cap, can
 
@@ -17,3 +18,4 @@ class LearningConfig(AppConfig):
             )
         )
         navigation.register_work(learning_work)
+        improvement_source.register()

@@ -71,8 +71,10 @@ def test_figures_narrow_to_a_care_group_or_service(march: Trust) -> None:
 
 def test_each_kind_of_source_has_its_own_figures(march: Trust) -> None:
     measures.register_measures(KIND, "Test finding")
-    assert _values(f"improvement.actions_due.{KIND}") == [1.0, 3.0, 0.0]
+    assert _values(f"improvement.closed_on_time.{KIND}") == [0.0, 33.3, None]
     assert get_source(f"improvement.closed_on_time.{KIND}").title.endswith(": test finding")
+    with pytest.raises(KeyError):
+        get_source(f"improvement.actions_due.{KIND}")
 
 
 @override_settings(WELLLED_ACTION_REMINDER_DAYS=7)

@@ -24,6 +24,7 @@ MODULE_DEMOS: tuple[str, ...] = (
     "wellled.surveys.demo",
     "wellled.inspections.demo",
     "wellled.assurance.demo",  # after the modules whose measures become evidence
+    "wellled.improvement.demo",  # acts on the self-assessment's statements
     "wellled.reports.demo",
 )
 
