@@ -53,7 +53,7 @@ _STATES = [value for value, _ in STATES if value]
 
 def _detail(request: Request, pk: int) -> Response:
     action = get_action_for_user(request.user, pk)
-    context = {"sources": source_labels([action])}
+    context = {"sources": source_labels([action], request.user)}
     return Response(ImprovementActionDetailSerializer(action, context=context).data)
 
 
@@ -133,7 +133,7 @@ class ActionViewSet(viewsets.GenericViewSet[Action]):
         chosen = filtered(self.get_queryset(), _filters(request), today)
         page = self.paginate_queryset(with_people(register_order(chosen, today)))
         rows = list(page or [])
-        context = {"sources": source_labels(rows)}
+        context = {"sources": source_labels(rows, request.user)}
         return self.get_paginated_response(
             ImprovementActionSerializer(rows, many=True, context=context).data
         )

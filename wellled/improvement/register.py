@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from wellled.core.types import AnyUser
 from wellled.improvement import sources
 from wellled.improvement.models import OPEN_STATUSES, Action, Status
 from wellled.improvement.queries import care_group_of, overdue_q, source_labels
@@ -66,11 +67,14 @@ class Row:
     sign_off: str
 
 
-def rows_for(actions: Iterable[Action], groups: list[OrgUnit], today: datetime.date) -> list[Row]:
+def rows_for(
+    actions: Iterable[Action], groups: list[OrgUnit], today: datetime.date, reader: AnyUser
+) -> list[Row]:
     """Rows for actions read with their people (`queries.with_people`): one call per
-    kind of source for the labels, whatever the number of actions."""
+    kind of source for the labels, whatever the number of actions; a source's link
+    only where the reader may open it."""
     actions = list(actions)
-    labels = source_labels(actions)
+    labels = source_labels(actions, reader)
     rows = []
     for action in actions:
         source_type = sources.get(action.source_kind)

@@ -78,7 +78,9 @@ def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "tag": status_tag(action, today),
             "sign_off": sign_off_state(action),
             "sign_off_role": role_label(action.sign_off_role) if action.sign_off_role else "",
-            "source": source_labels([action]).get((action.source_kind, action.source_id)),
+            "source": source_labels([action], request.user).get(
+                (action.source_kind, action.source_id)
+            ),
             "source_type": source_type.label if source_type else action.source_kind,
             "milestones": list(action.milestones.all()),
             "updates": list(action.updates.select_related("author")),

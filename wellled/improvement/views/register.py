@@ -82,7 +82,7 @@ def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "rows": register.rows_for(page, groups, today),
+            "rows": register.rows_for(page, groups, today, request.user),
             "page_links": _page_links(paginator, page.number),
             "query": kept,
             "state_query": f"?{others}&state=" if others else "?state=",
@@ -107,7 +107,9 @@ def action_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Cap.VIEW_ACTIONS)
     today = timezone.localdate()
     _, actions, groups = _chosen(request, today)
-    rows = register.rows_for(with_people(register_order(actions, today)), groups, today)
+    rows = register.rows_for(
+        with_people(register_order(actions, today)), groups, today, request.user
+    )
     return xlsx_response(
         f"improvement-actions-{today.isoformat()}",
         "Improvement actions",
