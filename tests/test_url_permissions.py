@@ -158,6 +158,7 @@ APPS_WITH_MATRICES = (
     "inspections",
     "speakup",
     "surveys",
+    "improvement",
 )
 
 

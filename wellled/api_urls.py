@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("wellled.inspections.api")),
     path("", include("wellled.speakup.api")),
     path("", include("wellled.surveys.api")),
+    path("", include("wellled.improvement.api")),
 ]

@@ -60,19 +60,11 @@ def _check_milestones(
             )
 
 
-def _source(
-    acting_user: Actor, source_kind: str, source_id: str
-) -> tuple[sources.SourceType, sources.SourceInfo]:
-    """The kind of source and what it says of this one, if the person may raise on it."""
-    source_type = sources.get(source_kind)
-    if source_type is None:
-        raise ValidationError({"source_kind": "Choose what raised this action"})
-    if not access.may_raise(acting_user, source_kind, source_id):
-        raise PermissionDenied("You may not raise actions on this")
-    info = source_type.describe([source_id]).get(source_id)
-    if info is None:
-        raise ValidationError({"source_id": f"No such {source_type.label.lower()}"})
-    return source_type, info
+def _check_wording(title: str, role: str, errors: dict[str, str]) -> None:
+    if not title.strip():
+        errors["title"] = "Say what will change"
+    if role and role not in Role.values:
+        errors["sign_off_role"] = "Choose the role that signs the action off"
 
 
 def _check_due(
@@ -86,26 +78,19 @@ def _check_due(
         )
 
 
-def _check_plan(
-    title: str,
-    role: str,
-    owner: User | None,
-    executive: User | None,
-    unit: OrgUnit,
-    due_on: datetime.date | None,
-    raised_on: datetime.date,
-    milestones: MilestonePlan,
-) -> None:
-    errors: dict[str, str] = {}
-    if not title.strip():
-        errors["title"] = "Say what will change"
-    if role and role not in Role.values:
-        errors["sign_off_role"] = "Choose the role that signs the action off"
-    _check_owner(owner, unit, errors)
-    _check_executive(executive, unit, errors)
-    _check_due(due_on, raised_on, errors)
-    _check_milestones(milestones, raised_on, errors)
-    refuse_if(errors)
+def _record_raised(acting_user: Actor, action: Action, milestones: MilestonePlan) -> None:
+    """The planned milestones, and the audit event of the raising."""
+    Milestone.objects.bulk_create(
+        Milestone(action=action, title=m_title.strip(), due_on=m_due)
+        for m_title, m_due in milestones
+        if m_due is not None
+    )
+    audit.record(
+        acting_user=acting_user,
+        action="improvement.action_raised",
+        obj=action,
+        after={**snapshot(action), "source": f"{action.source_kind}:{action.source_id}"},
+    )
 
 
 @transaction.atomic
@@ -126,14 +111,30 @@ def raise_action(
     sign_off_role: str | None = None,
     raised_on: datetime.date | None = None,
 ) -> Action:
-    """An action answering a source, with an accountable owner and a due date (the unit
-    defaults to the source's; the sign-off role to the source's default, "" for none)."""
+    """An action answering a source, with an accountable owner and a due date.
+
+    The unit defaults to the source's own; the sign-off role to the source's
+    default (pass "" for none).
+    """
     source_id = str(source_id)
-    source_type, info = _source(acting_user, source_kind, source_id)
+    source_type = sources.get(source_kind)
+    if source_type is None:
+        raise ValidationError({"source_kind": "Choose what raised this action"})
+    if not access.may_raise(acting_user, source_kind, source_id):
+        raise PermissionDenied("You may not raise actions on this")
+    info = source_type.describe([source_id]).get(source_id)
+    if info is None:
+        raise ValidationError({"source_id": f"No such {source_type.label.lower()}"})
     unit = unit or OrgUnit.objects.get(pk=info.unit_id)
     raised_on = raised_on or timezone.localdate()
     role = source_type.sign_off_role if sign_off_role is None else sign_off_role
-    _check_plan(title, role, owner, executive, unit, due_on, raised_on, milestones)
+    errors: dict[str, str] = {}
+    _check_wording(title, role, errors)
+    _check_owner(owner, unit, errors)
+    _check_executive(executive, unit, errors)
+    _check_due(due_on, raised_on, errors)
+    _check_milestones(milestones, raised_on, errors)
+    refuse_if(errors)
     assert owner is not None and due_on is not None
     action = Action.objects.create(
         title=title.strip(),
@@ -150,17 +151,7 @@ def raise_action(
         sign_off_role=role,
         raised_by=person(acting_user),
     )
-    Milestone.objects.bulk_create(
-        Milestone(action=action, title=m_title.strip(), due_on=m_due)
-        for m_title, m_due in milestones
-        if m_due
-    )
-    audit.record(
-        acting_user=acting_user,
-        action="improvement.action_raised",
-        obj=action,
-        after={**snapshot(action), "source": f"{source_kind}:{source_id}"},
-    )
+    _record_raised(acting_user, action, milestones)
     return action
 
 
