@@ -32,7 +32,7 @@ def describe(source_ids: Sequence[str]) -> dict[str, sources.SourceInfo]:
     )
     return {
         str(issue.pk): sources.SourceInfo(
-            label=f"Complaint {issue.complaint.reference}: {issue.subject.name}",
+            label=f"Complaint {issue.complaint.reference}: {issue.subject.label}",
             href=reverse("learning:case", args=[issue.complaint_id]),
             unit_id=issue.complaint.service_id,
             statement_ids=STATEMENTS,

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TextIO
 
 import numpy as np
-from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]  # no stubs in the lock
+from dateutil.relativedelta import relativedelta
 
 from wellled.engines.spc.profiles import PROFILES, UnknownProfileError, get_profile
 from wellled.engines.spc.xmr import DIRECTIONS, XmrResult, xmr
