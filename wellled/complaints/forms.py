@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from wellled.complaints.models import (
@@ -33,8 +32,12 @@ from wellled.complaints.models import (
     SignOffCapacity,
     Status,
 )
+
+# Re-exported: the learning app's views import it from here.
+from wellled.core.adapters import add_action_errors as add_action_errors
 from wellled.core.forms import NHSDateField
 from wellled.core.nhsforms import NHSForm
+from wellled.organisation.access import ROLE_CAPABILITIES, Cap, can
 from wellled.organisation.models import OrgUnit
 
 # Action error keys that have no field of their own, and the field to show them on.
@@ -46,18 +49,10 @@ _ALIASES = {
 }
 
 
-def add_action_errors(form: forms.Form, error: ValidationError) -> None:
-    """An action's ValidationError on the form, by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            if name not in form.fields:
-                name = _ALIASES.get(name, name)
-            target = name if name in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+class ComplaintForm(NHSForm):
+    """A complaints form: action errors with no field of their own show on `_ALIASES`'s."""
+
+    action_error_aliases = _ALIASES
 
 
 def _date(label: str, subject: str, *, required: bool = True, hint: str = "") -> NHSDateField:
@@ -84,7 +79,7 @@ class ServiceChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class RecordComplaintForm(NHSForm):
+class RecordComplaintForm(ComplaintForm):
     received_on = _date("Date received", "Date received")
     channel = forms.ChoiceField(
         label="How it was received",
@@ -204,7 +199,7 @@ class RecordComplaintForm(NHSForm):
 # The forms of the workflow steps, one per step the case page offers.
 
 
-class StepForm(NHSForm):
+class StepForm(ComplaintForm):
     """A step's form. Forms whose choices depend on the case read it in __init__."""
 
     def __init__(self, *args: Any, complaint: Complaint, **kwargs: Any) -> None:
@@ -392,8 +387,6 @@ class UserChoiceField(forms.ModelChoiceField):
 
 def eligible_handlers(complaint: Complaint) -> list[User]:
     """Active logins who may handle complaints about the case's service."""
-    from wellled.organisation.access import ROLE_CAPABILITIES, Cap, can
-
     roles = [role for role, caps in ROLE_CAPABILITIES.items() if Cap.MANAGE_COMPLAINTS in caps]
     users = (
         User.objects.filter(is_active=True, role_assignments__role__in=roles)
@@ -612,7 +605,7 @@ class DraftLetterForm(StepForm):
     )
 
 
-class LetterForm(NHSForm):
+class LetterForm(ComplaintForm):
     subject = forms.CharField(
         label="Subject", max_length=200, error_messages={"required": "Enter the subject line"}
     )
@@ -639,11 +632,11 @@ class FinalLetterForm(LetterForm):
     )
 
 
-class LetterSentForm(NHSForm):
+class LetterSentForm(ComplaintForm):
     sent_on = _date("Date sent", "Date sent")
 
 
-class LetterTemplateForm(NHSForm):
+class LetterTemplateForm(ComplaintForm):
     subject = forms.CharField(
         label="Subject", max_length=200, error_messages={"required": "Enter the subject line"}
     )
@@ -654,7 +647,7 @@ class LetterTemplateForm(NHSForm):
     )
 
 
-class ComplainantForm(NHSForm):
+class ComplainantForm(ComplaintForm):
     full_name = forms.CharField(
         label="Full name", max_length=200, error_messages={"required": "Enter their name"}
     )
@@ -687,7 +680,7 @@ class ComplainantForm(NHSForm):
     )
 
 
-class PatientForm(NHSForm):
+class PatientForm(ComplaintForm):
     full_name = forms.CharField(
         label="Full name",
         max_length=200,
@@ -703,7 +696,7 @@ class PatientForm(NHSForm):
     date_of_birth = _date("Date of birth (optional)", "Date of birth", required=False)
 
 
-class CaseDetailsForm(NHSForm):
+class CaseDetailsForm(ComplaintForm):
     summary = forms.CharField(
         label="Summary of the complaint",
         widget=forms.Textarea(attrs={"rows": 5}),
