@@ -139,7 +139,9 @@ def get_attachment_for_user(user: AnyUser, pk: int, attachment_pk: int) -> Attac
 
 def get_referral_for_user(user: AnyUser, pk: int, referral_pk: int) -> PHSOReferral:
     complaint = get_complaint_for_user(user, pk, manage=True)
-    referrals = complaint.phso_referrals.select_related("complaint")
+    referrals = complaint.phso_referrals.select_related("complaint").prefetch_related(
+        "recommendations"
+    )
     return _on_case(referrals, referral_pk, "Ombudsman referral")
 
 
