@@ -80,7 +80,7 @@ def snapshot(complaint: Complaint) -> dict[str, Any]:
     return data
 
 
-def _issue_snapshot(issue: ComplaintIssue) -> dict[str, Any]:
+def issue_snapshot(issue: ComplaintIssue) -> dict[str, Any]:
     return {
         "complaint_id": issue.complaint_id,
         "subject_id": issue.subject_id,
@@ -98,7 +98,7 @@ def _issue_snapshot(issue: ComplaintIssue) -> dict[str, Any]:
     }
 
 
-def _require(acting_user: Actor, capability: Cap, unit: OrgUnit) -> None:
+def require_capability(acting_user: Actor, capability: Cap, unit: OrgUnit) -> None:
     # None is the system itself (demo data, scheduled jobs); everyone else is checked.
     if acting_user is None:
         return
@@ -106,12 +106,12 @@ def _require(acting_user: Actor, capability: Cap, unit: OrgUnit) -> None:
         raise PermissionDenied("You do not have permission to do this for this service")
 
 
-def _lock(complaint: Complaint) -> Complaint:
+def lock_case(complaint: Complaint) -> Complaint:
     """The case re-read under a row lock, so two people cannot step it at once."""
     return Complaint.objects.select_for_update().get(pk=complaint.pk)
 
 
-def _save(
+def save_case(
     complaint: Complaint, before: dict[str, Any], *, acting_user: Actor, action: str
 ) -> Complaint:
     complaint.save()
@@ -121,7 +121,7 @@ def _save(
     return complaint
 
 
-def _save_issue(
+def save_issue(
     issue: ComplaintIssue,
     before: dict[str, Any],
     *,
@@ -131,12 +131,12 @@ def _save_issue(
 ) -> ComplaintIssue:
     issue.save(update_fields=fields)
     rollup.refresh(issue.complaint_id)
-    old, new = audit.diff(before, _issue_snapshot(issue))
+    old, new = audit.diff(before, issue_snapshot(issue))
     audit.record(acting_user=acting_user, action=action, obj=issue, before=old, after=new)
     return issue
 
 
-def _check_day(
+def day_errors(
     day: Date | None, field: str, *, not_before: Date | None, before_label: str, today: Date
 ) -> dict[str, str]:
     """Errors for a date that is missing, in the future or before `not_before`."""
@@ -149,12 +149,12 @@ def _check_day(
     return {}
 
 
-def _raise(errors: dict[str, str]) -> None:
+def raise_errors(errors: dict[str, str]) -> None:
     if errors:
         raise ValidationError(errors)
 
 
-def _place_errors(service: OrgUnit, team: OrgUnit | None, site: OrgUnit | None) -> dict[str, str]:
+def place_errors(service: OrgUnit, team: OrgUnit | None, site: OrgUnit | None) -> dict[str, str]:
     errors: dict[str, str] = {}
     if service.kind != UnitKind.SERVICE:
         errors["service"] = f"{service} is not a service: choose the service complained about"
@@ -167,21 +167,21 @@ def _place_errors(service: OrgUnit, team: OrgUnit | None, site: OrgUnit | None) 
     return errors
 
 
-def _handler_errors(handler: User | None, service: OrgUnit) -> dict[str, str]:
+def handler_errors(handler: User | None, service: OrgUnit) -> dict[str, str]:
     if handler is not None and not can(handler, Cap.MANAGE_COMPLAINTS, service):
         return {"handler": f"{handler.get_full_name() or handler} cannot handle complaints here"}
     return {}
 
 
-def _lock_issue(issue: ComplaintIssue) -> tuple[ComplaintIssue, Complaint]:
+def lock_issue(issue: ComplaintIssue) -> tuple[ComplaintIssue, Complaint]:
     complaint = Complaint.objects.select_for_update().get(pk=issue.complaint_id)
     return ComplaintIssue.objects.select_for_update().get(pk=issue.pk), complaint
 
 
-def _step(
+def begin_step(
     complaint: Complaint, step: str, *, acting_user: Actor, capability: Cap = Cap.MANAGE_COMPLAINTS
 ) -> tuple[Complaint, str, dict[str, Any]]:
-    complaint = _lock(complaint)
-    _require(acting_user, capability, complaint.service)
+    complaint = lock_case(complaint)
+    require_capability(acting_user, capability, complaint.service)
     to = workflow.check(complaint, step)
     return complaint, to, snapshot(complaint)

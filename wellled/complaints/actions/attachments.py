@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from wellled.complaints import uploads
-from wellled.complaints.actions._common import _require
+from wellled.complaints.actions._common import require_capability
 from wellled.complaints.models import (
     Attachment,
     Complaint,
@@ -34,12 +34,12 @@ def add_attachment(
     from_public_form: bool = False,
 ) -> Attachment:
     """Keep a document with the case: size and real type are checked from its bytes."""
-    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
+    require_capability(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
     try:
         checked = check_bytes(filename, data, uploads.POLICY)
     except ValidationError as error:
         raise ValidationError({"attachment": error.messages[0]}) from error
-    return _attach_checked(
+    return attach_checked(
         acting_user=acting_user,
         complaint=complaint,
         checked=checked,
@@ -47,7 +47,7 @@ def add_attachment(
     )
 
 
-def _attach_checked(
+def attach_checked(
     *, acting_user: Actor, complaint: Complaint, checked: CheckedFile, from_public_form: bool
 ) -> Attachment:
     """Keep a file that `check_bytes` has just passed (so it is scanned once)."""

@@ -13,22 +13,22 @@ from wellled.complaints import clocks, rollup
 from wellled.complaints.actions._common import (
     UNSET,
     Date,
-    _handler_errors,
-    _lock,
-    _place_errors,
-    _raise,
-    _require,
-    _save,
     _Unset,
+    handler_errors,
+    lock_case,
+    place_errors,
+    raise_errors,
+    require_capability,
+    save_case,
     snapshot,
 )
 from wellled.complaints.actions.people import (
-    _FOR_A_PATIENT,
+    FOR_A_PATIENT,
     ComplainantDetails,
     PatientDetails,
-    _complainant,
-    _complainant_errors,
-    _patient_values,
+    checked_patient_values,
+    complainant_errors,
+    complainant_record,
 )
 from wellled.complaints.models import (
     ORAL_CHANNELS,
@@ -102,8 +102,8 @@ def _case_errors(
         errors["received_on"] = "The date received cannot be in the future"
     if not summary:
         errors["summary"] = "Enter a summary of the complaint"
-    errors.update(_place_errors(service, team, site))
-    errors.update(_handler_errors(handler, service))
+    errors.update(place_errors(service, team, site))
+    errors.update(handler_errors(handler, service))
     return errors
 
 
@@ -115,12 +115,12 @@ def _people_errors(
     """The new patient's values (if new details were given), and what is wrong with the people."""
     errors: dict[str, str] = {}
     if isinstance(complainant, ComplainantDetails):
-        errors.update(_complainant_errors(complainant))
-    if complainant.representative_basis in _FOR_A_PATIENT and patient is None:
+        errors.update(complainant_errors(complainant))
+    if complainant.representative_basis in FOR_A_PATIENT and patient is None:
         errors["patient_name"] = "Enter the patient's details: the complaint is made for them"
     patient_values: dict[str, Any] = {}
     if isinstance(patient, PatientDetails):
-        patient_values, patient_errors = _patient_values(patient, today)
+        patient_values, patient_errors = checked_patient_values(patient, today)
         errors.update(patient_errors)
     return patient_values, errors
 
@@ -279,7 +279,7 @@ def _gate(
             case.late_acceptance_reason,
         )
     )
-    _raise(errors)
+    raise_errors(errors)
     return scope, patient_values
 
 
@@ -303,7 +303,7 @@ def _create_case(
         if clocked
         else None,
         backstop_due=clocks.six_months_after(case.received_on) if clocked else None,
-        complainant=_complainant(complainant),
+        complainant=complainant_record(complainant),
         patient=Patient.objects.create(**patient_values)
         if isinstance(patient, PatientDetails)
         else patient,
@@ -343,7 +343,7 @@ def record_complaint(
     closed, with no statutory clock) and the oral next-working-day route.
     `complainant` and `patient` are new details, or people already on record.
     """
-    _require(acting_user, Cap.MANAGE_COMPLAINTS, service)
+    require_capability(acting_user, Cap.MANAGE_COMPLAINTS, service)
     calendar = calendar or trust_calendar()
     case = _NewCase(
         kind=kind,
@@ -401,7 +401,7 @@ def _details_errors(complaint: Complaint, summary: str | None) -> dict[str, str]
     errors: dict[str, str] = {}
     if summary is not None and not summary.strip():
         errors["summary"] = "Enter a summary of the complaint"
-    errors.update(_place_errors(complaint.service, complaint.team, complaint.site))
+    errors.update(place_errors(complaint.service, complaint.team, complaint.site))
     errors.pop("service", None)
     errors.update(
         _event_date_errors(complaint.received_on, complaint.event_date, complaint.aware_date)
@@ -433,8 +433,8 @@ def update_case_details(
 ) -> Complaint:
     """Correct the summary, team, site or dates of the case. The received date is
     not editable: every clock runs from it. Pass UNSET to leave a field as it is."""
-    complaint = _lock(complaint)
-    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
+    complaint = lock_case(complaint)
+    require_capability(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
     before = snapshot(complaint)
     _apply_details(
         complaint,
@@ -445,8 +445,8 @@ def update_case_details(
         aware_date=aware_date,
         late_acceptance_reason=late_acceptance_reason,
     )
-    _raise(_details_errors(complaint, summary))
-    complaint = _save(complaint, before, acting_user=acting_user, action="complaint.updated")
+    raise_errors(_details_errors(complaint, summary))
+    complaint = save_case(complaint, before, acting_user=acting_user, action="complaint.updated")
     if summary is not None:
         audit.record(
             acting_user=acting_user,

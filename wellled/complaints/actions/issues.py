@@ -9,12 +9,12 @@ from django.db import transaction
 
 from wellled.complaints import rollup
 from wellled.complaints.actions._common import (
-    _issue_snapshot,
-    _lock,
-    _lock_issue,
-    _raise,
-    _require,
-    _save_issue,
+    issue_snapshot,
+    lock_case,
+    lock_issue,
+    raise_errors,
+    require_capability,
+    save_issue,
 )
 from wellled.complaints.models import (
     Complaint,
@@ -103,7 +103,7 @@ def _checked_issue(
 
     Returns the HCAT domain to store: the category's own when only that was given.
     """
-    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
+    require_capability(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
     if complaint.status not in _ISSUE_EDITABLE:
         raise ValidationError(
             f"Issues cannot be {verb} while {complaint.reference} is "
@@ -112,7 +112,7 @@ def _checked_issue(
     errors = _coding_errors(**coding)
     if not description.strip():
         errors["description"] = "Describe the issue"
-    _raise(errors)
+    raise_errors(errors)
     category, domain = coding["hcat_category"], coding["hcat_domain"]
     if category is not None and domain is None:
         return category.parent
@@ -135,7 +135,7 @@ def add_issue(
     hcat_stage: ReferenceItem | None = None,
     harm: ReferenceItem | None = None,
 ) -> ComplaintIssue:
-    complaint = _lock(complaint)
+    complaint = lock_case(complaint)
     hcat_domain = _checked_issue(
         acting_user,
         complaint,
@@ -170,7 +170,7 @@ def add_issue(
         acting_user=acting_user,
         action="complaint.issue_added",
         obj=issue,
-        after=_issue_snapshot(issue),
+        after=issue_snapshot(issue),
     )
     return issue
 
@@ -179,8 +179,8 @@ def add_issue(
 def record_issue_outcome(
     *, acting_user: Actor, issue: ComplaintIssue, outcome: str
 ) -> ComplaintIssue:
-    issue, complaint = _lock_issue(issue)
-    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
+    issue, complaint = lock_issue(issue)
+    require_capability(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": "Choose upheld, partially upheld or not upheld"})
     if complaint.status not in _ISSUE_EDITABLE:
@@ -188,9 +188,9 @@ def record_issue_outcome(
             f"Outcomes cannot change while {complaint.reference} is "
             f"{complaint.get_status_display().lower()}: reopen it first"
         )
-    before = _issue_snapshot(issue)
+    before = issue_snapshot(issue)
     issue.outcome = outcome
-    return _save_issue(
+    return save_issue(
         issue, before, acting_user=acting_user, action="complaint.issue_outcome", fields=["outcome"]
     )
 
@@ -204,8 +204,8 @@ def record_learning(
     no_learning_reason: str = "",
 ) -> ComplaintIssue:
     """The learning from an issue, or the recorded reason there is none (one, not both)."""
-    issue, complaint = _lock_issue(issue)
-    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
+    issue, complaint = lock_issue(issue)
+    require_capability(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
     learning_statement, no_learning_reason = learning_statement.strip(), no_learning_reason.strip()
     if complaint.status in (Status.CLOSED, Status.TRANSFERRED):
         raise ValidationError(f"{complaint.reference} is closed: reopen it to change its learning")
@@ -216,10 +216,10 @@ def record_learning(
                 "one of the two"
             }
         )
-    before = _issue_snapshot(issue)
+    before = issue_snapshot(issue)
     issue.learning_statement = learning_statement
     issue.no_learning_reason = no_learning_reason
-    return _save_issue(
+    return save_issue(
         issue,
         before,
         acting_user=acting_user,
@@ -244,7 +244,7 @@ def update_issue(
     hcat_stage: ReferenceItem | None = None,
     harm: ReferenceItem | None = None,
 ) -> ComplaintIssue:
-    issue, complaint = _lock_issue(issue)
+    issue, complaint = lock_issue(issue)
     hcat_domain = _checked_issue(
         acting_user,
         complaint,
@@ -260,7 +260,7 @@ def update_issue(
         hcat_stage=hcat_stage,
         harm=harm,
     )
-    before = _issue_snapshot(issue)
+    before = issue_snapshot(issue)
     issue.description = description.strip()
     issue.subject = subject  # type: ignore[assignment]
     issue.clinical_subcategory = clinical_subcategory
@@ -271,4 +271,4 @@ def update_issue(
     issue.hcat_severity = hcat_severity
     issue.hcat_stage = hcat_stage
     issue.harm = harm
-    return _save_issue(issue, before, acting_user=acting_user, action="complaint.issue_edited")
+    return save_issue(issue, before, acting_user=acting_user, action="complaint.issue_edited")

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from wellled.complaints.actions._common import Date, _check_day, _raise, _require
+from wellled.complaints.actions._common import Date, day_errors, raise_errors, require_capability
 from wellled.complaints.models import (
     OPEN_STATUSES,
     Complaint,
@@ -18,7 +18,7 @@ from wellled.core.types import Actor
 from wellled.organisation.access import Cap
 
 
-def _close_late_task(
+def close_late_task(
     task: LateResponseTask, *, sent_on: Date, reason: str, acting_user: Actor
 ) -> LateResponseTask:
     task.letter_sent_on = sent_on
@@ -69,10 +69,10 @@ def record_late_letter_sent(
     *, acting_user: Actor, task: LateResponseTask, sent_on: Date, reason_for_delay: str
 ) -> LateResponseTask:
     task = LateResponseTask.objects.select_for_update().select_related("complaint").get(pk=task.pk)
-    _require(acting_user, Cap.MANAGE_COMPLAINTS, task.complaint.service)
+    require_capability(acting_user, Cap.MANAGE_COMPLAINTS, task.complaint.service)
     if task.letter_sent_on is not None:
         raise ValidationError("The late response letter is already recorded as sent")
-    errors = _check_day(
+    errors = day_errors(
         sent_on,
         "sent_on",
         not_before=task.missed_due,
@@ -81,7 +81,7 @@ def record_late_letter_sent(
     )
     if not reason_for_delay.strip():
         errors["reason_for_delay"] = "Say why the response is late: the letter must explain it"
-    _raise(errors)
-    return _close_late_task(
+    raise_errors(errors)
+    return close_late_task(
         task, sent_on=sent_on, reason=reason_for_delay.strip(), acting_user=acting_user
     )

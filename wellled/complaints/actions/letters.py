@@ -9,8 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from wellled.complaints.actions._common import Date, _check_day, _lock, _raise, _require
-from wellled.complaints.actions.late_responses import _close_late_task
+from wellled.complaints.actions._common import (
+    Date,
+    day_errors,
+    lock_case,
+    raise_errors,
+    require_capability,
+)
+from wellled.complaints.actions.late_responses import close_late_task
 from wellled.complaints.letters import (
     has_ombudsman_paragraph,
     render_text,
@@ -31,7 +37,7 @@ from wellled.core.workdays import long_date
 from wellled.organisation.access import Cap, can
 
 
-def _final_letter_ready(complaint: Complaint) -> Letter:
+def final_letter_ready(complaint: Complaint) -> Letter:
     """The final response to send, or why it cannot be sent (regulation 14 content)."""
     letter = complaint.letters.filter(kind=LetterKind.FINAL, sent_on__isnull=True).last()
     if letter is None:
@@ -111,8 +117,8 @@ def save_letter_template(
 @transaction.atomic
 def draft_letter(*, acting_user: Actor, complaint: Complaint, kind: str) -> Letter:
     """A letter for the case, from the trust's template, to edit before it is sent."""
-    complaint = _lock(complaint)
-    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
+    complaint = lock_case(complaint)
+    require_capability(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
     if kind not in LetterKind.values:
         raise ValidationError({"kind": "Choose the kind of letter"})
     if kind == LetterKind.FINAL and complaint.kind != Kind.COMPLAINT:
@@ -148,7 +154,7 @@ def edit_letter(
     confirms_ombudsman_rights: bool = False,
 ) -> Letter:
     letter = Letter.objects.select_for_update().select_related("complaint").get(pk=letter.pk)
-    _require(acting_user, Cap.MANAGE_COMPLAINTS, letter.complaint.service)
+    require_capability(acting_user, Cap.MANAGE_COMPLAINTS, letter.complaint.service)
     if letter.sent_on is not None:
         raise ValidationError("This letter has been sent: draft a new one to say more")
     errors: dict[str, str] = {}
@@ -165,7 +171,7 @@ def edit_letter(
             "The letter does not contain the Ombudsman rights paragraph "
             "(Parliamentary and Health Service Ombudsman, www.ombudsman.org.uk)"
         )
-    _raise(errors)
+    raise_errors(errors)
     before = _letter_snapshot(letter)
     letter.subject = subject.strip()[:200]
     letter.body = body.strip()
@@ -188,15 +194,15 @@ def mark_letter_sent(*, acting_user: Actor, letter: Letter, sent_on: Date) -> Le
     by recording the response, which checks its content first."""
     letter = Letter.objects.select_for_update().select_related("complaint").get(pk=letter.pk)
     complaint = letter.complaint
-    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
+    require_capability(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
     if letter.kind == LetterKind.FINAL:
         raise ValidationError(
             "Send the final response by recording the response as sent, after sign-off"
         )
     if letter.sent_on is not None:
         raise ValidationError("This letter is already recorded as sent")
-    _raise(
-        _check_day(
+    raise_errors(
+        day_errors(
             sent_on,
             "sent_on",
             not_before=complaint.received_on,
@@ -213,7 +219,7 @@ def mark_letter_sent(*, acting_user: Actor, letter: Letter, sent_on: Date) -> Le
     )
     if letter.kind == LetterKind.LATE:
         for task in complaint.late_response_tasks.filter(letter_sent_on__isnull=True):
-            _close_late_task(
+            close_late_task(
                 task,
                 sent_on=sent_on,
                 reason=f"Explained in the late response letter sent on {long_date(sent_on)}",

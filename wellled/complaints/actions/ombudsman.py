@@ -6,7 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from wellled.complaints.actions._common import Date, _check_day, _raise, _require, _save, _step
+from wellled.complaints.actions._common import (
+    Date,
+    begin_step,
+    day_errors,
+    raise_errors,
+    require_capability,
+    save_case,
+)
 from wellled.complaints.models import (
     Complaint,
     PHSODecision,
@@ -23,19 +30,19 @@ def refer_to_phso(
     *, acting_user: Actor, complaint: Complaint, referred_on: Date, phso_reference: str = ""
 ) -> Complaint:
     """The complainant has taken the complaint to the Ombudsman (the trust was told)."""
-    complaint, to, before = _step(complaint, "refer_to_phso", acting_user=acting_user)
-    errors = _check_day(
+    complaint, to, before = begin_step(complaint, "refer_to_phso", acting_user=acting_user)
+    errors = day_errors(
         referred_on,
         "referred_on",
         not_before=complaint.responded_on or complaint.received_on,
         before_label="the response",
         today=timezone.localdate(),
     )
-    _raise(errors)
+    raise_errors(errors)
     complaint.status = to
     complaint.referred_to_phso_on = referred_on
     complaint.closed_on = None
-    _save(complaint, before, acting_user=acting_user, action="complaint.referred_to_phso")
+    save_case(complaint, before, acting_user=acting_user, action="complaint.referred_to_phso")
     referral = PHSOReferral.objects.create(
         complaint=complaint, referred_on=referred_on, phso_reference=phso_reference.strip()[:60]
     )
@@ -62,8 +69,8 @@ def record_phso_decision(
     decision_summary: str = "",
 ) -> PHSOReferral:
     referral = _lock_referral(referral)
-    _require(acting_user, Cap.MANAGE_COMPLAINTS, referral.complaint.service)
-    errors = _check_day(
+    require_capability(acting_user, Cap.MANAGE_COMPLAINTS, referral.complaint.service)
+    errors = day_errors(
         decision_on,
         "decision_on",
         not_before=referral.referred_on,
@@ -72,7 +79,7 @@ def record_phso_decision(
     )
     if decision not in PHSODecision.values or decision == PHSODecision.PENDING:
         errors["decision"] = "Choose the Ombudsman's decision"
-    _raise(errors)
+    raise_errors(errors)
     before = {"decision": referral.decision, "decision_on": referral.decision_on}
     referral.decision = decision
     referral.decision_on = decision_on
@@ -93,7 +100,7 @@ def add_phso_recommendation(
     *, acting_user: Actor, referral: PHSOReferral, description: str, due_on: Date | None
 ) -> PHSORecommendation:
     referral = _lock_referral(referral)
-    _require(acting_user, Cap.MANAGE_COMPLAINTS, referral.complaint.service)
+    require_capability(acting_user, Cap.MANAGE_COMPLAINTS, referral.complaint.service)
     errors: dict[str, str] = {}
     if not description.strip():
         errors["description"] = "Describe what the Ombudsman recommended"
@@ -101,7 +108,7 @@ def add_phso_recommendation(
         errors["due_on"] = "Enter the date the Ombudsman expects it done by"
     elif due_on < referral.referred_on:
         errors["due_on"] = "The due date cannot be before the referral"
-    _raise(errors)
+    raise_errors(errors)
     assert due_on is not None
     recommendation = PHSORecommendation.objects.create(
         referral=referral, description=description.strip(), due_on=due_on
@@ -128,10 +135,12 @@ def complete_phso_recommendation(
         .select_related("referral__complaint")
         .get(pk=recommendation.pk)
     )
-    _require(acting_user, Cap.MANAGE_COMPLAINTS, recommendation.referral.complaint.service)
+    require_capability(
+        acting_user, Cap.MANAGE_COMPLAINTS, recommendation.referral.complaint.service
+    )
     if recommendation.completed_on is not None:
         raise ValidationError("This recommendation is already recorded as completed")
-    errors = _check_day(
+    errors = day_errors(
         completed_on,
         "completed_on",
         not_before=recommendation.referral.referred_on,
@@ -140,7 +149,7 @@ def complete_phso_recommendation(
     )
     if not evidence.strip():
         errors["evidence"] = "Say what shows the recommendation was carried out"
-    _raise(errors)
+    raise_errors(errors)
     recommendation.completed_on = completed_on
     recommendation.evidence = evidence.strip()
     recommendation.save(update_fields=["completed_on", "evidence"])

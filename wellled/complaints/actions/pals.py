@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wellled.complaints import rollup
-from wellled.complaints.actions._common import Date, _check_day, _raise, _save, _step
+from wellled.complaints.actions._common import Date, begin_step, day_errors, raise_errors, save_case
 from wellled.complaints.actions.intake import record_complaint
 from wellled.complaints.models import (
     Complaint,
@@ -52,16 +52,16 @@ def escalate_pals_concern(
     copies its issues (without outcomes). The concern is closed as escalated and
     keeps its own history.
     """
-    concern, to, before = _step(concern, "escalate", acting_user=acting_user)
+    concern, to, before = begin_step(concern, "escalate", acting_user=acting_user)
     escalated_on = escalated_on or timezone.localdate()
-    errors = _check_day(
+    errors = day_errors(
         escalated_on,
         "escalated_on",
         not_before=concern.received_on,
         before_label="the concern was raised",
         today=timezone.localdate(),
     )
-    _raise(errors)
+    raise_errors(errors)
     complaint = record_complaint(
         acting_user=acting_user,
         kind=Kind.COMPLAINT,
@@ -85,5 +85,5 @@ def escalate_pals_concern(
     rollup.refresh(complaint.pk)
     concern.status = to
     concern.closed_on = escalated_on
-    _save(concern, before, acting_user=acting_user, action="complaint.pals_escalated")
+    save_case(concern, before, acting_user=acting_user, action="complaint.pals_escalated")
     return complaint

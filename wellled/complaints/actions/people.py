@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from wellled.complaints.actions._common import (
     Date,
-    _handler_errors,
-    _lock,
-    _raise,
-    _require,
-    _save,
+    handler_errors,
+    lock_case,
+    raise_errors,
+    require_capability,
+    save_case,
     snapshot,
 )
 from wellled.complaints.models import (
@@ -33,7 +33,7 @@ from wellled.core.types import Actor
 from wellled.organisation.access import Cap
 
 # Bases on which someone complains for a patient, so the patient must be recorded.
-_FOR_A_PATIENT = frozenset(
+FOR_A_PATIENT = frozenset(
     {
         RepresentativeBasis.DECEASED,
         RepresentativeBasis.CHILD,
@@ -62,7 +62,7 @@ class PatientDetails:
     date_of_birth: Date | None = None
 
 
-def _consent_errors(basis: str, status: str, evidence: str) -> dict[str, str]:
+def consent_errors(basis: str, status: str, evidence: str) -> dict[str, str]:
     errors: dict[str, str] = {}
     if basis not in RepresentativeBasis.values:
         errors["representative_basis"] = "Choose on what basis they are complaining"
@@ -80,7 +80,7 @@ def _consent_errors(basis: str, status: str, evidence: str) -> dict[str, str]:
     return errors
 
 
-def _complainant_errors(details: ComplainantDetails) -> dict[str, str]:
+def complainant_errors(details: ComplainantDetails) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not details.full_name.strip():
         errors["complainant_name"] = "Enter the complainant's name"
@@ -89,14 +89,16 @@ def _complainant_errors(details: ComplainantDetails) -> dict[str, str]:
             "Enter at least one way to reach the complainant: email, phone or address"
         )
     errors.update(
-        _consent_errors(
+        consent_errors(
             details.representative_basis, details.consent_status, details.consent_evidence
         )
     )
     return errors
 
 
-def _patient_values(details: PatientDetails, today: Date) -> tuple[dict[str, Any], dict[str, str]]:
+def checked_patient_values(
+    details: PatientDetails, today: Date
+) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
     values: dict[str, Any] = {
         "full_name": details.full_name.strip(),
@@ -113,7 +115,7 @@ def _patient_values(details: PatientDetails, today: Date) -> tuple[dict[str, Any
     return values, errors
 
 
-def _complainant(details: ComplainantDetails | Complainant) -> Complainant:
+def complainant_record(details: ComplainantDetails | Complainant) -> Complainant:
     if isinstance(details, Complainant):
         return details
     return Complainant.objects.create(
@@ -130,22 +132,24 @@ def _complainant(details: ComplainantDetails | Complainant) -> Complainant:
 
 @transaction.atomic
 def assign_handler(*, acting_user: Actor, complaint: Complaint, handler: User | None) -> Complaint:
-    complaint = _lock(complaint)
-    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
-    _raise(_handler_errors(handler, complaint.service))
+    complaint = lock_case(complaint)
+    require_capability(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
+    raise_errors(handler_errors(handler, complaint.service))
     before = snapshot(complaint)
     complaint.handler = handler
-    return _save(complaint, before, acting_user=acting_user, action="complaint.handler_assigned")
+    return save_case(
+        complaint, before, acting_user=acting_user, action="complaint.handler_assigned"
+    )
 
 
 @transaction.atomic
 def update_consent(
     *, acting_user: Actor, complaint: Complaint, consent_status: str, consent_evidence: str
 ) -> Complainant:
-    complaint = _lock(complaint)
-    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
+    complaint = lock_case(complaint)
+    require_capability(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
     person = complaint.complainant
-    _raise(_consent_errors(person.representative_basis, consent_status, consent_evidence))
+    raise_errors(consent_errors(person.representative_basis, consent_status, consent_evidence))
     before = {
         "consent_status": person.consent_status,
         "has_evidence": bool(person.consent_evidence),
@@ -168,9 +172,9 @@ def update_complainant(
     *, acting_user: Actor, complaint: Complaint, details: ComplainantDetails
 ) -> Complainant:
     """Correct the complainant's details on this case."""
-    complaint = _lock(complaint)
-    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
-    _raise(_complainant_errors(details))
+    complaint = lock_case(complaint)
+    require_capability(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
+    raise_errors(complainant_errors(details))
     person = complaint.complainant
     fields = (
         "full_name",
@@ -205,10 +209,10 @@ def update_complainant(
 @transaction.atomic
 def update_patient(*, acting_user: Actor, complaint: Complaint, details: PatientDetails) -> Patient:
     """Record or correct the patient. The NHS number is checked (modulus 11)."""
-    complaint = _lock(complaint)
-    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
-    values, errors = _patient_values(details, timezone.localdate())
-    _raise(errors)
+    complaint = lock_case(complaint)
+    require_capability(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
+    values, errors = checked_patient_values(details, timezone.localdate())
+    raise_errors(errors)
     patient = complaint.patient
     created = patient is None
     changed: list[str] = []
@@ -216,7 +220,7 @@ def update_patient(*, acting_user: Actor, complaint: Complaint, details: Patient
         patient = Patient.objects.create(**values)
         before_snapshot = snapshot(complaint)
         complaint.patient = patient
-        _save(complaint, before_snapshot, acting_user=acting_user, action="complaint.updated")
+        save_case(complaint, before_snapshot, acting_user=acting_user, action="complaint.updated")
         changed = sorted(values)
     else:
         changed = sorted(k for k, v in values.items() if getattr(patient, k) != v)

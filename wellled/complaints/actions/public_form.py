@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from wellled.complaints import clocks, uploads
 from wellled.complaints.actions._common import Date
-from wellled.complaints.actions.attachments import HELD_EXPIRED, _attach_checked
+from wellled.complaints.actions.attachments import HELD_EXPIRED, attach_checked
 from wellled.complaints.actions.intake import record_complaint
 from wellled.complaints.actions.people import ComplainantDetails, PatientDetails
 from wellled.complaints.models import (
@@ -114,7 +114,7 @@ def submit_public_complaint(
         late_acceptance_reason=late_reason,
     )
     for document in checked:
-        _attach_checked(
+        attach_checked(
             acting_user=None, complaint=complaint, checked=document, from_public_form=True
         )
     HeldUpload.objects.filter(pk__in=[row.pk for row in held]).delete()

@@ -10,11 +10,11 @@ from django.utils import timezone
 from wellled.complaints import clocks
 from wellled.complaints.actions._common import (
     Date,
-    _check_day,
-    _lock,
-    _raise,
-    _require,
-    _save,
+    day_errors,
+    lock_case,
+    raise_errors,
+    require_capability,
+    save_case,
     snapshot,
 )
 from wellled.complaints.models import (
@@ -80,11 +80,11 @@ def agree_response_date(
     how_agreed: str,
 ) -> Complaint:
     """The response date agreed with the complainant: the "agreed timescale"."""
-    complaint = _lock(complaint)
-    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
+    complaint = lock_case(complaint)
+    require_capability(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
     _check_can_date_response(complaint)
     today = timezone.localdate()
-    errors = _check_day(
+    errors = day_errors(
         agreed_on,
         "agreed_on",
         not_before=complaint.received_on,
@@ -95,7 +95,7 @@ def agree_response_date(
         errors["how_agreed"] = "Say how the complainant agreed the date"
     if response_due <= agreed_on:
         errors["response_due"] = "The response date must be after the day it was agreed"
-    _raise(errors)
+    raise_errors(errors)
     before = snapshot(complaint)
     complaint.response_due = response_due
     complaint.response_date_basis = ResponseDateBasis.AGREED
@@ -104,7 +104,7 @@ def agree_response_date(
     complaint.backstop_due = clocks.statutory_backstop(
         complaint.received_on, _agreements(complaint)
     )
-    return _save(
+    return save_case(
         complaint, before, acting_user=acting_user, action="complaint.response_date_agreed"
     )
 
@@ -119,8 +119,8 @@ def set_response_date(
     notified: bool,
 ) -> Complaint:
     """No date could be agreed: the trust sets one and tells the complainant in writing."""
-    complaint = _lock(complaint)
-    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
+    complaint = lock_case(complaint)
+    require_capability(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
     _check_can_date_response(complaint)
     today = timezone.localdate()
     errors: dict[str, str] = {}
@@ -130,7 +130,7 @@ def set_response_date(
         )
     else:
         errors.update(
-            _check_day(
+            day_errors(
                 notified_on,
                 "notified_on",
                 not_before=complaint.received_on,
@@ -146,12 +146,14 @@ def set_response_date(
             f"Without the complainant's agreement the response is due by {long_date(limit)}, "
             "6 months after it was received"
         )
-    _raise(errors)
+    raise_errors(errors)
     before = snapshot(complaint)
     complaint.response_due = response_due
     complaint.response_date_basis = ResponseDateBasis.SET_BY_TRUST
     complaint.response_date_notified_on = notified_on
-    return _save(complaint, before, acting_user=acting_user, action="complaint.response_date_set")
+    return save_case(
+        complaint, before, acting_user=acting_user, action="complaint.response_date_set"
+    )
 
 
 def _extension_errors(
@@ -212,8 +214,8 @@ def extend_response_date(
     the date it would replace (recording it late is fine: the agreement's date
     is what counts).
     """
-    complaint = _lock(complaint)
-    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
+    complaint = lock_case(complaint)
+    require_capability(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
     if complaint.response_due is None:
         raise ValidationError("Agree or set a response date before extending it")
     if complaint.status not in OPEN_STATUSES:
@@ -221,7 +223,7 @@ def extend_response_date(
             f"The response date cannot change while {complaint.reference} is "
             f"{complaint.get_status_display().lower()}"
         )
-    _raise(
+    raise_errors(
         _extension_errors(
             complaint,
             new_date=new_date,
@@ -248,5 +250,5 @@ def extend_response_date(
     complaint.backstop_due = clocks.statutory_backstop(
         complaint.received_on, _agreements(complaint)
     )
-    _save(complaint, before, acting_user=acting_user, action="complaint.response_date_extended")
+    save_case(complaint, before, acting_user=acting_user, action="complaint.response_date_extended")
     return extension

@@ -10,15 +10,15 @@ from django.utils import timezone
 from wellled.complaints import workflow
 from wellled.complaints.actions._common import (
     Date,
-    _check_day,
-    _lock,
-    _raise,
-    _require,
-    _save,
-    _step,
+    begin_step,
+    day_errors,
+    lock_case,
+    raise_errors,
+    require_capability,
+    save_case,
     snapshot,
 )
-from wellled.complaints.actions.letters import _final_letter_ready
+from wellled.complaints.actions.letters import final_letter_ready
 from wellled.complaints.models import (
     NEEDS_LEARNING,
     Complaint,
@@ -43,11 +43,11 @@ def acknowledge(
     discussion_offered_on: Date | None,
 ) -> Complaint:
     """Acknowledged, with the offer to discuss handling and timescale (regulation 13)."""
-    complaint = _lock(complaint)
-    _require(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
+    complaint = lock_case(complaint)
+    require_capability(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
     to = workflow.check(complaint, "acknowledge")
     today = timezone.localdate()
-    errors = _check_day(
+    errors = day_errors(
         acknowledged_on,
         "acknowledged_on",
         not_before=complaint.received_on,
@@ -61,7 +61,7 @@ def acknowledge(
         )
     else:
         errors.update(
-            _check_day(
+            day_errors(
                 discussion_offered_on,
                 "discussion_offered_on",
                 not_before=complaint.received_on,
@@ -69,25 +69,25 @@ def acknowledge(
                 today=today,
             )
         )
-    _raise(errors)
+    raise_errors(errors)
     before = snapshot(complaint)
     complaint.status = to
     complaint.acknowledged_on = acknowledged_on
     complaint.discussion_offered_on = discussion_offered_on
-    return _save(complaint, before, acting_user=acting_user, action="complaint.acknowledged")
+    return save_case(complaint, before, acting_user=acting_user, action="complaint.acknowledged")
 
 
 @transaction.atomic
 def start_investigation(*, acting_user: Actor, complaint: Complaint) -> Complaint:
-    complaint, to, before = _step(complaint, "start_investigation", acting_user=acting_user)
+    complaint, to, before = begin_step(complaint, "start_investigation", acting_user=acting_user)
     complaint.status = to
-    return _save(complaint, before, acting_user=acting_user, action="complaint.investigating")
+    return save_case(complaint, before, acting_user=acting_user, action="complaint.investigating")
 
 
 @transaction.atomic
 def submit_draft(*, acting_user: Actor, complaint: Complaint) -> Complaint:
     """The draft response goes for sign-off: every issue must have its outcome by now."""
-    complaint, to, before = _step(complaint, "submit_draft", acting_user=acting_user)
+    complaint, to, before = begin_step(complaint, "submit_draft", acting_user=acting_user)
     issues = list(complaint.issues.all())
     if not issues:
         raise ValidationError("Record at least one issue before submitting the draft response")
@@ -97,17 +97,17 @@ def submit_draft(*, acting_user: Actor, complaint: Complaint) -> Complaint:
             f"Record the outcome of issue {', '.join(undecided)} before submitting the draft"
         )
     complaint.status = to
-    return _save(complaint, before, acting_user=acting_user, action="complaint.draft_submitted")
+    return save_case(complaint, before, acting_user=acting_user, action="complaint.draft_submitted")
 
 
 @transaction.atomic
 def return_draft(*, acting_user: Actor, complaint: Complaint) -> Complaint:
     """The signatory sends the draft back for more work."""
-    complaint, to, before = _step(
+    complaint, to, before = begin_step(
         complaint, "return_draft", acting_user=acting_user, capability=Cap.SIGN_OFF_COMPLAINTS
     )
     complaint.status = to
-    return _save(complaint, before, acting_user=acting_user, action="complaint.draft_returned")
+    return save_case(complaint, before, acting_user=acting_user, action="complaint.draft_returned")
 
 
 @transaction.atomic
@@ -119,14 +119,14 @@ def sign_off(
     signed_off_on: Date | None = None,
 ) -> Complaint:
     """The responsible person (regulation 4), or their delegate, signs the response."""
-    complaint, to, before = _step(
+    complaint, to, before = begin_step(
         complaint, "sign_off", acting_user=acting_user, capability=Cap.SIGN_OFF_COMPLAINTS
     )
     if not isinstance(acting_user, User):
         raise PermissionDenied("A response is signed off by a person")
     today = timezone.localdate()
     signed_off_on = signed_off_on or today
-    errors = _check_day(
+    errors = day_errors(
         signed_off_on,
         "signed_off_on",
         not_before=complaint.received_on,
@@ -135,19 +135,19 @@ def sign_off(
     )
     if capacity not in SignOffCapacity.values:
         errors["capacity"] = "Say whether you sign as the responsible person or their delegate"
-    _raise(errors)
+    raise_errors(errors)
     complaint.status = to
     complaint.signed_off_by = acting_user
     complaint.signed_off_as = capacity
     complaint.signed_off_on = signed_off_on
-    return _save(complaint, before, acting_user=acting_user, action="complaint.signed_off")
+    return save_case(complaint, before, acting_user=acting_user, action="complaint.signed_off")
 
 
 @transaction.atomic
 def record_response(*, acting_user: Actor, complaint: Complaint, responded_on: Date) -> Complaint:
     """The signed-off response has been sent."""
-    complaint, to, before = _step(complaint, "record_response", acting_user=acting_user)
-    errors = _check_day(
+    complaint, to, before = begin_step(complaint, "record_response", acting_user=acting_user)
+    errors = day_errors(
         responded_on,
         "responded_on",
         not_before=complaint.signed_off_on or complaint.received_on,
@@ -170,8 +170,8 @@ def record_response(*, acting_user: Actor, complaint: Complaint, responded_on: D
             "The patient has not consented to this representative: the response "
             "cannot share the patient's information until they do"
         )
-    _raise(errors)
-    letter = _final_letter_ready(complaint)
+    raise_errors(errors)
+    letter = final_letter_ready(complaint)
     complaint.status = to
     complaint.responded_on = responded_on
     letter.sent_on = responded_on
@@ -179,29 +179,29 @@ def record_response(*, acting_user: Actor, complaint: Complaint, responded_on: D
     if complaint.first_responded_on is None:
         complaint.first_responded_on = responded_on
         complaint.first_response_due = complaint.response_due
-    return _save(complaint, before, acting_user=acting_user, action="complaint.responded")
+    return save_case(complaint, before, acting_user=acting_user, action="complaint.responded")
 
 
 @transaction.atomic
 def close(*, acting_user: Actor, complaint: Complaint, closed_on: Date | None = None) -> Complaint:
     """Close the case: refused while an upheld issue has no learning recorded."""
-    complaint, to, before = _step(complaint, "close", acting_user=acting_user)
+    complaint, to, before = begin_step(complaint, "close", acting_user=acting_user)
     today = timezone.localdate()
     closed_on = closed_on or today
-    errors = _check_day(
+    errors = day_errors(
         closed_on,
         "closed_on",
         not_before=complaint.responded_on or complaint.received_on,
         before_label="the response" if complaint.responded_on else "the day it was received",
         today=today,
     )
-    _raise(errors)
+    raise_errors(errors)
     problems = closure_problems(complaint)
     if problems:
         raise ValidationError(problems)
     complaint.status = to
     complaint.closed_on = closed_on
-    return _save(complaint, before, acting_user=acting_user, action="complaint.closed")
+    return save_case(complaint, before, acting_user=acting_user, action="complaint.closed")
 
 
 @transaction.atomic
@@ -210,10 +210,10 @@ def reopen(
 ) -> Complaint:
     """Reopen after a response. The first response is kept for the measures; a new
     response date must be agreed, and the response signed off again."""
-    complaint, to, before = _step(complaint, "reopen", acting_user=acting_user)
+    complaint, to, before = begin_step(complaint, "reopen", acting_user=acting_user)
     today = timezone.localdate()
     reopened_on = reopened_on or today
-    errors = _check_day(
+    errors = day_errors(
         reopened_on,
         "reopened_on",
         not_before=complaint.responded_on or complaint.received_on,
@@ -222,7 +222,7 @@ def reopen(
     )
     if not reason.strip():
         errors["reason"] = "Say why the complaint is being reopened"
-    _raise(errors)
+    raise_errors(errors)
     complaint.status = to
     complaint.reopened_on = reopened_on
     complaint.reopen_count += 1
@@ -237,7 +237,7 @@ def reopen(
     complaint.signed_off_by = None
     complaint.signed_off_as = ""
     complaint.signed_off_on = None
-    return _save(complaint, before, acting_user=acting_user, action="complaint.reopened")
+    return save_case(complaint, before, acting_user=acting_user, action="complaint.reopened")
 
 
 @transaction.atomic
@@ -249,10 +249,10 @@ def transfer(
     transferred_on: Date | None = None,
 ) -> Complaint:
     """Sent on to the body that should handle it (regulation 6(5)), with consent."""
-    complaint, to, before = _step(complaint, "transfer", acting_user=acting_user)
+    complaint, to, before = begin_step(complaint, "transfer", acting_user=acting_user)
     today = timezone.localdate()
     transferred_on = transferred_on or today
-    errors = _check_day(
+    errors = day_errors(
         transferred_on,
         "transferred_on",
         not_before=complaint.received_on,
@@ -261,11 +261,11 @@ def transfer(
     )
     if not transferred_to.strip():
         errors["transferred_to"] = "Enter the organisation it was transferred to"
-    _raise(errors)
+    raise_errors(errors)
     complaint.status = to
     complaint.transferred_to = transferred_to.strip()[:200]
     complaint.transferred_on = transferred_on
-    return _save(complaint, before, acting_user=acting_user, action="complaint.transferred")
+    return save_case(complaint, before, acting_user=acting_user, action="complaint.transferred")
 
 
 def _learning_loop_gaps(complaint: Complaint) -> list[str] | None:
@@ -314,7 +314,7 @@ def exclude(
 ) -> Complaint:
     """Regulation 8: the complaint need not be handled under the Regulations. It is
     recorded and closed, kept for learning, and its statutory clocks stop."""
-    complaint, to, before = _step(complaint, "exclude", acting_user=acting_user)
+    complaint, to, before = begin_step(complaint, "exclude", acting_user=acting_user)
     errors: dict[str, str] = {}
     if exclusion not in Exclusion.values:
         errors["exclusion"] = "Choose which part of regulation 8 applies"
@@ -324,9 +324,9 @@ def exclude(
         )
     if not exclusion_reason.strip():
         errors["exclusion_reason"] = "Say why the complaint falls under this exclusion"
-    _raise(errors)
+    raise_errors(errors)
     complaint.status = to
     complaint.exclusion = exclusion
     complaint.exclusion_reason = exclusion_reason.strip()
     complaint.closed_on = timezone.localdate()
-    return _save(complaint, before, acting_user=acting_user, action="complaint.excluded")
+    return save_case(complaint, before, acting_user=acting_user, action="complaint.excluded")
