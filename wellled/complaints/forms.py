@@ -32,9 +32,6 @@ from wellled.complaints.models import (
     SignOffCapacity,
     Status,
 )
-
-# Re-exported: the learning app's views import it from here.
-from wellled.core.adapters import add_action_errors as add_action_errors
 from wellled.core.forms import NHSDateField
 from wellled.core.nhsforms import NHSForm
 from wellled.organisation.access import ROLE_CAPABILITIES, Cap, can
@@ -49,10 +46,10 @@ _ALIASES = {
 }
 
 
-class ComplaintForm(NHSForm):
-    """A complaints form: action errors with no field of their own show on `_ALIASES`'s."""
-
-    action_error_aliases = _ALIASES
+def action_aliases(form: forms.BaseForm) -> dict[str, str]:
+    """For `run_action`: the action error keys this form has no field of its own for,
+    and the field to show each on."""
+    return {key: field for key, field in _ALIASES.items() if key not in form.fields}
 
 
 def _date(label: str, subject: str, *, required: bool = True, hint: str = "") -> NHSDateField:
@@ -79,7 +76,7 @@ class ServiceChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class RecordComplaintForm(ComplaintForm):
+class RecordComplaintForm(NHSForm):
     received_on = _date("Date received", "Date received")
     channel = forms.ChoiceField(
         label="How it was received",
@@ -199,7 +196,7 @@ class RecordComplaintForm(ComplaintForm):
 # The forms of the workflow steps, one per step the case page offers.
 
 
-class StepForm(ComplaintForm):
+class StepForm(NHSForm):
     """A step's form. Forms whose choices depend on the case read it in __init__."""
 
     def __init__(self, *args: Any, complaint: Complaint, **kwargs: Any) -> None:
@@ -605,7 +602,7 @@ class DraftLetterForm(StepForm):
     )
 
 
-class LetterForm(ComplaintForm):
+class LetterForm(NHSForm):
     subject = forms.CharField(
         label="Subject", max_length=200, error_messages={"required": "Enter the subject line"}
     )
@@ -632,11 +629,11 @@ class FinalLetterForm(LetterForm):
     )
 
 
-class LetterSentForm(ComplaintForm):
+class LetterSentForm(NHSForm):
     sent_on = _date("Date sent", "Date sent")
 
 
-class LetterTemplateForm(ComplaintForm):
+class LetterTemplateForm(NHSForm):
     subject = forms.CharField(
         label="Subject", max_length=200, error_messages={"required": "Enter the subject line"}
     )
@@ -647,7 +644,7 @@ class LetterTemplateForm(ComplaintForm):
     )
 
 
-class ComplainantForm(ComplaintForm):
+class ComplainantForm(NHSForm):
     full_name = forms.CharField(
         label="Full name", max_length=200, error_messages={"required": "Enter their name"}
     )
@@ -680,7 +677,7 @@ class ComplainantForm(ComplaintForm):
     )
 
 
-class PatientForm(ComplaintForm):
+class PatientForm(NHSForm):
     full_name = forms.CharField(
         label="Full name",
         max_length=200,
@@ -696,7 +693,7 @@ class PatientForm(ComplaintForm):
     date_of_birth = _date("Date of birth (optional)", "Date of birth", required=False)
 
 
-class CaseDetailsForm(ComplaintForm):
+class CaseDetailsForm(NHSForm):
     summary = forms.CharField(
         label="Summary of the complaint",
         widget=forms.Textarea(attrs={"rows": 5}),

@@ -129,6 +129,7 @@ def complaint_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             request,
             form,
             lambda data: _record(request, data),
+            aliases=forms.action_aliases(form),
             success=lambda complaint: f"Complaint {complaint.reference} has been recorded",
             then=lambda complaint: redirect("complaints:detail", pk=complaint.pk),
         )
@@ -242,6 +243,7 @@ def complaint_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> Htt
         request,
         form,
         lambda data: page.run(request, complaint, _step_data(step, dict(data))),
+        aliases=forms.action_aliases(form),
         then=lambda result: _after_step(request, complaint, page, result),
     )
     if done:

@@ -19,6 +19,7 @@ from wellled.complaints.queries import (
 from wellled.complaints.views._common import case_crumbs
 from wellled.core import audit
 from wellled.core.adapters import run_action
+from wellled.core.nhsforms import NHSForm
 from wellled.core.types import AuthenticatedHttpRequest
 
 _COMPLAINANT_FIELDS = (
@@ -43,7 +44,7 @@ _ISSUE_CODING = (
 def _edit_page(
     request: AuthenticatedHttpRequest,
     complaint: Complaint,
-    form: forms.ComplaintForm,
+    form: NHSForm,
     title: str,
 ) -> HttpResponse:
     # The page shows what the complainant told us: the look is on the audit trail.
@@ -82,6 +83,7 @@ def complainant_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
                 complaint=complaint,
                 details=actions.ComplainantDetails(**data),
             ),
+            aliases=forms.action_aliases(form),
             success="The complainant's details are saved",
             then=_to_case(complaint),
         )
@@ -112,6 +114,7 @@ def patient_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 complaint=complaint,
                 details=actions.PatientDetails(**data),
             ),
+            aliases=forms.action_aliases(form),
             success="The patient's details are saved",
             then=_to_case(complaint),
         )
@@ -141,6 +144,7 @@ def case_details_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             lambda data: actions.update_case_details(
                 acting_user=request.user, complaint=complaint, **data
             ),
+            aliases=forms.action_aliases(form),
             success="The case details are saved",
             then=_to_case(complaint),
         )
@@ -174,6 +178,7 @@ def issue_edit(request: AuthenticatedHttpRequest, pk: int, issue_pk: int) -> Htt
                 harm=issue.harm,
                 **data,
             ),
+            aliases=forms.action_aliases(form),
             success="The issue is saved",
             then=_to_case(complaint),
         )

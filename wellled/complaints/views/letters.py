@@ -45,6 +45,7 @@ def letter_edit(request: AuthenticatedHttpRequest, pk: int, letter_pk: int) -> H
             request,
             form,
             lambda data: actions.edit_letter(acting_user=request.user, letter=letter, **data),
+            aliases=forms.action_aliases(form),
             success="The letter has been saved",
             then=lambda _: redirect("complaints:letter", pk=complaint.pk, letter_pk=letter.pk),
         )
@@ -55,6 +56,7 @@ def letter_edit(request: AuthenticatedHttpRequest, pk: int, letter_pk: int) -> H
             lambda data: actions.mark_letter_sent(
                 acting_user=request.user, letter=letter, sent_on=data["sent_on"]
             ),
+            aliases=forms.action_aliases(sent_form),
             success="The letter is recorded as sent",
             then=lambda _: redirect("complaints:detail", pk=complaint.pk),
         )
@@ -130,6 +132,7 @@ def letter_template_edit(request: AuthenticatedHttpRequest, kind: str) -> HttpRe
             request,
             form,
             lambda data: actions.save_letter_template(acting_user=request.user, kind=kind, **data),
+            aliases=forms.action_aliases(form),
             success=f"The {template.get_kind_display().lower()} template is saved",
             then=reverse("complaints:letter_templates"),
         )
