@@ -19,6 +19,12 @@ ALLOWED: dict[str, str] = {
 ALLOWED_NAMES = "PDF, JPEG, PNG or Word (DOCX)"
 
 
+def _name(filename: str) -> str:
+    # The name as complaints have always kept it: without any folder, at most 200
+    # characters (it is only ever shown, and sent back in a quoted header).
+    return (filename or "document").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
+
+
 def _max_bytes() -> int:
     # Read when a file is checked, so a test can lower the limit.
     return MAX_BYTES
@@ -29,8 +35,7 @@ POLICY = FilePolicy(
     types=dict.fromkeys(ALLOWED, ()),
     described_as=ALLOWED_NAMES,
     max_bytes=_max_bytes,
-    name_limit=200,
-    default_name="document",
+    name_cleaner=_name,
     wording={
         "empty": "{name} is empty",
         "too_large": "{name} is larger than {limit}",
