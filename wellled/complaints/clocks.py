@@ -32,7 +32,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
+from dateutil.relativedelta import relativedelta
 
 from wellled.core.workdays import WorkingCalendar
 
