@@ -19,6 +19,7 @@ from wellled.complaints.actions._common import (
     snapshot,
 )
 from wellled.complaints.actions.letters import final_letter_ready
+from wellled.complaints.closure import closure_checks
 from wellled.complaints.models import (
     NEEDS_LEARNING,
     Complaint,
@@ -269,12 +270,12 @@ def transfer(
 
 
 def _learning_loop_gaps(complaint: Complaint) -> list[str] | None:
-    """What the learning module says is still missing (None when it is not installed)."""
-    try:
-        from wellled.learning.queries import closure_gaps
-    except ImportError:
+    """What the registered modules (learning) say is still missing; None when no
+    module has registered a check."""
+    checks = closure_checks()
+    if not checks:
         return None
-    return [str(gap) for gap in closure_gaps(complaint)]
+    return [str(gap) for check in checks for gap in check(complaint)]
 
 
 def closure_problems(complaint: Complaint) -> list[str]:
