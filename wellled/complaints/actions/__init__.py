@@ -8,7 +8,7 @@ clocks, and writes one audit event whose before/after hold no personal data.
 The actions live in one module per use case; this package names them all, so
 `from wellled.complaints import actions; actions.close(...)` works for every one:
 
-- `intake`: recording a case, correcting its details
+- `intake`, `case_details`: recording a case, correcting its details
 - `people`: the complainant, their consent, the patient, the handler
 - `issues`: issues, their coding, outcomes and learning
 - `response_dates`: agreeing, setting and extending the response date
@@ -27,7 +27,8 @@ from wellled.complaints.actions.attachments import (
     hold_public_documents,
     prune_held_uploads,
 )
-from wellled.complaints.actions.intake import record_complaint, update_case_details
+from wellled.complaints.actions.case_details import update_case_details
+from wellled.complaints.actions.intake import record_complaint
 from wellled.complaints.actions.issues import (
     add_issue,
     record_issue_outcome,
