@@ -69,6 +69,7 @@ from wellled.complaints.measure_counts import (
 from wellled.complaints.models import Complaint, MeasureCell, ReferenceItem
 from wellled.organisation.access import covers_everything
 from wellled.organisation.models import OrgUnit
+from wellled.reports.sources import MetricSource, register_source
 
 Date = datetime.date
 Breakdown = Literal["none", "service", "site", "subject"]
@@ -500,8 +501,6 @@ _SOURCE_FUNCTIONS = {
 
 def register_metric_sources() -> None:
     """Register each monthly measure with the reports app (called from ready())."""
-    from wellled.reports.sources import MetricSource, register_source
-
     for key, function in _SOURCE_FUNCTIONS.items():
         measure = MEASURES[key]
         register_source(
