@@ -28,10 +28,11 @@ The rules, and the choices made where the Regulations leave room:
 
 from __future__ import annotations
 
-import calendar as _calendar
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
 
 from wellled.core.workdays import WorkingCalendar
 
@@ -44,10 +45,8 @@ TIME_LIMIT_MONTHS = 12
 
 def add_months(day: Date, months: int) -> Date:
     """The corresponding date `months` calendar months on, or the month's last day."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    last_day = _calendar.monthrange(year, month + 1)[1]
-    return Date(year, month + 1, min(day.day, last_day))
+    result: Date = day + relativedelta(months=months)
+    return result
 
 
 def acknowledgement_due(received_on: Date, calendar: WorkingCalendar) -> Date:

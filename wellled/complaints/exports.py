@@ -220,14 +220,10 @@ def ko41a_return(
 # Regulation 18 ------------------------------------------------------------
 
 
-def reg18_figures(*, start_year: int, paths: tuple[str, ...] | None = None) -> Sheet:
-    """The figures regulation 18 asks the annual report to state, with context."""
-    first, last = financial_year(start_year)
-    cases = measures.regulated_cases(paths=paths)
-    received = cases.filter(received_on__range=(first, last))
-    answered = with_outcome_flags(cases.filter(first_responded_on__range=(first, last)))
+def _reg18_outcomes(answered: QuerySet[Complaint]) -> dict[str, int]:
+    """The outcomes of the complaints answered in the year, and how many on time."""
     flags = outcome_filters()
-    outcome_counts = answered.aggregate(
+    return answered.aggregate(
         answered=Count("pk"),
         well_founded=Count("pk", filter=flags[Outcome.UPHELD] | flags[Outcome.PARTIALLY_UPHELD]),
         upheld=Count("pk", filter=flags[Outcome.UPHELD]),
@@ -235,16 +231,25 @@ def reg18_figures(*, start_year: int, paths: tuple[str, ...] | None = None) -> S
         not_upheld=Count("pk", filter=flags[Outcome.NOT_UPHELD]),
         on_time=Count("pk", filter=Q(first_responded_on__lte=measures._response_due())),
     )
-    in_year = Q(received_on__range=(first, last))
+
+
+def _reg18_outside(
+    first: datetime.date, last: datetime.date, paths: tuple[str, ...] | None
+) -> dict[str, int]:
+    """What was received in the year outside the Regulations' clocks."""
     everything = Complaint.objects.order_by()
     if paths is not None and not covers_everything(paths):
         everything = everything.filter(measures._within(paths))
-    other = everything.filter(in_year).aggregate(
+    return everything.filter(received_on__range=(first, last)).aggregate(
         pals=Count("pk", filter=Q(kind=Kind.PALS)),
         oral=Count("pk", filter=Q(kind=Kind.ORAL_RESOLVED)),
         excluded=Count("pk", filter=Q(kind=Kind.COMPLAINT) & ~Q(exclusion="")),
     )
-    issues = ComplaintIssue.objects.filter(
+
+
+def _reg18_learning(answered: QuerySet[Complaint]) -> dict[str, int]:
+    """The well-founded issues answered, and whether each has its learning."""
+    return ComplaintIssue.objects.filter(
         complaint__in=answered.values("pk"),
         outcome__in=[Outcome.UPHELD, Outcome.PARTIALLY_UPHELD],
     ).aggregate(
@@ -252,13 +257,25 @@ def reg18_figures(*, start_year: int, paths: tuple[str, ...] | None = None) -> S
         learning=Count("pk", filter=~Q(learning_statement="")),
         none=Count("pk", filter=Q(learning_statement="") & ~Q(no_learning_reason="")),
     )
-    label = year_label(start_year)
-    sheet = Sheet(f"Regulation 18 {label}", ["Year", "Figure", "Value", "Regulation"])
-    rows: list[tuple[str, Any, str]] = [
-        ("Complaints received", received.count(), "18(2)(a)"),
+
+
+def _reg18_rows(start_year: int, paths: tuple[str, ...] | None) -> list[tuple[str, Any, str]]:
+    """(figure, value, regulation) for each figure regulation 18 asks for, and context."""
+    first, last = financial_year(start_year)
+    cases = measures.regulated_cases(paths=paths)
+    answered = with_outcome_flags(cases.filter(first_responded_on__range=(first, last)))
+    outcomes = _reg18_outcomes(answered)
+    other = _reg18_outside(first, last, paths)
+    issues = _reg18_learning(answered)
+    return [
+        (
+            "Complaints received",
+            cases.filter(received_on__range=(first, last)).count(),
+            "18(2)(a)",
+        ),
         (
             "Complaints decided to be well-founded (upheld or partially upheld)",
-            outcome_counts["well_founded"],
+            outcomes["well_founded"],
             "18(2)(b)",
         ),
         (
@@ -266,11 +283,11 @@ def reg18_figures(*, start_year: int, paths: tuple[str, ...] | None = None) -> S
             cases.filter(referred_to_phso_on__range=(first, last)).count(),
             "18(2)(c)",
         ),
-        ("Complaints answered (first response sent)", outcome_counts["answered"], ""),
-        ("of which upheld", outcome_counts["upheld"], ""),
-        ("of which partially upheld", outcome_counts["partially"], ""),
-        ("of which not upheld", outcome_counts["not_upheld"], ""),
-        ("of which answered by the agreed date", outcome_counts["on_time"], ""),
+        ("Complaints answered (first response sent)", outcomes["answered"], ""),
+        ("of which upheld", outcomes["upheld"], ""),
+        ("of which partially upheld", outcomes["partially"], ""),
+        ("of which not upheld", outcomes["not_upheld"], ""),
+        ("of which answered by the agreed date", outcomes["on_time"], ""),
         (
             "Complaints reopened in the year",
             cases.filter(reopened_on__range=(first, last)).count(),
@@ -287,7 +304,13 @@ def reg18_figures(*, start_year: int, paths: tuple[str, ...] | None = None) -> S
         ),
         ("Complaints excluded under regulation 8", other["excluded"], ""),
     ]
-    for figure, value, reg in rows:
+
+
+def reg18_figures(*, start_year: int, paths: tuple[str, ...] | None = None) -> Sheet:
+    """The figures regulation 18 asks the annual report to state, with context."""
+    label = year_label(start_year)
+    sheet = Sheet(f"Regulation 18 {label}", ["Year", "Figure", "Value", "Regulation"])
+    for figure, value, reg in _reg18_rows(start_year, paths):
         sheet.rows.append([label, figure, value, reg])
     subjects = ko41a_return(start_year=start_year, paths=paths)
     for row in subjects.rows:

@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from wellled.complaints.models import (
@@ -35,6 +34,7 @@ from wellled.complaints.models import (
 )
 from wellled.core.forms import NHSDateField
 from wellled.core.nhsforms import NHSForm
+from wellled.organisation.access import ROLE_CAPABILITIES, Cap, can
 from wellled.organisation.models import OrgUnit
 
 # Action error keys that have no field of their own, and the field to show them on.
@@ -46,18 +46,10 @@ _ALIASES = {
 }
 
 
-def add_action_errors(form: forms.Form, error: ValidationError) -> None:
-    """An action's ValidationError on the form, by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            if name not in form.fields:
-                name = _ALIASES.get(name, name)
-            target = name if name in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+def action_aliases(form: forms.BaseForm) -> dict[str, str]:
+    """For `run_action`: the action error keys this form has no field of its own for,
+    and the field to show each on."""
+    return {key: field for key, field in _ALIASES.items() if key not in form.fields}
 
 
 def _date(label: str, subject: str, *, required: bool = True, hint: str = "") -> NHSDateField:
@@ -392,8 +384,6 @@ class UserChoiceField(forms.ModelChoiceField):
 
 def eligible_handlers(complaint: Complaint) -> list[User]:
     """Active logins who may handle complaints about the case's service."""
-    from wellled.organisation.access import ROLE_CAPABILITIES, Cap, can
-
     roles = [role for role, caps in ROLE_CAPABILITIES.items() if Cap.MANAGE_COMPLAINTS in caps]
     users = (
         User.objects.filter(is_active=True, role_assignments__role__in=roles)

@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -28,20 +28,16 @@ from wellled.core.nhsforms import NHSForm
 from wellled.core.types import AnyUser, AuthenticatedHttpRequest
 from wellled.organisation.access import Cap, can, require, scope_paths
 from wellled.organisation.models import OrgUnit, UnitKind
+from wellled.organisation.queries import units_within_scope
 from wellled.reports.chartdata import ChartData
 
 Date = datetime.date
 MONTH_CHOICES = [("6", "6 months"), ("12", "12 months"), ("24", "24 months"), ("36", "36 months")]
 
 
-def _units_in_scope(user: AnyUser, capability: Cap) -> Any:
-    paths = scope_paths(user, capability)
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return OrgUnit.objects.filter(condition, kind__in=[UnitKind.SERVICE, UnitKind.SITE]).order_by(
-        "kind", "name"
-    )
+def _units_in_scope(user: AnyUser, capability: Cap) -> QuerySet[OrgUnit]:
+    units = units_within_scope(user, capability)
+    return units.filter(kind__in=[UnitKind.SERVICE, UnitKind.SITE]).order_by("kind", "name")
 
 
 class UnitChoiceField(forms.ModelChoiceField):

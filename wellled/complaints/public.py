@@ -29,7 +29,6 @@ from typing import Any
 from django import forms as djforms
 from django.conf import settings
 from django.core import signing
-from django.core.cache import BaseCache, caches
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -37,18 +36,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from wellled.complaints import actions, queries
-from wellled.complaints.forms import ServiceChoiceField, _date, add_action_errors
+from wellled.complaints import actions, queries, uploads
+from wellled.complaints.forms import ServiceChoiceField, _date
 from wellled.complaints.models import Complaint, HeldUpload, RepresentativeBasis
-from wellled.complaints.uploads import ALLOWED_NAMES, MAX_BYTES, MAX_FILES, CheckedFile, check_file
+from wellled.complaints.policy import MAX_AGE, MIN_SECONDS
+from wellled.complaints.uploads import ALLOWED_NAMES, MAX_BYTES, MAX_FILES
+from wellled.core.adapters import add_action_errors
 from wellled.core.nhsforms import NHSForm
+from wellled.core.throttle import Bucket
+from wellled.core.uploads import CheckedFile, read_upload
 from wellled.organisation.models import OrgUnit, UnitKind
 
 SALT = "wellled.complaints.public-form"
 SENT_SALT = "wellled.complaints.public-sent"
 HELD_SALT = "wellled.complaints.public-held"
-MIN_SECONDS = 3
-MAX_AGE = 2 * 60 * 60
 SUBMISSIONS_PER_DAY = 10
 # Forms that came back with documents held: generous for a person, a ceiling for a bot.
 HOLDS_PER_DAY = 20
@@ -88,34 +89,19 @@ def token_problem(token: str, now: float | None = None) -> str | None:
     return None
 
 
-def _rate_key(request: HttpRequest, bucket: str = "public") -> str:
-    """A cache key from the sender's address, hashed with a key that changes daily."""
+def _rate_key(group: str, request: HttpRequest) -> str:
+    """Who is counted: the sender's address, hashed with a key that changes daily,
+    so neither the address nor a link between days is ever stored."""
     day = timezone.localdate().isoformat()
     key = hashlib.sha256(f"{settings.SECRET_KEY}:{SALT}:{day}".encode()).digest()
     address = str(request.META.get("REMOTE_ADDR", ""))
     digest = hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
-    return f"complaints:{bucket}:{day}:{digest[:32]}"
+    return f"{day}:{digest[:32]}"
 
 
-def _cache() -> BaseCache:
-    """The "throttle" cache if one is configured, else the default (Redis in production)."""
-    return caches["throttle" if "throttle" in settings.CACHES else "default"]
-
-
-def _over_limit(request: HttpRequest, bucket: str = "public") -> bool:
-    limit = HOLDS_PER_DAY if bucket == "held" else SUBMISSIONS_PER_DAY
-    count = _cache().get(_rate_key(request, bucket), 0)
-    return int(count) >= limit
-
-
-def _count_submission(request: HttpRequest, bucket: str = "public") -> None:
-    key, cache = _rate_key(request, bucket), _cache()
-    if cache.add(key, 1, timeout=24 * 60 * 60):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=24 * 60 * 60)
+# The limits are read when counted (not at import), so a test can lower them.
+SENDING = Bucket("complaints.public", rate=lambda: f"{SUBMISSIONS_PER_DAY}/d", key=_rate_key)
+HOLDING = Bucket("complaints.public-held", rate=lambda: f"{HOLDS_PER_DAY}/d", key=_rate_key)
 
 
 class MultipleFileInput(djforms.ClearableFileInput):
@@ -126,7 +112,7 @@ class MultipleFileField(djforms.FileField):
     widget = MultipleFileInput
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        # Each file is checked by its bytes (uploads.check_file), whose messages name it.
+        # Each file is checked by its bytes (uploads.POLICY), whose messages name it.
         if not data:
             return []
         return list(data) if isinstance(data, list | tuple) else [data]
@@ -318,9 +304,9 @@ def _documents(request: HttpRequest) -> _Documents:
         found.problems.append(actions.HELD_EXPIRED)
     for upload in request.FILES.getlist("documents"):
         try:
-            found.new.append(check_file(upload.name or "document", upload.read()))
-        except ValueError as error:
-            found.problems.append(str(error))
+            found.new.append(read_upload(upload, uploads.POLICY))
+        except ValidationError as error:
+            found.problems.extend(error.messages)
     room = max(MAX_FILES - len(found.held), 0)
     if len(found.held) > MAX_FILES:
         found.problems.append(
@@ -328,7 +314,7 @@ def _documents(request: HttpRequest) -> _Documents:
             f"{len(found.held) - MAX_FILES} of those you attached earlier"
         )
     if len(found.new) > room:
-        names = ", ".join(document.filename for document in found.new[room:])
+        names = ", ".join(document.name for document in found.new[room:])
         found.problems.append(
             f"You can send up to {MAX_FILES} documents, so these were not kept: {names}"
         )
@@ -367,7 +353,7 @@ def make_a_complaint(request: HttpRequest) -> HttpResponse:
     problem = token_problem(token)
     # A person, if perhaps a slow one: a bot sends at once or makes its timestamp up.
     person = problem in (None, STALE)
-    over_limit = _over_limit(request)
+    over_limit = SENDING.refused(request) is not None
     if problem is None and over_limit:
         problem = OVER_LIMIT
     form.is_valid()
@@ -382,7 +368,7 @@ def make_a_complaint(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _show_errors(form, error)
         else:
-            _count_submission(request)
+            SENDING.count(request)
             token_out = signing.dumps(complaint.reference, salt=SENT_SALT)
             return redirect(reverse("complaints:public_sent", args=[token_out]))
     status = 400 if problem is not None and not form.errors else 200
@@ -390,9 +376,9 @@ def make_a_complaint(request: HttpRequest) -> HttpResponse:
         form.add_error(None, problem)
     held = list(documents.held)
     if documents.new:
-        if person and not over_limit and not _over_limit(request, "held"):
+        if person and not over_limit and HOLDING.refused(request) is None:
             held += actions.hold_public_documents(documents=documents.new)
-            _count_submission(request, "held")
+            HOLDING.count(request)
         else:
             form.add_error("documents", NOT_HELD)
     return _render(request, form, status=status, held=held)
@@ -423,7 +409,7 @@ def _submit(form: PublicComplaintForm, documents: _Documents) -> Complaint:
         patient=patient,
         event_date=cleaned.get("event_date"),
         documents=[
-            actions.UploadedDocument(filename=document.filename, data=document.data)
+            actions.UploadedDocument(filename=document.name, data=document.data)
             for document in documents.new
         ],
         held_tokens=[row.token for row in documents.held],

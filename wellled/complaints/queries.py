@@ -14,15 +14,29 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from wellled.complaints import clocks
-from wellled.complaints.models import OPEN_STATUSES, Complaint, HeldUpload, Kind, Status
+from wellled.complaints.models import (
+    OPEN_STATUSES,
+    Attachment,
+    Complaint,
+    ComplaintIssue,
+    HeldUpload,
+    Kind,
+    LateResponseTask,
+    Letter,
+    PHSORecommendation,
+    PHSOReferral,
+    Status,
+)
+from wellled.complaints.policy import MAX_AGE
 from wellled.core.navigation import WorkItem
 from wellled.core.types import AnyUser
 from wellled.organisation.access import Cap, can, covers_everything, scope_paths
@@ -75,6 +89,74 @@ def get_complaint_for_user(user: AnyUser, pk: int, *, manage: bool = False) -> C
     if manage and not can(user, Cap.MANAGE_COMPLAINTS, complaint.service):
         raise PermissionDenied
     return complaint
+
+
+# Things on a case -------------------------------------------------------------
+#
+# Each is found through its case, so the case's access check covers it: an id that
+# belongs to another case is a 404, never the other case's thing.
+
+Child = TypeVar("Child", bound=Model)
+
+# An issue's coding, read with it wherever it is shown.
+ISSUE_RELATIONS = (
+    "subject",
+    "clinical_subcategory",
+    "service_area",
+    "profession",
+    "hcat_domain",
+    "hcat_category",
+    "hcat_stage",
+    "harm",
+)
+
+
+def _on_case(rows: QuerySet[Child], pk: int, what: str) -> Child:
+    found = rows.filter(pk=pk).first()
+    if found is None:
+        raise Http404(f"No such {what} on this case")
+    return found
+
+
+def get_issue_for_user(
+    user: AnyUser, pk: int, issue_pk: int, *, manage: bool = False
+) -> ComplaintIssue:
+    complaint = get_complaint_for_user(user, pk, manage=manage)
+    issues = complaint.issues.select_related("complaint", *ISSUE_RELATIONS)
+    return _on_case(issues, issue_pk, "issue")
+
+
+def get_letter_for_user(user: AnyUser, pk: int, letter_pk: int) -> Letter:
+    """A case's letter. Letters name the complainant: complaints staff only."""
+    complaint = get_complaint_for_user(user, pk, manage=True)
+    return _on_case(complaint.letters.select_related("complaint"), letter_pk, "letter")
+
+
+def get_attachment_for_user(user: AnyUser, pk: int, attachment_pk: int) -> Attachment:
+    complaint = get_complaint_for_user(user, pk)
+    return _on_case(complaint.attachments.select_related("complaint"), attachment_pk, "document")
+
+
+def get_referral_for_user(user: AnyUser, pk: int, referral_pk: int) -> PHSOReferral:
+    complaint = get_complaint_for_user(user, pk, manage=True)
+    referrals = complaint.phso_referrals.select_related("complaint").prefetch_related(
+        "recommendations"
+    )
+    return _on_case(referrals, referral_pk, "Ombudsman referral")
+
+
+def get_recommendation_for_user(
+    user: AnyUser, pk: int, recommendation_pk: int
+) -> PHSORecommendation:
+    complaint = get_complaint_for_user(user, pk, manage=True)
+    recommendations = PHSORecommendation.objects.filter(referral__complaint=complaint)
+    return _on_case(recommendations, recommendation_pk, "Ombudsman recommendation")
+
+
+def get_late_task_for_user(user: AnyUser, pk: int, task_pk: int) -> LateResponseTask:
+    complaint = get_complaint_for_user(user, pk, manage=True)
+    tasks = complaint.late_response_tasks.select_related("complaint")
+    return _on_case(tasks, task_pk, "late response task")
 
 
 def complaints_work(user: AnyUser) -> list[WorkItem]:
@@ -150,8 +232,6 @@ def overdue_condition(today: datetime.date) -> Q:
 
 def held_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
     """Documents held from the public form before this have outlived the form's time."""
-    from wellled.complaints.public import MAX_AGE
-
     return (now or timezone.now()) - datetime.timedelta(seconds=MAX_AGE)
 
 

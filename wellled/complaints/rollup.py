@@ -29,7 +29,7 @@ none), so a breakdown by subject counts it against every subject it raises.
 Keeping it true: every action that changes a case or its issues calls `refresh`
 inside its own transaction. `refresh` compares the facts the case was last
 counted with (`MeasuredComplaint`) with its facts now, takes the old counts away
-and adds the new. `rebuild` counts every case again; `check` compares every
+and adds the new. `rebuild` counts every case again; `rollup_check.check` compares every
 rolled-up measure with the same measure counted from the cases
 (`wellled complaints_rollup`, and nightly on the beat schedule).
 
@@ -48,7 +48,15 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Model, Q
 
-from wellled.complaints.models import Kind, Status
+from wellled.complaints import models
+from wellled.complaints.models import (
+    Complaint,
+    ComplaintIssue,
+    Kind,
+    MeasureCell,
+    MeasuredComplaint,
+    Status,
+)
 
 Date = datetime.date
 # measure, month (ISO), service, team, site, subject, days
@@ -262,13 +270,6 @@ def refresh(complaint_id: int) -> None:
     Called by every action that changes a case or its issues, inside that action's
     transaction and after the case's row lock, so the counts commit with the change.
     """
-    from wellled.complaints.models import (
-        Complaint,
-        ComplaintIssue,
-        MeasureCell,
-        MeasuredComplaint,
-    )
-
     kept = MeasuredComplaint.objects.select_for_update().filter(pk=complaint_id).first()
     case = Complaint.objects.filter(pk=complaint_id).values(*CASE_FIELDS).first()
     facts = None
@@ -325,8 +326,6 @@ def rebuild(
     writers wait: on PostgreSQL the two tables are locked, so an action that
     commits meanwhile refreshes from the rebuilt state.
     """
-    from wellled.complaints import models
-
     complaint_model = complaint_model or models.Complaint
     issue_model = issue_model or models.ComplaintIssue
     cell_model = cell_model or models.MeasureCell
@@ -373,46 +372,3 @@ def rebuild(
         ]
         cell_model._default_manager.bulk_create(cells, batch_size=5000)
     return cases, len(cells)
-
-
-def check(*, today: Date | None = None) -> list[str]:
-    """Every rolled-up measure, by every breakdown, for every month since the first
-    case, compared with the same counted from the cases. Returns the differences
-    (measure, breakdown, month and the two figures: no names or references)."""
-    from django.db.models import Min
-    from django.utils import timezone
-
-    from wellled.complaints import measures
-    from wellled.complaints.models import Complaint
-
-    today = today or timezone.localdate()
-    earliest = Complaint.objects.aggregate(first=Min("received_on"))["first"]
-    if earliest is None:
-        return []
-    problems: list[str] = []
-    for key in measures.MEASURES:
-        for breakdown in measures.BREAKDOWNS:
-            found = {}
-            for from_cases in (False, True):
-                _months, cells = measures.compute_cells(
-                    key,
-                    start=earliest,
-                    end=max(today, earliest),
-                    breakdown=breakdown,
-                    today=today,
-                    from_cases=from_cases,
-                )
-                found[from_cases] = {
-                    k: (cell.value, cell.numerator or 0, cell.denominator or 0)
-                    for k, cell in cells.items()
-                    if (cell.numerator or cell.denominator)
-                }
-            rolled, counted = found[False], found[True]
-            for k in sorted(set(rolled) | set(counted), key=repr):
-                if rolled.get(k) != counted.get(k):
-                    group, month = k
-                    problems.append(
-                        f"{key} by {breakdown}, {group!r} {month:%Y-%m}: roll-up "
-                        f"{rolled.get(k)}, cases {counted.get(k)}"
-                    )
-    return problems

@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
-from wellled.complaints import clocks
+from wellled.complaints import clocks, letters
 from wellled.complaints.models import (
     Attachment,
     Channel,
@@ -529,9 +529,7 @@ class LetterDetailSerializer(LetterSerializer):
         read_only_fields = fields
 
     def get_has_ombudsman_paragraph(self, letter: Letter) -> bool:
-        from wellled.complaints.letters import has_ombudsman_paragraph
-
-        return has_ombudsman_paragraph(letter.body)
+        return letters.has_ombudsman_paragraph(letter.body)
 
 
 class DraftLetterSerializer(serializers.Serializer[Any]):

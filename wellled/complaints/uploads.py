@@ -1,12 +1,10 @@
-"""Checking an uploaded document: its size, and its real type read from its bytes."""
+"""What a complaint document may be: the policy every upload is checked against by
+`wellled.core.uploads` (its size, and its real type read from its bytes), with the
+complaints pages' own wording."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import filetype
-
-from wellled.core import scanning
+from wellled.core.uploads import FilePolicy
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
@@ -21,26 +19,28 @@ ALLOWED: dict[str, str] = {
 ALLOWED_NAMES = "PDF, JPEG, PNG or Word (DOCX)"
 
 
-@dataclass(frozen=True)
-class CheckedFile:
-    filename: str
-    content_type: str
-    data: bytes
+def _name(filename: str) -> str:
+    # The name as complaints have always kept it: without any folder, at most 200
+    # characters (it is only ever shown, and sent back in a quoted header).
+    return (filename or "document").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
 
 
-def check_file(filename: str, data: bytes) -> CheckedFile:
-    """The file with its real type, or ValueError saying plainly what is wrong."""
-    name = (filename or "document").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
-    if not data:
-        raise ValueError(f"{name} is empty")
-    if len(data) > MAX_BYTES:
-        raise ValueError(f"{name} is larger than {MAX_BYTES // (1024 * 1024)} MB")
-    kind = filetype.guess(data)
-    if kind is None or kind.mime not in ALLOWED:
-        raise ValueError(
-            f"{name} is not a {ALLOWED_NAMES} file (its content was checked, not its name)"
-        )
-    problem = scanning.scan_problem(data)
-    if problem:
-        raise ValueError(f"{name}: {problem}")
-    return CheckedFile(filename=name, content_type=kind.mime, data=data)
+def _max_bytes() -> int:
+    # Read when a file is checked, so a test can lower the limit.
+    return MAX_BYTES
+
+
+POLICY = FilePolicy(
+    # A document's name is not checked against its type: its bytes decide what it is.
+    types=dict.fromkeys(ALLOWED, ()),
+    described_as=ALLOWED_NAMES,
+    max_bytes=_max_bytes,
+    name_cleaner=_name,
+    wording={
+        "empty": "{name} is empty",
+        "too_large": "{name} is larger than {limit}",
+        "bad_type": "{name} is not a {allowed} file (its content was checked, not its name)",
+        "virus": "{name}: {problem}",
+        "scan_unavailable": "{name}: {problem}",
+    },
+)

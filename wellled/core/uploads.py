@@ -7,7 +7,9 @@ what it accepts in a `FilePolicy`; the wording of each refusal can be the app's 
 
 A refusal is a `ValidationError` with a code (`empty`, `too_large`, `bad_type`,
 `disguised`, `not_text`, `not_utf8`, `virus`, `scan_unavailable`) and, when the
-policy names a form field, keyed by that field so it shows beside it.
+policy names a form field, keyed by that field so it shows beside it. A policy's
+`wording` for `virus` and `scan_unavailable` may use `{name}` and `{problem}` (the
+scanner's own sentence).
 """
 
 from __future__ import annotations
@@ -164,6 +166,12 @@ def _scan(name: str, data: bytes, policy: FilePolicy) -> None:
         code, problem = "scan_unavailable", scanning.UNAVAILABLE_MESSAGE
     else:
         return
+    if code in policy.wording:
+        # The app's own wording, given the file's name and the scanner's problem.
+        message = policy.wording[code].format(name=name, problem=problem)
+        if policy.field:
+            raise ValidationError({policy.field: ValidationError(message, code=code)})
+        raise ValidationError(message, code=code)
     if policy.field:
         raise ValidationError({policy.field: ValidationError(problem, code=code)})
     raise ValidationError(f"“{name}”: {problem}", code=code)

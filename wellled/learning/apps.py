@@ -7,9 +7,10 @@ class LearningConfig(AppConfig):
     verbose_name = "Learning"
 
     def ready(self) -> None:
+        from wellled.complaints.closure import register_closure_check
         from wellled.core import navigation
         from wellled.learning import improvement_source
-        from wellled.learning.queries import learning_work
+        from wellled.learning.queries import closure_gaps, learning_work
         from wellled.organisation.access import Cap, can
 
         navigation.register_nav(
@@ -18,4 +19,6 @@ class LearningConfig(AppConfig):
             )
         )
         navigation.register_work(learning_work)
+        # A complaint cannot close while its learning is incomplete (complaints asks).
+        register_closure_check(closure_gaps)
         improvement_source.register()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 
@@ -172,10 +173,8 @@ def test_the_signatory_returns_a_draft_for_more_work(trust, api_for) -> None:
 # The Ombudsman -------------------------------------------------------------------------
 
 
-def test_an_ombudsman_referral_is_tracked_to_completion_before_closing(trust, api_for) -> None:
-    case = to_responded(trust, record(trust), outcome="not_upheld")
-    client = api_for("complaints_handler")
-
+def _referred(client: Any, case: Complaint) -> PHSOReferral:
+    """Referred to the Ombudsman: not before the response."""
     before_response = client.post(
         detail(case, "refer-to-phso/"), {"referred_on": "2026-03-01"}, format="json"
     )
@@ -188,8 +187,13 @@ def test_an_ombudsman_referral_is_tracked_to_completion_before_closing(trust, ap
     )
     assert referred.status_code == 200, referred.json()
     assert referred.json()["status"] == Status.REFERRED_TO_PHSO
-    referral = PHSOReferral.objects.get(complaint=case)
+    return PHSOReferral.objects.get(complaint=case)
 
+
+def _decided_with_a_recommendation(
+    client: Any, case: Complaint, referral: PHSOReferral
+) -> PHSORecommendation:
+    """The case cannot close while the decision is pending; then a recommendation."""
     pending = client.post(detail(case, "close/"), {}, format="json")
     assert pending.status_code == 400 and "decision" in str(pending.json())
 
@@ -212,8 +216,13 @@ def test_an_ombudsman_referral_is_tracked_to_completion_before_closing(trust, ap
         format="json",
     )
     assert added.status_code == 201, added.json()
-    recommendation = PHSORecommendation.objects.get(pk=added.json()["id"])
+    return PHSORecommendation.objects.get(pk=added.json()["id"])
 
+
+def _recommendation_completed(
+    client: Any, case: Complaint, recommendation: PHSORecommendation
+) -> None:
+    """The case cannot close while a recommendation is open; completing needs evidence."""
     open_recs = client.post(detail(case, "close/"), {}, format="json")
     assert open_recs.status_code == 400 and "not yet completed" in str(open_recs.json())
 
@@ -232,6 +241,14 @@ def test_an_ombudsman_referral_is_tracked_to_completion_before_closing(trust, ap
         format="json",
     )
     assert completed.status_code == 200 and completed.json()["completed_on"] == "2026-07-01"
+
+
+def test_an_ombudsman_referral_is_tracked_to_completion_before_closing(trust, api_for) -> None:
+    case = to_responded(trust, record(trust), outcome="not_upheld")
+    client = api_for("complaints_handler")
+    referral = _referred(client, case)
+    recommendation = _decided_with_a_recommendation(client, case, referral)
+    _recommendation_completed(client, case, recommendation)
 
     listed = api_for("service_lead").get(detail(case, "phso-referrals/"))
     assert listed.status_code == 200

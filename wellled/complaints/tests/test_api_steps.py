@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 
@@ -15,18 +16,18 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-def test_a_case_is_taken_to_closure_through_the_api(trust, api_for) -> None:
-    case = record(trust, received_on=D(2026, 3, 2))
-    handler = api_for("complaints_handler")
-    manager = api_for("complaints_manager")
+def _post(client: Any, case: Complaint, sub: str, body: dict) -> dict:
+    response = client.post(detail(case, sub), body, format="json")
+    assert response.status_code == 200, response.json()
+    return response.json()
 
-    def post(client, sub: str, body: dict) -> dict:
-        response = client.post(detail(case, sub), body, format="json")
-        assert response.status_code == 200, response.json()
-        return response.json()
 
-    post(
+def _acknowledged_and_dated(handler: Any, case: Complaint) -> None:
+    """Acknowledged, a response date set (only once the complainant was told) and
+    extended (only with their agreement)."""
+    _post(
         handler,
+        case,
         "acknowledge/",
         {"acknowledged_on": "2026-03-03", "discussion_offered_on": "2026-03-03"},
     )
@@ -36,8 +37,9 @@ def test_a_case_is_taken_to_closure_through_the_api(trust, api_for) -> None:
         format="json",
     )
     assert refused.status_code == 400 and "notified" in refused.json()
-    post(
+    _post(
         handler,
+        case,
         "set-response-date/",
         {"response_due": "2026-04-15", "notified": True, "notified_on": "2026-03-04"},
     )
@@ -52,8 +54,9 @@ def test_a_case_is_taken_to_closure_through_the_api(trust, api_for) -> None:
         format="json",
     )
     assert refused.status_code == 400 and "complainant_agreed" in refused.json()
-    body = post(
+    body = _post(
         handler,
+        case,
         "extend-response-date/",
         {
             "new_date": "2026-05-15",
@@ -65,29 +68,44 @@ def test_a_case_is_taken_to_closure_through_the_api(trust, api_for) -> None:
         },
     )
     assert body["response_due"] == "2026-05-15"
-    post(handler, "start-investigation/", {})
+
+
+def _investigated_and_signed_off(trust: Any, handler: Any, manager: Any, case: Complaint) -> None:
+    _post(handler, case, "start-investigation/", {})
     found = issue(trust, Complaint.objects.get(pk=case.pk))
     actions.record_issue_outcome(
         acting_user=trust.people["complaints_manager"], issue=found, outcome="not_upheld"
     )
-    post(handler, "submit-draft/", {})
+    _post(handler, case, "submit-draft/", {})
     # A handler cannot sign off; the complaints manager can.
     assert (
         handler.post(detail(case, "sign-off/"), {"capacity": "delegate"}, format="json").status_code
         == 403
     )
-    post(manager, "sign-off/", {"capacity": "delegate", "signed_off_on": "2026-04-20"})
+    _post(manager, case, "sign-off/", {"capacity": "delegate", "signed_off_on": "2026-04-20"})
+
+
+def _answered_closed_and_reopened(trust: Any, handler: Any, case: Complaint) -> None:
     refused = handler.post(
         detail(case, "record-response/"), {"responded_on": "2026-04-21"}, format="json"
     )
     assert refused.status_code == 400 and "letter" in refused.json()
     final_letter(trust.people["complaints_manager"], Complaint.objects.get(pk=case.pk))
-    post(handler, "record-response/", {"responded_on": "2026-04-21"})
-    body = post(handler, "close/", {"closed_on": "2026-04-22"})
+    _post(handler, case, "record-response/", {"responded_on": "2026-04-21"})
+    body = _post(handler, case, "close/", {"closed_on": "2026-04-22"})
     assert body["status"] == Status.CLOSED
     assert handler.post(detail(case, "reopen/"), {"reason": ""}, format="json").status_code == 400
-    body = post(handler, "reopen/", {"reason": "New questions"})
+    body = _post(handler, case, "reopen/", {"reason": "New questions"})
     assert body["status"] == Status.REOPENED
+
+
+def test_a_case_is_taken_to_closure_through_the_api(trust, api_for) -> None:
+    case = record(trust, received_on=D(2026, 3, 2))
+    handler = api_for("complaints_handler")
+    manager = api_for("complaints_manager")
+    _acknowledged_and_dated(handler, case)
+    _investigated_and_signed_off(trust, handler, manager, case)
+    _answered_closed_and_reopened(trust, handler, case)
 
 
 def test_a_service_lead_cannot_step_a_case(trust, api_for) -> None:

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from wellled.complaints import measures, rollup
+from wellled.complaints import measures, rollup_check
 from wellled.complaints.demo import load_demo
 from wellled.complaints.models import Complaint, ComplaintIssue, Kind, Status
 from wellled.organisation.demo import DemoResult, build_demo, plan_demo
@@ -59,7 +59,7 @@ def test_two_years_of_cases_with_late_answers_then_improvement(demo: DemoResult)
     latest = statistics.mean(values[-8:-2])
     assert latest > worst_year + 10  # timeliness was poor, and has improved
     # Two years of cases through the actions: every rolled-up figure matches them.
-    assert rollup.check() == []
+    assert rollup_check.check() == []
 
 
 @pytest.mark.django_db

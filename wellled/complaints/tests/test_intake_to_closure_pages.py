@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import datetime
 import time
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from wellled.complaints import public
-from wellled.complaints.models import Complaint, Status
+from wellled.complaints.models import Complaint, ComplaintIssue, Status
 from wellled.complaints.tests.support import ref
 from wellled.complaints.tests.test_pages import date_parts, detail, send_final_response, step
 
 pytestmark = pytest.mark.django_db
+Date = datetime.date
 
 
-def test_from_the_online_form_to_closure_through_the_pages(trust, client_for) -> None:
-    today = timezone.localdate()
-    # A member of the public complains online.
+def _complained_online(trust: Any) -> Complaint:
+    """A member of the public complains online."""
     response = Client().post(
         "/complaints/make-a-complaint/",
         {
@@ -32,9 +33,10 @@ def test_from_the_online_form_to_closure_through_the_pages(trust, client_for) ->
         },
     )
     assert response.status_code == 302
-    case = Complaint.objects.get()
+    return Complaint.objects.get()
 
-    manager = client_for("complaints_manager")
+
+def _taken_on_and_dated(trust: Any, manager: Client, case: Complaint, today: Date) -> None:
     # The case is unassigned: the manager takes it.
     me = trust.people["complaints_manager"]
     assert (
@@ -64,6 +66,10 @@ def test_from_the_online_form_to_closure_through_the_pages(trust, client_for) ->
         ).status_code
         == 302
     )
+
+
+def _investigated_and_answered(manager: Client, case: Complaint, today: Date) -> ComplaintIssue:
+    """An upheld issue, the draft signed off and the final response sent."""
     assert manager.post(step(case, "start_investigation")).status_code == 302
     assert (
         manager.post(
@@ -93,7 +99,12 @@ def test_from_the_online_form_to_closure_through_the_pages(trust, client_for) ->
         == 302
     )
     send_final_response(manager, case, today)
+    return found
 
+
+def _closed_once_learning_is_recorded(
+    manager: Client, case: Complaint, found: ComplaintIssue
+) -> None:
     # Upheld without learning: closing is refused and the reason is on the page.
     refused = manager.post(step(case, "close"), {})
     assert refused.status_code == 200 and "no learning" in refused.content.decode()
@@ -110,6 +121,15 @@ def test_from_the_online_form_to_closure_through_the_pages(trust, client_for) ->
         == 302
     )
     assert manager.post(step(case, "close"), {}).status_code == 302
+
+
+def test_from_the_online_form_to_closure_through_the_pages(trust, client_for) -> None:
+    today = timezone.localdate()
+    case = _complained_online(trust)
+    manager = client_for("complaints_manager")
+    _taken_on_and_dated(trust, manager, case, today)
+    found = _investigated_and_answered(manager, case, today)
+    _closed_once_learning_is_recorded(manager, case, found)
     case.refresh_from_db()
     assert case.status == Status.CLOSED and case.closed_on == today
     assert case.first_responded_on == today and case.signed_off_as == "responsible_person"

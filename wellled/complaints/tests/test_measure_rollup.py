@@ -2,7 +2,7 @@
 actions keep true, so a year of measures reads quickly at any number of cases.
 
 Each test compares the roll-up with the same measures counted from the cases
-(`rollup.check`), after real actions and after arbitrary histories.
+(`rollup_check.check`), after real actions and after arbitrary histories.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wellled.complaints import actions, measures, rollup
+from wellled.complaints import actions, measures, rollup, rollup_check
 from wellled.complaints.models import (
     Complainant,
     Complaint,
@@ -63,7 +63,7 @@ def figure(key: str, breakdown: str = "none", **kwargs: Any) -> dict[tuple[Any, 
 @pytest.mark.django_db
 def test_the_actions_keep_the_roll_up_equal_to_the_cases(history: dict[str, Complaint]) -> None:
     assert MeasureCell.objects.exists()
-    assert rollup.check(today=TODAY) == []
+    assert rollup_check.check(today=TODAY) == []
 
 
 @pytest.mark.django_db
@@ -82,7 +82,7 @@ def test_measures_read_the_roll_up_not_the_cases(history: dict[str, Complaint]) 
     MeasureCell.objects.all().delete()
     assert (communications, MARCH) not in figure("themes")
     assert figure("themes", from_cases=True)[(communications, MARCH)].value == 2
-    assert rollup.check(today=TODAY)
+    assert rollup_check.check(today=TODAY)
 
 
 @pytest.mark.django_db
@@ -100,7 +100,7 @@ def test_a_transfer_takes_the_case_out_of_every_figure(
     assert figure("acknowledged_on_time")[(None, MARCH)].denominator == 2
     communications = ref("ko41a_subject", "communications").pk
     assert figure("themes")[(communications, MARCH)].value == 1
-    assert rollup.check(today=TODAY) == []
+    assert rollup_check.check(today=TODAY) == []
 
 
 @pytest.mark.django_db
@@ -122,7 +122,7 @@ def test_recoding_an_issue_moves_the_case_between_themes(
     themes = figure("themes")
     assert themes[(communications.pk, MARCH)].value == 1
     assert themes[(waiting.pk, MARCH)].value == 2
-    assert rollup.check(today=TODAY) == []
+    assert rollup_check.check(today=TODAY) == []
 
 
 @pytest.mark.django_db
@@ -141,14 +141,14 @@ def test_moving_a_case_to_another_site_moves_its_figures(
         after[(trust.other_site.pk, APRIL)].numerator,
         after[(trust.other_site.pk, APRIL)].denominator,
     ) == (1, 2)
-    assert rollup.check(today=TODAY) == []
+    assert rollup_check.check(today=TODAY) == []
 
 
 @pytest.mark.django_db
 def test_a_pals_concern_escalated_is_counted_with_its_issues(trust: Trust) -> None:
     concern = record(trust, kind="pals", received_on=D(2026, 3, 2))
     issue(trust, concern, subject=ref("ko41a_subject", "waiting_times"))
-    assert rollup.check(today=TODAY) == []
+    assert rollup_check.check(today=TODAY) == []
     complaint = actions.escalate_pals_concern(
         acting_user=trust.people["complaints_manager"],
         concern=concern,
@@ -157,7 +157,7 @@ def test_a_pals_concern_escalated_is_counted_with_its_issues(trust: Trust) -> No
     waiting = ref("ko41a_subject", "waiting_times").pk
     assert figure("themes")[(waiting, MARCH)].value == 1
     assert MeasuredComplaint.objects.get(pk=complaint.pk).facts["subjects"] == [waiting]
-    assert rollup.check(today=TODAY) == []
+    assert rollup_check.check(today=TODAY) == []
 
 
 @pytest.mark.django_db
@@ -184,7 +184,7 @@ def test_the_nightly_check_rebuilds_a_drifted_roll_up(history: dict[str, Complai
     assert check_measure_rollup() == 0
     MeasureCell.objects.filter(measure="received").delete()
     assert check_measure_rollup() > 0
-    assert rollup.check() == []
+    assert rollup_check.check() == []
 
 
 # Arbitrary histories ---------------------------------------------------------------
@@ -281,10 +281,10 @@ def test_any_history_and_any_change_keep_every_figure_equal_to_the_cases(
     MeasuredComplaint.objects.all().delete()
     MeasureCell.objects.all().delete()
     cases = [_store(trust, state) for state in first]
-    assert rollup.check(today=TODAY) == []
+    assert rollup_check.check(today=TODAY) == []
     for which, state in changes:
         _store(trust, state, cases[which % len(cases)])
-    assert rollup.check(today=TODAY) == []
+    assert rollup_check.check(today=TODAY) == []
     kept = cells_now()
     rollup.rebuild()
     assert cells_now() == kept

@@ -132,9 +132,9 @@ def test_a_connection_sending_too_many_is_limited(trust, monkeypatch) -> None:
 
 def test_the_rate_limit_key_hides_the_address_and_changes_daily(rf) -> None:
     request = rf.get(FORM, REMOTE_ADDR="192.0.2.1")
-    key = public._rate_key(request)
+    key = public._rate_key(public.SENDING.group, request)
     assert "192.0.2.1" not in key
-    assert key != public._rate_key(rf.get(FORM, REMOTE_ADDR="192.0.2.2"))
+    assert key != public._rate_key(public.SENDING.group, rf.get(FORM, REMOTE_ADDR="192.0.2.2"))
 
 
 def test_documents_are_checked_by_their_content(trust) -> None:

@@ -24,6 +24,7 @@ from wellled.complaints.models import Attachment, Complaint, HeldUpload
 from wellled.complaints.tests.test_public_form import FORM, PDF, PNG, answers
 from wellled.core import scanning
 from wellled.core.models import AuditEvent
+from wellled.core.uploads import check_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -105,15 +106,13 @@ def test_a_document_that_fails_its_checks_is_not_held_but_the_good_ones_are(trus
 def test_held_documents_are_virus_scanned_when_held_and_again_when_sent(trust) -> None:
     infected = PNG + b"EICAR"
 
-    def scanner(data: bytes) -> str | None:
-        return (
-            "This file contains a virus (Eicar-Test-Signature) and was not saved"
-            if (data.endswith(b"EICAR"))
-            else None
-        )
+    def scanner(data: bytes) -> None:
+        # The scanner's reply: "This file contains a virus (Eicar-Test-Signature) ..."
+        if data.endswith(b"EICAR"):
+            raise scanning.VirusFound("Eicar-Test-Signature")
 
     client = Client()
-    with mock.patch.object(scanning, "scan_problem", side_effect=scanner):
+    with mock.patch.object(scanning, "scan", side_effect=scanner):
         page = with_an_error(
             trust,
             client,
@@ -123,9 +122,7 @@ def test_held_documents_are_virus_scanned_when_held_and_again_when_sent(trust) -
     assert list(HeldUpload.objects.values_list("filename", flat=True)) == ["good.png"]
 
     # The scanner learns of a new virus while the document is held.
-    with mock.patch.object(
-        scanning, "scan_problem", return_value=scanning.UNAVAILABLE_MESSAGE
-    ) as scan:
+    with mock.patch.object(scanning, "scan", side_effect=scanning.ScanUnavailable) as scan:
         refused = client.post(FORM, {**answers(trust), "held": held_in(page)})
     assert scan.called
     assert "cannot be checked for viruses" in refused.content.decode()
@@ -179,7 +176,7 @@ def test_a_held_document_expires_with_the_form_and_is_pruned(trust) -> None:
 
 
 def test_a_signed_token_older_than_the_form_is_refused(trust) -> None:
-    row = actions.hold_public_documents(documents=[uploads.check_file("a.png", PNG)])[0]
+    row = actions.hold_public_documents(documents=[check_bytes("a.png", PNG, uploads.POLICY)])[0]
     with mock.patch(
         "django.core.signing.time.time", return_value=time.time() - public.MAX_AGE - 60
     ):
@@ -240,7 +237,7 @@ def test_each_held_document_is_checked_against_the_size_limit_when_sent(trust, m
 
 def test_the_action_refuses_too_many_documents_in_all(trust) -> None:
     rows = actions.hold_public_documents(
-        documents=[uploads.check_file(f"{n}.png", PNG) for n in range(uploads.MAX_FILES)]
+        documents=[check_bytes(f"{n}.png", PNG, uploads.POLICY) for n in range(uploads.MAX_FILES)]
     )
     with pytest.raises(Exception, match="Attach no more than 5 documents"):
         actions.submit_public_complaint(

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from wellled.complaints import rollup
+from wellled.complaints import rollup, rollup_check
 
 
 class Command(BaseCommand):
@@ -32,7 +32,7 @@ class Command(BaseCommand):
                 f"in {time.perf_counter() - started:.1f} s"
             )
             return
-        problems = rollup.check()
+        problems = rollup_check.check()
         for line in problems[:50]:
             self.stdout.write(line)
         if problems:

@@ -1,0 +1,252 @@
+"""The caseload, recording a case, and the case page with its next steps."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from wellled.complaints import actions, forms, workflow
+from wellled.complaints.models import OPEN_STATUSES, Complaint, Letter
+from wellled.complaints.queries import (
+    complaints_visible_to,
+    get_complaint_for_user,
+    overdue_condition,
+)
+from wellled.complaints.views._common import list_crumb, next_deadline
+from wellled.complaints.views.steps import ISSUES_EDITABLE, STEPS, StepPage
+from wellled.core import audit
+from wellled.core.adapters import crumbs, run_action
+from wellled.core.types import AuthenticatedHttpRequest
+from wellled.organisation.access import Cap, can, require
+from wellled.organisation.models import OrgUnit, UnitKind
+from wellled.organisation.queries import units_within_scope
+
+PAGE_SIZE = 25
+
+
+@login_required
+@require_GET
+def complaint_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Cap.VIEW_COMPLAINTS)
+    form = forms.CaseloadFilterForm(request.GET or None)
+    today = timezone.localdate()
+    cases = complaints_visible_to(request.user).filter(status__in=OPEN_STATUSES)
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data["status"]:
+            cases = cases.filter(status=form.cleaned_data["status"])
+        if form.cleaned_data["overdue"]:
+            cases = cases.filter(overdue_condition(today))
+    paginator = Paginator(cases.order_by("-received_on", "-pk"), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = []
+    for case in page:
+        deadline = next_deadline(case)
+        rows.append(
+            {
+                "case": case,
+                "deadline": deadline,
+                "overdue": deadline is not None and deadline.due < today,
+            }
+        )
+    links = [
+        {"number": n, "current": n == page.number, "ellipsis": n == Paginator.ELLIPSIS}
+        for n in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    ]
+    kept = [(k, v) for k, v in request.GET.items() if k != "page" and v]
+    return render(
+        request,
+        "complaints/list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "page_links": links,
+            "query": urlencode(kept),
+            "can_record": can(request.user, Cap.MANAGE_COMPLAINTS),
+        },
+    )
+
+
+def _services_for(request: AuthenticatedHttpRequest) -> QuerySet[OrgUnit]:
+    services = units_within_scope(request.user, Cap.MANAGE_COMPLAINTS)
+    return services.filter(kind=UnitKind.SERVICE, is_active=True).order_by("name")
+
+
+def _record(request: AuthenticatedHttpRequest, data: Any) -> Complaint:
+    patient = None
+    if data["patient_name"].strip():
+        patient = actions.PatientDetails(
+            full_name=data["patient_name"],
+            nhs_number=data["nhs_number"],
+            date_of_birth=data.get("date_of_birth"),
+        )
+    return actions.record_complaint(
+        acting_user=request.user,
+        channel=data["channel"],
+        kind=data["kind"],
+        received_on=data["received_on"],
+        resolved_on=data["resolved_on"],
+        service=data["service"],
+        summary=data["summary"],
+        complainant=actions.ComplainantDetails(
+            full_name=data["complainant_name"],
+            email=data["complainant_email"],
+            phone=data["complainant_phone"],
+            address=data["complainant_address"],
+            relationship=data["complainant_relationship"],
+            representative_basis=data["representative_basis"] or "self",
+            consent_status=data["consent_status"] or "not_needed",
+            consent_evidence=data["consent_evidence"],
+        ),
+        event_date=data.get("event_date"),
+        aware_date=data.get("aware_date"),
+        late_acceptance_reason=data["late_acceptance_reason"],
+        patient=patient,
+        # Whoever records the case handles it until someone reassigns it.
+        handler=request.user,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Cap.MANAGE_COMPLAINTS)
+    form = forms.RecordComplaintForm(
+        request.POST if request.method == "POST" else None, services=_services_for(request)
+    )
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: _record(request, data),
+            aliases=forms.action_aliases(form),
+            success=lambda complaint: f"Complaint {complaint.reference} has been recorded",
+            then=lambda complaint: redirect("complaints:detail", pk=complaint.pk),
+        )
+        if done:
+            return done
+    return render(
+        request, "complaints/new.html", {"form": form, "breadcrumbs": crumbs(list_crumb())}
+    )
+
+
+# The case page and its steps -------------------------------------------------
+
+
+def _offered_steps(
+    request: AuthenticatedHttpRequest,
+    complaint: Complaint,
+    bound: tuple[str, forms.StepForm] | None,
+) -> list[dict[str, Any]]:
+    offered = []
+    for name, step in STEPS.items():
+        if not step.offered(complaint) or not can(request.user, step.capability, complaint.service):
+            continue
+        if bound and bound[0] == name:
+            form = bound[1]
+        else:
+            form = step.form_class(prefix=name, complaint=complaint)
+        offered.append({"name": name, "step": step, "form": form})
+    return offered
+
+
+def _render_case(
+    request: AuthenticatedHttpRequest,
+    complaint: Complaint,
+    bound: tuple[str, forms.StepForm] | None = None,
+) -> HttpResponse:
+    # The page shows the people and the summary: every look is on the audit trail.
+    audit.record_view(acting_user=request.user, obj=complaint)
+    today = timezone.localdate()
+    context: dict[str, Any] = {
+        "complaint": complaint,
+        "deadline": next_deadline(complaint),
+        "today": today,
+        "issues": complaint.issues.select_related("subject", "service_area", "profession"),
+        "extensions": complaint.extensions.select_related("recorded_by"),
+        "late_tasks": complaint.late_response_tasks.all(),
+        "response_missed": complaint.under_regulations
+        and complaint.is_open
+        and complaint.responded_on is None
+        and complaint.response_due is not None
+        and complaint.response_due < today,
+        "referrals": complaint.phso_referrals.prefetch_related("recommendations"),
+        "letters": complaint.letters.all(),
+        "attachments": complaint.attachments.defer("data"),
+        "can_manage": can(request.user, Cap.MANAGE_COMPLAINTS, complaint.service),
+        "closure_problems": actions.closure_problems(complaint)
+        if workflow.can_take(complaint, "close")
+        else [],
+        "escalated_to": Complaint.objects.filter(escalated_from=complaint).first(),
+        "editable_statuses": sorted(ISSUES_EDITABLE),
+        "steps": _offered_steps(request, complaint, bound),
+        "breadcrumbs": crumbs(list_crumb()),
+    }
+    if bound is not None:
+        # base.html and the error summary read `form`.
+        context["form"] = bound[1]
+    return render(request, "complaints/detail.html", context, status=200)
+
+
+@login_required
+@require_GET
+def complaint_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    complaint = get_complaint_for_user(request.user, pk)
+    return _render_case(request, complaint)
+
+
+def _step_data(step: str, cleaned: dict[str, Any]) -> dict[str, Any]:
+    if step in ("extend", "set_response_date"):
+        # These actions name a missing date themselves: pass None through.
+        return dict(cleaned)
+    return {k: v for k, v in cleaned.items() if v is not None}
+
+
+def _after_step(
+    request: AuthenticatedHttpRequest, complaint: Complaint, page: StepPage, result: object
+) -> HttpResponse:
+    if isinstance(result, Letter):
+        messages.success(request, f"{complaint.reference}: letter drafted, edit it here")
+        return redirect("complaints:letter", pk=complaint.pk, letter_pk=result.pk)
+    if isinstance(result, Complaint) and result.pk != complaint.pk:
+        messages.success(
+            request,
+            f"{complaint.reference} has been escalated: this is formal complaint "
+            f"{result.reference}",
+        )
+        return redirect("complaints:detail", pk=result.pk)
+    messages.success(request, f"{complaint.reference}: {page.title.lower()} recorded")
+    return redirect("complaints:detail", pk=complaint.pk)
+
+
+@login_required
+@require_POST
+def complaint_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResponse:
+    complaint = get_complaint_for_user(request.user, pk)
+    page = STEPS.get(step)
+    if page is None:
+        raise Http404("No such step")
+    if not can(request.user, page.capability, complaint.service):
+        raise PermissionDenied
+    form = page.form_class(request.POST, request.FILES, prefix=step, complaint=complaint)
+    done = run_action(
+        request,
+        form,
+        lambda data: page.run(request, complaint, _step_data(step, dict(data))),
+        aliases=forms.action_aliases(form),
+        then=lambda result: _after_step(request, complaint, page, result),
+    )
+    if done:
+        return done
+    complaint.refresh_from_db()
+    return _render_case(request, complaint, (step, form))
