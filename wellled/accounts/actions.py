@@ -17,8 +17,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
+from wellled.accounts.access import may_reset_two_factor
 from wellled.accounts.models import LoginState
-from wellled.accounts.queries import may_reset_two_factor, must_change_password
+from wellled.accounts.queries import must_change_password
 from wellled.core import audit
 from wellled.core.types import Actor
 

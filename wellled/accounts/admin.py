@@ -25,7 +25,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import TokenProxy
 
-from wellled.organisation.admin import ReadOnlyAdmin
+from wellled.core.admin import ReadOnlyAdmin
 
 # Named so the imports above read as used: they register the screens replaced below.
 _STOCK_ADMINS = (

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from wellled.accounts.access import is_privileged
 from wellled.accounts.queries import has_two_factor, is_two_factor_verified, must_change_password
-from wellled.organisation.access import is_privileged
 
 # Paths anyone may reach before their second factor: logging in and out, the
 # two-factor pages themselves, assets, the health check, and the API (which

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
+from wellled.accounts.access import people_rules
 from wellled.accounts.models import LoginState
 from wellled.core.types import AnyUser
-from wellled.organisation.access import Cap, can, is_operator
-from wellled.organisation.models import OrgUnit, RoleAssignment
 
 # Set in the session when an OIDC login is accepted as two-factor (OIDC_TRUSTS_IDP_MFA).
 IDP_VERIFIED_SESSION_KEY = "wellled_mfa_by_idp"
@@ -59,28 +60,14 @@ def must_change_password(user: AnyUser) -> bool:
     return LoginState.objects.filter(user_id=user.pk, must_change_password=True).exists()
 
 
-def may_reset_two_factor(acting_user: AnyUser, user: User) -> bool:
-    """May acting_user remove user's second factor? Administrators of roles may, over
-    a unit where the person holds a role, or trust-wide; never their own, nor an
-    operator's (operators are not the trust's to manage)."""
-    if not acting_user.is_authenticated or acting_user.pk == user.pk:
-        return False
-    if user.is_superuser and not is_operator(acting_user):
-        return False
-    if any(can(acting_user, Cap.MANAGE_ROLES, root) for root in OrgUnit.objects.filter(depth=0)):
-        return True
-    units = OrgUnit.objects.filter(role_assignments__user=user).distinct()
-    return any(can(acting_user, Cap.MANAGE_ROLES, unit) for unit in units)
-
-
 def pending_login(user_id: int) -> User | None:
     """The active login whose password was just accepted and who must now enter a code."""
     return User.objects.filter(pk=user_id, is_active=True).first()
 
 
-def own_grants(user: User) -> QuerySet[RoleAssignment]:
-    """The roles a person holds, for their own profile page."""
-    return RoleAssignment.objects.filter(user=user).select_related("unit")
+def own_grants(user: User) -> Iterable[Any]:
+    """The roles a person holds, for their own profile page (the organisation's records)."""
+    return people_rules().grants_of(user)
 
 
 def confirmed_devices_for_code(user: User, code: str) -> list[Device]:

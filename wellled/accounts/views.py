@@ -28,6 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from wellled.accounts import actions
+from wellled.accounts.access import is_privileged
 from wellled.accounts.forms import ConfirmAppForm, LoginForm, PasswordChangeForm, TwoFactorCodeForm
 from wellled.accounts.lockout import cool_off_minutes
 from wellled.accounts.queries import (
@@ -42,7 +43,6 @@ from wellled.accounts.queries import (
 )
 from wellled.core.adapters import crumbs
 from wellled.core.types import AuthenticatedHttpRequest
-from wellled.organisation.access import is_privileged
 
 # A correct password for an account with two-factor login waits here, in the
 # anonymous session, until the code is entered. It is not a login.

@@ -1,9 +1,28 @@
+"""Django admin, for platform operators: read-only views.
+
+Changes go through each app's own pages so that they run through the actions and
+are audited; the admin is for looking, not for writing around the rules.
+"""
+
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from wellled.core.models import AuditEvent, ClosureDay, Job
-from wellled.organisation.admin import ReadOnlyAdmin
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Every app's admin screens derive from this: no add, change or delete."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(AuditEvent)

@@ -28,6 +28,11 @@ from rest_framework.authentication import (
 )
 from rest_framework.settings import api_settings
 
+# The API's session glue sits above accounts (and so above the organisation, which
+# tells accounts who is privileged): it asks them whether a session may use the API.
+from wellled.accounts.access import is_privileged
+from wellled.accounts.queries import is_two_factor_verified
+
 if TYPE_CHECKING:
     from rest_framework.authtoken.models import Token
     from rest_framework.request import Request
@@ -98,9 +103,6 @@ class TwoFactorSessionAuthentication(SessionAuthentication):
     """
 
     def authenticate(self, request: Request) -> tuple[Any, None] | None:
-        from wellled.accounts.queries import is_two_factor_verified
-        from wellled.organisation.access import is_privileged
-
         result = super().authenticate(request)
         if result is None or not settings.WELLLED_REQUIRE_2FA:
             return result

@@ -17,14 +17,13 @@ class CoreConfig(AppConfig):
         navigation.register_nav(
             navigation.NavItem("My work", "core:home", lambda user: user.is_authenticated, order=0)
         )
-        from wellled.organisation.access import Cap, can
+        from wellled.core.access import VIEW_HOME, can, can_view_audit
 
         navigation.register_nav(
             navigation.NavItem(
-                "Working days", "core:calendar", lambda user: can(user, Cap.VIEW_HOME), order=85
+                "Working days", "core:calendar", lambda user: can(user, VIEW_HOME), order=85
             )
         )
-        from wellled.core.access import can_view_audit
 
         navigation.register_nav(
             navigation.NavItem("Audit trail", "core:audit_list", can_view_audit, order=90)

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from wellled.core import actions, audit
-from wellled.core.access import CONFIDENTIAL_PREFIXES
+from wellled.core.access import CONFIDENTIAL_PREFIXES, can
 from wellled.core.access import can_view_audit as can_view_audit
 from wellled.core.adapters import crumbs
 from wellled.core.forms import AuditSearchForm
@@ -30,7 +30,6 @@ from wellled.core.models import AuditEvent
 from wellled.core.queries import events_visible_to as events_visible_to
 from wellled.core.queries import get_event_for_user
 from wellled.core.types import AnyUser, AuthenticatedHttpRequest
-from wellled.organisation.access import can
 
 PAGE_SIZE = 50
 

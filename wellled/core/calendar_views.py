@@ -18,12 +18,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from wellled.core import actions, workdays
+from wellled.core.access import MANAGE_CALENDAR, VIEW_HOME, can, require
 from wellled.core.adapters import crumbs, run_action
 from wellled.core.forms import ClosureDayForm, WorkingDayCalculatorForm
 from wellled.core.models import ClosureDay
 from wellled.core.queries import closure_days_visible_to, get_closure_day_for_user
 from wellled.core.types import AuthenticatedHttpRequest
-from wellled.organisation.access import Cap, can, require
 
 CLOSURE_PREFIX = "closure"
 CALCULATOR_PREFIX = "calc"
@@ -67,7 +67,7 @@ def _render_page(
     )
     calculation = _calculation(calculator) if calculator.is_bound else None
 
-    can_manage = can(user, Cap.MANAGE_CALENDAR)
+    can_manage = can(user, MANAGE_CALENDAR)
     if closure_form is None and can_manage:
         closure_form = ClosureDayForm(prefix=CLOSURE_PREFIX)
 
@@ -102,14 +102,14 @@ def _render_page(
 
 @login_required
 def calendar_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require(request.user, Cap.VIEW_HOME)
+    require(request.user, VIEW_HOME)
     return _render_page(request)
 
 
 @login_required
 @require_POST
 def add_closure_day(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require(request.user, Cap.MANAGE_CALENDAR)
+    require(request.user, MANAGE_CALENDAR)
     form = ClosureDayForm(request.POST, prefix=CLOSURE_PREFIX)
     done = run_action(
         request,

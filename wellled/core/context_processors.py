@@ -6,11 +6,10 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from wellled.core import navigation
+from wellled.organisation.queries import get_trust
 
 
 def wellled(request: HttpRequest) -> dict[str, Any]:
-    from wellled.organisation.queries import get_trust
-
     trust = get_trust()
     user = request.user
     return {

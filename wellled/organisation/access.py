@@ -19,8 +19,10 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import Final
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 
+from wellled.core import access as core_access
 from wellled.core.types import AnyUser
 from wellled.organisation.models import GrantStatus, OrgUnit, Role, RoleAssignment
 
@@ -28,15 +30,15 @@ from wellled.organisation.models import GrantStatus, OrgUnit, Role, RoleAssignme
 class Cap(StrEnum):
     """Capabilities. Modules add theirs here, with the roles that hold them below."""
 
-    VIEW_HOME = "core.view_home"
+    VIEW_HOME = core_access.VIEW_HOME
     VIEW_ORGANISATION = "organisation.view"
     MANAGE_ORGANISATION = "organisation.manage"
     VIEW_STAFF = "organisation.view_staff"
     MANAGE_ROLES = "organisation.manage_roles"
-    VIEW_AUDIT = "core.view_audit"
-    MANAGE_CALENDAR = "core.manage_calendar"
+    VIEW_AUDIT = core_access.VIEW_AUDIT
+    MANAGE_CALENDAR = core_access.MANAGE_CALENDAR
     # Speak-up case content: held by guardians only, never by operators.
-    READ_SPEAKUP_CASES = "speakup.read_cases"
+    READ_SPEAKUP_CASES = core_access.READ_SPEAKUP_CASES
     # Complaints (see wellled/complaints/__init__.py for who holds what and why).
     VIEW_COMPLAINTS = "complaints.view"
     MANAGE_COMPLAINTS = "complaints.manage"
@@ -71,7 +73,7 @@ class Cap(StrEnum):
     IMPORT_SURVEYS = "surveys.import"
 
 
-ALL: Final = ("/",)  # the whole tree: every path starts with "/"
+ALL: Final = (core_access.WHOLE_TREE,)  # the whole tree: every path starts with "/"
 
 _EVERYONE = {Cap.VIEW_HOME, Cap.VIEW_ORGANISATION, Cap.VIEW_LEARNING, Cap.RAISE_CONCERN}
 _COMPLAINT_CASEWORK = {
@@ -308,3 +310,17 @@ def require(user: AnyUser, capability: Cap, unit: OrgUnit | None = None) -> None
 def can_see_people(user: AnyUser, unit: OrgUnit) -> bool:
     """Who holds which role at a unit is shown to those who see its staff or manage roles."""
     return can(user, Cap.VIEW_STAFF, unit) or can(user, Cap.MANAGE_ROLES, unit)
+
+
+def may_reset_two_factor(acting_user: AnyUser, user: User) -> bool:
+    """May acting_user remove user's second factor? Administrators of roles may, over
+    a unit where the person holds a role, or trust-wide; never their own, nor an
+    operator's (operators are not the trust's to manage)."""
+    if not acting_user.is_authenticated or acting_user.pk == user.pk:
+        return False
+    if user.is_superuser and not is_operator(acting_user):
+        return False
+    if any(can(acting_user, Cap.MANAGE_ROLES, root) for root in OrgUnit.objects.filter(depth=0)):
+        return True
+    units = OrgUnit.objects.filter(role_assignments__user=user).distinct()
+    return any(can(acting_user, Cap.MANAGE_ROLES, unit) for unit in units)

@@ -7,20 +7,9 @@ are audited; the admin is for looking, not for writing around the rules.
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from wellled.core.admin import ReadOnlyAdmin
 from wellled.organisation.models import OrgUnit, RoleAssignment, StaffProfile
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(OrgUnit)

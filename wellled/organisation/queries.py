@@ -186,6 +186,12 @@ def grants_of(login: User) -> QuerySet[RoleAssignment]:
     return login.role_assignments.select_related("unit").order_by("role")
 
 
+def own_grants(user: User) -> QuerySet[RoleAssignment]:
+    """The roles a person holds, for their own profile page (accounts asks through
+    `accounts.access`, which the organisation app fills in at start-up)."""
+    return RoleAssignment.objects.filter(user=user).select_related("unit")
+
+
 def staff_profile_of(login: User) -> StaffProfile | None:
     """A login's staff profile (for a page already reached through `get_login_for_user`)."""
     return StaffProfile.objects.filter(user=login).select_related("unit").first()

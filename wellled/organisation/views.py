@@ -20,14 +20,21 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wellled.accounts import actions as account_actions
-from wellled.accounts.queries import has_two_factor, may_reset_two_factor
+from wellled.accounts.queries import has_two_factor
 from wellled.core import audit
 from wellled.core.actions import start_job
 from wellled.core.adapters import Crumb, crumbs, run_action
 from wellled.core.types import AuthenticatedHttpRequest
 from wellled.core.uploads import size_label
 from wellled.organisation import actions, csv_import, forms
-from wellled.organisation.access import Cap, can, can_see_people, forget_grants, require
+from wellled.organisation.access import (
+    Cap,
+    can,
+    can_see_people,
+    forget_grants,
+    may_reset_two_factor,
+    require,
+)
 from wellled.organisation.models import (
     ALLOWED_PARENTS,
     GrantStatus,
