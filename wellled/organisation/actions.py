@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
 from wellled.accounts.actions import require_password_change
 from wellled.core import audit
@@ -40,6 +41,27 @@ def unit_snapshot(unit: OrgUnit) -> dict[str, Any]:
     return data
 
 
+def _parent_problem(kind: str, parent: OrgUnit | None, unit: OrgUnit | None) -> str | None:
+    """What is wrong with where the unit sits in the tree, if anything (a loop first)."""
+    if unit is not None and parent is not None and parent.path.startswith(unit.path):
+        return f"{parent} is {unit} itself or sits below it: that would make a loop"
+    if kind == UnitKind.TRUST:
+        return "The trust is the top of the tree and has no parent" if parent else None
+    if parent is None:
+        return "Choose where this unit sits in the organisation"
+    allowed = ALLOWED_PARENTS.get(kind, ())
+    if parent.kind not in allowed:
+        names = " or ".join(str(UnitKind(k).label).lower() for k in allowed)
+        return f"A {UnitKind(kind).label.lower()} must sit under a {names}"
+    if not parent.is_active and (unit is None or unit.parent_id != parent.pk):
+        return f"{parent} is closed: reopen it or choose another unit"
+    return None
+
+
+def _others(queryset: QuerySet[OrgUnit], unit: OrgUnit | None) -> QuerySet[OrgUnit]:
+    return queryset.exclude(pk=unit.pk) if unit is not None else queryset
+
+
 def validate_unit(
     *,
     kind: str,
@@ -56,38 +78,20 @@ def validate_unit(
         errors["kind"] = f"{kind!r} is not a kind of unit"
     if not name.strip():
         errors["name"] = "Enter a name"
-    allowed = ALLOWED_PARENTS.get(kind, ())
-    if kind == UnitKind.TRUST:
-        if parent is not None:
-            errors["parent"] = "The trust is the top of the tree and has no parent"
-        trusts = OrgUnit.objects.filter(kind=UnitKind.TRUST)
-        if unit is not None:
-            trusts = trusts.exclude(pk=unit.pk)
-        if trusts.exists():
-            errors["kind"] = "There is already a trust: wellled holds one trust"
-    elif parent is None:
-        errors["parent"] = "Choose where this unit sits in the organisation"
-    elif parent.kind not in allowed:
-        names = " or ".join(str(UnitKind(k).label).lower() for k in allowed)
-        errors["parent"] = f"A {UnitKind(kind).label.lower()} must sit under a {names}"
     if (
-        parent is not None
-        and not parent.is_active
-        and (unit is None or unit.parent_id != parent.pk)
-        and "parent" not in errors
+        kind == UnitKind.TRUST
+        and _others(OrgUnit.objects.filter(kind=UnitKind.TRUST), unit).exists()
     ):
-        errors["parent"] = f"{parent} is closed: reopen it or choose another unit"
-    if unit is not None and parent is not None and parent.path.startswith(unit.path):
-        errors["parent"] = f"{parent} is {unit} itself or sits below it: that would make a loop"
-    if kind == UnitKind.SERVICE:
-        if not service_line:
-            errors["service_line"] = "Choose the service line"
-        if not setting:
-            errors["setting"] = "Choose community or inpatient"
+        errors["kind"] = "There is already a trust: wellled holds one trust"
+    problem = _parent_problem(kind, parent, unit)
+    if problem:
+        errors["parent"] = problem
+    if kind == UnitKind.SERVICE and not service_line:
+        errors["service_line"] = "Choose the service line"
+    if kind == UnitKind.SERVICE and not setting:
+        errors["setting"] = "Choose community or inpatient"
     if ods_code:
-        clash = OrgUnit.objects.filter(ods_code=ods_code)
-        if unit is not None:
-            clash = clash.exclude(pk=unit.pk)
+        clash = _others(OrgUnit.objects.filter(ods_code=ods_code), unit)
         if clash.exists():
             errors["ods_code"] = f"ODS code {ods_code} is already used by {clash.first()}"
     if errors:
