@@ -43,6 +43,21 @@ def test_the_page_says_what_why_who_and_when(trust: Trust, client_for: object) -
     assert "Record progress" not in page  # a board member reads only
 
 
+def test_an_owner_who_cannot_read_the_register_is_led_back_to_my_work(
+    trust: Trust, client_for: object
+) -> None:
+    """A staff member owns an action but holds no right to the trust-wide register:
+    the breadcrumb leads to My work, never to a refusal."""
+    action = an_action(trust, owner=trust.people["staff_member"])
+    client = client_for("staff_member")  # type: ignore[operator]
+    page = client.get(_url("detail", action)).content.decode()
+    assert 'href="/"' in page and "My work" in page
+    assert 'href="/actions/"' not in page
+    assert client.get(reverse("improvement:list")).status_code == 403
+    progress = client.get(_url("progress", action)).content.decode()
+    assert 'href="/actions/"' not in progress
+
+
 def test_sam_records_progress_and_the_page_shows_it_first(trust: Trust, client_for: object) -> None:
     action = an_action(trust)
     client = client_for("service_lead")  # type: ignore[operator]

@@ -16,21 +16,28 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from wellled.core.adapters import Crumb, crumbs, run_action
-from wellled.core.types import AuthenticatedHttpRequest
+from wellled.core.types import AnyUser, AuthenticatedHttpRequest
 from wellled.improvement import access
 from wellled.improvement.forms import PageForm
 from wellled.improvement.models import Action
+from wellled.organisation.access import Cap, can
 from wellled.organisation.models import GrantStatus, OrgUnit, Role
 from wellled.reports.models import Metric
 from wellled.reports.sources import all_sources
 
 
-def register_crumb() -> tuple[str, str]:
-    return ("Actions", reverse("improvement:list"))
+def register_crumb(user: AnyUser) -> tuple[str, str]:
+    """The register for those who may read it; otherwise "My work", where an owner
+    or a signer came from (a crumb must never lead to a refusal)."""
+    if can(user, Cap.VIEW_ACTIONS):
+        return ("Actions", reverse("improvement:list"))
+    return ("My work", reverse("core:home"))
 
 
-def action_crumbs(action: Action) -> list[Crumb]:
-    return crumbs(register_crumb(), (action.title, reverse("improvement:detail", args=[action.pk])))
+def action_crumbs(user: AnyUser, action: Action) -> list[Crumb]:
+    return crumbs(
+        register_crumb(user), (action.title, reverse("improvement:detail", args=[action.pk]))
+    )
 
 
 def refuse_unless(allowed: bool) -> None:
@@ -91,5 +98,10 @@ def form_page(
     return render(
         request,
         "improvement/form.html",
-        {"action": action, "form": form, "page": page, "breadcrumbs": action_crumbs(action)},
+        {
+            "action": action,
+            "form": form,
+            "page": page,
+            "breadcrumbs": action_crumbs(request.user, action),
+        },
     )

@@ -88,7 +88,7 @@ def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "evidence": list(action.evidence_links.select_related("item").order_by("pk")),
             "measure": measure_link(request.user, action.measure),
             "today": today,
-            "breadcrumbs": crumbs(register_crumb()),
+            "breadcrumbs": crumbs(register_crumb(request.user)),
             **_permissions(request.user, action),
         },
     )
@@ -150,6 +150,6 @@ def action_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             "source": info,
             "source_type": source_type,
             "unit": unit,
-            "breadcrumbs": crumbs(register_crumb()),
+            "breadcrumbs": crumbs(register_crumb(request.user)),
         },
     )
