@@ -124,93 +124,108 @@ def _sample(route: str) -> Callable[[Trust], dict[str, Any]]:
     return SAMPLES[route]
 
 
-def _complaint_posts() -> dict[str, PostFactory]:
-    def case(trust: Trust) -> dict[str, Any]:
-        return _sample("complaint-detail")(trust)
+def _on(route: str, body: dict[str, Any] | None = None, then: str | None = None) -> PostFactory:
+    """POST `body` to `route` on the walk's own sample objects (fresh for each call)."""
+    return lambda trust, user: Post(_sample(route)(trust), body or {}, then)
 
-    def escalate(trust: Trust, user: User) -> Post:
-        from wellled.complaints.tests.support import issue, record
 
-        concern = record(trust, kind="pals")
-        issue(trust, concern)
-        return Post({"pk": concern.pk}, {"escalated_on": "2026-03-10"})
+def _escalate(trust: Trust, user: User) -> Post:
+    from wellled.complaints.tests.support import issue, record
 
-    def refer(trust: Trust, user: User) -> Post:
-        from wellled.complaints.tests.support import record, to_responded
+    concern = record(trust, kind="pals")
+    issue(trust, concern)
+    return Post({"pk": concern.pk}, {"escalated_on": "2026-03-10"})
 
-        responded = to_responded(trust, record(trust), outcome="not_upheld")
-        body = {"referred_on": "2026-05-01", "phso_reference": "PHSO-123"}
-        return Post({"pk": responded.pk}, body)
 
-    def issue_learning(trust: Trust, user: User) -> Post:
-        kwargs = _sample("complaint-issue-learning")(trust)
-        outcome = f"/api/v1/complaints/{kwargs['pk']}/issues/{kwargs['issue_pk']}/outcome/"
-        _api_post(_manager_client(trust), outcome, {"outcome": "upheld"})
-        return Post(kwargs, {"learning_statement": "Call-back list checked daily"})
+def _refer(trust: Trust, user: User) -> Post:
+    from wellled.complaints.tests.support import record, to_responded
 
+    responded = to_responded(trust, record(trust), outcome="not_upheld")
+    return Post({"pk": responded.pk}, {"referred_on": "2026-05-01", "phso_reference": "PHSO-123"})
+
+
+def _issue_learning(trust: Trust, user: User) -> Post:
+    kwargs = _sample("complaint-issue-learning")(trust)
+    outcome = f"/api/v1/complaints/{kwargs['pk']}/issues/{kwargs['issue_pk']}/outcome/"
+    _api_post(_manager_client(trust), outcome, {"outcome": "upheld"})
+    return Post(kwargs, {"learning_statement": "Call-back list checked daily"})
+
+
+def _acknowledge_page(trust: Trust, user: User) -> Post:
+    day = datetime.date(2026, 3, 3)
+    return Post(
+        {**_sample("complaint-detail")(trust), "step": "acknowledge"},
+        {
+            **_date_parts("acknowledge-acknowledged_on", day),
+            **_date_parts("acknowledge-discussion_offered_on", day),
+        },
+        then=r"/complaints/\d+/",
+    )
+
+
+_EXTENSION = {
+    "new_date": "2026-05-15",
+    "complainant_agreed": True,
+    "how_agreed": "email",
+    "agreed_on": "2026-04-01",
+    "requested_by": "trust",
+    "reason": "Statements",
+}
+
+
+def _complaint_step_posts() -> dict[str, PostFactory]:
+    """The workflow steps and the response dates."""
     return {
         **{f"complaint-{name}": _step(name) for name, _ in _STEPS},
-        "complaint-agree-response-date": lambda t, u: Post(
-            case(t),
+        "complaint-agree-response-date": _on(
+            "complaint-detail",
             {"response_due": "2026-04-15", "agreed_on": "2026-03-03", "how_agreed": "phone"},
         ),
         "complaint-extend-response-date": lambda t, u: Post(
-            {"pk": _complaint_before(t, "start-investigation")},
-            {
-                "new_date": "2026-05-15",
-                "complainant_agreed": True,
-                "how_agreed": "email",
-                "agreed_on": "2026-04-01",
-                "requested_by": "trust",
-                "reason": "Statements",
-            },
+            {"pk": _complaint_before(t, "start-investigation")}, _EXTENSION
         ),
         "complaint-return-draft": lambda t, u: Post({"pk": _complaint_before(t, "sign-off")}),
+        "complaints:step": _acknowledge_page,
+    }
+
+
+def _complaint_case_posts() -> dict[str, PostFactory]:
+    """Changes to a case's people, scope, issues, letters and Ombudsman referral."""
+    return {
         "complaint-change-handler": lambda t, u: Post(
-            case(t), {"handler": t.people["complaints_handler"].pk}
+            _sample("complaint-detail")(t), {"handler": t.people["complaints_handler"].pk}
         ),
-        "complaint-consent": lambda t, u: Post(
-            case(t), {"consent_status": "given", "consent_evidence": "Signed form received"}
+        "complaint-consent": _on(
+            "complaint-consent",
+            {"consent_status": "given", "consent_evidence": "Signed form received"},
         ),
-        "complaint-exclude": lambda t, u: Post(
-            case(t), {"exclusion": "b", "exclusion_reason": "About their own employment"}
+        "complaint-exclude": _on(
+            "complaint-exclude",
+            {"exclusion": "b", "exclusion_reason": "About their own employment"},
         ),
-        "complaint-transfer": lambda t, u: Post(
-            case(t), {"transferred_to": "North ICB", "transferred_on": "2026-03-05"}
+        "complaint-transfer": _on(
+            "complaint-transfer", {"transferred_to": "North ICB", "transferred_on": "2026-03-05"}
         ),
-        "complaint-escalate": escalate,
-        "complaint-refer-to-phso": refer,
-        "complaint-phso-decision": lambda t, u: Post(
-            _sample("complaint-phso-decision")(t),
-            {"decision": "partly_upheld", "decision_on": "2026-06-01"},
+        "complaint-escalate": _escalate,
+        "complaint-refer-to-phso": _refer,
+        "complaint-phso-decision": _on(
+            "complaint-phso-decision", {"decision": "partly_upheld", "decision_on": "2026-06-01"}
         ),
-        "complaint-phso-recommendations": lambda t, u: Post(
-            _sample("complaint-phso-recommendations")(t),
+        "complaint-phso-recommendations": _on(
+            "complaint-phso-recommendations",
             {"description": "Review the call-back process", "due_on": "2026-08-01"},
         ),
-        "complaint-phso-recommendation-complete": lambda t, u: Post(
-            _sample("complaint-phso-recommendation-complete")(t),
+        "complaint-phso-recommendation-complete": _on(
+            "complaint-phso-recommendation-complete",
             {"completed_on": "2026-07-01", "evidence": "Apology sent; process audited"},
         ),
-        "complaint-late-letter-sent": lambda t, u: Post(
-            _sample("complaint-late-letter-sent")(t),
+        "complaint-late-letter-sent": _on(
+            "complaint-late-letter-sent",
             {"sent_on": "2026-04-21", "reason_for_delay": "Waiting for statements"},
         ),
-        "complaint-letter-sent": lambda t, u: Post(
-            _sample("complaint-letter-sent")(t), {"sent_on": "2026-03-03"}
-        ),
-        "complaint-issue-outcome": lambda t, u: Post(
-            _sample("complaint-issue-outcome")(t), {"outcome": "upheld"}
-        ),
-        "complaint-issue-learning": issue_learning,
-        "complaints:step": lambda t, u: Post(
-            {**case(t), "step": "acknowledge"},
-            {
-                **_date_parts("acknowledge-acknowledged_on", datetime.date(2026, 3, 3)),
-                **_date_parts("acknowledge-discussion_offered_on", datetime.date(2026, 3, 3)),
-            },
-            then=r"/complaints/\d+/",
-        ),
+        "complaint-letter-sent": _on("complaint-letter-sent", {"sent_on": "2026-03-03"}),
+        "complaint-issue-outcome": _on("complaint-issue-outcome", {"outcome": "upheld"}),
+        "complaint-issue-learning": _issue_learning,
     }
 
 
@@ -438,7 +453,8 @@ def _speakup_posts() -> dict[str, PostFactory]:
 
 POSTS: dict[str, PostFactory] = {
     **_core_posts(),
-    **_complaint_posts(),
+    **_complaint_step_posts(),
+    **_complaint_case_posts(),
     **_assurance_posts(),
     **_inspection_posts(),
     **_learning_posts(),
