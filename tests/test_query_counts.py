@@ -40,6 +40,7 @@ class Pin:
     rows: Rows  # adds n more rows of what the URL lists; returns URL arguments (or None)
     queries: int  # today's count; for a known N+1, with five rows
     xfail: str = ""
+    on_postgres: int | None = None  # where PostgreSQL runs a different number
     params: dict[str, str] = field(default_factory=dict)
 
 
@@ -286,11 +287,11 @@ PINS: dict[str, Pin] = {
     "boardpacks:list": Pin("governance_lead", _board_packs, 11),
     "core:audit_list": Pin("auditor", _audit_events, 9),
     "core:calendar": Pin("trust_admin", _closure_days, 10),
-    "speakup:caseload": Pin("guardian", _speakup_cases, 27),
+    "speakup:caseload": Pin("guardian", _speakup_cases, 27, on_postgres=28),
     "surveys:index": Pin("governance_lead", _survey_years, 11),
     # API lists
     "complaint-list": Pin("complaints_manager", _complaints, 9),
-    "complaint-issues": Pin("complaints_manager", _complaint_issues, 13),
+    "complaint-issues": Pin("complaints_manager", _complaint_issues, 13, on_postgres=14),
     "complaint-letters": Pin("complaints_manager", _complaint_letters, 9),
     "complaint-attachments": Pin("complaints_manager", _complaint_attachments, 9),
     "shared-learning-list": Pin("complaints_manager", _shares, 9),
@@ -393,5 +394,6 @@ def test_a_list_runs_as_many_queries_for_many_rows_as_for_few(
 
     assert len(after) > len(before), "the added rows should show on the list"
     assert many == few, f"{name}: {few} queries for few rows, {many} for more"
-    with django_assert_max_num_queries(pin.queries):
+    pinned = pin.on_postgres if connection.vendor == "postgresql" else None
+    with django_assert_max_num_queries(pinned or pin.queries):
         client.get(url)
