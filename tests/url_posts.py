@@ -44,7 +44,7 @@ class Post:
     then: str | None = None
     # Whether the action happened, given the response; None: the poster wrote an
     # audit event (every write does).
-    happened: Callable[[HttpResponse], bool] | None = None
+    happened: Callable[[Any], bool] | None = None
 
 
 PostFactory = Callable[[Trust, User], Post]
