@@ -25,6 +25,12 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from wellled.assurance import actions, frameworks
+from wellled.assurance.access import (
+    may_change_evidence,
+    may_open_assurance,
+    may_score,
+    may_score_in,
+)
 from wellled.assurance.models import AssessmentRound, EvidenceItem, RoundStatus
 from wellled.assurance.queries import (
     evidence_visible_to,
@@ -32,7 +38,6 @@ from wellled.assurance.queries import (
     get_evidence_for_user,
     get_round_for_user,
     limiter_suggestions,
-    may_open_assurance,
     outcome_for,
     rounds_visible_to,
     stale_condition,
@@ -60,7 +65,7 @@ from wellled.assurance.serializers import (
 )
 from wellled.core.api import path_id, query_choice, query_int
 from wellled.engines.ratings import RatingsError, score_key_question
-from wellled.organisation.access import Cap, can, require
+from wellled.organisation.access import Cap, require
 
 
 def _require_assurance(request: Request) -> None:
@@ -171,14 +176,13 @@ class RoundViewSet(viewsets.GenericViewSet[AssessmentRound]):
     def scores(self, request: Request, pk: str) -> Response:
         # The permission first: someone who may not score learns nothing from a 400.
         round_ = get_round_for_user(request.user, path_id(pk))
-        owns_one = round_.statements.filter(owner_id=request.user.pk).exists()
-        if not (owns_one or can(request.user, Cap.MANAGE_ASSURANCE, round_.scope)):
+        if not may_score_in(request.user, round_):
             raise PermissionDenied
         serializer = AssuranceScoreInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         assessment = get_assessment_for_user(request.user, path_id(pk), data["statement_id"])
-        if not actions.may_score(request.user, assessment):
+        if not may_score(request.user, assessment):
             raise PermissionDenied
         wanted = set(data["evidence"])
         evidence = list(evidence_visible_to(request.user).filter(pk__in=wanted))
@@ -220,8 +224,8 @@ class RoundViewSet(viewsets.GenericViewSet[AssessmentRound]):
                     "reason": round_.limiters_reason,
                     "suggestions": [
                         {
-                            "finding_id": row["enforcement"].finding.pk,
-                            "inspection_id": row["enforcement"].finding.inspection_id,
+                            "finding_id": row["enforcement"].finding_id,
+                            "inspection_id": row["enforcement"].inspection_id,
                             "label": row["label"],
                             "limiter": row["limiter"],
                             "key_questions": row["key_questions"],
@@ -403,7 +407,7 @@ class EvidenceViewSet(viewsets.GenericViewSet[EvidenceItem]):
     def _item_to_change(self, request: Request, pk: str) -> EvidenceItem:
         # The permission first: someone who may not change it learns nothing from a 400.
         item = get_evidence_for_user(request.user, path_id(pk))
-        if not actions.may_change_evidence(request.user, item):
+        if not may_change_evidence(request.user, item):
             raise PermissionDenied
         return item
 

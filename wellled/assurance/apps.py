@@ -8,7 +8,8 @@ class AssuranceConfig(AppConfig):
 
     def ready(self) -> None:
         from wellled.assurance import pack  # noqa: F401 - registers the inspection pack job
-        from wellled.assurance.queries import assurance_work, may_open_assurance
+        from wellled.assurance.access import may_open_assurance
+        from wellled.assurance.queries import assurance_work
         from wellled.core import navigation
 
         navigation.register_nav(

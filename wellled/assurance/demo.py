@@ -19,6 +19,7 @@ from wellled.assurance import actions, frameworks
 from wellled.assurance.models import AssessmentRound, EvidenceItem
 from wellled.organisation.demo import DemoResult
 from wellled.organisation.models import OrgUnit, Role, RoleAssignment, UnitKind
+from wellled.reports.sources import all_sources
 
 # statement id -> demo persona who owns it
 WELL_LED_OWNERS = {
@@ -168,8 +169,6 @@ def _service_lead_unit(result: DemoResult) -> OrgUnit | None:
 
 
 def _add_evidence(result: DemoResult, today: datetime.date) -> dict[str, list[EvidenceItem]]:
-    from wellled.reports.sources import all_sources
-
     by_statement: dict[str, list[EvidenceItem]] = {}
     for title, kind, statement, categories, owner_name, age, review_in in EVIDENCE:
         owner = result.users[owner_name]

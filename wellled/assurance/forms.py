@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from wellled.assurance import frameworks
@@ -17,18 +16,6 @@ from wellled.engines.ratings import Rating, Rounding
 from wellled.organisation.models import OrgUnit
 
 _RATING_CHOICES = [("", "No previous rating")] + [(str(r), str(r)) for r in Rating]
-
-
-def add_action_errors(form: forms.Form, error: ValidationError) -> None:
-    """An action's ValidationError on the form, by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            target = name if name in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _person_label(user: User) -> str:

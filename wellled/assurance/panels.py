@@ -1,4 +1,5 @@
-"""What other modules show against a quality statement on the well-led page.
+"""What other modules feed into assurance: panels against a quality statement on the
+well-led page, and open enforcement suggested as a round's limiters.
 
 A module registers a function in its AppConfig.ready():
 
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from wellled.core.types import AnyUser
+from wellled.organisation.models import OrgUnit
 
 
 @dataclass(frozen=True)
@@ -50,3 +52,38 @@ def register_statement_panel(function: PanelFunction) -> None:
 def panels_for(user: AnyUser, framework_id: str, statement_id: str) -> list[StatementPanel]:
     found = (panel(user, framework_id, statement_id) for panel in _PANELS)
     return [panel for panel in found if panel is not None]
+
+
+# Open enforcement, suggested as self-assessment limiters -----------------------
+#
+# A module that records enforcement (a requirement notice, warning notice or
+# condition) registers a function of a round's scope in its AppConfig.ready():
+#
+#     register_enforcement_source(open_notices)
+#
+# Each returns what is still open on exactly that unit, as `EnforcementSuggestion`;
+# the limiters page suggests them to the governance lead, who decides.
+
+
+@dataclass(frozen=True)
+class EnforcementSuggestion:
+    limiter: str  # a limiter name of the ratings engine, e.g. "requirement_notice"
+    label: str  # e.g. "Requirement notice RN1 (Regulation 17), CQC inspection 2025"
+    key_questions: tuple[str, ...]  # those its linked statements belong to (may be empty)
+    href: str
+    finding_id: int
+    inspection_id: int
+
+
+EnforcementFunction = Callable[[OrgUnit], "list[EnforcementSuggestion]"]
+
+_ENFORCEMENT: list[EnforcementFunction] = []
+
+
+def register_enforcement_source(function: EnforcementFunction) -> None:
+    if function not in _ENFORCEMENT:
+        _ENFORCEMENT.append(function)
+
+
+def open_enforcement_for(scope: OrgUnit) -> list[EnforcementSuggestion]:
+    return [found for source in _ENFORCEMENT for found in source(scope)]

@@ -5,6 +5,8 @@ Who sees what:
   statement in it (an owner may hold CONTRIBUTE_EVIDENCE only, such as a guardian);
 - evidence: holders of VIEW_ASSURANCE or CONTRIBUTE_EVIDENCE over the item's unit.
 
+Who may do what is decided in `access.py`.
+
 Nothing here is personal data beyond staff names as owners, so views are not
 audited as looks at a record.
 """
@@ -29,10 +31,11 @@ from wellled.assurance.models import (
     RoundStatus,
     StatementAssessment,
 )
+from wellled.assurance.panels import open_enforcement_for
 from wellled.assurance.results import RoundOutcome, round_outcome
 from wellled.core.navigation import WorkItem
 from wellled.core.types import AnyUser
-from wellled.organisation.access import Cap, can, scope_paths
+from wellled.organisation.access import Cap, scope_paths
 from wellled.organisation.models import OrgUnit, UnitKind
 
 
@@ -41,15 +44,6 @@ def _under(field: str, paths: tuple[str, ...]) -> Q:
     for path in paths:
         condition |= Q(**{f"{field}__path__startswith": path})
     return condition
-
-
-def may_open_assurance(user: AnyUser) -> bool:
-    """The assurance pages: readers of assurance, and contributors of evidence."""
-    return (
-        can(user, Cap.VIEW_ASSURANCE)
-        or can(user, Cap.CONTRIBUTE_EVIDENCE)
-        or can(user, Cap.MANAGE_ASSURANCE)
-    )
 
 
 def rounds_visible_to(user: AnyUser) -> QuerySet[AssessmentRound]:
@@ -133,19 +127,18 @@ def scopes_with_rounds(user: AnyUser) -> QuerySet[OrgUnit]:
 # Limiters ---------------------------------------------------------------------
 
 
-def limiter_suggestions(round_: Any) -> list[dict[str, Any]]:
+def limiter_suggestions(round_: AssessmentRound) -> list[dict[str, Any]]:
     """Open notices and conditions on inspections of the round's scope, as suggestions.
 
     Each row says which key questions of the round it would limit (those its linked
     statements belong to); a notice linked to no statement of the round is listed
-    for the lead to judge, not suggested.
+    for the lead to judge, not suggested. The modules that record enforcement feed
+    it through `assurance.panels`.
     """
-    from wellled.inspections.queries import open_enforcement
-
+    methodology = frameworks.get_framework(round_.methodology_id)
     rows = []
-    for found in open_enforcement(round_.scope):
+    for found in open_enforcement_for(round_.scope):
         key_questions = [kq for kq in found.key_questions if kq in round_.key_questions]
-        methodology = frameworks.get_framework(round_.methodology_id)
         rows.append(
             {
                 "enforcement": found,
@@ -155,7 +148,7 @@ def limiter_suggestions(round_: Any) -> list[dict[str, Any]]:
                 "key_question_names": [
                     frameworks.key_question_name(methodology, kq) for kq in key_questions
                 ],
-                "href": reverse("inspections:detail", args=[found.finding.inspection_id]),
+                "href": found.href,
             }
         )
     return rows
@@ -206,6 +199,11 @@ def get_evidence_for_user(user: AnyUser, pk: int) -> EvidenceItem:
             raise PermissionDenied
         raise Http404("No such evidence")
     return item
+
+
+def times_cited(item: EvidenceItem) -> int:
+    """How many statement scores, in any round, rest on the item."""
+    return StatementAssessment.objects.filter(evidence=item).count()
 
 
 def stale_condition(today: datetime.date) -> Q:

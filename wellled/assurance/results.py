@@ -142,6 +142,36 @@ def key_question_outcome(
         return KeyQuestionOutcome(
             key_question, kq.name, None, str(error), scored=scored, total=len(full), limiters=names
         )
+    up, down = _band_changes(
+        result,
+        labels,
+        methodology_id=methodology_id,
+        key_question=key_question,
+        rounding=rounding,
+        limiters=names,
+    )
+    return KeyQuestionOutcome(
+        key_question,
+        kq.name,
+        result,
+        up=up,
+        down=down,
+        scored=scored,
+        total=len(full),
+        limiters=names,
+    )
+
+
+def _band_changes(
+    result: KeyQuestionResult,
+    labels: Mapping[str, str],
+    *,
+    methodology_id: str,
+    key_question: str,
+    rounding: str | None,
+    limiters: tuple[str, ...],
+) -> tuple[list[WhatIf], list[WhatIf]]:
+    """The single one-point changes to a statement's score that move the rating (up, down)."""
     up: list[WhatIf] = []
     down: list[WhatIf] = []
     for sid, used in result.statement_scores.items():
@@ -156,7 +186,7 @@ def key_question_outcome(
                 methodology=methodology_id,
                 key_question=key_question,
                 rounding=rounding,
-                limiters=names,
+                limiters=limiters,
             )
             if other.rating != result.rating:
                 bucket.append(
@@ -169,16 +199,7 @@ def key_question_outcome(
                         other.published_percentage,
                     )
                 )
-    return KeyQuestionOutcome(
-        key_question,
-        kq.name,
-        result,
-        up=up,
-        down=down,
-        scored=scored,
-        total=len(full),
-        limiters=names,
-    )
+    return up, down
 
 
 def round_outcome(

@@ -37,11 +37,21 @@ T = TypeVar("T")
 Crumb = dict[str, str]
 
 
-def add_action_errors(form: forms.BaseForm, error: ValidationError) -> None:
+def add_action_errors(
+    form: forms.BaseForm,
+    error: ValidationError,
+    *,
+    aliases: Mapping[str, str] | None = None,
+) -> None:
     """An action's ValidationError on the form: by field where it names one the form
-    has, else at the top of the form (where the error summary shows it)."""
+    has, else at the top of the form (where the error summary shows it).
+
+    `aliases` maps an action's argument to the form field that carries it, where
+    their names differ (an action's `statement_ids` is a form's `statements`).
+    """
     if hasattr(error, "error_dict"):
         for name, field_messages in error.message_dict.items():
+            name = (aliases or {}).get(name, name)
             target = name if name in form.fields else None
             for message in field_messages:
                 form.add_error(target, message)
@@ -57,20 +67,21 @@ def run_action(
     *,
     then: Callable[[T], HttpResponse] | str,
     success: str | Callable[[T], str] | None = None,
+    aliases: Mapping[str, str] | None = None,
 ) -> HttpResponse | None:
     """Validate the form, run the action on its cleaned data, say so and redirect.
 
     Returns the response to send, or None when the form or the action refused the
     input: the form then carries the errors and the caller renders it again.
     `then` is a URL (or URL name) to redirect to, or a function of the action's
-    result that returns the response.
+    result that returns the response. `aliases` as for `add_action_errors`.
     """
     if not form.is_valid():
         return None
     try:
         result = action(form.cleaned_data)
     except ValidationError as error:
-        add_action_errors(form, error)
+        add_action_errors(form, error, aliases=aliases)
         return None
     if success is not None:
         messages.success(request, success(result) if callable(success) else success)

@@ -66,6 +66,11 @@ class FilePolicy:
     name_limit: int = 150
     default_name: str = "file"
     wording: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # An app's own rule for the stored name (default: `get_valid_filename`).
+    name_cleaner: Callable[[str], str] | None = None
+    # An app's own check of a file whose type is known, before it is scanned: it
+    # raises a ValidationError to refuse it (e.g. a picture with too many pixels).
+    inspect: Callable[[CheckedFile], None] | None = None
 
     def limit(self) -> int:
         return self.max_bytes() if callable(self.max_bytes) else self.max_bytes
@@ -87,6 +92,8 @@ class CheckedFile:
 
 def clean_name(name: str, policy: FilePolicy) -> str:
     """The file's own name without any folder, safe to store and show."""
+    if policy.name_cleaner is not None:
+        return policy.name_cleaner(name)
     base = os.path.basename((name or "").replace("\\", "/")).strip()
     return get_valid_filename(base)[: policy.name_limit] if base else policy.default_name
 
@@ -118,8 +125,11 @@ def check_bytes(name: str, data: bytes, policy: FilePolicy) -> CheckedFile:
         _check_text(clean, data, policy)
     else:
         raise policy.refuse("bad_type", name=clean)
+    checked = CheckedFile(name=clean, media_type=media_type, data=data)
+    if policy.inspect is not None:
+        policy.inspect(checked)
     _scan(clean, data, policy)
-    return CheckedFile(name=clean, media_type=media_type, data=data)
+    return checked
 
 
 def read_upload(upload: UploadedFile, policy: FilePolicy) -> CheckedFile:

@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,14 +22,15 @@ from rest_framework.routers import SimpleRouter
 
 from wellled.core.api import path_id, query_choice, query_int
 from wellled.inspections import actions
+from wellled.inspections.access import holds_sign_off, may_manage, may_update_plan
 from wellled.inspections.models import SHOWN_STATUSES, ActionPlan, Finding, Inspection
 from wellled.inspections.queries import (
     filter_plans,
+    findings_visible_to,
+    get_finding_for_user,
     get_inspection_for_user,
     get_plan_for_user,
     inspections_visible_to,
-    may_manage,
-    may_update_plan,
     plans_visible_to,
 )
 from wellled.inspections.serializers import (
@@ -178,7 +179,8 @@ class ActionViewSet(viewsets.GenericViewSet[ActionPlan]):
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request: Request, pk: str) -> Response:
         plan = get_plan_for_user(request.user, path_id(pk))
-        require(request.user, Cap.SIGN_OFF_ACTIONS, plan.finding.inspection.scope)
+        if not holds_sign_off(request.user, plan):
+            raise PermissionDenied
         serializer = SignOffInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = request.user
@@ -189,7 +191,8 @@ class ActionViewSet(viewsets.GenericViewSet[ActionPlan]):
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str) -> Response:
         plan = get_plan_for_user(request.user, path_id(pk))
-        require(request.user, Cap.SIGN_OFF_ACTIONS, plan.finding.inspection.scope)
+        if not holds_sign_off(request.user, plan):
+            raise PermissionDenied
         serializer = ReopenInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = request.user
@@ -212,16 +215,12 @@ class FindingViewSet(viewsets.GenericViewSet[Finding]):
     http_method_names = ["post", "options"]
 
     def get_queryset(self) -> QuerySet[Finding]:
-        return Finding.objects.filter(
-            inspection__in=inspections_visible_to(self.request.user)
-        ).select_related("inspection__scope")
+        return findings_visible_to(self.request.user)
 
     @action(detail=True, methods=["post"])
     def change(self, request: Request, pk: str) -> Response:
-        finding = Finding.objects.filter(pk=path_id(pk)).select_related("inspection").first()
-        if finding is None:
-            raise NotFound("No such finding")
-        inspection = get_inspection_for_user(request.user, finding.inspection_id)
+        finding = get_finding_for_user(request.user, path_id(pk))
+        inspection = finding.inspection
         if not may_manage(request.user, inspection):
             raise PermissionDenied("You cannot change this inspection")
         serializer = FindingChangeInputSerializer(data=request.data)

@@ -7,9 +7,13 @@ class InspectionsConfig(AppConfig):
     verbose_name = "Inspections"
 
     def ready(self) -> None:
-        from wellled.assurance.panels import register_statement_panel
+        from wellled.assurance.panels import register_enforcement_source, register_statement_panel
         from wellled.core import navigation
-        from wellled.inspections.queries import inspections_work, statement_panel
+        from wellled.inspections.queries import (
+            enforcement_suggestions,
+            inspections_work,
+            statement_panel,
+        )
         from wellled.organisation.access import Cap, can
 
         navigation.register_nav(
@@ -22,3 +26,4 @@ class InspectionsConfig(AppConfig):
         )
         navigation.register_work(inspections_work)
         register_statement_panel(statement_panel)
+        register_enforcement_source(enforcement_suggestions)

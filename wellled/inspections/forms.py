@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from wellled.core.forms import NHSDateField
@@ -23,20 +22,6 @@ from wellled.inspections.models import (
 from wellled.organisation.models import OrgUnit
 
 _ALIASES = {"statement_ids": "statements", "scores": None, "ratings": None, "milestones": None}
-
-
-def add_action_errors(form: forms.Form, error: ValidationError) -> None:
-    """An action's ValidationError on the form, by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            target: str | None = _ALIASES.get(name, name)
-            if target not in form.fields:
-                target = None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _date(label: str, subject: str, *, required: bool = True) -> NHSDateField:

@@ -6,6 +6,8 @@ inspection that covered their service, and inspections of their service).
 Who sees an action plan: whoever sees its inspection, and its owner, who may
 have no inspections role at all (a complaints manager owning a complaints action).
 
+Who may change what is decided in `access.py`.
+
 Action plans hold no personal data beyond the owner's and signer's names, so
 reading them is not audited as a look at a sensitive record.
 """
@@ -16,17 +18,26 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from wellled.assurance.panels import PanelRow, StatementPanel
+from wellled.assurance.panels import EnforcementSuggestion, PanelRow, StatementPanel
 from wellled.core.navigation import WorkItem
 from wellled.core.types import AnyUser
+from wellled.engines.ratings import (
+    UnknownMethodologyError,
+    get_methodology,
+    methodologies,
+    score_key_question,
+)
+from wellled.inspections.access import may_sign_off
 from wellled.inspections.models import (
     CQC_KINDS,
     ActionPlan,
+    CompletionEvidence,
     Finding,
     Inspection,
     Milestone,
@@ -90,26 +101,64 @@ def get_plan_for_user(user: AnyUser, pk: int) -> ActionPlan:
     return plan
 
 
-# Who may do what -------------------------------------------------------------
+def findings_visible_to(user: AnyUser) -> QuerySet[Finding]:
+    """Findings of the inspections the user may see."""
+    return Finding.objects.filter(inspection__in=inspections_visible_to(user)).select_related(
+        "inspection__scope"
+    )
 
 
-def may_manage(user: AnyUser, inspection: Inspection) -> bool:
-    """Record and change the inspection, its findings and plans (governance leads)."""
-    return can(user, Cap.MANAGE_INSPECTIONS, inspection.scope)
+def get_finding_for_user(user: AnyUser, pk: int) -> Finding:
+    finding = findings_visible_to(user).filter(pk=pk).first()
+    if finding is None:
+        if not Finding.objects.filter(pk=pk).exists():
+            raise Http404("No such finding")
+        raise PermissionDenied
+    return finding
 
 
-def may_update_plan(user: AnyUser, plan: ActionPlan) -> bool:
-    """Progress, status, milestones and evidence: the owner, or a manager."""
-    if not user.is_authenticated:
-        return False
-    return plan.owner_id == user.pk or may_manage(user, plan.finding.inspection)
+def get_milestone_for_user(user: AnyUser, pk: int) -> Milestone:
+    """A milestone of a plan the user may see, with its plan."""
+    milestone = (
+        Milestone.objects.filter(pk=pk, plan__in=plans_visible_to(user))
+        .select_related("plan__finding__inspection__scope", "plan__owner")
+        .first()
+    )
+    if milestone is None:
+        if not Milestone.objects.filter(pk=pk).exists():
+            raise Http404("No such milestone")
+        raise PermissionDenied
+    return milestone
 
 
-def may_sign_off(user: AnyUser, plan: ActionPlan) -> bool:
-    """Holders of SIGN_OFF_ACTIONS over the inspection's scope, except the owner."""
-    if not user.is_authenticated or plan.owner_id == user.pk:
-        return False
-    return can(user, Cap.SIGN_OFF_ACTIONS, plan.finding.inspection.scope)
+def get_completion_evidence_for_user(user: AnyUser, pk: int) -> CompletionEvidence:
+    """Evidence of completion on a plan the user may see."""
+    evidence = CompletionEvidence.objects.filter(pk=pk, plan__in=plans_visible_to(user)).first()
+    if evidence is None:
+        if not CompletionEvidence.objects.filter(pk=pk).exists():
+            raise Http404("No such evidence")
+        raise PermissionDenied
+    return evidence
+
+
+def plan_of(finding: Finding) -> ActionPlan | None:
+    """The finding's action plan, if it has one (select_related("plan") saves a query)."""
+    try:
+        return finding.plan
+    except ActionPlan.DoesNotExist:
+        return None
+
+
+def findings_with_plans(inspection: Inspection) -> QuerySet[Finding]:
+    """The inspection's findings with their plans, owners and statements, in two queries."""
+    return inspection.findings.select_related("plan__owner").prefetch_related("statements")
+
+
+def plans_of(inspections: Inspection | list[Inspection]) -> QuerySet[ActionPlan]:
+    """The action plans of one inspection, or of several."""
+    if isinstance(inspections, Inspection):
+        return ActionPlan.objects.filter(finding__inspection=inspections)
+    return ActionPlan.objects.filter(finding__inspection__in=inspections)
 
 
 # Lists -----------------------------------------------------------------------
@@ -148,16 +197,56 @@ def filter_plans(
     return plans
 
 
-def status_counts(plans: QuerySet[ActionPlan], today: datetime.date) -> dict[str, int]:
-    """Counts by shown status, plus done-awaiting-sign-off and signed-off."""
+def _no_counts() -> dict[str, int]:
     counts = dict.fromkeys(("not_started", "on_track", "at_risk", "overdue", "done"), 0)
     counts["awaiting_sign_off"] = 0
     counts["signed_off"] = 0
-    for plan in plans.only("status", "due_date", "signed_off_by_id"):
-        counts[plan.shown_status(today)] += 1
-        if plan.status == PlanStatus.DONE:
-            counts["signed_off" if plan.is_signed_off else "awaiting_sign_off"] += 1
     return counts
+
+
+def _count(counts: dict[str, int], plan: ActionPlan, today: datetime.date) -> None:
+    counts[plan.shown_status(today)] += 1
+    if plan.status == PlanStatus.DONE:
+        counts["signed_off" if plan.is_signed_off else "awaiting_sign_off"] += 1
+
+
+def status_counts(plans: QuerySet[ActionPlan], today: datetime.date) -> dict[str, int]:
+    """Counts by shown status, plus done-awaiting-sign-off and signed-off."""
+    counts = _no_counts()
+    for plan in plans.only("status", "due_date", "signed_off_by_id"):
+        _count(counts, plan, today)
+    return counts
+
+
+def status_counts_by_inspection(
+    inspections: list[Inspection], today: datetime.date
+) -> dict[int, dict[str, int]]:
+    """`status_counts` for each inspection's plans, in one query."""
+    counts = {inspection.pk: _no_counts() for inspection in inspections}
+    plans = (
+        ActionPlan.objects.filter(finding__inspection__in=inspections)
+        .select_related("finding")
+        .only("status", "due_date", "signed_off_by_id", "finding__inspection_id")
+    )
+    for plan in plans:
+        _count(counts[plan.finding.inspection_id], plan, today)
+    return counts
+
+
+def inspections_with_counts(user: AnyUser, today: datetime.date) -> QuerySet[Inspection]:
+    """The register: visible inspections with `finding_count` and `overdue_count`."""
+    overdue = (
+        ActionPlan.objects.filter(finding__inspection=OuterRef("pk"))
+        .filter(overdue_condition(today))
+        .order_by()
+        .values("finding__inspection")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return inspections_visible_to(user).annotate(
+        finding_count=Count("findings"),
+        overdue_count=Coalesce(Subquery(overdue), 0),
+    )
 
 
 # "My work" -------------------------------------------------------------------
@@ -218,8 +307,6 @@ def inspections_work(user: AnyUser) -> list[WorkItem]:
 def key_question_rows(inspection: Inspection) -> list[dict[str, object]]:
     """Per key question: the recorded rating, the statement scores, and the rating
     the ratings engine gives those scores (when every statement is scored)."""
-    from wellled.engines.ratings import UnknownMethodologyError, get_methodology, score_key_question
-
     try:
         methodology = get_methodology(inspection.methodology)
     except UnknownMethodologyError:
@@ -263,8 +350,6 @@ def key_question_rows(inspection: Inspection) -> list[dict[str, object]]:
 
 def _same_framework(methodology_id: str) -> list[str]:
     """Methodologies sharing the framework content (SAF 2023 and 2024 share statements)."""
-    from wellled.engines.ratings import UnknownMethodologyError, get_methodology, methodologies
-
     try:
         framework = get_methodology(methodology_id).framework
     except UnknownMethodologyError:
@@ -347,8 +432,6 @@ def open_enforcement(scope: OrgUnit) -> list[OpenEnforcement]:
     Open: the finding has no action plan, or its plan is not signed off. Mock
     inspections and peer reviews issue no enforcement, so only CQC's own count.
     """
-    from wellled.engines.ratings import UnknownMethodologyError, get_methodology
-
     findings = (
         Finding.objects.filter(
             inspection__scope=scope,
@@ -375,3 +458,18 @@ def open_enforcement(scope: OrgUnit) -> list[OpenEnforcement]:
             OpenEnforcement(finding, ENFORCEMENT_LIMITERS[finding.kind], tuple(key_questions))
         )
     return rows
+
+
+def enforcement_suggestions(scope: OrgUnit) -> list[EnforcementSuggestion]:
+    """Open enforcement on the scope, as assurance suggests it for a round's limiters."""
+    return [
+        EnforcementSuggestion(
+            limiter=found.limiter,
+            label=found.label,
+            key_questions=found.key_questions,
+            href=reverse("inspections:detail", args=[found.finding.inspection_id]),
+            finding_id=found.finding.pk,
+            inspection_id=found.finding.inspection_id,
+        )
+        for found in open_enforcement(scope)
+    ]

@@ -20,7 +20,7 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from wellled.engines.ratings import UnknownMethodologyError, get_methodology
-from wellled.inspections.models import ActionPlan, Inspection
+from wellled.inspections.models import ActionPlan, Inspection, Milestone
 from wellled.organisation.models import OrgUnit, UnitKind
 
 
@@ -83,14 +83,68 @@ def _trust_name(inspection: Inspection) -> str:
     return trust.name if trust else inspection.scope.name
 
 
-def build_report(inspection: Inspection, *, today: datetime.date) -> Report:
-    names = statement_names(inspection.methodology)
+def _ratings(inspection: Inspection) -> list[tuple[str, str]]:
     kq_names = key_question_names(inspection.methodology)
     ratings = [
         (kq_names.get(r.key_question, r.key_question), r.rating) for r in inspection.ratings.all()
     ]
     if inspection.overall_rating:
         ratings.append(("Overall", inspection.overall_rating))
+    return ratings
+
+
+def _subtitle(inspection: Inspection) -> str:
+    subtitle = (
+        f"{inspection.get_kind_display()} of {inspection.scope.name}, "
+        f"{_day(inspection.started_on)} to {_day(inspection.ended_on)}"
+    )
+    if inspection.report_published_on:
+        subtitle += f"; report published {_day(inspection.report_published_on)}"
+    return subtitle
+
+
+def _count_plan(counts: dict[str, int], plan: ActionPlan, today: datetime.date) -> None:
+    shown = plan.shown_status(today)
+    counts["overdue"] += shown == "overdue"
+    counts["at_risk"] += shown == "at_risk"
+    counts["done"] += plan.status == "done"
+    counts["signed_off"] += plan.is_signed_off
+
+
+def _milestone_line(milestone: Milestone, today: datetime.date) -> str:
+    if milestone.done_on:
+        state = f"met {_day(milestone.done_on)}"
+    else:
+        state = "overdue" if milestone.is_overdue(today) else "not yet met"
+    return f"{milestone.title}: due {_day(milestone.due_date)}, {state}"
+
+
+def _sign_off_line(plan: ActionPlan) -> str:
+    if plan.is_signed_off:
+        return f"Signed off by {person(plan.signed_off_by)} on {_day(plan.signed_off_on)}"
+    if plan.status == "done":
+        return "Awaiting executive sign-off"
+    return "Not yet signed off"
+
+
+def _describe_plan(row: ReportRow, plan: ActionPlan, today: datetime.date) -> None:
+    """The row's action columns, from its plan (milestones, evidence, updates prefetched)."""
+    row.action = plan.title
+    row.owner = person(plan.owner)
+    row.due = _day(plan.due_date)
+    row.status = plan.shown_status_label(today)
+    if plan.status == "done":
+        row.status += f" on {_day(plan.done_on)}"
+    row.milestones = [_milestone_line(m, today) for m in plan.milestones.all()]
+    row.evidence = [e.summary for e in plan.evidence.all()]
+    updates = list(plan.updates.all())
+    if updates:
+        row.latest_update = f"{_day(updates[0].written_on)}: {updates[0].note}"
+    row.sign_off = _sign_off_line(plan)
+
+
+def build_report(inspection: Inspection, *, today: datetime.date) -> Report:
+    names = statement_names(inspection.methodology)
     rows: list[ReportRow] = []
     counts = {"findings": 0, "done": 0, "signed_off": 0, "overdue": 0, "at_risk": 0}
     findings = inspection.findings.prefetch_related("statements").order_by(
@@ -114,52 +168,16 @@ def build_report(inspection: Inspection, *, today: datetime.date) -> Report:
         )
         plan = plans.get(finding.pk)
         if plan is not None:
-            shown = plan.shown_status(today)
-            counts["overdue"] += shown == "overdue"
-            counts["at_risk"] += shown == "at_risk"
-            counts["done"] += plan.status == "done"
-            counts["signed_off"] += plan.is_signed_off
-            row.action = plan.title
-            row.owner = person(plan.owner)
-            row.due = _day(plan.due_date)
-            row.status = plan.shown_status_label(today)
-            if plan.status == "done":
-                row.status += f" on {_day(plan.done_on)}"
-            row.milestones = [
-                f"{m.title}: due {_day(m.due_date)}, "
-                + (
-                    f"met {_day(m.done_on)}"
-                    if m.done_on
-                    else ("overdue" if m.is_overdue(today) else "not yet met")
-                )
-                for m in plan.milestones.all()
-            ]
-            row.evidence = [e.summary for e in plan.evidence.all()]
-            updates = list(plan.updates.all())
-            if updates:
-                row.latest_update = f"{_day(updates[0].written_on)}: {updates[0].note}"
-            if plan.is_signed_off:
-                row.sign_off = (
-                    f"Signed off by {person(plan.signed_off_by)} on {_day(plan.signed_off_on)}"
-                )
-            elif plan.status == "done":
-                row.sign_off = "Awaiting executive sign-off"
-            else:
-                row.sign_off = "Not yet signed off"
+            _count_plan(counts, plan, today)
+            _describe_plan(row, plan, today)
         rows.append(row)
-    subtitle = (
-        f"{inspection.get_kind_display()} of {inspection.scope.name}, "
-        f"{_day(inspection.started_on)} to {_day(inspection.ended_on)}"
-    )
-    if inspection.report_published_on:
-        subtitle += f"; report published {_day(inspection.report_published_on)}"
     return Report(
         title="Action plan progress report",
         trust_name=_trust_name(inspection),
         inspection=inspection.title,
-        subtitle=subtitle,
+        subtitle=_subtitle(inspection),
         produced_on=today,
-        ratings=ratings,
+        ratings=_ratings(inspection),
         counts=counts,
         rows=rows,
     )

@@ -3,49 +3,55 @@ sign-off, the progress report and the board summary."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from wellled.core.adapters import crumbs, run_action
 from wellled.core.types import AuthenticatedHttpRequest
 from wellled.engines.ratings import get_methodology
 from wellled.inspections import actions, forms, report
-from wellled.inspections.models import (
-    SHOWN_STATUSES,
-    ActionPlan,
-    CompletionEvidence,
-    Finding,
-    Inspection,
-    Milestone,
-)
-from wellled.inspections.queries import (
-    filter_plans,
-    get_inspection_for_user,
-    get_plan_for_user,
-    inspections_visible_to,
-    key_question_rows,
+from wellled.inspections.access import (
+    holds_sign_off,
     may_manage,
+    may_reopen,
     may_sign_off,
     may_update_plan,
+)
+from wellled.inspections.models import SHOWN_STATUSES, ActionPlan, Inspection
+from wellled.inspections.queries import (
+    filter_plans,
+    get_completion_evidence_for_user,
+    get_finding_for_user,
+    get_inspection_for_user,
+    get_milestone_for_user,
+    get_plan_for_user,
+    inspections_visible_to,
+    inspections_with_counts,
+    key_question_rows,
     overdue_condition,
+    plan_of,
+    plans_of,
     plans_visible_to,
     status_counts,
+    status_counts_by_inspection,
 )
-from wellled.organisation.access import Cap, can, require, scope_paths
+from wellled.organisation.access import Cap, can, require
 from wellled.organisation.models import OrgUnit, RoleAssignment
+from wellled.organisation.queries import units_within_scope
 
-
-def _crumbs(*pairs: tuple[str, str]) -> list[dict[str, str]]:
-    return [{"label": label, "href": href} for label, href in pairs]
+# An action's `statement_ids` is the finding form's `statements`.
+FINDING_FIELDS = {"statement_ids": "statements"}
 
 
 def _home() -> tuple[str, str]:
@@ -85,17 +91,15 @@ def _plan_rows(plans: QuerySet[ActionPlan]) -> list[dict[str, Any]]:
 @require_GET
 def inspection_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Cap.VIEW_INSPECTIONS)
-    today = timezone.localdate()
-    rows = []
-    for inspection in inspections_visible_to(request.user):
-        plans = ActionPlan.objects.filter(finding__inspection=inspection)
-        rows.append(
-            {
-                "inspection": inspection,
-                "findings": inspection.findings.count(),
-                "overdue": plans.filter(overdue_condition(today)).count(),
-            }
-        )
+    rows = [
+        {
+            "inspection": inspection,
+            # Annotated by the query, so the register costs the same for any number of rows.
+            "findings": getattr(inspection, "finding_count", 0),
+            "overdue": getattr(inspection, "overdue_count", 0),
+        }
+        for inspection in inspections_with_counts(request.user, timezone.localdate())
+    ]
     return render(
         request,
         "inspections/list.html",
@@ -104,11 +108,10 @@ def inspection_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _units_for(request: AuthenticatedHttpRequest) -> QuerySet[OrgUnit]:
-    condition = Q(pk__in=[])
-    for path in scope_paths(request.user, Cap.MANAGE_INSPECTIONS):
-        condition |= Q(path__startswith=path)
-    return OrgUnit.objects.filter(condition, kind__in=actions.SCOPE_KINDS, is_active=True).order_by(
-        "path"
+    return (
+        units_within_scope(request.user, Cap.MANAGE_INSPECTIONS)
+        .filter(kind__in=actions.SCOPE_KINDS, is_active=True)
+        .order_by("path")
     )
 
 
@@ -121,16 +124,17 @@ def inspection_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         units=_units_for(request),
         initial={"methodology": "saf_2024_statements"},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            inspection = actions.record_inspection(acting_user=request.user, **data)
-        except ValidationError as error:
-            forms.add_action_errors(form, error)
-        else:
-            messages.success(request, "The inspection has been recorded")
-            return redirect("inspections:detail", pk=inspection.pk)
-    return render(request, "inspections/new.html", {"form": form, "breadcrumbs": _crumbs(_home())})
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: actions.record_inspection(acting_user=request.user, **data),
+            success="The inspection has been recorded",
+            then=lambda inspection: redirect("inspections:detail", pk=inspection.pk),
+        )
+        if done:
+            return done
+    return render(request, "inspections/new.html", {"form": form, "breadcrumbs": crumbs(_home())})
 
 
 @login_required
@@ -140,8 +144,8 @@ def inspection_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     names = report.statement_names(inspection.methodology)
     today = timezone.localdate()
     findings = []
-    for finding in inspection.findings.prefetch_related("statements"):
-        plan = ActionPlan.objects.filter(finding=finding).select_related("owner").first()
+    for finding in inspection.findings.select_related("plan__owner").prefetch_related("statements"):
+        plan = plan_of(finding)
         findings.append(
             {
                 "finding": finding,
@@ -153,7 +157,6 @@ def inspection_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                 "status_label": plan.shown_status_label(today) if plan else "",
             }
         )
-    plans = ActionPlan.objects.filter(finding__inspection=inspection)
     return render(
         request,
         "inspections/detail.html",
@@ -162,9 +165,9 @@ def inspection_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "kq_rows": key_question_rows(inspection),
             "methodology": get_methodology(inspection.methodology),
             "findings": findings,
-            "counts": status_counts(plans, today),
+            "counts": status_counts(plans_of(inspection), today),
             "can_manage": may_manage(request.user, inspection),
-            "breadcrumbs": _crumbs(_home()),
+            "breadcrumbs": crumbs(_home()),
         },
     )
 
@@ -183,20 +186,22 @@ def inspection_ratings(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         methodology=methodology,
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.set_ratings(
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: actions.set_ratings(
                 acting_user=request.user,
                 inspection=inspection,
                 key_question_ratings=form.key_question_ratings(),
                 statement_scores=form.statement_scores(),
-                overall_rating=form.cleaned_data["overall_rating"],
-            )
-        except ValidationError as error:
-            forms.add_action_errors(form, error)
-        else:
-            messages.success(request, "The ratings and scores have been saved")
-            return redirect("inspections:detail", pk=inspection.pk)
+                overall_rating=data["overall_rating"],
+            ),
+            success="The ratings and scores have been saved",
+            then=reverse("inspections:detail", args=[inspection.pk]),
+        )
+        if done:
+            return done
     sections = [
         {
             "name": section["name"],
@@ -213,9 +218,19 @@ def inspection_ratings(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             "sections": sections,
             "inspection": inspection,
             "methodology": methodology,
-            "breadcrumbs": _crumbs(_home(), _inspection_crumb(inspection)),
+            "breadcrumbs": crumbs(_home(), _inspection_crumb(inspection)),
         },
     )
+
+
+def _finding_arguments(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "kind": data["kind"],
+        "text": data["text"],
+        "regulation": data["regulation"],
+        "reference": data["reference"],
+        "statement_ids": data["statements"],
+    }
 
 
 @login_required
@@ -227,30 +242,26 @@ def finding_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         methodology=get_methodology(inspection.methodology),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.add_finding(
-                acting_user=request.user,
-                inspection=inspection,
-                kind=data["kind"],
-                text=data["text"],
-                regulation=data["regulation"],
-                reference=data["reference"],
-                statement_ids=data["statements"],
-            )
-        except ValidationError as error:
-            forms.add_action_errors(form, error)
-        else:
-            messages.success(request, "The finding has been added")
-            return redirect("inspections:detail", pk=inspection.pk)
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: actions.add_finding(
+                acting_user=request.user, inspection=inspection, **_finding_arguments(data)
+            ),
+            success="The finding has been added",
+            then=reverse("inspections:detail", args=[inspection.pk]),
+            aliases=FINDING_FIELDS,
+        )
+        if done:
+            return done
     return render(
         request,
         "inspections/finding_new.html",
         {
             "form": form,
             "inspection": inspection,
-            "breadcrumbs": _crumbs(_home(), _inspection_crumb(inspection)),
+            "breadcrumbs": crumbs(_home(), _inspection_crumb(inspection)),
         },
     )
 
@@ -258,10 +269,10 @@ def finding_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def finding_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    finding = _finding_for_user(request, pk)
+    finding = get_finding_for_user(request.user, pk)
     inspection = finding.inspection
     _require_manage(request.user, inspection)
-    plan = ActionPlan.objects.filter(finding=finding).first()
+    plan = plan_of(finding)
     if plan is not None and plan.is_signed_off:
         messages.info(
             request,
@@ -280,23 +291,19 @@ def finding_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "statements": finding.statement_ids,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.change_finding(
-                acting_user=request.user,
-                finding=finding,
-                kind=data["kind"],
-                text=data["text"],
-                regulation=data["regulation"],
-                reference=data["reference"],
-                statement_ids=data["statements"],
-            )
-        except ValidationError as error:
-            forms.add_action_errors(form, error)
-        else:
-            messages.success(request, "The finding has been changed")
-            return redirect("inspections:detail", pk=inspection.pk)
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: actions.change_finding(
+                acting_user=request.user, finding=finding, **_finding_arguments(data)
+            ),
+            success="The finding has been changed",
+            then=reverse("inspections:detail", args=[inspection.pk]),
+            aliases=FINDING_FIELDS,
+        )
+        if done:
+            return done
     return render(
         request,
         "inspections/finding_edit.html",
@@ -304,7 +311,7 @@ def finding_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "finding": finding,
             "inspection": inspection,
-            "breadcrumbs": _crumbs(_home(), _inspection_crumb(inspection)),
+            "breadcrumbs": crumbs(_home(), _inspection_crumb(inspection)),
         },
     )
 
@@ -317,31 +324,28 @@ def _owners() -> QuerySet[User]:
     )
 
 
-def _finding_for_user(request: AuthenticatedHttpRequest, pk: int) -> Finding:
-    finding = get_object_or_404(Finding.objects.select_related("inspection__scope"), pk=pk)
-    get_inspection_for_user(request.user, finding.inspection_id)
-    return finding
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    finding = _finding_for_user(request, pk)
+    finding = get_finding_for_user(request.user, pk)
     _require_manage(request.user, finding.inspection)
-    if ActionPlan.objects.filter(finding=finding).exists():
+    existing = plan_of(finding)
+    if existing is not None:
         messages.info(request, "This finding already has an action plan")
-        return redirect("inspections:action", pk=finding.plan.pk)
+        return redirect("inspections:action", pk=existing.pk)
     form = forms.PlanForm(request.POST if request.method == "POST" else None, owners=_owners())
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = actions.create_action_plan(
-                acting_user=request.user, finding=finding, **form.cleaned_data
-            )
-        except ValidationError as error:
-            forms.add_action_errors(form, error)
-        else:
-            messages.success(request, "The action plan has been created")
-            return redirect("inspections:action", pk=plan.pk)
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: actions.create_action_plan(
+                acting_user=request.user, finding=finding, **data
+            ),
+            success="The action plan has been created",
+            then=lambda plan: redirect("inspections:action", pk=plan.pk),
+        )
+        if done:
+            return done
     return render(
         request,
         "inspections/plan_form.html",
@@ -350,7 +354,7 @@ def plan_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "finding": finding,
             "heading": "Plan the action",
             "button": "Create the action plan",
-            "breadcrumbs": _crumbs(_home(), _inspection_crumb(finding.inspection)),
+            "breadcrumbs": crumbs(_home(), _inspection_crumb(finding.inspection)),
         },
     )
 
@@ -377,7 +381,7 @@ def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "rows": _plan_rows(plans.order_by("due_date", "pk")),
-            "breadcrumbs": _crumbs(_home()),
+            "breadcrumbs": crumbs(_home()),
         },
     )
 
@@ -387,9 +391,9 @@ def _plan_context(request: AuthenticatedHttpRequest, plan: ActionPlan) -> dict[s
     inspection = plan.finding.inspection
     names = report.statement_names(inspection.methodology)
     milestones = [{"milestone": m, "overdue": m.is_overdue(today)} for m in plan.milestones.all()]
-    crumbs = [_home()]
+    trail = [_home()]
     if can(request.user, Cap.VIEW_INSPECTIONS):
-        crumbs = [_home(), _inspection_crumb(inspection)]
+        trail = [_home(), _inspection_crumb(inspection)]
     return {
         "plan": plan,
         "inspection": inspection,
@@ -407,7 +411,7 @@ def _plan_context(request: AuthenticatedHttpRequest, plan: ActionPlan) -> dict[s
         "can_sign_off": may_sign_off(request.user, plan) and plan.awaiting_sign_off,
         "can_reopen": may_reopen(request.user, plan),
         "person": report.person,
-        "breadcrumbs": _crumbs(*crumbs),
+        "breadcrumbs": crumbs(*trail),
     }
 
 
@@ -426,24 +430,21 @@ def _step(
     plan: ActionPlan,
     form: Any,
     template: str,
-    run: Any,
+    run: Callable[[Mapping[str, Any]], object],
     success: str,
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        try:
-            run(form.cleaned_data)
-        except ValidationError as error:
-            forms.add_action_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect("inspections:action", pk=plan.pk)
+    """A step on a plan: its form, the action, then back to the plan."""
+    if request.method == "POST":
+        done = run_action(
+            request, form, run, success=success, then=reverse("inspections:action", args=[plan.pk])
+        )
+        if done:
+            return done
     context = {
         "form": form,
         "plan": plan,
-        "breadcrumbs": _crumbs(
-            _home(), (plan.title, reverse("inspections:action", args=[plan.pk]))
-        ),
+        "breadcrumbs": crumbs(_home(), (plan.title, reverse("inspections:action", args=[plan.pk]))),
         **(extra or {}),
     }
     return render(request, template, context)
@@ -520,8 +521,8 @@ def action_milestone(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 @login_required
 @require_POST
 def milestone_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    milestone = get_object_or_404(Milestone, pk=pk)
-    plan = get_plan_for_user(request.user, milestone.plan_id)
+    milestone = get_milestone_for_user(request.user, pk)
+    plan = milestone.plan
     _require_update(request.user, plan)
     try:
         actions.complete_milestone(acting_user=request.user, milestone=milestone)
@@ -575,15 +576,11 @@ def action_sign_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def may_reopen(user: Any, plan: ActionPlan) -> bool:
-    return plan.is_signed_off and can(user, Cap.SIGN_OFF_ACTIONS, plan.finding.inspection.scope)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
-    if not can(request.user, Cap.SIGN_OFF_ACTIONS, plan.finding.inspection.scope):
+    if not holds_sign_off(request.user, plan):
         raise PermissionDenied
     if not plan.is_signed_off:
         messages.info(request, "This action has not been signed off, so there is nothing to reopen")
@@ -605,8 +602,7 @@ def action_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def evidence_file(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
-    evidence = get_object_or_404(CompletionEvidence, pk=pk)
-    get_plan_for_user(request.user, evidence.plan_id)
+    evidence = get_completion_evidence_for_user(request.user, pk)
     if not evidence.file:
         raise Http404("This evidence has no document")
     return FileResponse(
@@ -647,13 +643,13 @@ def progress_report(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> Htt
 def board_summary(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Cap.VIEW_INSPECTIONS)
     today = timezone.localdate()
-    rows = []
     inspections = list(inspections_visible_to(request.user))
-    for inspection in inspections:
-        plans = ActionPlan.objects.filter(finding__inspection=inspection)
-        rows.append({"inspection": inspection, "counts": status_counts(plans, today)})
+    counts = status_counts_by_inspection(inspections, today)
+    rows = [
+        {"inspection": inspection, "counts": counts[inspection.pk]} for inspection in inspections
+    ]
     overdue = (
-        ActionPlan.objects.filter(finding__inspection__in=inspections)
+        plans_of(inspections)
         .filter(overdue_condition(today))
         .select_related("owner", "finding__inspection")
         .order_by("due_date", "pk")
@@ -673,6 +669,6 @@ def board_summary(request: AuthenticatedHttpRequest) -> HttpResponse:
             "rows": rows,
             "overdue": overdue_rows,
             "statuses": SHOWN_STATUSES,
-            "breadcrumbs": _crumbs(_home()),
+            "breadcrumbs": crumbs(_home()),
         },
     )

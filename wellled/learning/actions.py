@@ -1,7 +1,7 @@
 """Every write to learning. Views, demo data and tests all call these.
 
 Recording learning actions and sharing needs MANAGE_LEARNING over the
-complaint's service; the owner of an action may complete it. `acting_user=None`
+complaint's service; the owner of an action may complete it (`access.py`). `acting_user=None`
 is the system (demo data). Audit events hold ids and dates, never the text.
 """
 
@@ -17,10 +17,10 @@ from django.utils import timezone
 from wellled.complaints.models import NEEDS_LEARNING, Complaint, ComplaintIssue
 from wellled.core import audit
 from wellled.core.types import Actor
+from wellled.learning.access import may_complete, may_manage
 from wellled.learning.models import LearningAction, LearningShare, ReadReceipt, YouSaidWeDid
 from wellled.learning.queries import is_in_audience
 from wellled.learning.redaction import personal_details_in
-from wellled.organisation.access import Cap, can
 from wellled.organisation.models import OrgUnit, UnitKind
 
 Date = datetime.date
@@ -28,7 +28,7 @@ _MAX_TEXT = 5000
 
 
 def _require_manage(acting_user: Actor, service: OrgUnit) -> None:
-    if acting_user is not None and not can(acting_user, Cap.MANAGE_LEARNING, service):
+    if not may_manage(acting_user, service):
         raise PermissionDenied
 
 
@@ -88,14 +88,6 @@ def add_learning_action(
         after={"issue_id": issue.pk, "owner_id": owner.pk, "due_on": due_on.isoformat()},
     )
     return action
-
-
-def may_complete(user: Actor, action: LearningAction) -> bool:
-    if user is None:
-        return True
-    if user.is_authenticated and user.pk == action.owner_id:
-        return True
-    return can(user, Cap.MANAGE_LEARNING, action.issue.complaint.service)
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from rest_framework.routers import SimpleRouter
 from wellled.core.api import path_id, query_choice, query_int
 from wellled.learning import actions, queries
 from wellled.learning.models import LearningAction, LearningShare
-from wellled.organisation.access import Cap, require, scope_paths
+from wellled.organisation.access import Cap, require
 
 
 class SharedLearningSerializer(serializers.ModelSerializer[LearningShare]):
@@ -117,11 +117,7 @@ class LearningActionViewSet(viewsets.GenericViewSet[LearningAction]):
     serializer_class = LearningActionSerializer
 
     def get_queryset(self) -> QuerySet[LearningAction]:
-        user = self.request.user
-        condition = Q(owner_id=user.pk)
-        for scope in scope_paths(user, Cap.MANAGE_LEARNING):
-            condition |= Q(issue__complaint__service__path__startswith=scope)
-        return LearningAction.objects.filter(condition).select_related("owner", "issue")
+        return queries.learning_actions_visible_to(self.request.user)
 
     def list(self, request: Request) -> Response:
         found = self.get_queryset().order_by("due_on", "pk")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import random
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -79,7 +80,9 @@ def load_demo(result: DemoResult, *, seed: int) -> str:
     shares: list[LearningShare] = []
     for case in cases:
         responded = case.responded_on or case.received_on
-        age = (today.year - responded.year) * 12 + today.month - responded.month
+        # Calendar months between them (the days do not matter).
+        gap = relativedelta(today.replace(day=1), responded.replace(day=1))
+        age = gap.years * 12 + gap.months
         finish = rng.random() < _done_share(age)
         for issue in case.issues.filter(outcome__in=NEEDS_LEARNING, learning_statement__gt=""):
             due = responded + datetime.timedelta(days=rng.randint(20, 60))

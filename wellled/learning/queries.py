@@ -25,8 +25,9 @@ from django.utils import timezone
 from wellled.complaints.models import NEEDS_LEARNING, Complaint
 from wellled.core.navigation import WorkItem
 from wellled.core.types import AnyUser
+from wellled.learning.access import may_manage, may_read_library
 from wellled.learning.models import LearningAction, LearningShare, ReadReceipt, YouSaidWeDid
-from wellled.organisation.access import Cap, can, scope_paths
+from wellled.organisation.access import Cap, scope_paths
 from wellled.organisation.models import OrgUnit, RoleAssignment, StaffProfile, UnitKind
 
 # Unread learning older than this drops off "my work"; it stays in the library.
@@ -75,7 +76,7 @@ def learning_actions_for(complaint: Complaint) -> QuerySet[LearningAction]:
 
 
 def shares_visible_to(user: AnyUser) -> QuerySet[LearningShare]:
-    if not can(user, Cap.VIEW_LEARNING):
+    if not may_read_library(user):
         return LearningShare.objects.none()
     return LearningShare.objects.select_related("service", "site").prefetch_related("themes")
 
@@ -83,26 +84,42 @@ def shares_visible_to(user: AnyUser) -> QuerySet[LearningShare]:
 def get_share_for_user(user: AnyUser, pk: int) -> LearningShare:
     share = shares_visible_to(user).filter(pk=pk).first()
     if share is None:
-        if not can(user, Cap.VIEW_LEARNING):
+        if not may_read_library(user):
             raise PermissionDenied
         raise Http404("No such shared learning")
     return share
 
 
+def learning_actions_visible_to(user: AnyUser) -> QuerySet[LearningAction]:
+    """Actions the user owns, and those of cases in services where they manage learning."""
+    if not user.is_authenticated:
+        return LearningAction.objects.none()
+    condition = Q(owner_id=user.pk)
+    for path in scope_paths(user, Cap.MANAGE_LEARNING):
+        condition |= Q(issue__complaint__service__path__startswith=path)
+    return LearningAction.objects.filter(condition).select_related(
+        "owner", "issue__complaint__service"
+    )
+
+
 def get_action_for_user(user: AnyUser, pk: int) -> LearningAction:
     """An action its owner or a manager of the case's service may open."""
-    action = LearningAction.objects.select_related("issue__complaint__service", "owner").filter(
-        pk=pk
-    )
-    found = action.first()
+    found = learning_actions_visible_to(user).filter(pk=pk).first()
     if found is None:
-        raise Http404("No such learning action")
-    if not (
-        (user.is_authenticated and user.pk == found.owner_id)
-        or can(user, Cap.MANAGE_LEARNING, found.issue.complaint.service)
-    ):
+        if not LearningAction.objects.filter(pk=pk).exists():
+            raise Http404("No such learning action")
         raise PermissionDenied
     return found
+
+
+def get_summary_to_manage(user: AnyUser, pk: int) -> YouSaidWeDid:
+    """A "You said, we did" summary of a service where the user manages learning."""
+    summary = YouSaidWeDid.objects.select_related("service").filter(pk=pk).first()
+    if summary is None:
+        raise Http404("No such summary")
+    if not may_manage(user, summary.service):
+        raise PermissionDenied
+    return summary
 
 
 def _audience_condition(share: LearningShare) -> Q:

@@ -12,26 +12,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from wellled.complaints.forms import add_action_errors
 from wellled.complaints.models import NEEDS_LEARNING, ComplaintIssue, ReferenceItem, ReferenceList
 from wellled.complaints.queries import get_complaint_for_user
 from wellled.core import audit
+from wellled.core.adapters import crumbs, run_action
 from wellled.core.types import AuthenticatedHttpRequest
-from wellled.learning import actions, forms, queries
-from wellled.learning.models import YouSaidWeDid
-from wellled.organisation.access import Cap, can, require, scope_paths
+from wellled.learning import access, actions, forms, queries
+from wellled.organisation.access import Cap, can, require
 from wellled.organisation.models import OrgUnit, Role, UnitKind
+from wellled.organisation.queries import units_within_scope
 
 PAGE_SIZE = 20
-
-
-def _crumbs(*pairs: tuple[str, str]) -> list[dict[str, str]]:
-    return [{"label": label, "href": href} for label, href in pairs]
 
 
 def _library_crumb() -> tuple[str, str]:
@@ -98,7 +94,7 @@ def share_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "actions": queries.learning_actions_for(share.complaint).filter(
                 issue__learning_statement__gt=""
             ),
-            "breadcrumbs": _crumbs(_library_crumb()),
+            "breadcrumbs": crumbs(_library_crumb()),
         },
     )
 
@@ -146,7 +142,7 @@ def _issues_needing_learning(complaint: Any) -> QuerySet[ComplaintIssue]:
 def case_learning(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     complaint = get_complaint_for_user(request.user, pk)
     audit.record_view(acting_user=request.user, obj=complaint, reason="learning")
-    may_manage = can(request.user, Cap.MANAGE_LEARNING, complaint.service)
+    may_manage = access.may_manage(request.user, complaint.service)
     issues = _issues_needing_learning(complaint)
     form = forms.LearningActionForm(
         request.POST if request.method == "POST" else None,
@@ -157,14 +153,15 @@ def case_learning(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not may_manage:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                actions.add_learning_action(acting_user=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_action_errors(form, error)
-            else:
-                messages.success(request, "The learning action has been added")
-                return redirect("learning:case", pk=complaint.pk)
+        done = run_action(
+            request,
+            form,
+            lambda data: actions.add_learning_action(acting_user=request.user, **data),
+            success="The learning action has been added",
+            then=reverse("learning:case", args=[complaint.pk]),
+        )
+        if done:
+            return done
     return render(
         request,
         "learning/case.html",
@@ -176,7 +173,7 @@ def case_learning(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "form": form if may_manage and issues else None,
             "may_manage": may_manage,
             "today": timezone.localdate(),
-            "breadcrumbs": _crumbs(
+            "breadcrumbs": crumbs(
                 ("Complaints", reverse("complaints:list")),
                 (complaint.reference, reverse("complaints:detail", args=[complaint.pk])),
             ),
@@ -193,21 +190,22 @@ def share_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         units=_audience_units(complaint.service),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            share = actions.share_learning(
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: actions.share_learning(
                 acting_user=request.user,
                 complaint=complaint,
                 title=data["title"],
                 summary=data["summary"],
                 audience=list(data["audience"]),
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(request, "The learning has been shared")
-            return redirect("learning:share", pk=share.pk)
+            ),
+            success="The learning has been shared",
+            then=lambda share: redirect("learning:share", pk=share.pk),
+        )
+        if done:
+            return done
     return render(
         request,
         "learning/share_new.html",
@@ -219,7 +217,7 @@ def share_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 for issue in complaint.issues.all()
                 if issue.learning_statement.strip()
             ],
-            "breadcrumbs": _crumbs(
+            "breadcrumbs": crumbs(
                 ("Complaints", reverse("complaints:list")),
                 (complaint.reference, reverse("complaints:detail", args=[complaint.pk])),
                 ("Learning", reverse("learning:case", args=[complaint.pk])),
@@ -236,16 +234,18 @@ def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={"completed_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.complete_learning_action(
-                acting_user=request.user, action=action, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(request, "The action is recorded as done, with its evidence")
-            return redirect("learning:action", pk=action.pk)
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: actions.complete_learning_action(
+                acting_user=request.user, action=action, **data
+            ),
+            success="The action is recorded as done, with its evidence",
+            then=reverse("learning:action", args=[action.pk]),
+        )
+        if done:
+            return done
     return render(
         request,
         "learning/action.html",
@@ -253,7 +253,7 @@ def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "action": action,
             "form": None if action.is_done else form,
             "overdue": action.is_overdue(timezone.localdate()),
-            "breadcrumbs": _crumbs(_library_crumb()),
+            "breadcrumbs": crumbs(_library_crumb()),
         },
     )
 
@@ -270,7 +270,7 @@ def read_rates(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "page": page,
             "rates": [queries.read_rate(share) for share in page.object_list],
-            "breadcrumbs": _crumbs(_library_crumb()),
+            "breadcrumbs": crumbs(_library_crumb()),
         },
     )
 
@@ -289,10 +289,11 @@ def you_said_we_did(request: HttpRequest) -> HttpResponse:
 
 
 def _services_managed(request: AuthenticatedHttpRequest) -> QuerySet[OrgUnit]:
-    condition = Q(pk__in=[])
-    for path in scope_paths(request.user, Cap.MANAGE_LEARNING):
-        condition |= Q(path__startswith=path)
-    return OrgUnit.objects.filter(condition, kind=UnitKind.SERVICE, is_active=True).order_by("name")
+    return (
+        units_within_scope(request.user, Cap.MANAGE_LEARNING)
+        .filter(kind=UnitKind.SERVICE, is_active=True)
+        .order_by("name")
+    )
 
 
 @login_required
@@ -303,20 +304,22 @@ def you_said_we_did_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         services=_services_managed(request),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.publish_you_said_we_did(acting_user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(request, "The summary is published")
-            return redirect("learning:you_said_we_did")
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: actions.publish_you_said_we_did(acting_user=request.user, **data),
+            success="The summary is published",
+            then=reverse("learning:you_said_we_did"),
+        )
+        if done:
+            return done
     return render(
         request,
         "learning/you_said_we_did_new.html",
         {
             "form": form,
-            "breadcrumbs": _crumbs(("You said, we did", reverse("learning:you_said_we_did"))),
+            "breadcrumbs": crumbs(("You said, we did", reverse("learning:you_said_we_did"))),
         },
     )
 
@@ -324,8 +327,7 @@ def you_said_we_did_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def you_said_we_did_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    summary = get_object_or_404(YouSaidWeDid, pk=pk)
-    require(request.user, Cap.MANAGE_LEARNING, summary.service)
+    summary = queries.get_summary_to_manage(request.user, pk)
     try:
         actions.withdraw_you_said_we_did(acting_user=request.user, summary=summary)
     except ValidationError as error:

@@ -1,17 +1,13 @@
 """Every write of the reports app: the catalogue, series, annotations, rebases,
-narratives and board pack requests.
+narratives and board packs (requesting one, and the job's progress on it).
 
-Who may do what:
-- MANAGE_METRICS (governance lead): the catalogue, imported series, annotations,
-  asking for a rebase, and any narrative;
-- the metric's owner: its narrative;
-- APPROVE_METRIC_REBASE (executive): approving a rebase someone else asked for;
-- PRODUCE_BOARD_PACK (governance lead): a month's board pack.
+Who may do what is in access.py.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,9 +22,16 @@ from wellled.core.actions import start_job
 from wellled.core.models import Job
 from wellled.core.types import Actor
 from wellled.engines.spc import UnknownProfileError, get_profile
-from wellled.organisation.access import Cap, can
+from wellled.organisation.access import Cap
 from wellled.organisation.models import OrgUnit, UnitKind
 from wellled.reports import sources
+from wellled.reports.access import (
+    can_approve_rebases,
+    can_manage,
+    can_request_board_packs,
+    can_write_narrative,
+    require_system_or,
+)
 from wellled.reports.importing import Checked, RawRow, check_rows
 from wellled.reports.models import (
     Annotation,
@@ -68,25 +71,6 @@ METRIC_FIELDS = (
 )
 
 
-def _system_or(acting_user: Actor, cap: Cap, unit: OrgUnit | None = None) -> None:
-    """The system itself (None: demo, commands) may; anyone else needs the capability."""
-    if acting_user is not None and not can(acting_user, cap, unit):
-        raise PermissionDenied
-
-
-def can_manage(user: Actor, metric: Metric | None = None) -> bool:
-    if user is None:
-        return True
-    unit = metric.service if metric is not None else None
-    return can(user, Cap.MANAGE_METRICS, unit)
-
-
-def can_write_narrative(user: Actor, metric: Metric) -> bool:
-    if user is None:
-        return True
-    return (user.is_authenticated and user.pk == metric.owner_id) or can_manage(user, metric)
-
-
 def _snapshot(metric: Metric) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name in METRIC_FIELDS:
@@ -95,7 +79,8 @@ def _snapshot(metric: Metric) -> dict[str, Any]:
     return data
 
 
-def _check_metric(metric: Metric) -> None:
+def _check_words(metric: Metric) -> dict[str, str]:
+    """The text and the choices every metric needs."""
     errors: dict[str, str] = {}
     if not metric.name.strip():
         errors["name"] = "Enter the metric's name"
@@ -109,16 +94,25 @@ def _check_metric(metric: Metric) -> None:
         errors["frequency"] = "Choose weekly or monthly"
     if metric.domain not in Domain.values:
         errors["domain"] = "Choose the report section (domain)"
+    return errors
+
+
+def _check_profile(metric: Metric) -> dict[str, str]:
+    """The SPC profile exists, and a baseline is long enough for it."""
     try:
         profile = get_profile(metric.profile)
     except UnknownProfileError as exc:
-        errors["profile"] = str(exc)[0].upper() + str(exc)[1:]
-    else:
-        if metric.baseline_points and metric.baseline_points < profile.baseline_min_points:
-            errors["baseline_points"] = (
-                f"Under the {profile.name} profile a baseline needs at least "
-                f"{profile.baseline_min_points} points (or leave it empty)"
-            )
+        return {"profile": str(exc)[0].upper() + str(exc)[1:]}
+    if metric.baseline_points and metric.baseline_points < profile.baseline_min_points:
+        return {
+            "baseline_points": f"Under the {profile.name} profile a baseline needs at least "
+            f"{profile.baseline_min_points} points (or leave it empty)"
+        }
+    return {}
+
+
+def _check_target(metric: Metric) -> dict[str, str]:
+    errors: dict[str, str] = {}
     if metric.target is not None and metric.improvement == Improvement.NEITHER:
         errors["target"] = (
             "A metric where neither direction is better cannot have a target: "
@@ -132,6 +126,33 @@ def _check_metric(metric: Metric) -> None:
         errors["target_to"] = "The target's end date must be on or after its start date"
     if metric.target is None and (metric.target_from or metric.target_to):
         errors["target"] = "Enter the target, or remove its dates"
+    return errors
+
+
+def _check_source(metric: Metric) -> dict[str, str]:
+    """A computed metric names a source of the same frequency; an imported one none."""
+    if metric.source_kind == SourceKind.IMPORTED:
+        metric.source_key = ""
+        return {}
+    if metric.source_kind != SourceKind.REGISTERED:
+        return {"source_kind": "Choose whether wellled computes the values or they are imported"}
+    try:
+        source = sources.get_source(metric.source_key)
+    except KeyError:
+        return {"source_key": f"No module provides a measure called '{metric.source_key}'"}
+    if source.frequency != metric.frequency:
+        return {
+            "frequency": f"{source.title} is measured {source.frequency}: "
+            f"the metric must be {source.frequency} too"
+        }
+    return {}
+
+
+def _check_metric(metric: Metric) -> None:
+    """Every rule a metric must keep, all refusals at once (by field)."""
+    errors = _check_words(metric)
+    errors.update(_check_profile(metric))
+    errors.update(_check_target(metric))
     if metric.baseline_points is not None and metric.baseline_points < 2:
         errors["baseline_points"] = "A baseline needs at least 2 points (or leave it empty)"
     if metric.service is not None and metric.service.kind not in (
@@ -141,21 +162,7 @@ def _check_metric(metric: Metric) -> None:
         UnitKind.SITE,
     ):
         errors["service"] = "Choose a service, care group, site or team, or the whole trust"
-    if metric.source_kind == SourceKind.REGISTERED:
-        try:
-            source = sources.get_source(metric.source_key)
-        except KeyError:
-            errors["source_key"] = f"No module provides a measure called '{metric.source_key}'"
-        else:
-            if source.frequency != metric.frequency:
-                errors["frequency"] = (
-                    f"{source.title} is measured {source.frequency}: "
-                    f"the metric must be {source.frequency} too"
-                )
-    elif metric.source_kind == SourceKind.IMPORTED:
-        metric.source_key = ""
-    else:
-        errors["source_kind"] = "Choose whether wellled computes the values or they are imported"
+    errors.update(_check_source(metric))
     if not metric.slug:
         errors.setdefault("name", "The name must contain letters or digits")
     elif Metric.objects.filter(slug=metric.slug).exclude(pk=metric.pk).exists():
@@ -185,7 +192,7 @@ def create_metric(
     baseline_points: int | None = None,
     slug: str = "",
 ) -> Metric:
-    _system_or(acting_user, Cap.MANAGE_METRICS, service)
+    require_system_or(acting_user, Cap.MANAGE_METRICS, service)
     metric = Metric(
         name=" ".join(name.split()),
         slug=slugify(slug or name)[:100],
@@ -222,7 +229,7 @@ def update_metric(*, acting_user: Actor, metric: Metric, **changes: Any) -> Metr
     if unknown:
         raise TypeError(f"update_metric() cannot change {', '.join(sorted(unknown))}")
     metric = Metric.objects.select_for_update().get(pk=metric.pk)
-    _system_or(acting_user, Cap.MANAGE_METRICS, metric.service)
+    require_system_or(acting_user, Cap.MANAGE_METRICS, metric.service)
     before = _snapshot(metric)
     if "source_kind" in changes and changes["source_kind"] != metric.source_kind:
         raise ValidationError(
@@ -235,7 +242,7 @@ def update_metric(*, acting_user: Actor, metric: Metric, **changes: Any) -> Metr
     if "slug" in changes:
         metric.slug = slugify(metric.slug)[:100]
     if "service" in changes and acting_user is not None:
-        _system_or(acting_user, Cap.MANAGE_METRICS, metric.service)
+        require_system_or(acting_user, Cap.MANAGE_METRICS, metric.service)
     _check_metric(metric)
     metric.save()
     after = _snapshot(metric)
@@ -258,8 +265,7 @@ def import_metric_values(
     Raises ValidationError({"rows": ["Row 3: ...", ...]}). A period that already
     has a value gets the new one.
     """
-    if acting_user is not None and not can(acting_user, Cap.MANAGE_METRICS):
-        raise PermissionDenied
+    require_system_or(acting_user, Cap.MANAGE_METRICS)
     if not rows:
         raise ValidationError({"rows": "There are no rows to import"})
     checked = check_rows(list(rows), metric=metric)
@@ -379,7 +385,7 @@ def request_rebase(
 @transaction.atomic
 def approve_rebase(*, acting_user: User, rebase: Rebase) -> Rebase:
     rebase = Rebase.objects.select_for_update().select_related("metric").get(pk=rebase.pk)
-    if not can(acting_user, Cap.APPROVE_METRIC_REBASE, rebase.metric.service):
+    if not can_approve_rebases(acting_user, rebase.metric):
         raise PermissionDenied
     if rebase.requested_by_id == acting_user.pk:
         raise ValidationError("You asked for this recalculation: someone else must approve it")
@@ -446,7 +452,7 @@ def write_narrative(
 @transaction.atomic
 def request_board_pack(*, acting_user: User, month: datetime.date) -> BoardPack:
     """Queue the board pack of a month; the job `reports.board_pack` produces it."""
-    if not can(acting_user, Cap.PRODUCE_BOARD_PACK):
+    if not can_request_board_packs(acting_user):
         raise PermissionDenied
     if month.day != 1:
         raise ValidationError({"month": "Choose a month"})
@@ -468,3 +474,49 @@ def request_board_pack(*, acting_user: User, month: datetime.date) -> BoardPack:
         after={"month": month.isoformat()},
     )
     return pack
+
+
+# --- the board pack job's progress ---------------------------------------------------------------
+# The job (boardpack.produce_board_pack) calls these as it goes. The request was
+# checked when the pack was asked for, so they check nothing more; `acting_user` is
+# the person who asked for the pack, in whose name the pack is issued or fails.
+
+
+@transaction.atomic
+def mark_board_pack_running(*, acting_user: Actor, pack: BoardPack) -> None:
+    """The job has started drawing the pack (no audit event: issued or failed follows)."""
+    BoardPack.objects.filter(pk=pack.pk).update(status=BoardPack.Status.RUNNING)
+
+
+@transaction.atomic
+def issue_board_pack(*, acting_user: Actor, pack: BoardPack, pdf: bytes, metrics: int) -> str:
+    """Store the pack's PDF as issued, with its SHA-256 (returned). It is never redrawn."""
+    digest = hashlib.sha256(pdf).hexdigest()
+    pack.pdf = pdf
+    pack.sha256 = digest
+    pack.status = BoardPack.Status.ISSUED
+    pack.issued_at = timezone.now()
+    pack.save(update_fields=["pdf", "sha256", "status", "issued_at"])
+    audit.record(
+        acting_user=acting_user,
+        action="reports.board_pack_issued",
+        obj=pack,
+        after={
+            "month": pack.month.isoformat(),
+            "sha256": digest,
+            "metrics": metrics,
+            "bytes": len(pdf),
+        },
+    )
+    return digest
+
+
+@transaction.atomic
+def mark_board_pack_failed(*, acting_user: Actor, pack: BoardPack) -> None:
+    BoardPack.objects.filter(pk=pack.pk).update(status=BoardPack.Status.FAILED)
+    audit.record(
+        acting_user=acting_user,
+        action="reports.board_pack_failed",
+        obj=pack,
+        after={"month": pack.month.isoformat()},
+    )

@@ -21,7 +21,7 @@ from rest_framework.routers import SimpleRouter
 
 from wellled.core.api import path_id, query_choice
 from wellled.organisation.access import Cap, can
-from wellled.reports import actions
+from wellled.reports import access, actions
 from wellled.reports.charting import chart_for_metric
 from wellled.reports.importing import RawRow
 from wellled.reports.models import Domain, Frequency, Metric, SourceKind
@@ -101,7 +101,7 @@ class MetricViewSet(viewsets.GenericViewSet[Metric]):
         if not can(request.user, Cap.MANAGE_METRICS):
             raise PermissionDenied
         metric = self._metric(request, pk)
-        if not actions.can_manage(request.user, metric):
+        if not access.can_manage(request.user, metric):
             raise PermissionDenied
         serializer = ImportValuesSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

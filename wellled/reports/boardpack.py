@@ -7,37 +7,34 @@ pages), adds that month's narratives, renders the HTML to an A4 PDF with
 WeasyPrint, and stores the bytes and their SHA-256. An issued pack is never
 rendered again: downloading it returns exactly the stored bytes.
 
-Reads: `board_packs_visible_to(user)` and `get_board_pack_for_user(user, pk)`.
+Reads: `queries.board_packs_visible_to(user)` and `queries.get_board_pack_for_user`.
 A pack covers every service's metrics, so it is read by those who hold
-VIEW_METRICS over the whole trust.
+VIEW_METRICS over the whole trust. The pack's writes (running, issued, failed) are
+actions, which this job calls.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import QuerySet
-from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from wellled.core import audit, jobs
+from wellled.core import jobs
 from wellled.core.models import Job
-from wellled.core.types import AnyUser
-from wellled.organisation.access import Cap, can
 from wellled.organisation.queries import get_trust
-from wellled.reports import charts
+from wellled.reports import actions, charts
 from wellled.reports.chartdata import ChartData
+from wellled.reports.charting import charts_for_metrics
 from wellled.reports.models import BoardPack, Domain, Metric, Narrative
+from wellled.reports.periods import month_end
+from wellled.reports.queries import narratives_of_month
 
 logger = logging.getLogger(__name__)
 
@@ -59,33 +56,6 @@ ASSURANCE_COLUMNS: list[tuple[str, str]] = [
     ("pass", "Pass"),
     ("", "No assurance"),
 ]
-
-
-# --- reads ------------------------------------------------------------------------------------
-
-
-def can_read_board_packs(user: AnyUser) -> bool:
-    if not user.is_authenticated:
-        return False
-    trust = get_trust()
-    if trust is None:
-        return False
-    return can(user, Cap.VIEW_METRICS, trust)
-
-
-def board_packs_visible_to(user: AnyUser) -> QuerySet[BoardPack]:
-    if not can_read_board_packs(user):
-        return BoardPack.objects.none()
-    return BoardPack.objects.select_related("requested_by").defer("pdf")
-
-
-def get_board_pack_for_user(user: AnyUser, pk: int) -> BoardPack:
-    if not can_read_board_packs(user):
-        raise PermissionDenied
-    pack = BoardPack.objects.select_related("requested_by").filter(pk=pk).first()
-    if pack is None:
-        raise Http404("No such board pack")
-    return pack
 
 
 def file_name(pack: BoardPack) -> str:
@@ -130,11 +100,6 @@ class DomainGroup:
     sections: list[Section]
 
 
-def month_end(month: datetime.date) -> datetime.date:
-    following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return following - datetime.timedelta(days=1)
-
-
 def _domain_order(metric: Metric) -> tuple[int, str, int]:
     values = list(Domain.values)
     rank = values.index(metric.domain) if metric.domain in values else len(values)
@@ -156,10 +121,7 @@ PDF_TABLE_PERIODS = 12
 def build_sections(
     metrics: Sequence[Metric], chart_list: Sequence[ChartData], month: datetime.date
 ) -> list[Section]:
-    narratives = {
-        n.metric_id: n
-        for n in Narrative.objects.filter(metric__in=[m.pk for m in metrics], month=month)
-    }
+    narratives = narratives_of_month(list(metrics), month)
     sections = []
     for number, (metric, chart) in enumerate(zip(metrics, chart_list, strict=True), start=1):
         rows = charts.table_rows(chart)
@@ -248,6 +210,8 @@ def render_html(pack: BoardPack, sections: Sequence[Section], trust_name: str) -
 
 
 def _fetcher_class() -> type:
+    # WeasyPrint is imported only when a pack is drawn: it is slow to import and the
+    # web processes never need it.
     from weasyprint import URLFetcher
 
     class LocalOnlyFetcher(URLFetcher):
@@ -273,7 +237,7 @@ def local_only_fetcher() -> object:
 
 def html_to_pdf(html: str, *, fetcher: object | None = None) -> bytes:
     """The HTML as an A4 PDF, with the print stylesheet inlined."""
-    from weasyprint import CSS, HTML
+    from weasyprint import CSS, HTML  # imported late, as in _fetcher_class
 
     fetcher = fetcher if fetcher is not None else local_only_fetcher()
     css = CSS(string=PRINT_CSS.read_text(encoding="utf-8"), url_fetcher=fetcher)
@@ -281,6 +245,20 @@ def html_to_pdf(html: str, *, fetcher: object | None = None) -> bytes:
     if not isinstance(pdf, bytes):
         raise TypeError("WeasyPrint returned no PDF")
     return pdf
+
+
+def _draw_pack(pack: BoardPack, progress: jobs.Progress) -> tuple[bytes, int]:
+    """The pack's PDF and how many metrics it shows."""
+    progress(5, "Reading the metrics")
+    metrics = pack_metrics()
+    progress(15, f"Calculating {len(metrics)} charts up to {pack.month:%B %Y}")
+    chart_list = charts_for_metrics(metrics, up_to=month_end(pack.month))
+    progress(35, "Drawing the charts")
+    sections = build_sections(metrics, chart_list, pack.month)
+    trust = get_trust()
+    html = render_html(pack, sections, trust.name if trust is not None else "")
+    progress(50, f"Laying out the PDF of {len(sections)} metrics")
+    return html_to_pdf(html), len(sections)
 
 
 @jobs.handler(JOB_KIND, atomic=False)
@@ -295,50 +273,16 @@ def produce_board_pack(job: Job, progress: jobs.Progress) -> jobs.Outcome:
             succeeded=False,
             message=f"This board pack is already {pack.get_status_display().lower()}.",
         )
-    BoardPack.objects.filter(pk=pack.pk).update(status=BoardPack.Status.RUNNING)
+    actions.mark_board_pack_running(acting_user=pack.requested_by, pack=pack)
     try:
-        from wellled.reports.charting import charts_for_metrics
-
-        progress(5, "Reading the metrics")
-        metrics = pack_metrics()
-        progress(15, f"Calculating {len(metrics)} charts up to {pack.month:%B %Y}")
-        chart_list = charts_for_metrics(metrics, up_to=month_end(pack.month))
-        progress(35, "Drawing the charts")
-        sections = build_sections(metrics, chart_list, pack.month)
-        trust = get_trust()
-        trust_name = trust.name if trust is not None else ""
-        html = render_html(pack, sections, trust_name)
-        progress(50, f"Laying out the PDF of {len(sections)} metrics")
-        pdf = html_to_pdf(html)
+        pdf, count = _draw_pack(pack, progress)
         progress(95, "Archiving the pack")
-        digest = hashlib.sha256(pdf).hexdigest()
-        with transaction.atomic():
-            pack.pdf = pdf
-            pack.sha256 = digest
-            pack.status = BoardPack.Status.ISSUED
-            pack.issued_at = timezone.now()
-            pack.save(update_fields=["pdf", "sha256", "status", "issued_at"])
-            audit.record(
-                acting_user=pack.requested_by,
-                action="reports.board_pack_issued",
-                obj=pack,
-                after={
-                    "month": pack.month.isoformat(),
-                    "sha256": digest,
-                    "metrics": len(sections),
-                    "bytes": len(pdf),
-                },
-            )
+        digest = actions.issue_board_pack(
+            acting_user=pack.requested_by, pack=pack, pdf=pdf, metrics=count
+        )
     except Exception:
         logger.exception("Board pack %s could not be produced", pack.pk)
-        with transaction.atomic():
-            BoardPack.objects.filter(pk=pack.pk).update(status=BoardPack.Status.FAILED)
-            audit.record(
-                acting_user=pack.requested_by,
-                action="reports.board_pack_failed",
-                obj=pack,
-                after={"month": pack.month.isoformat()},
-            )
+        actions.mark_board_pack_failed(acting_user=pack.requested_by, pack=pack)
         return jobs.Outcome(
             succeeded=False,
             message=(
@@ -350,9 +294,9 @@ def produce_board_pack(job: Job, progress: jobs.Progress) -> jobs.Outcome:
     return jobs.Outcome(
         succeeded=True,
         message=(
-            f"The board pack for {pack.month:%B %Y} is issued: {len(sections)} metrics, "
+            f"The board pack for {pack.month:%B %Y} is issued: {count} metrics, "
             f"{len(pdf) // 1024:,} KB."
         ),
-        result={"board_pack_id": pack.pk, "sha256": digest, "metrics": len(sections)},
+        result={"board_pack_id": pack.pk, "sha256": digest, "metrics": count},
         result_url=reverse("boardpacks:list"),
     )

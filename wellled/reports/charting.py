@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.utils import timezone
 
-from wellled.engines.spc import get_profile, xmr
+from wellled.engines.spc import Profile, get_profile, xmr
 from wellled.organisation.models import OrgUnit
 from wellled.reports import charts, sources
 from wellled.reports.chartdata import ChartData
@@ -191,6 +191,53 @@ def charts_for_metrics(
     return charts
 
 
+@dataclass
+class _Batch:
+    """The engine's input for a group of series laid end to end (one profile)."""
+
+    values: list[float] = field(default_factory=list)
+    lengths: list[int] = field(default_factory=list)
+    rebase: list[bool] = field(default_factory=list)
+    baselines: list[int] = field(default_factory=list)
+    improvements: list[str] = field(default_factory=list)
+    targets: list[float] = field(default_factory=list)
+
+
+def _baseline(s: _Series, profile: Profile) -> int:
+    """The metric's baseline, or 0 (with a warning) when the profile needs a longer one."""
+    base = s.metric.baseline_points or 0
+    if base and base < profile.baseline_min_points:
+        s.warnings.append(
+            f"the baseline of {base} points is ignored: profile {profile.name} needs "
+            f"at least {profile.baseline_min_points}"
+        )
+        return 0
+    return base
+
+
+def _batch(
+    profile: Profile, group: list[_Series], rebases: dict[int, list[datetime.date]]
+) -> _Batch:
+    batch = _Batch()
+    for s in group:
+        present = [(p, v) for p, v in zip(s.periods, s.values, strict=True) if v is not None]
+        batch.values.extend(v for _, v in present)
+        batch.lengths.append(len(present))
+        # A recalculation counts from the first point with a value on or after its period.
+        starts = set()
+        for when in rebases[s.metric.pk]:
+            later = [p for p, _ in present[1:] if p >= when]
+            if later:
+                starts.add(later[0])
+        batch.rebase.extend(p in starts for p, _ in present)
+        batch.baselines.append(_baseline(s, profile))
+        batch.improvements.append(s.metric.improvement)
+        last = present[-1][0]
+        target = s.metric.target if s.metric.target_applies(last) else None
+        batch.targets.append(np.nan if target is None else float(target))
+    return batch
+
+
 def _compute(
     profile_name: str,
     group: list[_Series],
@@ -198,41 +245,14 @@ def _compute(
     rebases: dict[int, list[datetime.date]],
 ) -> dict[int, dict[str, object]]:
     profile = get_profile(profile_name)
-    values: list[float] = []
-    lengths: list[int] = []
-    mask: list[bool] = []
-    baselines: list[int] = []
-    improvements: list[str] = []
-    targets: list[float] = []
-    for s in group:
-        present = [(p, v) for p, v in zip(s.periods, s.values, strict=True) if v is not None]
-        values.extend(v for _, v in present)
-        lengths.append(len(present))
-        starts = set()
-        for when in rebases[s.metric.pk]:
-            later = [p for p, _ in present[1:] if p >= when]
-            if later:
-                starts.add(later[0])
-        mask.extend(p in starts for p, _ in present)
-        base = s.metric.baseline_points or 0
-        if base and base < profile.baseline_min_points:
-            s.warnings.append(
-                f"the baseline of {base} points is ignored: profile {profile.name} needs "
-                f"at least {profile.baseline_min_points}"
-            )
-            base = 0
-        baselines.append(base)
-        improvements.append(s.metric.improvement)
-        last = present[-1][0]
-        target = s.metric.target if s.metric.target_applies(last) else None
-        targets.append(np.nan if target is None else float(target))
+    batch = _batch(profile, group, rebases)
     result = xmr(
-        np.asarray(values, dtype=np.float64),
-        lengths=lengths,
-        rebase=np.asarray(mask, dtype=bool),
-        baseline=baselines,
-        improvement=improvements,
-        target=targets,
+        np.asarray(batch.values, dtype=np.float64),
+        lengths=batch.lengths,
+        rebase=np.asarray(batch.rebase, dtype=bool),
+        baseline=batch.baselines,
+        improvement=batch.improvements,
+        target=batch.targets,
         profile=profile,
     )
     point_types = result.point_type_labels()
@@ -248,7 +268,7 @@ def _compute(
             "point_type": point_types[sl].tolist(),
             "variation": str(variation[i]),
             "assurance": str(assurance[i]),
-            "target": None if np.isnan(targets[i]) else targets[i],
+            "target": None if np.isnan(batch.targets[i]) else batch.targets[i],
             "warnings": result.series_warnings(i),
         }
     return out

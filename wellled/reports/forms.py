@@ -6,36 +6,19 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from wellled.core.forms import NHSDateField
 from wellled.core.nhsforms import NHSForm
 from wellled.engines.spc import PROFILES
-from wellled.organisation.models import OrgUnit, OrgUnitQuerySet, UnitKind
+from wellled.organisation.models import OrgUnit
 from wellled.reports import sources
 from wellled.reports.models import Domain, Frequency, Improvement, Metric, SourceKind
-
-
-def add_action_errors(form: forms.Form, error: ValidationError) -> None:
-    """An action's ValidationError on the form, by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            target = name if name in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+from wellled.reports.queries import reportable_units
 
 
 def service_choices(units: QuerySet[OrgUnit]) -> list[tuple[str, str]]:
     return [(str(u.pk), u.name) for u in units]
-
-
-def reportable_units() -> OrgUnitQuerySet:
-    """The units a metric may be about, and the IPR filtered by: care groups and services."""
-    return OrgUnit.objects.active().of_kind(UnitKind.CARE_GROUP, UnitKind.SERVICE)
 
 
 class OwnerField(forms.ModelChoiceField):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime
 
+# python-dateutil comes without type stubs in the lock; this module is its one user here.
+from dateutil.relativedelta import relativedelta
+
 from wellled.reports.models import Frequency
 
 
@@ -21,25 +24,27 @@ def is_period_start(day: datetime.date, frequency: str) -> bool:
 def next_period(start: datetime.date, frequency: str) -> datetime.date:
     if frequency == Frequency.WEEKLY:
         return start + datetime.timedelta(days=7)
-    if start.month == 12:
-        return start.replace(year=start.year + 1, month=1, day=1)
-    return start.replace(month=start.month + 1, day=1)
+    return start + relativedelta(months=1, day=1)
 
 
 def previous_period(start: datetime.date, frequency: str) -> datetime.date:
     if frequency == Frequency.WEEKLY:
         return start - datetime.timedelta(days=7)
-    if start.month == 1:
-        return start.replace(year=start.year - 1, month=12, day=1)
-    return start.replace(month=start.month - 1, day=1)
+    return start + relativedelta(months=-1, day=1)
 
 
 def periods_back(end: datetime.date, frequency: str, count: int) -> datetime.date:
     """The start of the period `count - 1` periods before the one starting at `end`."""
-    start = end
-    for _ in range(count - 1):
-        start = previous_period(start, frequency)
-    return start
+    if count <= 1:
+        return end
+    if frequency == Frequency.WEEKLY:
+        return end - datetime.timedelta(weeks=count - 1)
+    return end + relativedelta(months=-(count - 1), day=1)
+
+
+def month_end(day: datetime.date) -> datetime.date:
+    """The last day of the month that contains `day`."""
+    return day + relativedelta(day=31)
 
 
 def period_label(start: datetime.date, frequency: str) -> str:

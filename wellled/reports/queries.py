@@ -2,7 +2,10 @@
 
 Metrics are aggregates with no personal data. Anyone who holds VIEW_METRICS sees
 the trust-wide metrics (no service); a metric of one service is seen by those who
-hold VIEW_METRICS over it. A metric's owner always sees their own metric.
+hold VIEW_METRICS over it. A metric's owner always sees their own metric. A
+metric's annotations, recalculations and narratives are read through the metric,
+so whoever sees the metric sees them. Board packs: see `board_packs_visible_to`.
+The rules themselves are in access.py.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from django.utils import timezone
 from wellled.core.navigation import WorkItem
 from wellled.core.types import AnyUser
 from wellled.organisation.access import Cap, can, scope_paths
-from wellled.reports.actions import can_manage
-from wellled.reports.models import Metric, Narrative, Rebase
+from wellled.organisation.models import OrgUnit, OrgUnitQuerySet, UnitKind
+from wellled.reports.access import can_manage, can_read_board_packs
+from wellled.reports.models import Annotation, BoardPack, Metric, Narrative, Rebase
 from wellled.reports.periods import previous_period
 
 
@@ -42,7 +46,8 @@ def get_metric_for_user(user: AnyUser, slug: str, *, manage: bool = False) -> Me
         if user.is_authenticated and not can(user, Cap.VIEW_METRICS):
             raise PermissionDenied
         raise Http404("No such metric")
-    if manage and not can_manage(user if user.is_authenticated else None, metric):
+    # A read always has a person (or an anonymous visitor) behind it, never the system.
+    if manage and not (user.is_authenticated and can_manage(user, metric)):
         raise PermissionDenied
     return metric
 
@@ -53,6 +58,65 @@ def get_rebase_for_user(user: AnyUser, slug: str, pk: int) -> Rebase:
     if rebase is None:
         raise Http404("No such recalculation")
     return rebase
+
+
+def rebases_of(metric: Metric) -> QuerySet[Rebase]:
+    """A visible metric's recalculations (the metric comes from get_metric_for_user)."""
+    return metric.rebases.select_related("requested_by", "approver")
+
+
+def annotations_of(metric: Metric) -> QuerySet[Annotation]:
+    """A visible metric's annotations (the metric comes from get_metric_for_user)."""
+    return metric.annotations.select_related("author")
+
+
+def latest_narrative(metric: Metric) -> Narrative | None:
+    """A visible metric's most recent narrative."""
+    return metric.narratives.select_related("author").order_by("-month").first()
+
+
+def narrative_for_month(metric: Metric, month: datetime.date) -> Narrative | None:
+    """A visible metric's narrative of one month, if written."""
+    return Narrative.objects.filter(metric=metric, month=month).first()
+
+
+def latest_narratives(metrics: list[Metric]) -> dict[int, Narrative]:
+    """The most recent narrative of each of these visible metrics, by metric id."""
+    latest: dict[int, Narrative] = {}
+    for item in Narrative.objects.filter(metric__in=metrics).order_by("metric_id", "month"):
+        latest[item.metric_id] = item  # the latest wins
+    return latest
+
+
+def narratives_of_month(metrics: list[Metric], month: datetime.date) -> dict[int, Narrative]:
+    """The narratives of one month for these metrics, by metric id."""
+    found = Narrative.objects.filter(metric__in=[m.pk for m in metrics], month=month)
+    return {n.metric_id: n for n in found}
+
+
+def reportable_units() -> OrgUnitQuerySet:
+    """The units a metric may be about, and the IPR filtered by: care groups and services."""
+    return OrgUnit.objects.active().of_kind(UnitKind.CARE_GROUP, UnitKind.SERVICE)
+
+
+def reportable_units_for(user: AnyUser) -> OrgUnitQuerySet:
+    """The reportable units within the user's VIEW_METRICS scope."""
+    return reportable_units().within(*scope_paths(user, Cap.VIEW_METRICS))
+
+
+def board_packs_visible_to(user: AnyUser) -> QuerySet[BoardPack]:
+    if not can_read_board_packs(user):
+        return BoardPack.objects.none()
+    return BoardPack.objects.select_related("requested_by").defer("pdf")
+
+
+def get_board_pack_for_user(user: AnyUser, pk: int) -> BoardPack:
+    if not can_read_board_packs(user):
+        raise PermissionDenied
+    pack = BoardPack.objects.select_related("requested_by").filter(pk=pk).first()
+    if pack is None:
+        raise Http404("No such board pack")
+    return pack
 
 
 def rebases_awaiting(user: AnyUser) -> QuerySet[Rebase]:

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from wellled.core.adapters import crumbs, run_action
+from wellled.core.models import Job
 from wellled.core.types import AuthenticatedHttpRequest
-from wellled.organisation.access import Cap, can, require, scope_paths
+from wellled.organisation.access import Cap, can, require
 from wellled.organisation.models import OrgUnit
-from wellled.reports import actions, forms
-from wellled.reports.boardpack import can_read_board_packs
+from wellled.reports import access, actions, forms, queries, sources
+from wellled.reports.chartdata import ChartData
 from wellled.reports.charting import (
     ASSURANCE_LABELS,
     POINT_TYPE_LABELS,
@@ -27,7 +31,7 @@ from wellled.reports.charting import (
     charts_for_metrics,
 )
 from wellled.reports.importing import COLUMNS, FileProblem, decode_upload
-from wellled.reports.models import Domain, Metric, Narrative, SourceKind
+from wellled.reports.models import Domain, Metric, SourceKind
 from wellled.reports.queries import (
     get_metric_for_user,
     get_rebase_for_user,
@@ -49,16 +53,16 @@ VARIATION_ORDER = [
 ASSURANCE_ORDER = ["fail", "hit_or_miss", "pass", ""]
 
 
-def _crumbs(*pairs: tuple[str, str]) -> list[dict[str, str]]:
-    return [{"label": label, "href": href} for label, href in pairs]
-
-
 def _catalogue_crumb() -> tuple[str, str]:
     return ("Metrics", reverse("reports:catalogue"))
 
 
 def _metric_crumb(metric: Metric) -> tuple[str, str]:
     return (metric.name, reverse("reports:metric", args=[metric.slug]))
+
+
+def _to_metric(metric: Metric) -> HttpResponse:
+    return redirect("reports:metric", metric.slug)
 
 
 @login_required
@@ -76,25 +80,16 @@ def catalogue(request: AuthenticatedHttpRequest) -> HttpResponse:
         "reports/catalogue.html",
         {
             "grouped": sorted(grouped.items()),
-            "can_manage": actions.can_manage(request.user),
+            "can_manage": access.can_manage(request.user),
         },
     )
-
-
-def _narrative_context(metric: Metric) -> Narrative | None:
-    return metric.narratives.select_related("author").order_by("-month").first()
 
 
 def _unit_from(request: AuthenticatedHttpRequest) -> OrgUnit | None:
     raw = request.GET.get("service", "")
     if not raw.isdigit():
         return None
-    return (
-        forms.reportable_units()
-        .within(*scope_paths(request.user, Cap.VIEW_METRICS))
-        .filter(pk=int(raw))
-        .first()
-    )
+    return queries.reportable_units_for(request.user).filter(pk=int(raw)).first()
 
 
 @login_required
@@ -103,8 +98,8 @@ def metric_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     metric = get_metric_for_user(request.user, slug)
     unit = _unit_from(request) if metric.is_registered else None
     chart = chart_for_metric(metric, unit=unit)
-    rebases = list(metric.rebases.select_related("requested_by", "approver"))
-    can_approve = can(request.user, Cap.APPROVE_METRIC_REBASE, metric.service)
+    rebases = list(queries.rebases_of(metric))
+    can_approve = access.can_approve_rebases(request.user, metric)
     return render(
         request,
         "reports/metric_detail.html",
@@ -112,8 +107,8 @@ def metric_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "metric": metric,
             "chart": chart,
             "unit": unit,
-            "narrative": _narrative_context(metric),
-            "annotations": list(metric.annotations.select_related("author")),
+            "narrative": queries.latest_narrative(metric),
+            "annotations": list(queries.annotations_of(metric)),
             "rebases": [
                 {
                     "rebase": r,
@@ -123,13 +118,13 @@ def metric_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
                 }
                 for r in rebases
             ],
-            "can_manage": actions.can_manage(request.user, metric),
-            "can_write_narrative": actions.can_write_narrative(request.user, metric),
+            "can_manage": access.can_manage(request.user, metric),
+            "can_write_narrative": access.can_write_narrative(request.user, metric),
             "variation_label": VARIATION_LABELS[chart.variation],
             "assurance_label": ASSURANCE_LABELS[chart.assurance],
             "point_type_labels": POINT_TYPE_LABELS,
             "source": _source_text(metric),
-            "breadcrumbs": _crumbs(_catalogue_crumb()),
+            "breadcrumbs": crumbs(_catalogue_crumb()),
         },
     )
 
@@ -137,8 +132,6 @@ def metric_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 def _source_text(metric: Metric) -> str:
     if metric.source_kind == SourceKind.IMPORTED:
         return "Imported series (CSV upload or API)"
-    from wellled.reports import sources
-
     try:
         return f"Computed by wellled: {sources.get_source(metric.source_key).title}"
     except KeyError:
@@ -167,24 +160,26 @@ def _initial(metric: Metric) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def metric_new(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not actions.can_manage(request.user):
+    if not access.can_manage(request.user):
         raise PermissionDenied
     form = forms.MetricForm(request.POST or None, initial={"profile": "mdc_excel_v5"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            metric = actions.create_metric(acting_user=request.user, **form.action_kwargs())
-        except ValidationError as error:
-            forms.add_action_errors(form, error)
-        else:
-            messages.success(request, f"Added {metric.name} to the catalogue")
-            return redirect("reports:metric", metric.slug)
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda _data: actions.create_metric(acting_user=request.user, **form.action_kwargs()),
+            success=lambda metric: f"Added {metric.name} to the catalogue",
+            then=_to_metric,
+        )
+        if done:
+            return done
     return render(
         request,
         "reports/metric_form.html",
         {
             "form": form,
             "title": "Add a metric",
-            "breadcrumbs": _crumbs(_catalogue_crumb()),
+            "breadcrumbs": crumbs(_catalogue_crumb()),
         },
     )
 
@@ -194,16 +189,18 @@ def metric_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 def metric_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     metric = get_metric_for_user(request.user, slug, manage=True)
     form = forms.MetricForm(request.POST or None, initial=_initial(metric), editing=metric)
-    if request.method == "POST" and form.is_valid():
-        try:
-            metric = actions.update_metric(
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda _data: actions.update_metric(
                 acting_user=request.user, metric=metric, **form.action_kwargs()
-            )
-        except ValidationError as error:
-            forms.add_action_errors(form, error)
-        else:
-            messages.success(request, f"Saved {metric.name}")
-            return redirect("reports:metric", metric.slug)
+            ),
+            success=lambda saved: f"Saved {saved.name}",
+            then=_to_metric,
+        )
+        if done:
+            return done
     return render(
         request,
         "reports/metric_form.html",
@@ -211,7 +208,7 @@ def metric_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "metric": metric,
             "title": f"Change {metric.name}",
-            "breadcrumbs": _crumbs(_catalogue_crumb(), _metric_crumb(metric)),
+            "breadcrumbs": crumbs(_catalogue_crumb(), _metric_crumb(metric)),
         },
     )
 
@@ -224,25 +221,16 @@ def _upload(request: AuthenticatedHttpRequest, metric: Metric | None) -> HttpRes
     form = forms.UploadForm(
         request.POST or None, request.FILES or None, metrics=imported, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        chosen = metric
-        if form.cleaned_data["metric"]:
-            chosen = imported.filter(slug=form.cleaned_data["metric"]).first()
-        try:
-            text = decode_upload(upload.read(), upload.name or "")
-        except FileProblem as problem:
-            form.add_error("file", str(problem))
-        else:
-            try:
-                job = actions.start_values_import(
-                    acting_user=request.user, text=text, metric=chosen
-                )
-            except ValidationError as error:
-                forms.add_action_errors(form, error)
-            else:
-                return redirect("core:job", job.id)
-    crumbs = [_catalogue_crumb()] + ([_metric_crumb(metric)] if metric else [])
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: _start_import(request, data, metric, imported),
+            then=lambda job: redirect("core:job", job.id),
+        )
+        if done:
+            return done
+    trail = [_catalogue_crumb()] + ([_metric_crumb(metric)] if metric else [])
     return render(
         request,
         "reports/upload.html",
@@ -250,15 +238,34 @@ def _upload(request: AuthenticatedHttpRequest, metric: Metric | None) -> HttpRes
             "form": form,
             "metric": metric,
             "columns": COLUMNS,
-            "breadcrumbs": _crumbs(*crumbs),
+            "breadcrumbs": crumbs(*trail),
         },
     )
+
+
+def _start_import(
+    request: AuthenticatedHttpRequest,
+    data: Mapping[str, Any],
+    metric: Metric | None,
+    imported: QuerySet[Metric],
+) -> Job:
+    """Queue the upload's rows for the metric chosen on the form (or the page's own)."""
+    chosen = metric
+    if data["metric"]:
+        chosen = imported.filter(slug=data["metric"]).first()
+    upload = data["file"]
+    try:
+        text = decode_upload(upload.read(), upload.name or "")
+    except FileProblem as problem:
+        # The file itself is wrong: say so beside the file field.
+        raise ValidationError({"file": str(problem)}) from problem
+    return actions.start_values_import(acting_user=request.user, text=text, metric=chosen)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not actions.can_manage(request.user):
+    if not access.can_manage(request.user):
         raise PermissionDenied
     return _upload(request, None)
 
@@ -276,7 +283,7 @@ def metric_upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def upload_template(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not actions.can_manage(request.user):
+    if not access.can_manage(request.user):
         raise PermissionDenied
     response = HttpResponse(
         "metric,period,value\r\nexample-metric,2026-01-01,42\r\nexample-metric,2026-02-01,45.5\r\n",
@@ -291,14 +298,16 @@ def upload_template(request: AuthenticatedHttpRequest) -> HttpResponse:
 def annotation_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     metric = get_metric_for_user(request.user, slug, manage=True)
     form = forms.AnnotationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.add_annotation(acting_user=request.user, metric=metric, **form.cleaned_data)
-        except ValidationError as error:
-            forms.add_action_errors(form, error)
-        else:
-            messages.success(request, "Added the note to the chart")
-            return redirect("reports:metric", metric.slug)
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: actions.add_annotation(acting_user=request.user, metric=metric, **data),
+            success="Added the note to the chart",
+            then=lambda _note: _to_metric(metric),
+        )
+        if done:
+            return done
     return render(
         request,
         "reports/simple_form.html",
@@ -309,7 +318,7 @@ def annotation_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
             "intro": "A note marks what happened in a period, such as a new pathway or "
             "a change in how the data is collected. It is numbered on the chart.",
             "button": "Add the note",
-            "breadcrumbs": _crumbs(_catalogue_crumb(), _metric_crumb(metric)),
+            "breadcrumbs": crumbs(_catalogue_crumb(), _metric_crumb(metric)),
         },
     )
 
@@ -319,16 +328,16 @@ def annotation_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
 def rebase_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     metric = get_metric_for_user(request.user, slug, manage=True)
     form = forms.RebaseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.request_rebase(acting_user=request.user, metric=metric, **form.cleaned_data)
-        except ValidationError as error:
-            forms.add_action_errors(form, error)
-        else:
-            messages.success(
-                request, "Asked for the recalculation: it counts once an executive approves it"
-            )
-            return redirect("reports:metric", metric.slug)
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: actions.request_rebase(acting_user=request.user, metric=metric, **data),
+            success="Asked for the recalculation: it counts once an executive approves it",
+            then=lambda _rebase: _to_metric(metric),
+        )
+        if done:
+            return done
     return render(
         request,
         "reports/simple_form.html",
@@ -339,7 +348,7 @@ def rebase_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "intro": "Recalculate the limits only when the process itself changed, not to "
             "hide a signal. The new limits count on the chart once an executive approves them.",
             "button": "Ask for the recalculation",
-            "breadcrumbs": _crumbs(_catalogue_crumb(), _metric_crumb(metric)),
+            "breadcrumbs": crumbs(_catalogue_crumb(), _metric_crumb(metric)),
         },
     )
 
@@ -349,7 +358,8 @@ def rebase_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 def rebase_approve(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     rebase = get_rebase_for_user(request.user, slug, pk)
     metric = rebase.metric
-    require(request.user, Cap.APPROVE_METRIC_REBASE, metric.service)
+    if not access.can_approve_rebases(request.user, metric):
+        raise PermissionDenied
     error = ""
     if request.method == "POST":
         try:
@@ -370,7 +380,7 @@ def rebase_approve(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Htt
             "rebase": rebase,
             "metric": metric,
             "error": error,
-            "breadcrumbs": _crumbs(_catalogue_crumb(), _metric_crumb(metric)),
+            "breadcrumbs": crumbs(_catalogue_crumb(), _metric_crumb(metric)),
         },
     )
 
@@ -391,26 +401,28 @@ def _month_from(raw: str | None) -> datetime.date | None:
 @require_http_methods(["GET", "POST"])
 def narrative(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     metric = get_metric_for_user(request.user, slug)
-    if not actions.can_write_narrative(request.user, metric):
+    if not access.can_write_narrative(request.user, metric):
         raise PermissionDenied
     month = _month_from(request.GET.get("month")) or last_month()
-    existing = Narrative.objects.filter(metric=metric, month=month).first()
+    existing = queries.narrative_for_month(metric, month)
     initial = (
         {"what": existing.what, "so_what": existing.so_what, "what_next": existing.what_next}
         if existing
         else {}
     )
     form = forms.NarrativeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.write_narrative(
-                acting_user=request.user, metric=metric, month=month, **form.cleaned_data
-            )
-        except ValidationError as error:
-            forms.add_action_errors(form, error)
-        else:
-            messages.success(request, f"Saved the {month:%B %Y} narrative")
-            return redirect("reports:metric", metric.slug)
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: actions.write_narrative(
+                acting_user=request.user, metric=metric, month=month, **data
+            ),
+            success=f"Saved the {month:%B %Y} narrative",
+            then=lambda _narrative: _to_metric(metric),
+        )
+        if done:
+            return done
     chart = chart_for_metric(metric, up_to=month)
     return render(
         request,
@@ -420,17 +432,15 @@ def narrative(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "metric": metric,
             "month": month,
             "chart": chart,
-            "breadcrumbs": _crumbs(_catalogue_crumb(), _metric_crumb(metric)),
+            "breadcrumbs": crumbs(_catalogue_crumb(), _metric_crumb(metric)),
         },
     )
 
 
-@login_required
-@require_GET
-def ipr(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require(request.user, Cap.VIEW_METRICS)
-    units = forms.reportable_units().within(*scope_paths(request.user, Cap.VIEW_METRICS))
-    form = forms.IprFilterForm(request.GET or None, units=units)
+def _ipr_metrics(
+    request: AuthenticatedHttpRequest, form: forms.IprFilterForm, units: QuerySet[OrgUnit]
+) -> tuple[list[Metric], OrgUnit | None]:
+    """The active metrics the filter asks for, and the service it narrows them to."""
     metrics = metrics_visible_to(request.user).filter(is_active=True).select_related("service")
     unit: OrgUnit | None = None
     if form.is_bound and form.is_valid():
@@ -443,44 +453,65 @@ def ipr(request: AuthenticatedHttpRequest) -> HttpResponse:
         metrics = metrics.filter(service__path__startswith=unit.path) | metrics.filter(
             service__isnull=True, source_kind=SourceKind.REGISTERED
         )
-    metrics_list = list(metrics.order_by("domain", "name"))
-    charts = charts_for_metrics(metrics_list, unit=unit)
-    narratives: dict[int, Narrative] = {}
-    for item in Narrative.objects.filter(metric__in=metrics_list).order_by("metric_id", "month"):
-        narratives[item.metric_id] = item  # the latest wins
+    return list(metrics.order_by("domain", "name")), unit
+
+
+def _ipr_entries(
+    metrics: list[Metric], charts: list[ChartData], unit: OrgUnit | None
+) -> list[dict[str, Any]]:
+    """One entry per metric: its chart, latest narrative, link and latest value."""
+    narratives = queries.latest_narratives(metrics)
     query = f"?service={unit.pk}" if unit else ""
-    entries: list[dict[str, Any]] = []
-    for metric, chart in zip(metrics_list, charts, strict=True):
-        entries.append(
-            {
-                "metric": metric,
-                "chart": chart,
-                "narrative": narratives.get(metric.pk),
-                "href": reverse("reports:metric", args=[metric.slug]) + query,
-                "anchor": f"metric-{metric.slug}",
-                "latest": next((v for v in reversed(chart.values) if v is not None), None),
-                "latest_period": chart.periods[-1] if chart.periods else None,
-            }
-        )
+    return [
+        {
+            "metric": metric,
+            "chart": chart,
+            "narrative": narratives.get(metric.pk),
+            "href": reverse("reports:metric", args=[metric.slug]) + query,
+            "anchor": f"metric-{metric.slug}",
+            "latest": next((v for v in reversed(chart.values) if v is not None), None),
+            "latest_period": chart.periods[-1] if chart.periods else None,
+        }
+        for metric, chart in zip(metrics, charts, strict=True)
+    ]
+
+
+def _ipr_matrix(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The summary matrix: a row per variation icon that has metrics, a column per
+    assurance icon."""
     matrix = []
     for variation in VARIATION_ORDER:
-        cells = []
-        for assurance in ASSURANCE_ORDER:
-            cells.append(
-                [
-                    e
-                    for e in entries
-                    if e["chart"].variation == variation and e["chart"].assurance == assurance
-                ]
-            )
+        cells = [
+            [
+                e
+                for e in entries
+                if e["chart"].variation == variation and e["chart"].assurance == assurance
+            ]
+            for assurance in ASSURANCE_ORDER
+        ]
         if any(cells):
             matrix.append(
                 {"variation": variation, "label": VARIATION_LABELS[variation], "cells": cells}
             )
+    return matrix
+
+
+def _ipr_sections(entries: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
     domains = dict(Domain.choices)
     sections: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for entry in entries:
         sections[str(domains.get(entry["metric"].domain, entry["metric"].domain))].append(entry)
+    return list(sections.items())
+
+
+@login_required
+@require_GET
+def ipr(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Cap.VIEW_METRICS)
+    units = queries.reportable_units_for(request.user)
+    form = forms.IprFilterForm(request.GET or None, units=units)
+    metrics, unit = _ipr_metrics(request, form, units)
+    entries = _ipr_entries(metrics, charts_for_metrics(metrics, unit=unit), unit)
     return render(
         request,
         "reports/ipr.html",
@@ -488,10 +519,10 @@ def ipr(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "unit": unit,
             "entries": entries,
-            "matrix": matrix,
+            "matrix": _ipr_matrix(entries),
             "assurance_columns": [(a, ASSURANCE_LABELS[a]) for a in ASSURANCE_ORDER],
-            "sections": list(sections.items()),
+            "sections": _ipr_sections(entries),
             "month": last_month(),
-            "can_read_packs": can_read_board_packs(request.user),
+            "can_read_packs": access.can_read_board_packs(request.user),
         },
     )

@@ -33,7 +33,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from wellled.core.api import validation_error_detail
-from wellled.speakup import actions, crypto, forms, protection, queries, uploads
+from wellled.speakup import actions, forms, protection, queries, uploads
 from wellled.speakup.models import FeedbackAnswer, WorkerGroup
 
 NOT_RECOGNISED = "That code was not recognised."
@@ -199,7 +199,7 @@ def _case_json(session: actions.ReporterSession) -> dict[str, Any]:
         "status": case.status,
         "received": queries.week_label(case.received_week),
         "disclosure": case.disclosure,
-        "narrative": crypto.open_text(session.case_key, case.sealed_narrative),
+        "narrative": queries.narrative_of(case, session.case_key),
         "can_answer_feedback": case.feedback_requested and case.feedback_answer == "blank",
         "messages": [
             {

@@ -13,7 +13,7 @@ class SpeakupConfig(AppConfig):
         from wellled.core import navigation
         from wellled.organisation.access import Cap, can
         from wellled.speakup import uploads
-        from wellled.speakup.checks import throttle_cache_is_shared
+        from wellled.speakup.checks import check_speakup_secrets, throttle_cache_is_shared
         from wellled.speakup.enrolment import enrolment_work, register_role_policy
         from wellled.speakup.queries import speakup_work
         from wellled.speakup.reporting import register_metric_sources
@@ -50,7 +50,5 @@ class SpeakupConfig(AppConfig):
         # Pillow's own guard against decompression bombs, for any code that opens a
         # picture: a warning past the limit, an error past twice the limit.
         Image.MAX_IMAGE_PIXELS = uploads.max_image_pixels()
-
-        from wellled.speakup.checks import check_speakup_secrets
 
         checks.register(check_speakup_secrets)

@@ -8,6 +8,7 @@ serve` and every other command, and stop them with the reason.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -15,32 +16,48 @@ from django.core.checks import CheckMessage, Error, Warning
 from django.db import DatabaseError, transaction
 from django.db.models import Count
 
+from wellled.speakup import crypto, epochs
+from wellled.speakup.models import CaseKey, Epoch, SecretCheck
+
 RESTORE_DOC = "See 'Restoring' in docs/backup-and-restore.md."
 
 
-def check_speakup_secrets(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    from wellled.speakup import crypto, epochs
-    from wellled.speakup.models import CaseKey, Epoch, SecretCheck
+@dataclass
+class _Stored:
+    """What the database says the secrets must be."""
 
+    pepper: str | None
+    live: dict[str, Epoch]
+    wraps_by_epoch: dict[str, int]
+    current: Epoch | None
+
+
+def _read_stored() -> _Stored | None:
+    """None when there is no database yet, or it is not migrated: `migrate` must
+    still be able to run."""
     try:
         with transaction.atomic():
-            stored_pepper = (
-                SecretCheck.objects.filter(name=epochs.PEPPER_CHECK)
+            return _Stored(
+                pepper=SecretCheck.objects.filter(name=epochs.PEPPER_CHECK)
                 .values_list("value", flat=True)
-                .first()
+                .first(),
+                live={row.pk: row for row in Epoch.objects.filter(destroyed_at__isnull=True)},
+                wraps_by_epoch={
+                    row["epoch"]: row["n"]
+                    for row in CaseKey.objects.values("epoch").annotate(n=Count("pk")).order_by()
+                },
+                current=epochs.current(),
             )
-            live = {row.pk: row for row in Epoch.objects.filter(destroyed_at__isnull=True)}
-            wraps_by_epoch = {
-                row["epoch"]: row["n"]
-                for row in CaseKey.objects.values("epoch").annotate(n=Count("pk")).order_by()
-            }
-            current = epochs.current()
     except DatabaseError:
-        # No database yet, or not migrated: `migrate` must still be able to run.
-        return []
+        return None
 
+
+def check_speakup_secrets(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    stored = _read_stored()
+    if stored is None:
+        return []
     problems: list[CheckMessage] = []
-    if stored_pepper is not None and stored_pepper != crypto.pepper_check():
+    if stored.pepper is not None and stored.pepper != crypto.pepper_check():
         problems.append(
             Error(
                 "WELLLED_SPEAKUP_PEPPER (or SECRET_KEY, when no pepper is set) is not the "
@@ -50,14 +67,30 @@ def check_speakup_secrets(app_configs: Any = None, **kwargs: Any) -> list[CheckM
                 id="speakup.E001",
             )
         )
-    needed = {epoch_id for epoch_id in wraps_by_epoch if epoch_id}
-    if current is not None:
-        needed.add(current.pk)
-    stored = epochs.stored_epoch_ids()
+    problems += _epoch_key_problems(stored)
+    if stored.wraps_by_epoch.get("", 0):
+        problems.append(
+            Warning(
+                f"{stored.wraps_by_epoch['']} stored case keys are not sealed under an epoch "
+                "key yet, so destroying their cases would not hold against database backups.",
+                hint="Run `wellled speakup_rotate_epoch`.",
+                id="speakup.W001",
+            )
+        )
+    return problems
+
+
+def _epoch_key_problems(stored: _Stored) -> list[CheckMessage]:
+    """Every epoch key a wrap (or the current epoch) needs: present, and the right one."""
+    needed = {epoch_id for epoch_id in stored.wraps_by_epoch if epoch_id}
+    if stored.current is not None:
+        needed.add(stored.current.pk)
+    in_store = epochs.stored_epoch_ids()
     directory = epochs.key_dir()
+    problems: list[CheckMessage] = []
     for epoch_id in sorted(needed):
-        count = wraps_by_epoch.get(epoch_id, 0)
-        if epoch_id not in stored:
+        count = stored.wraps_by_epoch.get(epoch_id, 0)
+        if epoch_id not in in_store:
             problems.append(
                 Error(
                     f"The speak-up epoch key {epoch_id} is not in {directory}: "
@@ -67,7 +100,7 @@ def check_speakup_secrets(app_configs: Any = None, **kwargs: Any) -> list[CheckM
                     id="speakup.E002",
                 )
             )
-        elif epoch_id in live and not epochs.key_opens_check(live[epoch_id]):
+        elif epoch_id in stored.live and not epochs.key_opens_check(stored.live[epoch_id]):
             problems.append(
                 Error(
                     f"The file for speak-up epoch key {epoch_id} in {directory} is not "
@@ -76,15 +109,6 @@ def check_speakup_secrets(app_configs: Any = None, **kwargs: Any) -> list[CheckM
                     id="speakup.E003",
                 )
             )
-    if wraps_by_epoch.get("", 0):
-        problems.append(
-            Warning(
-                f"{wraps_by_epoch['']} stored case keys are not sealed under an epoch key "
-                "yet, so destroying their cases would not hold against database backups.",
-                hint="Run `wellled speakup_rotate_epoch`.",
-                id="speakup.W001",
-            )
-        )
     return problems
 
 

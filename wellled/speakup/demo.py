@@ -28,7 +28,7 @@ from django.utils import timezone
 from wellled.organisation.demo import DemoResult
 from wellled.organisation.models import OrgUnit, Role, RoleAssignment, UnitKind
 from wellled.speakup import actions, enrolment
-from wellled.speakup.models import Case, FeedbackAnswer, GuardianKey, Route, WorkerGroup
+from wellled.speakup.models import Case, FeedbackAnswer, GuardianKey, Route, Theme, WorkerGroup
 
 DEMO_GUARDIAN_PASSPHRASE = "demo speak-up passphrase"  # noqa: S105 - demo only, documented
 WEEKS = 52
@@ -180,8 +180,6 @@ def load_demo(result: DemoResult, *, seed: int) -> str:
 
 
 def _theme(guardian: User, name: str) -> object:
-    from wellled.speakup.models import Theme
-
     existing = Theme.objects.filter(name=name).first()
     return existing or actions.add_theme(acting_user=guardian, name=name)
 

@@ -353,6 +353,39 @@ def approve_first_guardian(
 ) -> GuardianCertificate | None:
     """When no approved guardian exists: the executive lead for speaking up and a
     second senior leader each approve. Returns the root certificate once both have."""
+    approver, is_lead = _first_approver(acting_user)
+    if trusted_guardian_keys():
+        raise ValidationError("There is an approved guardian: they approve new guardians")
+    grant = RoleAssignment.objects.select_for_update().select_related("user").get(pk=grant.pk)
+    if grant.user_id == approver.pk:
+        raise PermissionDenied("You cannot approve yourself")
+    key = _grant_to_approve(grant)
+    current = FirstGuardianApproval.objects.filter(
+        grant=grant, box_public_key=bytes(key.public_key)
+    )
+    if current.filter(approver=approver).exists():
+        raise ValidationError("You have already approved this guardian: a second person must too")
+    FirstGuardianApproval.objects.create(
+        grant=grant,
+        approver=approver,
+        box_public_key=bytes(key.public_key),
+        as_executive_lead=is_lead,
+        approved_on=timezone.localdate(),
+    )
+    audit.record(
+        acting_user=approver,
+        action="speakup.first_guardian_approval",
+        obj=grant,
+        after={"user_id": grant.user_id, "fingerprint": crypto.fingerprint(bytes(key.public_key))},
+    )
+    pair = _lead_and_senior([a.approver for a in current.select_related("approver")])
+    if pair is None:
+        return None
+    return _enrol_root(approver, grant, key, *pair)
+
+
+def _first_approver(acting_user: Actor) -> tuple[User, bool]:
+    """Someone who may approve a first guardian, and whether they are the executive lead."""
     if acting_user is None or not isinstance(acting_user, User):
         raise PermissionDenied
     refusal = _cannot_approve(acting_user)
@@ -363,34 +396,13 @@ def approve_first_guardian(
         raise PermissionDenied(
             "Only the executive lead for speaking up or an executive or board member can approve"
         )
-    if trusted_guardian_keys():
-        raise ValidationError("There is an approved guardian: they approve new guardians")
-    grant = RoleAssignment.objects.select_for_update().select_related("user").get(pk=grant.pk)
-    if grant.user_id == acting_user.pk:
-        raise PermissionDenied("You cannot approve yourself")
-    key = _grant_to_approve(grant)
-    current = FirstGuardianApproval.objects.filter(
-        grant=grant, box_public_key=bytes(key.public_key)
-    )
-    if current.filter(approver=acting_user).exists():
-        raise ValidationError("You have already approved this guardian: a second person must too")
-    FirstGuardianApproval.objects.create(
-        grant=grant,
-        approver=acting_user,
-        box_public_key=bytes(key.public_key),
-        as_executive_lead=is_lead,
-        approved_on=timezone.localdate(),
-    )
-    audit.record(
-        acting_user=acting_user,
-        action="speakup.first_guardian_approval",
-        obj=grant,
-        after={"user_id": grant.user_id, "fingerprint": crypto.fingerprint(bytes(key.public_key))},
-    )
-    # One approval must be the executive lead's and another a different senior
-    # leader's; someone holding both roles counts once.
-    approvers = [a.approver for a in current.select_related("approver")]
-    pair = next(
+    return acting_user, is_lead
+
+
+def _lead_and_senior(approvers: list[User]) -> tuple[User, User] | None:
+    """One approval must be the executive lead's and another a different senior
+    leader's; someone holding both roles counts once."""
+    return next(
         (
             (lead, senior)
             for lead in approvers
@@ -400,9 +412,12 @@ def approve_first_guardian(
         ),
         None,
     )
-    if pair is None:
-        return None
-    lead, senior = pair
+
+
+def _enrol_root(
+    acting_user: User, grant: RoleAssignment, key: GuardianKey, lead: User, senior: User
+) -> GuardianCertificate:
+    """The root certificate for the first guardian, approved by the lead and a senior leader."""
     cert = GuardianCertificate.objects.create(
         user_id=grant.user_id,
         box_public_key=bytes(key.public_key),

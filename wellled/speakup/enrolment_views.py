@@ -8,20 +8,15 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from wellled.core.adapters import add_action_errors, run_action
 from wellled.core.types import AuthenticatedHttpRequest
-from wellled.organisation.models import Role, RoleAssignment
 from wellled.speakup import enrolment, forms, queries, recovery
-from wellled.speakup.models import Case
-from wellled.speakup.views import _apply_errors, _crumbs, _key, guardian_view
-
-
-def _guardians_crumbs() -> list[dict[str, str]]:
-    return _crumbs(("Speak-up caseload", reverse("speakup:caseload")))
+from wellled.speakup.view_support import guardian_crumbs, guardian_view, private_key
 
 
 def _guardians_page(
@@ -31,7 +26,7 @@ def _guardians_page(
     grant_id: int | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    current = recovery.RecoveryKey.objects.filter(is_current=True).first()
+    current = queries.current_recovery_key()
     return render(
         request,
         "speakup/guardians.html",
@@ -43,7 +38,7 @@ def _guardians_page(
             "recovery_key": current,
             "recovery_holders": recovery.holders_of(current) if current else [],
             "stranded": recovery.stranded_cases(),
-            "breadcrumbs": _guardians_crumbs(),
+            "breadcrumbs": guardian_crumbs(),
         },
         status=status,
     )
@@ -59,20 +54,18 @@ def guardians(request: AuthenticatedHttpRequest) -> HttpResponse:
 @guardian_view()
 @require_POST
 def approve(request: AuthenticatedHttpRequest, grant_id: int) -> HttpResponse:
-    grant = RoleAssignment.objects.filter(pk=grant_id, role=Role.FTSU_GUARDIAN).first()
-    if grant is None:
-        raise Http404("No such guardian nomination")
+    grant = queries.get_nomination(grant_id)
     form = forms.ApproveGuardianForm(request.POST)
     form.is_valid()
     try:
         enrolment.approve_guardian(
             acting_user=request.user,
             grant=grant,
-            private_key=_key(request),
+            private_key=private_key(request),
             fingerprint_checked=bool(form.cleaned_data.get("fingerprint_checked")),
         )
     except ValidationError as error:
-        _apply_errors(form, error)
+        add_action_errors(form, error)
     except PermissionDenied as refusal:
         # e.g. the approver's own key still awaits approval: say so on the page.
         form.add_error(None, str(refusal) or "You cannot approve this guardian")
@@ -90,12 +83,7 @@ def first_guardian(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     error = ""
     if request.method == "POST":
-        grant_id = request.POST.get("grant", "")
-        grant = RoleAssignment.objects.filter(
-            pk=int(grant_id) if grant_id.isdigit() else 0, role=Role.FTSU_GUARDIAN
-        ).first()
-        if grant is None:
-            raise Http404("No such guardian nomination")
+        grant = queries.get_nomination(str(request.POST.get("grant", "")))
         try:
             cert = enrolment.approve_first_guardian(acting_user=request.user, grant=grant)
         except ValidationError as exc:
@@ -125,34 +113,33 @@ def recovery_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Make a new recovery key and show each holder's words once."""
     holders = recovery.eligible_holders()
     form = forms.RecoverySetupForm(request.POST or None, holders=holders)
-    if request.method == "POST" and form.is_valid():
-        try:
-            key, shares = recovery.set_up_recovery_key(
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: recovery.set_up_recovery_key(
                 acting_user=request.user,
-                private_key=_key(request),
-                holders=list(form.cleaned_data["holders"]),
-                threshold=form.cleaned_data["threshold"],
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
+                private_key=private_key(request),
+                holders=list(data["holders"]),
+                threshold=data["threshold"],
+            ),
             # Shown once, from memory: the words are stored nowhere.
-            return render(
+            then=lambda made: render(
                 request,
                 "speakup/recovery_shares.html",
-                {"recovery_key": key, "shares": shares, "breadcrumbs": _guardians_crumbs()},
-            )
+                {"recovery_key": made[0], "shares": made[1], "breadcrumbs": guardian_crumbs()},
+            ),
+        )
+        if done:
+            return done
     return render(
         request,
         "speakup/recovery_setup.html",
         {
             "form": form,
             "holders": holders,
-            "current": recovery.RecoveryKey.objects.filter(is_current=True).first(),
-            "breadcrumbs": _crumbs(
-                ("Speak-up caseload", reverse("speakup:caseload")),
-                ("Guardians", reverse("speakup:guardians")),
-            ),
+            "current": queries.current_recovery_key(),
+            "breadcrumbs": guardian_crumbs(("Guardians", reverse("speakup:guardians"))),
         },
     )
 
@@ -161,35 +148,31 @@ def recovery_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def recover(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Two (or more) holders type their words to re-open a case for this guardian."""
-    case = Case.objects.filter(reference=reference, shredded=False).first()
-    if case is None:
-        raise Http404("No such case")
+    case = queries.get_case_to_recover_for_user(request.user, reference)
     if queries.cases_visible_to(request.user).filter(pk=case.pk).exists():
         return redirect("speakup:case", reference=case.reference)
     form = forms.RecoverCaseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            recovery.recover_case(
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: recovery.recover_case(
                 acting_user=request.user,
-                private_key=_key(request),
+                private_key=private_key(request),
                 case=case,
                 shares=[data["share_1"], data["share_2"], data["share_3"]],
                 reason=data["reason"],
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            return redirect("speakup:case", reference=case.reference)
+            ),
+            then=lambda _: redirect("speakup:case", reference=case.reference),
+        )
+        if done:
+            return done
     return render(
         request,
         "speakup/recover.html",
         {
             "form": form,
             "case": case,
-            "breadcrumbs": _crumbs(
-                ("Speak-up caseload", reverse("speakup:caseload")),
-                ("Guardians", reverse("speakup:guardians")),
-            ),
+            "breadcrumbs": guardian_crumbs(("Guardians", reverse("speakup:guardians"))),
         },
     )

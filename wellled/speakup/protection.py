@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import functools
-import math
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,13 +24,12 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import BaseCache, caches
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django_ratelimit.core import get_usage
 
+from wellled.core import throttle
 from wellled.core.middleware import set_request_id
 from wellled.speakup import crypto
 
@@ -152,10 +150,10 @@ def client_tag(request: HttpRequest) -> str:
 
 # --- Buckets ---
 #
-# Counters live in the cache named by RATELIMIT_USE_CACHE ("throttle": Redis in
-# production, shared by every process; see checks.py) and are counted by
-# django-ratelimit in fixed windows of an hour. Its cache keys are a SHA-256 of
-# the group, the window and the client's daily tag, never the address.
+# Counted by `core.throttle` in the shared throttle cache (Redis in production,
+# shared by every process; see checks.py), in fixed windows of an hour. Its cache
+# keys are a SHA-256 of the group, the window and the client's daily tag, never
+# the address.
 
 THROTTLED = (
     "There have been too many attempts from here. Wait {minutes} and try again, "
@@ -164,75 +162,59 @@ THROTTLED = (
 
 
 @dataclass(frozen=True)
-class Refusal:
+class Refusal(throttle.Refusal):
     """A request refused for now: say so, and when to come back."""
-
-    retry_after: int
 
     @property
     def message(self) -> str:
-        minutes = max(1, math.ceil(self.retry_after / 60))
-        return THROTTLED.format(minutes=f"{minutes} minute" + ("" if minutes == 1 else "s"))
+        return THROTTLED.format(minutes=self.minutes)
 
 
-def _per_hour(name: str, default: int) -> str:
-    return f"{int(getattr(settings, name, default))}/h"
+def _said(refusal: throttle.Refusal | None) -> Refusal | None:
+    return None if refusal is None else Refusal(retry_after=refusal.retry_after)
 
 
 def _tag_key(group: str, request: HttpRequest) -> str:
     return client_tag(request)
 
 
-def _usage(request: HttpRequest, group: str, rate: str, *, increment: bool) -> dict[str, Any]:
-    usage: dict[str, Any] | None = get_usage(
-        request, group=group, key=_tag_key, rate=rate, increment=increment
-    )
-    # None: RATELIMIT_ENABLE is off.
-    return usage or {"count": 0, "limit": 1, "should_limit": False, "time_left": 0}
-
-
-def _refusal(usage: dict[str, Any], *, at_limit: bool) -> Refusal | None:
-    if usage["time_left"] < 0:
-        # The cache could not be reached: refuse rather than count nothing.
-        return Refusal(retry_after=60)
-    over = usage["count"] >= usage["limit"] if at_limit else usage["should_limit"]
-    return Refusal(retry_after=max(1, int(usage["time_left"]))) if over else None
+REQUESTS = throttle.Bucket(
+    "speakup.requests",
+    rate=throttle.setting_rate("WELLLED_SPEAKUP_REQUESTS_PER_HOUR", 120),
+    key=_tag_key,
+)
+CODE_FAILURES = throttle.Bucket(
+    "speakup.code-failures",
+    rate=throttle.setting_rate("WELLLED_SPEAKUP_CODE_ATTEMPTS_PER_HOUR", 10),
+    key=_tag_key,
+)
+SUBMISSIONS = throttle.Bucket(
+    "speakup.submissions",
+    rate=throttle.setting_rate("WELLLED_SPEAKUP_SUBMISSIONS_PER_HOUR", 10),
+    key=_tag_key,
+)
 
 
 def request_refused(request: HttpRequest) -> Refusal | None:
     """Count this request (every POST on an anonymous route, whatever becomes of
     it) and refuse it once the client has sent too many this hour."""
-    rate = _per_hour("WELLLED_SPEAKUP_REQUESTS_PER_HOUR", 120)
-    return _refusal(_usage(request, "speakup.requests", rate, increment=True), at_limit=False)
+    return _said(REQUESTS.spend(request))
 
 
 def code_refused(request: HttpRequest) -> Refusal | None:
     """Refused: this client has had its allowance of wrong codes this hour."""
-    rate = _per_hour("WELLLED_SPEAKUP_CODE_ATTEMPTS_PER_HOUR", 10)
-    return _refusal(_usage(request, "speakup.code-failures", rate, increment=False), at_limit=True)
+    return _said(CODE_FAILURES.refused(request))
 
 
 def record_code_failure(request: HttpRequest) -> None:
     """A well-formed code that opened nothing."""
-    rate = _per_hour("WELLLED_SPEAKUP_CODE_ATTEMPTS_PER_HOUR", 10)
-    _usage(request, "speakup.code-failures", rate, increment=True)
+    CODE_FAILURES.count(request)
 
 
 def submission_refused(request: HttpRequest) -> Refusal | None:
-    rate = _per_hour("WELLLED_SPEAKUP_SUBMISSIONS_PER_HOUR", 10)
-    return _refusal(_usage(request, "speakup.submissions", rate, increment=False), at_limit=True)
+    return _said(SUBMISSIONS.refused(request))
 
 
 def record_submission(request: HttpRequest) -> None:
     """A concern or files sent, accepted or refused: both cost the server."""
-    rate = _per_hour("WELLLED_SPEAKUP_SUBMISSIONS_PER_HOUR", 10)
-    _usage(request, "speakup.submissions", rate, increment=True)
-
-
-def throttle_cache() -> BaseCache:
-    return caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
-
-
-def reset_buckets() -> None:
-    """For tests."""
-    throttle_cache().clear()
+    SUBMISSIONS.count(request)

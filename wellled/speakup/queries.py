@@ -21,8 +21,10 @@ from django.urls import reverse
 from wellled.core.navigation import WorkItem
 from wellled.core.types import AnyUser
 from wellled.organisation.access import Cap, can
+from wellled.organisation.models import Role, RoleAssignment
 from wellled.speakup import crypto, epochs
-from wellled.speakup.actions import is_guardian, read_reporter
+from wellled.speakup.access import is_guardian
+from wellled.speakup.content import read_reporter
 from wellled.speakup.models import (
     Attachment,
     Author,
@@ -32,6 +34,7 @@ from wellled.speakup.models import (
     GuardianKey,
     KeyHolder,
     Message,
+    RecoveryKey,
     Route,
     Status,
 )
@@ -53,6 +56,44 @@ def get_case_for_user(user: AnyUser, reference: str) -> Case:
     if case is None:
         raise Http404("No such case on your caseload")
     return case
+
+
+def get_case_action_for_user(user: AnyUser, case: Case, action_id: str) -> CaseAction | None:
+    """An agreed action on a case the user can see, or None if the id names none."""
+    if not action_id.isdigit():
+        return None
+    return CaseAction.objects.filter(
+        case__in=cases_visible_to(user), case=case, pk=int(action_id)
+    ).first()
+
+
+def get_case_to_recover_for_user(user: AnyUser, reference: str) -> Case:
+    """An unshredded case by reference, for the recovery page: a guardian asks for a
+    case they cannot open, so it is not limited to their caseload (it shows only
+    the reference, never content)."""
+    if not is_guardian(user):
+        raise PermissionDenied
+    case = Case.objects.filter(reference=reference, shredded=False).first()
+    if case is None:
+        raise Http404("No such case")
+    return case
+
+
+def get_nomination(grant_id: int | str) -> RoleAssignment:
+    """A guardian nomination (a grant of the guardian role) by id, or 404."""
+    pk = int(grant_id) if str(grant_id).isdigit() else 0
+    grant = RoleAssignment.objects.filter(pk=pk, role=Role.FTSU_GUARDIAN).first()
+    if grant is None:
+        raise Http404("No such guardian nomination")
+    return grant
+
+
+def current_recovery_key() -> RecoveryKey | None:
+    return RecoveryKey.objects.filter(is_current=True).first()
+
+
+def narrative_of(case: Case, case_key: bytes) -> str:
+    return crypto.open_text(case_key, case.sealed_narrative)
 
 
 def guardian_has_key(user: AnyUser) -> bool:

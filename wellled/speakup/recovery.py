@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import shamir_mnemonic
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from nacl.public import PrivateKey
@@ -32,7 +32,9 @@ from wellled.core import audit
 from wellled.core.types import Actor
 from wellled.organisation.access import roles_of
 from wellled.organisation.models import Role
-from wellled.speakup import actions, crypto, enrolment, epochs
+from wellled.speakup import crypto, enrolment, epochs
+from wellled.speakup.access import require_trusted_guardian
+from wellled.speakup.actions.common import next_seq
 from wellled.speakup.models import (
     Author,
     Case,
@@ -48,17 +50,6 @@ MIN_HOLDERS = 2
 MAX_HOLDERS = 7
 # The roles a holder must have: senior people outside IT.
 HOLDER_ROLES = frozenset({Role.FTSU_EXECUTIVE_LEAD, Role.EXECUTIVE, Role.BOARD_MEMBER})
-
-
-def _require_trusted_guardian(acting_user: Actor, private_key: bytes) -> User:
-    if acting_user is None or not isinstance(acting_user, User):
-        raise PermissionDenied
-    key = GuardianKey.objects.filter(user=acting_user).first()
-    if key is None or not enrolment.is_trusted(key):
-        raise PermissionDenied("Only an approved guardian can do this")
-    if crypto.public_key_of(private_key) != bytes(key.public_key):
-        raise PermissionDenied("Unlock your own speak-up key first")
-    return acting_user
 
 
 def eligible_holders() -> list[User]:
@@ -86,29 +77,13 @@ def set_up_recovery_key(
     """Make a new recovery key, split among the holders; return each one's words.
 
     The previous key stops wrapping new cases but still opens the ones it wrapped."""
-    user = _require_trusted_guardian(acting_user, private_key)
-    errors: dict[str, str] = {}
-    eligible = {u.pk for u in eligible_holders()}
-    unique = {u.pk: u for u in holders}
-    if len(unique) < MIN_HOLDERS or len(unique) > MAX_HOLDERS:
-        errors["holders"] = f"Choose between {MIN_HOLDERS} and {MAX_HOLDERS} different holders"
-    elif any(pk not in eligible for pk in unique):
-        errors["holders"] = (
-            "Holders must be executives, board members or the executive lead for speaking "
-            "up, and never trust administrators"
-        )
-    elif user.pk in unique:
-        errors["holders"] = "A guardian cannot hold a share: choose people outside casework"
-    if not errors and not 2 <= threshold <= len(unique):
-        errors["threshold"] = f"The number needed must be between 2 and {len(unique)}"
-    if errors:
-        raise ValidationError(errors)
+    user = require_trusted_guardian(acting_user, private_key)
+    ordered = _check_holders(user, holders, threshold)
     recovery_private = PrivateKey.generate()
     lists = shamir_mnemonic.generate_mnemonics(
-        group_threshold=1, groups=[(threshold, len(unique))], master_secret=bytes(recovery_private)
+        group_threshold=1, groups=[(threshold, len(ordered))], master_secret=bytes(recovery_private)
     )[0]
     RecoveryKey.objects.filter(is_current=True).update(is_current=False)
-    ordered = list(unique.values())
     recovery = RecoveryKey.objects.create(
         public_key=bytes(recovery_private.public_key),
         threshold=threshold,
@@ -116,29 +91,7 @@ def set_up_recovery_key(
         created_on=timezone.localdate(),
         created_by=user,
     )
-    # Every case this guardian can open gets a wrap for the new key too, in place
-    # of any wrap for an older recovery key.
-    held = list(
-        CaseKey.objects.filter(holder=KeyHolder.GUARDIAN, guardian=user, case__shredded=False)
-    )
-    CaseKey.objects.filter(
-        case_id__in=[wrap.case_id for wrap in held], holder=KeyHolder.ESCROW
-    ).delete()
-    CaseKey.objects.bulk_create(
-        CaseKey(
-            case_id=wrap.case_id,
-            holder=KeyHolder.ESCROW,
-            recovery_key=recovery,
-            **epochs.seal_wrap(
-                crypto.wrap_for_public_key(
-                    crypto.unwrap_with_private_key(epochs.opened(wrap), private_key),
-                    recovery.public_key,
-                )
-            ),
-        )
-        for wrap in held
-    )
-    wrapped = len(held)
+    wrapped = _wrap_held_cases(user, private_key, recovery)
     audit.record(
         acting_user=user,
         action="speakup.recovery_key_created",
@@ -160,6 +113,53 @@ def set_up_recovery_key(
     return recovery, [HolderShare(holder=h, words=w) for h, w in zip(ordered, lists, strict=True)]
 
 
+def _check_holders(user: User, holders: Sequence[User], threshold: int) -> list[User]:
+    """The different holders, in the order given, or a ValidationError."""
+    errors: dict[str, str] = {}
+    eligible = {u.pk for u in eligible_holders()}
+    unique = {u.pk: u for u in holders}
+    if len(unique) < MIN_HOLDERS or len(unique) > MAX_HOLDERS:
+        errors["holders"] = f"Choose between {MIN_HOLDERS} and {MAX_HOLDERS} different holders"
+    elif any(pk not in eligible for pk in unique):
+        errors["holders"] = (
+            "Holders must be executives, board members or the executive lead for speaking "
+            "up, and never trust administrators"
+        )
+    elif user.pk in unique:
+        errors["holders"] = "A guardian cannot hold a share: choose people outside casework"
+    if not errors and not 2 <= threshold <= len(unique):
+        errors["threshold"] = f"The number needed must be between 2 and {len(unique)}"
+    if errors:
+        raise ValidationError(errors)
+    return list(unique.values())
+
+
+def _wrap_held_cases(user: User, private_key: bytes, recovery: RecoveryKey) -> int:
+    """Every case this guardian can open gets a wrap for the new key too, in place
+    of any wrap for an older recovery key. Returns how many."""
+    held = list(
+        CaseKey.objects.filter(holder=KeyHolder.GUARDIAN, guardian=user, case__shredded=False)
+    )
+    CaseKey.objects.filter(
+        case_id__in=[wrap.case_id for wrap in held], holder=KeyHolder.ESCROW
+    ).delete()
+    CaseKey.objects.bulk_create(
+        CaseKey(
+            case_id=wrap.case_id,
+            holder=KeyHolder.ESCROW,
+            recovery_key=recovery,
+            **epochs.seal_wrap(
+                crypto.wrap_for_public_key(
+                    crypto.unwrap_with_private_key(epochs.opened(wrap), private_key),
+                    recovery.public_key,
+                )
+            ),
+        )
+        for wrap in held
+    )
+    return len(held)
+
+
 def stranded_cases() -> list[Case]:
     """Unshredded cases that no approved guardian holds a wrap for."""
     current = [key.user_id for key in enrolment.trusted_guardian_keys()]
@@ -176,7 +176,7 @@ def recover_case(
     *, acting_user: Actor, private_key: bytes, case: Case, shares: Sequence[str], reason: str
 ) -> Case:
     """Re-open a case for this guardian with the holders' words."""
-    user = _require_trusted_guardian(acting_user, private_key)
+    user = require_trusted_guardian(acting_user, private_key)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.shredded:
         raise ValidationError("This case was destroyed: nothing can open it")
@@ -184,6 +184,36 @@ def recover_case(
     errors: dict[str, str] = {}
     if not reason.strip():
         errors["reason"] = "Record why the case needs the recovery key"
+    wrap = _recovery_wrap(case)
+    recovery = wrap.recovery_key
+    assert recovery is not None
+    if len(typed) < recovery.threshold:
+        errors["shares"] = f"Enter the words of at least {recovery.threshold} holders"
+    if errors:
+        raise ValidationError(errors)
+    case_key, indexes = _open_with_words(wrap, recovery, typed)
+    own = GuardianKey.objects.get(user=user)
+    CaseKey.objects.filter(case=case, holder=KeyHolder.GUARDIAN, guardian=user).delete()
+    CaseKey.objects.create(
+        case=case,
+        holder=KeyHolder.GUARDIAN,
+        guardian=user,
+        **epochs.seal_wrap(crypto.wrap_for_public_key(case_key, own.public_key)),
+    )
+    holder_order = holders_of(recovery)
+    named = [holder_order[i] for i in indexes if i < len(holder_order)]
+    _record_recovery(case, case_key, user, named, reason)
+    enrolment.tell_guardians(
+        f"Speak-up case {case.reference} was opened with the recovery key",
+        f"{enrolment.display_name(user)} opened case {case.reference} with the recovery key, "
+        f"with the words of {', '.join(enrolment.display_name(h) for h in named)}. The reason "
+        "is recorded on the case.",
+        also=holder_order,
+    )
+    return case
+
+
+def _recovery_wrap(case: Case) -> CaseKey:
     wrap = (
         CaseKey.objects.filter(case=case, holder=KeyHolder.ESCROW)
         .select_related("recovery_key")
@@ -194,11 +224,14 @@ def recover_case(
             "This case has no recovery copy of its key: it was received before the recovery "
             "key was set up and no guardian wrapped it since, so it cannot be recovered"
         )
-    recovery = wrap.recovery_key
-    if len(typed) < recovery.threshold:
-        errors["shares"] = f"Enter the words of at least {recovery.threshold} holders"
-    if errors:
-        raise ValidationError(errors)
+    return wrap
+
+
+def _open_with_words(
+    wrap: CaseKey, recovery: RecoveryKey, typed: list[str]
+) -> tuple[bytes, list[int]]:
+    """The case key, opened with the recovery key the holders' words make, and the
+    holders' member indexes."""
     try:
         secret = shamir_mnemonic.combine_mnemonics(typed)
         indexes = sorted({shamir_mnemonic.Share.from_mnemonic(s).index for s in typed})
@@ -215,20 +248,19 @@ def recover_case(
         raise ValidationError(
             "This case's recovery copy can no longer be opened: its epoch key is gone"
         ) from None
-    own = GuardianKey.objects.get(user=user)
-    CaseKey.objects.filter(case=case, holder=KeyHolder.GUARDIAN, guardian=user).delete()
-    CaseKey.objects.create(
-        case=case,
-        holder=KeyHolder.GUARDIAN,
-        guardian=user,
-        **epochs.seal_wrap(crypto.wrap_for_public_key(case_key, own.public_key)),
-    )
-    holder_order = holders_of(recovery)
-    named = [holder_order[i] for i in indexes if i < len(holder_order)]
+    return case_key, indexes
+
+
+def _record_recovery(
+    case: Case, case_key: bytes, user: User, named: list[User], reason: str
+) -> None:
+    """A note on the case saying who opened it, with whose words and why; the week
+    it was recovered; the lead guardian if it has none who can still open it; the
+    audit event."""
     today = timezone.localdate()
     Message.objects.create(
         case=case,
-        seq=actions.next_seq(case),
+        seq=next_seq(case),
         author=Author.SYSTEM,
         sent_on=today,
         is_internal=True,
@@ -250,14 +282,6 @@ def recover_case(
         obj=case,
         after={"holder_ids": [h.pk for h in named]},
     )
-    enrolment.tell_guardians(
-        f"Speak-up case {case.reference} was opened with the recovery key",
-        f"{enrolment.display_name(user)} opened case {case.reference} with the recovery key, "
-        f"with the words of {', '.join(enrolment.display_name(h) for h in named)}. The reason "
-        "is recorded on the case.",
-        also=holder_order,
-    )
-    return case
 
 
 def holders_of(recovery: RecoveryKey) -> list[User]:

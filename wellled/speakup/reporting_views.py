@@ -18,8 +18,12 @@ from django.views.decorators.http import require_GET
 from wellled.core.nhsforms import NHSForm
 from wellled.core.types import AuthenticatedHttpRequest
 from wellled.organisation.access import Cap, can, require
+from wellled.reports.chartdata import ChartData
+from wellled.reports.charts import render_chart_svg
 from wellled.speakup import reporting
 from wellled.speakup.reporting import FieldSet, Quarter
+from wellled.surveys.measures import MEASURES, RAISING_CONCERNS
+from wellled.surveys.queries import trust_ods_code, trust_series
 
 BOARD_QUARTERS = 8
 
@@ -170,9 +174,6 @@ def national_return_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _confidence_years() -> tuple[dict[int, dict[str, float | None]], list[tuple[str, str]]]:
-    from wellled.surveys.measures import MEASURES, RAISING_CONCERNS
-    from wellled.surveys.queries import trust_ods_code, trust_series
-
     series = trust_series(trust_ods_code(), RAISING_CONCERNS)
     shown = [key for key in RAISING_CONCERNS if any(key in v for v in series.values())]
     years = {
@@ -185,12 +186,7 @@ def _confidence_years() -> tuple[dict[int, dict[str, float | None]], list[tuple[
 def _chart(
     title: str, unit: str, improvement: str, points: list[tuple[int, float | None]], prefix: str
 ) -> SafeString | None:
-    """A line of yearly values drawn by the reports module, when that module can draw it."""
-    try:
-        from wellled.reports.chartdata import ChartData
-        from wellled.reports.charts import render_chart_svg
-    except ImportError:
-        return None
+    """A line of yearly values drawn by the reports module (with two values or more)."""
     if sum(1 for _, value in points if value is not None) < 2:
         return None
     chart = ChartData(

@@ -58,29 +58,7 @@ def rotate_epoch(*, acting_user: Actor) -> Rotation:
     Epoch.objects.filter(retired_at__isnull=True).exclude(pk=epoch.pk).update(
         retired_at=epoch.created_at
     )
-    ring = epochs.KeyRing()
-    resealed = unreadable = 0
-    # Primary keys first: SQLite gives no isolation between a cursor and writes to
-    # the table it reads.
-    pks = list(CaseKey.objects.exclude(epoch=epoch.pk).values_list("pk", flat=True))
-    for start in range(0, len(pks), _RESEAL_BATCH):
-        rows = list(
-            CaseKey.objects.select_for_update().filter(pk__in=pks[start : start + _RESEAL_BATCH])
-        )
-        changed = []
-        for row in rows:
-            try:
-                inner = ring.open(row.epoch, row.wrapped)
-            except crypto.CryptoError:
-                # Its key is gone already (a restore older than the key store):
-                # lost whatever we do; the start-up check reports it.
-                unreadable += 1
-                continue
-            row.wrapped = crypto.seal_under_epoch(key, inner)
-            row.epoch = epoch.pk
-            changed.append(row)
-        CaseKey.objects.bulk_update(changed, ["wrapped", "epoch"])
-        resealed += len(changed)
+    resealed, unreadable = _reseal_wraps(epoch, key)
     epochs.record_pepper_check()
     if unreadable:
         logger.error(
@@ -104,6 +82,35 @@ def rotate_epoch(*, acting_user: Actor) -> Rotation:
         resealed=resealed,
         unreadable=unreadable,
     )
+
+
+def _reseal_wraps(epoch: Epoch, key: bytes) -> tuple[int, int]:
+    """Re-seal every wrap not yet under the new epoch; how many were re-sealed, and
+    how many could not be opened."""
+    ring = epochs.KeyRing()
+    resealed = unreadable = 0
+    # Primary keys first: SQLite gives no isolation between a cursor and writes to
+    # the table it reads.
+    pks = list(CaseKey.objects.exclude(epoch=epoch.pk).values_list("pk", flat=True))
+    for start in range(0, len(pks), _RESEAL_BATCH):
+        rows = list(
+            CaseKey.objects.select_for_update().filter(pk__in=pks[start : start + _RESEAL_BATCH])
+        )
+        changed = []
+        for row in rows:
+            try:
+                inner = ring.open(row.epoch, row.wrapped)
+            except crypto.CryptoError:
+                # Its key is gone already (a restore older than the key store):
+                # lost whatever we do; the start-up check reports it.
+                unreadable += 1
+                continue
+            row.wrapped = crypto.seal_under_epoch(key, inner)
+            row.epoch = epoch.pk
+            changed.append(row)
+        CaseKey.objects.bulk_update(changed, ["wrapped", "epoch"])
+        resealed += len(changed)
+    return resealed, unreadable
 
 
 def _destroy_old_epoch_keys(*, acting_user: Actor, keep: set[str]) -> None:

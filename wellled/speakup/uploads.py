@@ -1,7 +1,9 @@
 """Checking and cleaning evidence files before they are sealed.
 
-The type is read from the bytes (`filetype`), never trusted from the name or the
-browser, and the name's extension must agree with it. Metadata stripping is
+The check is the trust's one upload check (`core.uploads`) under speak-up's
+`POLICY`: the type is read from the bytes, never trusted from the name or the
+browser, and the name's extension must agree with it; pictures are also held to a
+pixel limit, and names are kept as the reporter gave them (they are sealed). Metadata stripping is
 optional and needs the reporter's consent, because metadata can also be evidence:
 images are redrawn from their pixels (dropping EXIF, GPS, XMP and comments) and
 PDFs lose their document information dictionary and XMP stream.
@@ -17,16 +19,15 @@ from __future__ import annotations
 import io
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from PIL import Image
 
-from wellled.core import scanning
+from wellled.core.uploads import CheckedFile, FilePolicy, check_bytes, size_label
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_IMAGE_PIXELS = 25_000_000
@@ -59,74 +60,47 @@ def max_request_bytes() -> int:
     return MAX_FILES * max_bytes() + FORM_ALLOWANCE_BYTES
 
 
-def _megabytes(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{round(size / (1024 * 1024), 1):g} MB"
-    return f"{max(1, round(size / 1024))} KB"
-
-
 def _megapixels(pixels: int) -> str:
     return f"{pixels / 1_000_000:g} million pixels"
 
 
-@dataclass(frozen=True)
-class CheckedFile:
-    name: str
-    media_type: str
-    data: bytes
-
-
 def _clean_name(name: str) -> str:
+    """The name as the reporter gave it, without any folder: it is sealed with the
+    file and shown only to the guardians and the reporter."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
     return base[:120] or "file"
 
 
+def _inspect(checked: CheckedFile) -> None:
+    if checked.media_type.startswith("image/"):
+        _check_pixels(checked.name, checked.data)
+
+
+POLICY = FilePolicy(
+    types=ALLOWED,
+    described_as=ALLOWED_DESCRIPTION,
+    max_bytes=max_bytes,
+    name_cleaner=_clean_name,
+    inspect=_inspect,
+    wording={
+        "too_large": "“{name}” is larger than {limit}: "
+        "send a smaller copy or a photo of the page instead",
+        "bad_type": "“{name}” is not a file type we accept. Send a {allowed} file",
+        "disguised": "“{name}” is named as a different type from what it contains "
+        "(its content is {actual}). Rename it or send the original file",
+    },
+)
+
+
 def check_file(name: str, data: bytes) -> CheckedFile:
     """A file that is what it says and small enough, or a ValidationError saying why."""
-    clean = _clean_name(name)
-    limit = max_bytes()
-    if len(data) > limit:
-        raise ValidationError(
-            f"“{clean}” is larger than {limit // (1024 * 1024)} MB: "
-            "send a smaller copy or a photo of the page instead",
-            code="too_large",
-        )
-    if not data:
-        raise ValidationError(f"“{clean}” is empty", code="empty")
-    kind = filetype.guess(data)
-    if kind is None or kind.mime not in ALLOWED:
-        raise ValidationError(
-            f"“{clean}” is not a file type we accept. Send a {ALLOWED_DESCRIPTION} file",
-            code="bad_type",
-        )
-    extension = clean.rsplit(".", 1)[-1].lower() if "." in clean else ""
-    if extension not in ALLOWED[kind.mime]:
-        raise ValidationError(
-            f"“{clean}” is named as a different type from what it contains "
-            f"(its content is {kind.extension.upper()}). Rename it or send the original file",
-            code="disguised",
-        )
-    if kind.mime.startswith("image/"):
-        _check_pixels(clean, data)
-    try:
-        scanning.scan(data)
-    except scanning.VirusFound as found:
-        raise ValidationError(
-            f"“{clean}”: " + scanning.VIRUS_MESSAGE.format(name=found.name), code="virus"
-        ) from None
-    except scanning.ScanUnavailable:
-        raise ValidationError(
-            f"“{clean}”: " + scanning.UNAVAILABLE_MESSAGE, code="scan_unavailable"
-        ) from None
-    return CheckedFile(name=clean, media_type=kind.mime, data=data)
+    return check_bytes(name, data, POLICY)
 
 
 def _check_pixels(clean: str, data: bytes) -> None:
     """Refuse a picture with too many pixels, from its header alone: decoding one
     (to remove its metadata) costs memory in proportion to its pixels, and a tiny
     file can declare a huge picture."""
-    from PIL import Image
-
     limit = max_image_pixels()
     too_big = ValidationError(
         f"“{clean}” is too big a picture: at most {_megapixels(limit)}. "
@@ -147,14 +121,6 @@ def _check_pixels(clean: str, data: bytes) -> None:
         ) from None
     if width * height > limit:
         raise too_big
-
-
-def read_upload(upload: UploadedFile) -> CheckedFile:
-    problems = refusals([upload])
-    if problems:
-        raise ValidationError(problems[0], code="refused")
-    data = upload.read()
-    return check_file(upload.name or "file", data)
 
 
 def refusals(files: Sequence[Any]) -> list[str]:
@@ -179,8 +145,6 @@ def strip_metadata(checked: CheckedFile) -> CheckedFile:
 
 
 def _strip_image(checked: CheckedFile) -> bytes:
-    from PIL import Image
-
     with Image.open(io.BytesIO(checked.data)) as image:
         image.load()
         clean = Image.new(image.mode, image.size)
@@ -196,6 +160,7 @@ def _strip_image(checked: CheckedFile) -> bytes:
 
 
 def _strip_pdf(data: bytes) -> bytes:
+    # pypdf is loaded only when a reporter asks for a PDF's metadata to be removed.
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject
 
@@ -248,8 +213,8 @@ class SpeakUpUploadHandler(FileUploadHandler):
         elif self.body_too_large:
             self.refused = (
                 "body_too_large",
-                f"Your files add up to more than {_megabytes(max_request_bytes())}: send at "
-                f"most {MAX_FILES} files of up to {_megabytes(max_bytes())} each",
+                f"Your files add up to more than {size_label(max_request_bytes())}: send at "
+                f"most {MAX_FILES} files of up to {size_label(max_bytes())} each",
             )
         elif self.files_seen > MAX_FILES:
             self.refused = ("too_many", f"Send at most {MAX_FILES} files at a time")
@@ -261,7 +226,7 @@ class SpeakUpUploadHandler(FileUploadHandler):
             name = _clean_name(str(self.file_name or ""))
             self.refused = (
                 "too_large",
-                f"“{name}” is larger than {_megabytes(max_bytes())}: "
+                f"“{name}” is larger than {size_label(max_bytes())}: "
                 "send a smaller copy or a photo of the page instead",
             )
             self.buffer = io.BytesIO()

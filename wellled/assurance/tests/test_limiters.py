@@ -12,6 +12,10 @@ from wellled.assurance.tests.support import WELL_LED, score_all, trust_round
 from wellled.core.models import AuditEvent
 from wellled.core.testing import Trust
 
+# Open enforcement reaches assurance from inspections, through the panels registry.
+from wellled.inspections import actions as inspections
+from wellled.inspections.tests.support import finding, inspection, plan
+
 pytestmark = pytest.mark.django_db
 
 # 3,3,3,3,3,3,3,2 = 23 of 32 = 72%: Good before limiters.
@@ -139,9 +143,6 @@ def test_a_closed_round_keeps_its_limiters(trust: Trust) -> None:
 
 
 def _notice(trust: Trust, *, kind: str = "requirement_notice", statements=None, signed=False):
-    from wellled.inspections import actions as inspections
-    from wellled.inspections.tests.support import finding, inspection, plan
-
     found = finding(
         inspection(trust),
         kind=kind,

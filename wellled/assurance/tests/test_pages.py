@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from wellled.assurance import actions, panels
+from wellled.assurance.models import AssessmentRound
 from wellled.assurance.panels import PanelRow, StatementPanel
 from wellled.assurance.tests.support import WELL_LED, assessment, evidence, score_all, trust_round
 from wellled.core.testing import Trust
@@ -66,7 +67,7 @@ def test_opening_a_round_and_assigning_owners_through_pages(client_for, trust: T
         },
     )
     assert response.status_code == 302
-    round_ = actions.AssessmentRound.objects.get(title="Well-led Q3")
+    round_ = AssessmentRound.objects.get(title="Well-led Q3")
     assert round_.previous_ratings == {"well-led": "Good"}
     owners = client.post(
         f"/assurance/rounds/{round_.pk}/owners/",

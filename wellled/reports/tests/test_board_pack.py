@@ -13,7 +13,9 @@ from pypdf import PdfReader
 
 from wellled.core.models import AuditEvent, Job
 from wellled.core.testing import Trust
-from wellled.reports import actions, boardpack
+from wellled.reports import actions, boardpack, queries
+from wellled.reports.charting import charts_for_metrics
+from wellled.reports.charts import render_chart_svg
 from wellled.reports.importing import RawRow
 from wellled.reports.models import BoardPack, Domain, Frequency, Metric, SourceKind
 
@@ -192,9 +194,6 @@ def test_contents_page_numbers_point_at_the_metric_pages(
 def test_the_pdf_uses_the_same_svg_as_the_pages(
     trust: Trust, catalogue: list[Metric], client_for: Any
 ) -> None:
-    from wellled.reports.charting import charts_for_metrics
-    from wellled.reports.charts import render_chart_svg
-
     metrics = boardpack.pack_metrics()
     chart_list = charts_for_metrics(metrics, up_to=boardpack.month_end(MONTH))
     sections = boardpack.build_sections(metrics, chart_list, MONTH)
@@ -350,7 +349,7 @@ def test_others_cannot_see_or_download_packs(trust: Trust, client_for: Any, name
     client = client_for(name)
     assert client.get(reverse("boardpacks:list")).status_code == 403
     assert client.get(reverse("boardpacks:download", args=[pack.pk])).status_code == 403
-    assert list(boardpack.board_packs_visible_to(trust.people[name])) == []
+    assert list(queries.board_packs_visible_to(trust.people[name])) == []
 
 
 @pytest.mark.django_db

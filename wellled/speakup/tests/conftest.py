@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from django.test import override_settings
 
-from wellled.speakup import protection
+from wellled.core import throttle
 
 
 @pytest.fixture(autouse=True)
@@ -17,6 +17,6 @@ def fast_speakup() -> Iterator[None]:
         WELLLED_SPEAKUP_ARGON2_OPSLIMIT=1,
         WELLLED_SPEAKUP_ARGON2_MEMLIMIT=8192,
     ):
-        protection.reset_buckets()
+        throttle.reset_buckets()
         yield
-        protection.reset_buckets()
+        throttle.reset_buckets()

@@ -37,6 +37,19 @@ def test_the_full_anonymous_loop_through_the_pages(
 ) -> None:
     gclient = unlocked_client(Client(), guardian)
     anon = Client()
+    code, case = _worker_speaks_up(anon)
+    _guardian_triages(gclient, case, trust)
+    _guardian_asks_and_worker_answers(
+        gclient, anon, code, case, mailoutbox, django_capture_on_commit_callbacks
+    )
+    _guardian_closes_and_worker_gives_feedback(gclient, anon, code, case)
+
+
+def _case_url(case: Case) -> str:
+    return f"/speak-up/guardian/case/{case.reference}/"
+
+
+def _worker_speaks_up(anon: Client) -> tuple[str, Case]:
     response = anon.post(
         "/speak-up/anonymous/",
         {"narrative": "Ward 7 nights run on one nurse.", "notify_email": "me@example.org"},
@@ -44,9 +57,13 @@ def test_the_full_anonymous_loop_through_the_pages(
     code = response.context["code"]
     case = Case.objects.get()
     assert case.route == Route.ANONYMOUS and case.received_week.weekday() == 0
+    return code, case
+
+
+def _guardian_triages(gclient: Client, case: Case, trust) -> None:
     # Triage with elements (not exclusive), a new theme and the service concerned.
     response = gclient.post(
-        f"/speak-up/guardian/case/{case.reference}/",
+        _case_url(case),
         {
             "op": "triage",
             "summary": "Night staffing",
@@ -64,11 +81,14 @@ def test_the_full_anonymous_loop_through_the_pages(
     )
     assert list(case.themes.values_list("name", flat=True)) == ["Staffing levels"]
     assert case.unit == trust.service
+
+
+def _guardian_asks_and_worker_answers(
+    gclient: Client, anon: Client, code: str, case: Case, mailoutbox, capture_on_commit
+) -> None:
     # The guardian asks; the worker is told by an email with no content.
-    with django_capture_on_commit_callbacks(execute=True):
-        gclient.post(
-            f"/speak-up/guardian/case/{case.reference}/", {"op": "reply", "body": "Which nights?"}
-        )
+    with capture_on_commit(execute=True):
+        gclient.post(_case_url(case), {"op": "reply", "body": "Which nights?"})
     assert len(mailoutbox) == 1
     assert "Which nights" not in mailoutbox[0].body and "Ward 7" not in mailoutbox[0].body
     assert mailoutbox[0].to == ["me@example.org"]
@@ -77,14 +97,17 @@ def test_the_full_anonymous_loop_through_the_pages(
     anon.post(
         "/speak-up/anonymous/return/", {"code": code, "op": "message", "body": "Every weekend"}
     )
-    page = gclient.get(f"/speak-up/guardian/case/{case.reference}/").content.decode()
+    page = gclient.get(_case_url(case)).content.decode()
     assert "Every weekend" in page
     assert "week beginning" in page  # the worker's dates are coarsened to the week
+
+
+def _guardian_closes_and_worker_gives_feedback(
+    gclient: Client, anon: Client, code: str, case: Case
+) -> None:
     # Close: the worker is asked the national question through the same channel.
-    gclient.post(
-        f"/speak-up/guardian/case/{case.reference}/",
-        {"op": "close", "outcome": "Extra nurse added to the weekend rota."},
-    )
+    outcome = "Extra nurse added to the weekend rota."
+    gclient.post(_case_url(case), {"op": "close", "outcome": outcome})
     case.refresh_from_db()
     assert case.status == Status.CLOSED and case.closed_week and case.feedback_requested
     page = anon.post("/speak-up/anonymous/return/", {"code": code}).content.decode()
@@ -96,7 +119,7 @@ def test_the_full_anonymous_loop_through_the_pages(
     )
     case.refresh_from_db()
     assert case.feedback_answer == "yes"
-    page = gclient.get(f"/speak-up/guardian/case/{case.reference}/").content.decode()
+    page = gclient.get(_case_url(case)).content.decode()
     assert "It was fixed." in page
 
 

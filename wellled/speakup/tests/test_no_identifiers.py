@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from wellled.core import throttle
 from wellled.speakup import protection
 from wellled.speakup.models import Case
 from wellled.speakup.tests.support import unlocked_client
@@ -89,7 +90,7 @@ def _assert_clean(lines: list[str], cookies_seen: list[str]) -> None:
     assert hits == [], f"identifiers stored in {hits}"
     log_hits = [line[:200] for line in lines for needle in NEEDLES if needle in line]
     assert log_hits == []
-    cache_keys = " ".join(str(k) for k in protection.throttle_cache()._cache)  # type: ignore[attr-defined]
+    cache_keys = " ".join(str(k) for k in throttle.throttle_cache()._cache)  # type: ignore[attr-defined]
     assert not any(needle in cache_keys for needle in NEEDLES)
     assert cookies_seen == []
 

@@ -10,7 +10,8 @@ import pytest
 from django.core.checks import Error, run_checks
 from django.test import Client, override_settings
 
-from wellled.speakup import crypto, protection
+from wellled.core import throttle
+from wellled.speakup import crypto
 from wellled.speakup.checks import throttle_cache_is_shared
 from wellled.speakup.tests.support import anonymous_concern, give_key
 
@@ -135,7 +136,7 @@ def test_the_bucket_tag_is_keyed_and_changes_every_day() -> None:
 def test_buckets_expire_within_the_hour_and_hold_no_address(trust) -> None:
     client = Client(REMOTE_ADDR="192.0.2.60")
     client.post("/speak-up/anonymous/return/", {"code": WRONG})
-    store = protection.throttle_cache()
+    store = throttle.throttle_cache()
     assert store._cache, "a failure was counted"  # type: ignore[attr-defined]
     assert not any("192.0.2.60" in str(key) for key in store._cache)  # type: ignore[attr-defined]
     now = time.time()
