@@ -252,8 +252,6 @@ def _complaint_attachments(trust: Trust, n: int) -> dict[str, Any]:
 
 # The lists -------------------------------------------------------------------------------
 
-N_PLUS_ONE = "N+1: {} runs queries for each row (inspections/views.py)"
-
 PINS: dict[str, Pin] = {
     # Pages
     "complaints:list": Pin("complaints_manager", _complaints, 11),
@@ -265,18 +263,9 @@ PINS: dict[str, Pin] = {
         xfail="N+1: the read rates page counts readers for each share (learning/views.py:272)",
     ),
     "learning:you_said_we_did": Pin("complaints_manager", _you_said_we_did, 10),
-    "inspections:list": Pin(
-        "governance_lead", _inspections, 19, xfail=N_PLUS_ONE.format("the register (line 90)")
-    ),
-    "inspections:detail": Pin(
-        "governance_lead",
-        _findings_of_one,
-        19,
-        xfail=N_PLUS_ONE.format("an inspection's findings (line 143)"),
-    ),
-    "inspections:board": Pin(
-        "governance_lead", _inspections, 15, xfail=N_PLUS_ONE.format("the board summary (line 653)")
-    ),
+    "inspections:list": Pin("governance_lead", _inspections, 9),
+    "inspections:detail": Pin("governance_lead", _findings_of_one, 14),
+    "inspections:board": Pin("governance_lead", _inspections, 11),
     "inspections:actions": Pin("governance_lead", _inspections, 9),
     "organisation:staff": Pin("trust_admin", _staff, 11),
     "organisation:people": Pin("trust_admin", _logins, 11),
