@@ -1,7 +1,7 @@
 """Persona groups for the URL access matrix.
 
 Each app lists who may open its URLs in `wellled/<app>/tests/url_access.py`
-(ACCESS, and SAMPLES for URLs that take arguments); tests/test_url_permissions.py
+(ACCESS, and SAMPLES for URLs that take arguments); tests/url_matrix.py
 merges them, so apps never edit one shared table.
 """
 

@@ -60,6 +60,6 @@ def resolve(route: Route, samples: dict[str, SampleFactory], trust: Trust) -> st
     if route.name not in samples:
         raise LookupError(
             f"URL {route.name!r} ({route.route}) takes {', '.join(route.needs_kwargs)}: "
-            "add sample arguments for it in tests/test_url_permissions.py"
+            "add sample arguments for it in tests/url_matrix.py or the app's tests/url_access.py"
         )
     return reverse(route.name, kwargs=samples[route.name](trust))
