@@ -252,6 +252,14 @@ def _complaint_attachments(trust: Trust, n: int) -> dict[str, Any]:
 
 # The lists -------------------------------------------------------------------------------
 
+
+def _improvement_actions(trust: Trust, n: int) -> None:
+    from wellled.improvement.tests.url_access import sample_action
+
+    for _ in range(n):
+        sample_action(trust)
+
+
 PINS: dict[str, Pin] = {
     # Pages
     "complaints:list": Pin("complaints_manager", _complaints, 11),
@@ -278,6 +286,7 @@ PINS: dict[str, Pin] = {
     "core:calendar": Pin("trust_admin", _closure_days, 10),
     "speakup:caseload": Pin("guardian", _speakup_cases, 27, on_postgres=28),
     "surveys:index": Pin("governance_lead", _survey_years, 11),
+    "improvement:list": Pin("governance_lead", _improvement_actions, 21),
     # API lists
     "complaint-list": Pin("complaints_manager", _complaints, 9),
     "complaint-issues": Pin("complaints_manager", _complaint_issues, 13, on_postgres=14),
@@ -294,6 +303,7 @@ PINS: dict[str, Pin] = {
     "assurance-round-list": Pin("governance_lead", _rounds, 8),
     "metric-list": Pin("governance_lead", _metrics, 8),
     "survey-result-list": Pin("governance_lead", _survey_years, 9),
+    "improvement-action-list": Pin("governance_lead", _improvement_actions, 10),
 }
 
 # Routes the naming rule below takes for lists that list no rows of their own, and why.
@@ -315,6 +325,8 @@ NOT_LISTS: dict[str, str] = {
     "complaint-phso-referrals": "one case's referrals to the Ombudsman",
     "complaint-phso-recommendations": "an action, POST only",
     "inspection-action-progress": "an action, POST only",
+    "improvement-action-progress": "an action, POST only",
+    "improvement:progress": "a form",
     "inspections:action_progress": "a form",
     "inspections:ratings": "one rating per key question of the framework",
     "metric-values": "an action, POST only",

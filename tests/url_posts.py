@@ -21,6 +21,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.test import Client
+from django.utils import timezone
 
 from tests.url_matrix import SAMPLES
 from wellled.assurance.tests.support import WELL_LED
@@ -451,6 +452,47 @@ def _speakup_posts() -> dict[str, PostFactory]:
     }
 
 
+def _finished_action(trust: Trust, *, milestones_done: bool) -> Any:
+    """The sample action with its evidence filed, ready to complete (or completed)."""
+    from wellled.improvement import actions
+    from wellled.improvement.tests.url_access import sample_action
+
+    action = sample_action(trust)
+    actions.add_evidence(
+        acting_user=None,
+        action=action,
+        kind="note",
+        title="Call log",
+        description="Every complainant called within two days.",
+        statement_ids=["learning-culture"],
+    )
+    if milestones_done:
+        for milestone in action.milestones.all():
+            actions.complete_milestone(acting_user=None, milestone=milestone)
+        actions.complete_action(acting_user=None, action=action, note="Calls are routine")
+    return action
+
+
+def _improvement_posts() -> dict[str, PostFactory]:
+    from wellled.improvement.tests.url_access import sample_action
+
+    later = (timezone.localdate() + datetime.timedelta(days=60)).isoformat()
+    return {
+        "improvement-action-progress": lambda t, u: Post(
+            {"pk": sample_action(t).pk}, {"status": "on_track", "note": "Script drafted"}
+        ),
+        "improvement-action-replan": lambda t, u: Post(
+            {"pk": sample_action(t).pk}, {"due_on": later, "reason": "New phone system"}
+        ),
+        "improvement-action-complete": lambda t, u: Post(
+            {"pk": _finished_action(t, milestones_done=False).pk}, {"note": "Calls are routine"}
+        ),
+        "improvement-action-sign-off": lambda t, u: Post(
+            {"pk": _finished_action(t, milestones_done=True).pk}, {"note": "Seen the log"}
+        ),
+    }
+
+
 POSTS: dict[str, PostFactory] = {
     **_core_posts(),
     **_complaint_step_posts(),
@@ -459,6 +501,7 @@ POSTS: dict[str, PostFactory] = {
     **_inspection_posts(),
     **_learning_posts(),
     **_speakup_posts(),
+    **_improvement_posts(),
 }
 
 # Routes whose valid POST only some of the personas allowed to reach them can make
