@@ -264,12 +264,7 @@ PINS: dict[str, Pin] = {
     # Pages
     "complaints:list": Pin("complaints_manager", _complaints, 11),
     "learning:library": Pin("complaints_manager", _shares, 14),
-    "learning:read_rates": Pin(
-        "complaints_manager",
-        _shares,
-        20,
-        xfail="N+1: the read rates page counts readers for each share (learning/views.py:272)",
-    ),
+    "learning:read_rates": Pin("complaints_manager", _shares, 13),
     "learning:you_said_we_did": Pin("complaints_manager", _you_said_we_did, 10),
     "inspections:list": Pin("governance_lead", _inspections, 9),
     "inspections:detail": Pin("governance_lead", _findings_of_one, 14),

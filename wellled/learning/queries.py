@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -206,6 +206,50 @@ def read_rate(share: LearningShare) -> ReadRate:
     if readers is None:
         readers = ReadReceipt.objects.filter(share=share).count()
     return ReadRate(share=share, readers=readers, audience=audience_users(share).count())
+
+
+def read_rates(shares: list[LearningShare]) -> list[ReadRate]:
+    """Read rates for a page of shares in a fixed number of queries, whatever its
+    length: the same audience as `audience_users`, worked out for all at once."""
+    prefetch_related_objects(shares, "audience")
+    site_ids = {u.pk for share in shares for u in share.audience.all() if u.kind == UnitKind.SITE}
+    services_of: dict[int, list[str]] = {}
+    for site_id, path in OrgUnit.objects.filter(sites__in=site_ids).values_list("sites", "path"):
+        services_of.setdefault(site_id, []).append(path)
+    paths_of = {
+        share.pk: [u.path for u in share.audience.all()]
+        + [p for u in share.audience.all() for p in services_of.get(u.pk, [])]
+        for share in shares
+    }
+    everyone = _people_by_unit_path({p for paths in paths_of.values() for p in paths})
+    return [
+        ReadRate(
+            share=share,
+            readers=share.readers if hasattr(share, "readers") else share.receipts.count(),
+            audience=len(
+                {uid for path, uid in everyone if path.startswith(tuple(paths_of[share.pk]))}
+            )
+            if paths_of[share.pk]
+            else 0,
+        )
+        for share in shares
+    ]
+
+
+def _people_by_unit_path(paths: set[str]) -> set[tuple[str, int]]:
+    """(unit path, user id) of active people placed or holding a role at or below the
+    paths, on open units: two queries."""
+    if not paths:
+        return set()
+    within = Q(pk__in=[])
+    for path in paths:
+        within |= Q(unit__path__startswith=path)
+    open_units = Q(unit__is_active=True, user__is_active=True)
+    placed = StaffProfile.objects.filter(within, open_units, is_active=True, user__isnull=False)
+    granted = RoleAssignment.objects.filter(within, open_units)
+    return set(placed.values_list("unit__path", "user_id")) | set(
+        granted.values_list("unit__path", "user_id")
+    )
 
 
 def published_summaries() -> QuerySet[YouSaidWeDid]:

@@ -269,7 +269,7 @@ def read_rates(request: AuthenticatedHttpRequest) -> HttpResponse:
         "learning/read_rates.html",
         {
             "page": page,
-            "rates": [queries.read_rate(share) for share in page.object_list],
+            "rates": queries.read_rates(list(page.object_list)),
             "breadcrumbs": crumbs(_library_crumb()),
         },
     )
