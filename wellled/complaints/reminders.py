@@ -20,26 +20,18 @@ complainant's or patient's name, nor anything of the complaint itself.
 from __future__ import annotations
 
 import datetime
-import logging
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import User
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from wellled.complaints.models import OPEN_STATUSES, Complaint, Kind, Status
-from wellled.core import audit
-from wellled.core.models import SentReminder
+from wellled.core.reminders import send_all
 from wellled.core.workdays import WorkingCalendar, long_date, trust_calendar
 from wellled.organisation.models import Role, RoleAssignment
-
-logger = logging.getLogger(__name__)
 
 Date = datetime.date
 DEFAULT_REMINDER_DAYS = 2
@@ -189,55 +181,12 @@ def compose(reminders: list[Reminder], today: Date) -> tuple[str, str]:
 def send_reminders(today: Date | None = None, calendar: WorkingCalendar | None = None) -> int:
     """Send every reminder not sent before; return how many emails went out."""
     today = today or timezone.localdate()
-    pending = find_reminders(today, calendar)
-    if not pending:
-        return 0
-    sent_keys = set(
-        SentReminder.objects.filter(key__in=[r.key for r in pending]).values_list("key", flat=True)
-    )
-    by_recipient: dict[int, list[Reminder]] = defaultdict(list)
-    for reminder in pending:
-        if reminder.key not in sent_keys:
-            by_recipient[reminder.recipient_id].append(reminder)
-    users = User.objects.in_bulk(list(by_recipient))
-    emails = 0
-    for recipient_id, reminders in sorted(by_recipient.items()):
-        user = users.get(recipient_id)
-        if user is None or not user.is_active or not user.email:
-            continue
-        try:
-            emails += _send_one(user, reminders, today)
-        except IntegrityError:
-            # Another run sent these first.
-            continue
-        except Exception:
-            # The user id only: an address is personal data. Retried tomorrow.
-            logger.exception("Could not send complaints reminders to user %s", recipient_id)
-    return emails
-
-
-@transaction.atomic
-def _send_one(user: User, reminders: list[Reminder], today: Date) -> int:
-    # Reserve the keys first: a duplicate raises and nothing is sent.
-    SentReminder.objects.bulk_create(
-        [SentReminder(key=r.key, kind=f"complaints.{r.kind}", recipient=user) for r in reminders]
-    )
-    audit.record(
-        acting_user=None,
-        action="complaints.reminders_sent",
-        object_type="auth.user",
-        object_id=str(user.pk),
-        object_repr=user.get_username(),
-        after={
-            "cases": sorted({r.complaint_id for r in reminders}),
-            "kinds": sorted({r.kind for r in reminders}),
+    return send_all(
+        find_reminders(today, calendar),
+        module="complaints",
+        compose=lambda mine: compose(mine, today),
+        summary=lambda mine: {
+            "cases": sorted({r.complaint_id for r in mine}),
+            "kinds": sorted({r.kind for r in mine}),
         },
     )
-    subject, body = compose(reminders, today)
-    send_mail(
-        subject=subject,
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[user.email],
-    )
-    return 1

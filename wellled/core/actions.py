@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -11,7 +13,7 @@ from django.utils import timezone
 
 from wellled.celery import app as celery_app
 from wellled.core import audit
-from wellled.core.models import ClosureDay, Job
+from wellled.core.models import ClosureDay, Job, SentReminder
 from wellled.core.types import Actor
 
 # The task that runs a job (`wellled.core.tasks.run_job`), found by its name in the
@@ -114,3 +116,28 @@ def close_stale_jobs(*, started_before: datetime.datetime) -> int:
 def delete_finished_jobs(*, finished_before: datetime.datetime) -> int:
     deleted, _ = Job.objects.filter(finished_at__lt=finished_before).delete()
     return deleted
+
+
+@transaction.atomic
+def record_reminders_sent(
+    *,
+    user: User,
+    keys: Sequence[tuple[str, str]],
+    action: str,
+    after: dict[str, Any],
+    send: Callable[[], object],
+) -> None:
+    """Reserve the reminders' keys (a duplicate raises and nothing is sent), record
+    the audit event, then send: all or nothing."""
+    SentReminder.objects.bulk_create(
+        [SentReminder(key=key, kind=kind, recipient=user) for key, kind in keys]
+    )
+    audit.record(
+        acting_user=None,
+        action=action,
+        object_type="auth.user",
+        object_id=str(user.pk),
+        object_repr=user.get_username(),
+        after=after,
+    )
+    send()

@@ -14,24 +14,17 @@ is reminded afresh. The emails carry the action's title, due date and a link.
 from __future__ import annotations
 
 import datetime
-import logging
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import User
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from wellled.core import audit
-from wellled.core.models import SentReminder
+from wellled.core.reminders import send_all
 from wellled.core.workdays import long_date
 from wellled.improvement.models import OPEN_STATUSES, Action
 from wellled.organisation.models import GrantStatus, Role, RoleAssignment
 
-logger = logging.getLogger(__name__)
 DEFAULT_REMINDER_DAYS = 7
 
 
@@ -128,43 +121,12 @@ def compose(reminders: list[Reminder], today: datetime.date) -> tuple[str, str]:
 def send_reminders(today: datetime.date | None = None) -> int:
     """Send every reminder not sent before; return how many emails went out."""
     today = today or timezone.localdate()
-    pending = find_reminders(today)
-    sent_keys = set(
-        SentReminder.objects.filter(key__in=[r.key for r in pending]).values_list("key", flat=True)
+    return send_all(
+        find_reminders(today),
+        module="improvement",
+        compose=lambda mine: compose(mine, today),
+        summary=lambda mine: {
+            "actions": sorted({r.action_id for r in mine}),
+            "kinds": sorted({r.kind for r in mine}),
+        },
     )
-    by_recipient: dict[int, list[Reminder]] = defaultdict(list)
-    for reminder in pending:
-        if reminder.key not in sent_keys:
-            by_recipient[reminder.recipient_id].append(reminder)
-    people = User.objects.in_bulk(list(by_recipient))
-    sent = 0
-    for recipient_id, reminders in by_recipient.items():
-        person = people.get(recipient_id)
-        if person is None or not person.is_active or not person.email:
-            continue
-        sent += _send_one(person, reminders, today)
-    return sent
-
-
-def _send_one(person: User, reminders: list[Reminder], today: datetime.date) -> int:
-    subject, body = compose(reminders, today)
-    try:
-        with transaction.atomic():
-            SentReminder.objects.bulk_create(
-                SentReminder(key=r.key, kind=f"improvement.{r.kind}", recipient=person)
-                for r in reminders
-            )
-            audit.record(
-                acting_user=None,
-                action="improvement.reminders_sent",
-                object_type="user",
-                object_id=str(person.pk),
-                after={"count": len(reminders)},
-            )
-            send_mail(subject, body, None, [person.email])
-    except IntegrityError:
-        return 0  # another worker sent these at the same moment
-    except Exception:
-        logger.exception("Action reminder email failed")
-        return 0
-    return 1
