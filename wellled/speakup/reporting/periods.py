@@ -7,6 +7,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 
 DEFAULT_SUPPRESS_BELOW = 5
@@ -44,8 +45,11 @@ class Quarter:
 
     @property
     def start(self) -> datetime.date:
-        month = 4 + 3 * (self.number - 1)
-        return datetime.date(self.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+        # The NHS year starts on 1 April; each quarter three months on.
+        start: datetime.date = datetime.date(self.year, 4, 1) + relativedelta(
+            months=3 * (self.number - 1)
+        )
+        return start
 
     @property
     def end(self) -> datetime.date:
