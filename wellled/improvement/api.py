@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 from django.urls import include, path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -32,6 +31,7 @@ from wellled.improvement.queries import (
     actions_visible_to,
     filtered,
     get_action_for_user,
+    get_care_group,
     register_order,
     source_labels,
     with_people,
@@ -46,7 +46,6 @@ from wellled.improvement.serializers import (
     RaiseActionInputSerializer,
 )
 from wellled.organisation.access import Cap, require
-from wellled.organisation.models import OrgUnit, UnitKind
 
 _STATES = [value for value, _ in STATES if value]
 
@@ -67,7 +66,7 @@ def _filters(request: Request) -> Filters:
     care_group_id = query_int(request, "care_group")
     care_group = None
     if care_group_id is not None:
-        care_group = get_object_or_404(OrgUnit, pk=care_group_id, kind=UnitKind.CARE_GROUP)
+        care_group = get_care_group(care_group_id)
     return Filters(
         state=query_choice(request, "state", _STATES) or "",
         source_kind=query_choice(request, "source_kind", [t.kind for t in sources.all_types()])

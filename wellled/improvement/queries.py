@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
 
 from wellled.core.navigation import WorkItem
 from wellled.core.types import AnyUser
-from wellled.improvement import sources
+from wellled.improvement import access, sources
 from wellled.improvement.models import OPEN_STATUSES, Action, Milestone, Status
 from wellled.organisation.access import Cap, covers_everything, role_paths, scope_paths
 from wellled.organisation.models import OrgUnit, UnitKind
@@ -110,6 +111,28 @@ def register_order(actions: QuerySet[Action], today: datetime.date) -> QuerySet[
 
 def care_groups() -> list[OrgUnit]:
     return list(OrgUnit.objects.filter(kind=UnitKind.CARE_GROUP, is_active=True).order_by("name"))
+
+
+def get_source_to_raise_on(
+    user: AnyUser, kind: str, source_id: str
+) -> tuple[sources.SourceType, sources.SourceInfo, OrgUnit]:
+    """The named source, what it says of itself and its unit: 404 if there is no such
+    source, 403 for someone it does not let raise actions."""
+    source_type = sources.get(kind)
+    info = source_type.describe([source_id]).get(source_id) if source_type else None
+    if source_type is None or info is None:
+        raise Http404("No such source of actions")
+    if not access.may_raise(user, kind, source_id):
+        raise PermissionDenied
+    return source_type, info, OrgUnit.objects.get(pk=info.unit_id)
+
+
+def get_care_group(pk: int) -> OrgUnit:
+    """A care group to filter by (the tree is open to everyone), or 404."""
+    group = OrgUnit.objects.filter(pk=pk, kind=UnitKind.CARE_GROUP).first()
+    if group is None:
+        raise Http404("No such care group")
+    return group
 
 
 def care_group_of(unit: OrgUnit, groups: list[OrgUnit]) -> OrgUnit | None:

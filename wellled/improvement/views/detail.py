@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,15 +19,17 @@ from wellled.core.types import AnyUser, AuthenticatedHttpRequest
 from wellled.improvement import access, actions, sources
 from wellled.improvement.forms import RaiseForm
 from wellled.improvement.models import Action, Status
-from wellled.improvement.queries import get_action_for_user, source_labels
+from wellled.improvement.queries import (
+    get_action_for_user,
+    get_source_to_raise_on,
+    source_labels,
+)
 from wellled.improvement.register import role_label, sign_off_state, status_tag
 from wellled.improvement.views._common import (
     executives_for,
     people_for,
-    refuse_unless,
     register_crumb,
 )
-from wellled.organisation.models import OrgUnit
 from wellled.reports.queries import metrics_visible_to
 from wellled.reports.sources import get_source
 
@@ -94,23 +96,13 @@ def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _source(request: AuthenticatedHttpRequest) -> tuple[sources.SourceType, str, Any]:
-    """The source named in the query string, or 404; 403 for who may not raise on it."""
-    kind = request.GET.get("source_kind", "")
-    source_id = request.GET.get("source_id", "")
-    source_type = sources.get(kind)
-    info = source_type.describe([source_id]).get(source_id) if source_type else None
-    if source_type is None or info is None:
-        raise Http404("No such source of actions")
-    refuse_unless(access.may_raise(request.user, kind, source_id))
-    return source_type, source_id, info
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_new(request: AuthenticatedHttpRequest) -> HttpResponse:
-    source_type, source_id, info = _source(request)
-    unit = OrgUnit.objects.get(pk=info.unit_id)
+    source_id = request.GET.get("source_id", "")
+    source_type, info, unit = get_source_to_raise_on(
+        request.user, request.GET.get("source_kind", ""), source_id
+    )
     form = RaiseForm(
         request.POST if request.method == "POST" else None,
         people=people_for(unit),
