@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 
 T = TypeVar("T")
@@ -88,6 +88,12 @@ def run_action(
     if isinstance(then, str):
         return redirect(then)
     return then(result)
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The form's data on a POST, even an empty one (so a bare confirmation still
+    submits); None on a GET, so the form is shown unbound."""
+    return request.POST if request.method == "POST" else None
 
 
 def crumbs(*pairs: tuple[str, str]) -> list[Crumb]:

@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,7 +23,7 @@ from wellled.accounts import actions as account_actions
 from wellled.accounts.queries import has_two_factor
 from wellled.core import audit
 from wellled.core.actions import start_job
-from wellled.core.adapters import Crumb, crumbs, run_action
+from wellled.core.adapters import Crumb, crumbs, posted, run_action
 from wellled.core.types import AuthenticatedHttpRequest
 from wellled.core.uploads import size_label
 from wellled.organisation import actions, csv_import, forms
@@ -89,11 +89,6 @@ def _paginate(request: AuthenticatedHttpRequest, items: QuerySet[Any]) -> dict[s
     ]
     kept = [(k, v) for k, v in request.GET.items() if k != "page" and v]
     return {"page": page, "page_links": links, "query": urlencode(kept)}
-
-
-def _posted(request: AuthenticatedHttpRequest) -> QueryDict | None:
-    # Bound on every POST, even an empty one, so a bare confirmation still submits.
-    return request.POST if request.method == "POST" else None
 
 
 # The tree ------------------------------------------------------------------
@@ -207,7 +202,7 @@ def unit_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "organisation/unit_choose_kind.html",
             {"form": choose, "parent": parent, "breadcrumbs": trail},
         )
-    form = forms.UnitForm(_posted(request), kind=kind)
+    form = forms.UnitForm(posted(request), kind=kind)
     if request.method == "POST":
         done = run_action(
             request,
@@ -248,7 +243,7 @@ def unit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         for name in ("name", "ods_code", "address", "postcode", "service_line", "setting")
     }
     initial["sites"] = list(unit.sites.all())
-    form = forms.UnitForm(_posted(request), kind=unit.kind, unit=unit, initial=initial)
+    form = forms.UnitForm(posted(request), kind=unit.kind, unit=unit, initial=initial)
     if request.method == "POST":
         done = run_action(
             request,
@@ -282,7 +277,7 @@ def unit_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # Every open unit the admin manages is offered; the action explains a wrong choice.
     targets = units_within_scope(request.user, Cap.MANAGE_ORGANISATION).filter(is_active=True)
     form = forms.MoveUnitForm(
-        _posted(request), units=targets.exclude(pk=unit.pk), initial={"parent": unit.parent}
+        posted(request), units=targets.exclude(pk=unit.pk), initial={"parent": unit.parent}
     )
     if request.method == "POST":
         done = run_action(
@@ -312,7 +307,7 @@ def unit_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unit_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, pk, manage=True)
-    form = forms.ConfirmForm(_posted(request))
+    form = forms.ConfirmForm(posted(request))
     # The root of the tree stays open: everything else hangs from it.
     if unit.kind != UnitKind.TRUST and request.method == "POST":
         done = run_action(
@@ -404,7 +399,7 @@ def staff_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Cap.MANAGE_ORGANISATION)
     units = units_within_scope(request.user, Cap.MANAGE_ORGANISATION).filter(is_active=True)
     initial = {"unit": request.GET.get("unit")} if request.GET.get("unit") else None
-    form = forms.StaffProfileForm(_posted(request), units=units, initial=initial)
+    form = forms.StaffProfileForm(posted(request), units=units, initial=initial)
     if request.method == "POST":
         done = run_action(
             request,
@@ -438,7 +433,7 @@ def staff_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "unit": profile.unit,
         "username": profile.user.get_username() if profile.user else "",
     }
-    form = forms.StaffProfileForm(_posted(request), units=units, initial=initial)
+    form = forms.StaffProfileForm(posted(request), units=units, initial=initial)
     if request.method == "POST":
         done = run_action(
             request,
@@ -495,7 +490,7 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def login_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Cap.MANAGE_ROLES)
-    form = forms.LoginForm(_posted(request))
+    form = forms.LoginForm(posted(request))
     if request.method == "POST":
         done = run_action(
             request,
@@ -536,7 +531,7 @@ def _granted_message(login: User, grant: RoleAssignment) -> str:
 def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     login = get_login_for_user(request.user, pk)
     units = units_within_scope(request.user, Cap.MANAGE_ROLES).filter(is_active=True)
-    form = forms.GrantRoleForm(_posted(request), units=units)
+    form = forms.GrantRoleForm(posted(request), units=units)
     if request.method == "POST":
 
         def grant(data: Mapping[str, Any]) -> RoleAssignment:
@@ -588,7 +583,7 @@ def person_two_factor_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpR
     if not has_two_factor(login):
         messages.info(request, f"{login.get_username()} has no two-factor login to reset")
         return redirect("organisation:person", pk=login.pk)
-    form = forms.ConfirmForm(_posted(request))
+    form = forms.ConfirmForm(posted(request))
     if request.method == "POST" and not is_self and form.is_valid():
         account_actions.reset_two_factor(acting_user=request.user, user=login)
         messages.success(
@@ -611,7 +606,7 @@ def person_two_factor_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpR
 def role_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     grant = get_grant_for_user(request.user, pk)
     holder: User = grant.user
-    form = forms.ConfirmForm(_posted(request))
+    form = forms.ConfirmForm(posted(request))
     if request.method == "POST":
         description = f"{grant.get_role_display()} at {grant.unit}"
 
@@ -651,7 +646,7 @@ def role_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_units(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Cap.MANAGE_ORGANISATION)
-    form = forms.CsvImportForm(_posted(request), request.FILES or None)
+    form = forms.CsvImportForm(posted(request), request.FILES or None)
     if request.method == "POST":
         done = run_action(
             request,

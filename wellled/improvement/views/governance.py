@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.views.decorators.http import require_http_methods
 
+from wellled.core.adapters import posted
 from wellled.core.types import AuthenticatedHttpRequest
 from wellled.improvement import access, actions
 from wellled.improvement.forms import ReassignForm, ReopenForm, ReplanForm, SignOffForm
@@ -22,10 +21,6 @@ from wellled.improvement.views._common import (
 from wellled.organisation.models import OrgUnit
 
 
-def _posted(request: AuthenticatedHttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_replan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -34,7 +29,7 @@ def action_replan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         action,
-        ReplanForm(_posted(request)),
+        ReplanForm(posted(request)),
         lambda data: actions.replan_action(acting_user=request.user, action=action, **data),
         FormPage(
             "Re-plan the due date",
@@ -52,7 +47,7 @@ def action_reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = get_action_for_user(request.user, pk)
     refuse_unless(access.may_manage(request.user, action))
     form = ReassignForm(
-        _posted(request),
+        posted(request),
         people=people_for(action.unit),
         executives=executives_for(action.unit),
         teams=OrgUnit.objects.within(action.unit.path).filter(is_active=True).order_by("name"),
@@ -79,7 +74,7 @@ def action_sign_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         action,
-        SignOffForm(_posted(request)),
+        SignOffForm(posted(request)),
         lambda data: actions.sign_off_action(acting_user=request.user, action=action, **data),
         FormPage(
             "Sign the action off",
@@ -100,7 +95,7 @@ def action_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         action,
-        ReopenForm(_posted(request)),
+        ReopenForm(posted(request)),
         lambda data: actions.reopen_action(acting_user=request.user, action=action, **data),
         FormPage(
             "Reopen the action",

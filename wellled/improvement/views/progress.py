@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.views.decorators.http import require_http_methods
 
+from wellled.core.adapters import posted
 from wellled.core.types import AuthenticatedHttpRequest
 from wellled.improvement import access, actions, sources
 from wellled.improvement.forms import (
@@ -30,15 +31,11 @@ def _action_to_update(request: AuthenticatedHttpRequest, pk: int) -> Action:
     return action
 
 
-def _posted(request: AuthenticatedHttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = _action_to_update(request, pk)
-    form = ProgressForm(_posted(request), initial={"status": action.status})
+    form = ProgressForm(posted(request), initial={"status": action.status})
     return form_page(
         request,
         action,
@@ -55,7 +52,7 @@ def milestone_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         action,
-        MilestoneForm(_posted(request)),
+        MilestoneForm(posted(request)),
         lambda data: actions.add_milestone(acting_user=request.user, action=action, **data),
         FormPage("Add a milestone", "Add the milestone", "The milestone has been added"),
     )
@@ -70,7 +67,7 @@ def milestone_done(request: AuthenticatedHttpRequest, pk: int, milestone_pk: int
     return form_page(
         request,
         action,
-        MilestoneDoneForm(_posted(request)),
+        MilestoneDoneForm(posted(request)),
         lambda data: actions.complete_milestone(
             acting_user=request.user, milestone=milestone, **data
         ),
@@ -90,7 +87,7 @@ def evidence_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         (action.source_kind, action.source_id)
     )
     form = EvidenceForm(
-        _posted(request),
+        posted(request),
         request.FILES if request.method == "POST" else None,
         measures=measure_choices(),
         initial={"statements": list(source.statement_ids) if source else []},
@@ -130,7 +127,7 @@ def evidence_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def action_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = _action_to_update(request, pk)
     form = CompleteForm(
-        _posted(request), measures=measure_choices(), initial={"measure": action.measure}
+        posted(request), measures=measure_choices(), initial={"measure": action.measure}
     )
     return form_page(
         request,
