@@ -519,6 +519,10 @@ FORWARDS: dict[str, str] = {
     "accounts:login": "/",
     # Two-factor is not required in the walk, so there is nothing to verify.
     "accounts:two_factor_verify": "/",
+    # Learning actions moved onto the action loop: their old addresses forward.
+    "learning:action": r"/actions/\d+/",
+    "learning-action-list": r"/api/v1/actions/\?source_kind=complaint_learning",
+    "learning-action-detail": r"/api/v1/actions/\d+/",
     # The sample action is not signed off, so there is nothing to reopen.
     "inspections:action_reopen": r"/inspections/actions/\d+/",
     # The sample login has no two-factor to reset.

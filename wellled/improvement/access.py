@@ -1,10 +1,11 @@
 """Who may see, raise, update, re-plan and sign off improvement actions.
 
-- Seeing: the owner, anyone who may sign it off, and anyone holding
-  `Cap.VIEW_ACTIONS` over the action's unit (leaders, governance, auditors).
+- Seeing: the owner, anyone who may sign it off, anyone holding
+  `Cap.VIEW_ACTIONS` over the action's unit (leaders, governance, auditors), and
+  whoever holds the source's own `viewers` or `managers` capability there.
 - Raising: whoever the source says may raise actions on it (its own managers).
-- Updating (progress, milestones, evidence, completion): the owner, or anyone
-  holding `Cap.MANAGE_ACTIONS` over the unit.
+- Updating (progress, milestones, evidence, completion): the owner, anyone
+  holding `Cap.MANAGE_ACTIONS` over the unit, or the source's `managers` there.
 - Re-planning and reassigning: `Cap.MANAGE_ACTIONS` over the unit.
 - Signing off: a holder of the action's sign-off role over its unit, never its
   owner.
@@ -22,6 +23,15 @@ from wellled.organisation.access import Cap, can, holds_role
 from wellled.organisation.models import GrantStatus, OrgUnit
 
 
+def _source_cap(user: AnyUser, action: Action, *, manage: bool) -> bool:
+    """Whether the source's own capability (its managers', or its readers') covers it."""
+    source_type = sources.get(action.source_kind)
+    if source_type is None:
+        return False
+    caps = [source_type.managers] if manage else [source_type.viewers, source_type.managers]
+    return any(cap and can(user, Cap(cap), action.unit) for cap in caps)
+
+
 def may_view(user: AnyUser, action: Action) -> bool:
     if not user.is_authenticated:
         return False
@@ -29,6 +39,7 @@ def may_view(user: AnyUser, action: Action) -> bool:
         action.owner_id == user.pk
         or can(user, Cap.VIEW_ACTIONS, action.unit)
         or may_sign_off(user, action)
+        or _source_cap(user, action, manage=False)
     )
 
 
@@ -44,7 +55,11 @@ def may_update(user: Actor, action: Action) -> bool:
         return True
     if not user.is_authenticated:
         return False
-    return action.owner_id == user.pk or can(user, Cap.MANAGE_ACTIONS, action.unit)
+    return (
+        action.owner_id == user.pk
+        or can(user, Cap.MANAGE_ACTIONS, action.unit)
+        or _source_cap(user, action, manage=True)
+    )
 
 
 def may_manage(user: Actor, action: Action) -> bool:

@@ -45,7 +45,6 @@ from wellled.improvement.serializers import (
     ImprovementActionSerializer,
     RaiseActionInputSerializer,
 )
-from wellled.organisation.access import Cap, require
 
 _STATES = [value for value, _ in STATES if value]
 
@@ -127,7 +126,8 @@ class ActionViewSet(viewsets.GenericViewSet[Action]):
         return actions_visible_to(self.request.user)
 
     def list(self, request: Request) -> Response:
-        require(request.user, Cap.VIEW_ACTIONS)
+        # No capability needed: everyone lists what they may see (their own
+        # actions, those they sign off, and those their roles cover).
         today = timezone.localdate()
         chosen = filtered(self.get_queryset(), _filters(request), today)
         page = self.paginate_queryset(with_people(register_order(chosen, today)))

@@ -175,6 +175,9 @@ class ActionEvidence(models.Model):
         "assurance.EvidenceItem", on_delete=models.PROTECT, related_name="improvement_actions"
     )
     added_on = models.DateField()
+    # For evidence moved here from a module's own evidence table
+    # ("inspections.completionevidence:7"), so old download links still resolve.
+    legacy_ref = models.CharField(max_length=60, blank=True, db_index=True)
 
     class Meta:
         constraints = [

@@ -10,11 +10,18 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from wellled.core.navigation import WorkItem
 from wellled.core.types import AnyUser
 from wellled.improvement import access, sources
-from wellled.improvement.models import OPEN_STATUSES, Action, Milestone, Status
+from wellled.improvement.models import (
+    OPEN_STATUSES,
+    Action,
+    ActionEvidence,
+    Milestone,
+    Status,
+)
 from wellled.organisation.access import Cap, covers_everything, role_paths, scope_paths
 from wellled.organisation.models import OrgUnit, UnitKind
 
@@ -36,6 +43,14 @@ def actions_visible_to(user: AnyUser) -> QuerySet[Action]:
     visible = Q(owner_id=user.pk) | _within(paths)
     for role, path in role_paths(user):
         visible |= Q(sign_off_role=role, unit__path__startswith=path)
+    for source_type in sources.all_types():
+        # The module's own readers and managers see its actions (access.may_view).
+        source_paths: set[str] = set()
+        for cap in (source_type.viewers, source_type.managers):
+            if cap:
+                source_paths.update(scope_paths(user, Cap(cap)))
+        if source_paths:
+            visible |= Q(source_kind=source_type.kind) & _within(tuple(sorted(source_paths)))
     return Action.objects.filter(visible)
 
 
@@ -48,6 +63,39 @@ def get_action_for_user(user: AnyUser, pk: int) -> Action:
     if action is None:
         raise Http404("No such action")
     return action
+
+
+def actions_for_sources(kind: str, source_ids: list[int] | list[str]) -> QuerySet[Action]:
+    """The actions raised on these sources of one kind, for the source's own page.
+
+    Not filtered by who reads: a source's page shows its actions to whoever may
+    open that page (the module decides), and links each only where the reader
+    may open it (`access.may_view`).
+    """
+    return with_people(
+        Action.objects.filter(source_kind=kind, source_id__in=[str(i) for i in source_ids])
+    ).prefetch_related("milestones")
+
+
+def get_action_by_legacy_ref(user: AnyUser, legacy_ref: str) -> Action:
+    """The action a module's old record moved into ("inspections.actionplan:12"),
+    if the reader may see it: old links and API ids resolve through this."""
+    action = actions_visible_to(user).filter(legacy_ref=legacy_ref).first()
+    if action is None:
+        raise Http404("No such action")
+    return action
+
+
+def get_evidence_by_legacy_ref(user: AnyUser, legacy_ref: str) -> ActionEvidence:
+    """Evidence moved from a module's own evidence table, on an action the reader sees."""
+    link = (
+        ActionEvidence.objects.filter(legacy_ref=legacy_ref, action__in=actions_visible_to(user))
+        .select_related("item")
+        .first()
+    )
+    if link is None:
+        raise Http404("No such evidence")
+    return link
 
 
 def get_milestone_for_user(user: AnyUser, action_pk: int, pk: int) -> Milestone:
@@ -161,6 +209,26 @@ def improvement_work(user: AnyUser) -> list[WorkItem]:
             detail=action.get_status_display(),
         )
         for action in owned[:20]
+    ]
+    late_milestones = (
+        Milestone.objects.filter(
+            action__owner_id=user.pk,
+            action__status__in=OPEN_STATUSES,
+            done_on__isnull=True,
+            due_on__lt=timezone.localdate(),
+        )
+        .select_related("action")
+        .order_by("due_on")[:20]
+    )
+    items += [
+        WorkItem(
+            title=f"Milestone: {milestone.title}",
+            href=reverse("improvement:detail", args=[milestone.action_id]),
+            module="Actions",
+            due=milestone.due_on,
+            detail=f"Overdue, for the action {milestone.action.title}",
+        )
+        for milestone in late_milestones
     ]
     awaiting = (
         Action.objects.filter(status=Status.DONE, signed_off_on__isnull=True)

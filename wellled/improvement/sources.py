@@ -48,6 +48,12 @@ class SourceType:
     # Whether a person may open the source's own page: its link is shown only then,
     # so no one follows a link to a refusal.
     opens_for: Callable[[AnyUser], bool] = field(default=lambda user: True, compare=False)
+    # The module's own rights over its actions, held over the action's unit: those
+    # who read the source read its actions (`viewers`), and those who manage the
+    # source update them (`managers`), as they did before the loop was shared. A
+    # capability value (wellled.organisation.access.Cap), or "" for none.
+    viewers: str = ""
+    managers: str = ""
 
 
 _TYPES: dict[str, SourceType] = {}

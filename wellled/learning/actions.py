@@ -1,7 +1,9 @@
 """Every write to learning. Views, demo data and tests all call these.
 
 Recording learning actions and sharing needs MANAGE_LEARNING over the
-complaint's service; the owner of an action may complete it (`access.py`). `acting_user=None`
+complaint's service (`access.py`). Learning actions are improvement actions
+(wellled.improvement): the owner, or a manager of the service's learning, completes
+them there. `acting_user=None`
 is the system (demo data). Audit events hold ids and dates, never the text.
 """
 
@@ -17,14 +19,19 @@ from django.utils import timezone
 from wellled.complaints.models import NEEDS_LEARNING, Complaint, ComplaintIssue
 from wellled.core import audit
 from wellled.core.types import Actor
-from wellled.learning.access import may_complete, may_manage
-from wellled.learning.models import LearningAction, LearningShare, ReadReceipt, YouSaidWeDid
+from wellled.improvement import access as improvement_access
+from wellled.improvement import actions as improvement_actions
+from wellled.improvement.models import Action
+from wellled.learning import improvement_source
+from wellled.learning.access import may_manage
+from wellled.learning.models import LearningShare, ReadReceipt, YouSaidWeDid
 from wellled.learning.queries import is_in_audience
 from wellled.learning.redaction import personal_details_in
 from wellled.organisation.models import OrgUnit, UnitKind
 
 Date = datetime.date
 _MAX_TEXT = 5000
+_TITLE_LENGTH = 200
 
 
 def _require_manage(acting_user: Actor, service: OrgUnit) -> None:
@@ -65,8 +72,12 @@ def add_learning_action(
     description: str,
     owner: User,
     due_on: Date,
-) -> LearningAction:
-    """An action for an upheld or partially upheld issue, with an owner and a due date."""
+    raised_on: Date | None = None,
+) -> Action:
+    """An improvement action for an upheld or partially upheld issue's learning, with
+    an owner and a due date: raised on the one action loop (wellled.improvement), so
+    it is followed, reminded, measured and evidenced like every other action.
+    `raised_on` (default today) is for records entered after the event."""
     complaint = issue.complaint
     _require_manage(acting_user, complaint.service)
     errors: dict[str, str] = {}
@@ -77,55 +88,63 @@ def add_learning_action(
         errors["owner"] = "Choose an owner whose login is active"
     if due_on < complaint.received_on:
         errors["due_on"] = "The due date must be on or after the day the complaint was received"
+    # Actions are read on the trust-wide register by leaders who do not see
+    # casework, so the wording must not identify anyone.
+    _no_personal_details(description, "description", complaint, errors)
     _raise(errors)
-    action = LearningAction.objects.create(
-        issue=issue, description=description, owner=owner, due_on=due_on
-    )
-    audit.record(
+    title, long_text = _title(description)
+    return improvement_actions.raise_action(
         acting_user=acting_user,
-        action="learning.action_added",
-        obj=action,
-        after={"issue_id": issue.pk, "owner_id": owner.pk, "due_on": due_on.isoformat()},
+        source_kind=improvement_source.KIND,
+        source_id=str(issue.pk),
+        title=title,
+        description=long_text,
+        owner=owner,
+        due_on=due_on,
+        unit=complaint.service,
+        raised_on=raised_on,
     )
-    return action
+
+
+def _title(description: str) -> tuple[str, str]:
+    """An action's title is short: a longer description is kept whole beside it."""
+    if len(description) <= _TITLE_LENGTH:
+        return description, ""
+    return description[: _TITLE_LENGTH - 1].rstrip() + "…", description
 
 
 @transaction.atomic
 def complete_learning_action(
     *,
     acting_user: Actor,
-    action: LearningAction,
+    action: Action,
     evidence: str,
     completed_on: Date | None = None,
-) -> LearningAction:
-    """Done, with the evidence that shows it: refused without evidence."""
-    action = LearningAction.objects.select_for_update().get(pk=action.pk)
-    if not may_complete(acting_user, action):
+) -> Action:
+    """Done, with the evidence that shows it, filed in the evidence library: refused
+    without evidence, with a date in the future, or when already done."""
+    if action.source_kind != improvement_source.KIND:
+        raise ValidationError("This is not a learning action")
+    if not improvement_access.may_update(acting_user, action):
         raise PermissionDenied
+    action.refresh_from_db()  # the caller's copy may be stale
     today = timezone.localdate()
     completed_on = completed_on or today
     errors: dict[str, str] = {}
     evidence = _text(evidence, "evidence", "the evidence that this was done", errors)
     if completed_on > today:
         errors["completed_on"] = "The date it was done must be today or in the past"
-    elif completed_on < action.issue.complaint.received_on:
+    elif completed_on < action.raised_on:
         errors["completed_on"] = (
-            "The date it was done must be on or after the day the complaint was received"
+            f"The date it was done must be on or after the day the action was raised "
+            f"({action.raised_on:%-d %B %Y})"
         )
-    if action.is_done:
+    if not action.is_open:
         errors["evidence"] = "This action is already done"
     _raise(errors)
-    action.evidence = evidence
-    action.completed_on = completed_on
-    action.completed_by = acting_user if isinstance(acting_user, User) else None
-    action.save(update_fields=["evidence", "completed_on", "completed_by"])
-    audit.record(
-        acting_user=acting_user,
-        action="learning.action_completed",
-        obj=action,
-        after={"completed_on": completed_on.isoformat()},
+    return improvement_actions.complete_with_note(
+        acting_user=acting_user, action=action, evidence=evidence, done_on=completed_on
     )
-    return action
 
 
 @transaction.atomic

@@ -1,14 +1,15 @@
-"""/api/v1/learning/: the redacted library, and learning actions with their evidence.
+"""/api/v1/learning/: the redacted library, and the old addresses of learning actions.
 
-The same queries and actions as the pages: the library holds no personal data;
-actions are listed for their owners and for complaints staff over the service.
+The same queries and actions as the pages: the library holds no personal data.
+Learning actions are improvement actions (/api/v1/actions/); their old addresses
+redirect there, and the old "complete" call still works.
 """
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
-from django.urls import include, path
-from django.utils import timezone
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.urls import include, path, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -17,9 +18,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from wellled.core.api import path_id, query_choice, query_int
+from wellled.core.api import path_id, query_int
+from wellled.improvement.models import Action
+from wellled.improvement.queries import actions_visible_to, get_action_by_legacy_ref, source_labels
+from wellled.improvement.serializers import ImprovementActionDetailSerializer
 from wellled.learning import actions, queries
-from wellled.learning.models import LearningAction, LearningShare
+from wellled.learning.improvement_source import KIND
+from wellled.learning.models import LearningShare
 from wellled.organisation.access import Cap, require
 
 
@@ -34,26 +39,6 @@ class SharedLearningSerializer(serializers.ModelSerializer[LearningShare]):
 
     def get_themes(self, share: LearningShare) -> list[str]:
         return [theme.label for theme in share.themes.all()]
-
-
-class LearningActionSerializer(serializers.ModelSerializer[LearningAction]):
-    complaint = serializers.IntegerField(source="issue.complaint_id")
-    owner = serializers.CharField(source="owner.get_username")
-    is_done = serializers.BooleanField(read_only=True)
-
-    class Meta:
-        model = LearningAction
-        fields = [
-            "id",
-            "complaint",
-            "issue",
-            "description",
-            "owner",
-            "due_on",
-            "completed_on",
-            "evidence",
-            "is_done",
-        ]
 
 
 class CompleteSerializer(serializers.Serializer[None]):
@@ -98,51 +83,65 @@ class SharedLearningViewSet(viewsets.ReadOnlyModelViewSet[LearningShare]):
         return Response(SharedLearningSerializer(share).data)
 
 
+_MOVED = (
+    "Learning actions are improvement actions: this address answers with a permanent "
+    "redirect to /api/v1/actions/, where they are listed with source_kind="
+    "complaint_learning. An id from before the move is resolved to its action."
+)
+
+
 @extend_schema_view(
     list=extend_schema(
-        summary="Learning actions you own, or that complaints staff manage in your scope",
-        parameters=[
-            OpenApiParameter("done", OpenApiTypes.STR, enum=["true", "false"]),
-            OpenApiParameter("overdue", OpenApiTypes.STR, enum=["true"]),
-        ],
+        summary="Moved: learning actions are listed at /api/v1/actions/",
+        description=_MOVED,
+        responses={301: None},
+        deprecated=True,
     ),
-    retrieve=extend_schema(summary="One learning action"),
+    retrieve=extend_schema(
+        summary="Moved: one learning action, by its id from before the move",
+        description=_MOVED,
+        responses={301: None},
+        deprecated=True,
+    ),
     complete=extend_schema(
-        summary="Record that an action is done, with its evidence",
+        summary="Record a learning action done, with its evidence (id from before the move)",
+        description=(
+            "Kept for scripts written before learning actions joined the action loop: the "
+            "evidence is filed as a note in the evidence library and the action is "
+            "completed. New scripts use /api/v1/actions/{id}/evidence/ and /complete/."
+        ),
         request=CompleteSerializer,
-        responses=LearningActionSerializer,
+        responses=ImprovementActionDetailSerializer,
+        deprecated=True,
     ),
 )
-class LearningActionViewSet(viewsets.GenericViewSet[LearningAction]):
-    serializer_class = LearningActionSerializer
+class LearningActionViewSet(viewsets.GenericViewSet[Action]):
+    serializer_class = ImprovementActionDetailSerializer
 
-    def get_queryset(self) -> QuerySet[LearningAction]:
-        return queries.learning_actions_visible_to(self.request.user)
+    def get_queryset(self) -> QuerySet[Action]:
+        return actions_visible_to(self.request.user).filter(source_kind=KIND)
 
-    def list(self, request: Request) -> Response:
-        found = self.get_queryset().order_by("due_on", "pk")
-        done = query_choice(request, "done", ["true", "false"])
-        if done is not None:
-            found = found.filter(completed_on__isnull=done == "false")
-        if query_choice(request, "overdue", ["true"]):
-            found = found.filter(completed_on__isnull=True, due_on__lt=timezone.localdate())
-        page = self.paginate_queryset(found)
-        return self.get_paginated_response(LearningActionSerializer(page, many=True).data)
+    def list(self, request: Request) -> HttpResponse:
+        target = reverse("improvement-action-list") + f"?source_kind={KIND}"
+        return HttpResponsePermanentRedirect(target)
 
-    def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(
-            LearningActionSerializer(queries.get_action_for_user(request.user, path_id(pk))).data
-        )
+    def _moved(self, request: Request, pk: str) -> Action:
+        return get_action_by_legacy_ref(request.user, f"learning.learningaction:{path_id(pk)}")
+
+    def retrieve(self, request: Request, pk: str) -> HttpResponse:
+        moved = self._moved(request, pk)
+        return HttpResponsePermanentRedirect(reverse("improvement-action-detail", args=[moved.pk]))
 
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str) -> Response:
-        found = queries.get_action_for_user(request.user, path_id(pk))
+        found = self._moved(request, pk)
         serializer = CompleteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         done = actions.complete_learning_action(
             acting_user=request.user, action=found, **serializer.validated_data
         )
-        return Response(LearningActionSerializer(done).data)
+        context = {"sources": source_labels([done], request.user)}
+        return Response(ImprovementActionDetailSerializer(done, context=context).data)
 
 
 router = SimpleRouter()

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from wellled.complaints import actions as complaint_actions
 from wellled.complaints.models import NEEDS_LEARNING, Complaint, Status
+from wellled.improvement.access import people_in_scope
 from wellled.learning import actions
 from wellled.learning.models import LearningShare
 from wellled.learning.queries import audience_users
@@ -58,6 +59,14 @@ def audience_users_of(unit: OrgUnit) -> QuerySet[User]:
     )
 
 
+def _in_scope(owners: list[User], service: OrgUnit, cache: dict[int, list[User]]) -> list[User]:
+    """The demo owners who work in or over the service (an action's owner must)."""
+    if service.pk not in cache:
+        ids = set(people_in_scope(service).values_list("pk", flat=True))
+        cache[service.pk] = [owner for owner in owners if owner.pk in ids] or owners
+    return cache[service.pk]
+
+
 def load_demo(result: DemoResult, *, seed: int) -> str:
     rng = random.Random(seed + 7)
     today = timezone.localdate()
@@ -66,6 +75,7 @@ def load_demo(result: DemoResult, *, seed: int) -> str:
         for name in ("service.lead", "complaints.manager", "complaints.handler")
         if name in result.users
     ]
+    scope_cache: dict[int, list[User]] = {}
     counts = {"actions": 0, "done": 0, "closed": 0, "shared": 0, "read": 0, "published": 0}
     cases = (
         Complaint.objects.filter(
@@ -90,8 +100,9 @@ def load_demo(result: DemoResult, *, seed: int) -> str:
                 acting_user=None,
                 issue=issue,
                 description=rng.choice(ACTIONS),
-                owner=rng.choice(owners),
+                owner=rng.choice(_in_scope(owners, case.service, scope_cache)),
                 due_on=due,
+                raised_on=responded,
             )
             counts["actions"] += 1
             done_on = due - datetime.timedelta(days=rng.randint(-10, 15))

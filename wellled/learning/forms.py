@@ -83,20 +83,6 @@ class LearningActionForm(NHSForm):
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
 
 
-class CompleteActionForm(NHSForm):
-    evidence = forms.CharField(
-        label="Evidence that it was done",
-        help_text="For example: the revised procedure, training records, or an audit result",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter the evidence that this was done"},
-    )
-    completed_on = NHSDateField(
-        label="Date it was done",
-        subject="Date it was done",
-        help_text="For example, 15 3 2026",
-    )
-
-
 class ShareLearningForm(NHSForm):
     title = forms.CharField(
         label="Title",

@@ -59,5 +59,9 @@ def register() -> None:
             may_raise=may_raise,
             evidence_required=True,
             opens_for=lambda user: can(user, Cap.VIEW_COMPLAINTS),
+            # Complaints teams who manage a service's learning read and update
+            # its actions, as they always have.
+            viewers=Cap.MANAGE_LEARNING,
+            managers=Cap.MANAGE_LEARNING,
         )
     )

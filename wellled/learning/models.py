@@ -1,59 +1,21 @@
-"""Learning from complaints: actions with evidence, sharing with read receipts, and
-public "You said, we did" summaries.
+"""Learning from complaints: sharing with read receipts, and public "You said, we
+did" summaries.
 
 The learning statement itself lives on the complaint's issue
-(`ComplaintIssue.learning_statement`); this app holds what follows from it.
+(`ComplaintIssue.learning_statement`); this app holds what follows from it. The
+actions that learning leads to are improvement actions (wellled.improvement),
+raised on the issue's learning (improvement_source.py).
 Shared learning and public summaries are written to be read by anyone, so the
 actions refuse text that names the people on the case (see redaction.py).
 """
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 
-from wellled.complaints.models import Complaint, ComplaintIssue
+from wellled.complaints.models import Complaint
 from wellled.organisation.models import OrgUnit
-
-
-class LearningAction(models.Model):
-    """Something the service will change because of an upheld issue."""
-
-    issue = models.ForeignKey(
-        ComplaintIssue, on_delete=models.CASCADE, related_name="learning_actions"
-    )
-    description = models.TextField()
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="learning_actions"
-    )
-    due_on = models.DateField()
-    completed_on = models.DateField(null=True, blank=True)
-    # What shows the change was made: a new procedure, training records, an audit.
-    evidence = models.TextField(blank=True)
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["due_on", "pk"]
-        indexes = [models.Index(fields=["owner", "completed_on"])]
-
-    def __str__(self) -> str:
-        return f"Learning action {self.pk}"
-
-    @property
-    def is_done(self) -> bool:
-        return self.completed_on is not None and bool(self.evidence.strip())
-
-    def is_overdue(self, today: datetime.date) -> bool:
-        return not self.is_done and self.due_on < today
 
 
 class LearningShare(models.Model):

@@ -25,8 +25,11 @@ from django.utils import timezone
 from wellled.complaints.models import NEEDS_LEARNING, Complaint
 from wellled.core.navigation import WorkItem
 from wellled.core.types import AnyUser
+from wellled.improvement.models import Action
+from wellled.improvement.queries import actions_for_sources
 from wellled.learning.access import may_manage, may_read_library
-from wellled.learning.models import LearningAction, LearningShare, ReadReceipt, YouSaidWeDid
+from wellled.learning.improvement_source import KIND
+from wellled.learning.models import LearningShare, ReadReceipt, YouSaidWeDid
 from wellled.organisation.access import Cap, scope_paths
 from wellled.organisation.models import OrgUnit, RoleAssignment, StaffProfile, UnitKind
 
@@ -42,7 +45,10 @@ def closure_gaps(complaint: Complaint) -> list[str]:
     action, and every action an owner, a due date and evidence of completion.
     """
     gaps: list[str] = []
-    issues = complaint.issues.prefetch_related("learning_actions")
+    issues = list(complaint.issues.all())
+    by_issue: dict[str, list[Action]] = {}
+    for action in actions_for_sources(KIND, [issue.pk for issue in issues]):
+        by_issue.setdefault(action.source_id, []).append(action)
     for number, issue in enumerate(issues, start=1):
         if issue.outcome not in NEEDS_LEARNING:
             continue
@@ -54,13 +60,13 @@ def closure_gaps(complaint: Complaint) -> list[str]:
             continue
         if issue.no_learning_reason.strip():
             continue
-        actions = list(issue.learning_actions.all())
+        actions = by_issue.get(str(issue.pk), [])
         if not actions:
             gaps.append(
                 f"Issue {number} has learning but no action: add what will change, "
                 "with an owner and a due date"
             )
-        open_count = sum(1 for action in actions if not action.is_done)
+        open_count = sum(1 for action in actions if action.is_open)
         if open_count:
             gaps.append(
                 f"Issue {number} has {open_count} learning "
@@ -69,10 +75,10 @@ def closure_gaps(complaint: Complaint) -> list[str]:
     return gaps
 
 
-def learning_actions_for(complaint: Complaint) -> QuerySet[LearningAction]:
-    return LearningAction.objects.filter(issue__complaint=complaint).select_related(
-        "owner", "issue"
-    )
+def learning_actions_for(complaint: Complaint) -> QuerySet[Action]:
+    """The improvement actions raised on the case's issues' learning."""
+    issue_ids = list(complaint.issues.values_list("pk", flat=True))
+    return actions_for_sources(KIND, issue_ids)
 
 
 def shares_visible_to(user: AnyUser) -> QuerySet[LearningShare]:
@@ -88,28 +94,6 @@ def get_share_for_user(user: AnyUser, pk: int) -> LearningShare:
             raise PermissionDenied
         raise Http404("No such shared learning")
     return share
-
-
-def learning_actions_visible_to(user: AnyUser) -> QuerySet[LearningAction]:
-    """Actions the user owns, and those of cases in services where they manage learning."""
-    if not user.is_authenticated:
-        return LearningAction.objects.none()
-    condition = Q(owner_id=user.pk)
-    for path in scope_paths(user, Cap.MANAGE_LEARNING):
-        condition |= Q(issue__complaint__service__path__startswith=path)
-    return LearningAction.objects.filter(condition).select_related(
-        "owner", "issue__complaint__service"
-    )
-
-
-def get_action_for_user(user: AnyUser, pk: int) -> LearningAction:
-    """An action its owner or a manager of the case's service may open."""
-    found = learning_actions_visible_to(user).filter(pk=pk).first()
-    if found is None:
-        if not LearningAction.objects.filter(pk=pk).exists():
-            raise Http404("No such learning action")
-        raise PermissionDenied
-    return found
 
 
 def get_summary_to_manage(user: AnyUser, pk: int) -> YouSaidWeDid:
@@ -260,18 +244,9 @@ def published_summaries() -> QuerySet[YouSaidWeDid]:
 def learning_work(user: AnyUser) -> list[WorkItem]:
     if not user.is_authenticated:
         return []
-    items = [
-        WorkItem(
-            title="Learning action: evidence that it was done",
-            href=reverse("learning:action", args=[action.pk]),
-            module="Learning",
-            due=action.due_on,
-            detail=action.description[:120],
-        )
-        for action in LearningAction.objects.filter(
-            owner_id=user.pk, completed_on__isnull=True
-        ).order_by("due_on")[:20]
-    ]
+    # Learning actions are improvement actions: "my work" lists them with every
+    # other action the person owns (improvement.queries.improvement_work).
+    items: list[WorkItem] = []
     since = timezone.localdate() - datetime.timedelta(days=UNREAD_WINDOW_DAYS)
     unread = (
         shares_for_reader(user)

@@ -22,9 +22,14 @@ from wellled.complaints.queries import get_complaint_for_user
 from wellled.core import audit
 from wellled.core.adapters import crumbs, run_action
 from wellled.core.types import AuthenticatedHttpRequest
+from wellled.improvement import access as improvement_access
+from wellled.improvement.access import people_in_scope
+from wellled.improvement.models import Action
+from wellled.improvement.queries import actions_for_sources, get_action_by_legacy_ref
 from wellled.learning import access, actions, forms, queries
+from wellled.learning.improvement_source import KIND
 from wellled.organisation.access import Cap, can, require
-from wellled.organisation.models import OrgUnit, Role, UnitKind
+from wellled.organisation.models import OrgUnit, UnitKind
 from wellled.organisation.queries import units_within_scope
 
 PAGE_SIZE = 20
@@ -91,9 +96,7 @@ def share_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "in_audience": in_audience,
             "has_read": has_read,
             "rate": rate,
-            "actions": queries.learning_actions_for(share.complaint).filter(
-                issue__learning_statement__gt=""
-            ),
+            "actions": _actions_with_learning(share.complaint),
             "breadcrumbs": crumbs(_library_crumb()),
         },
     )
@@ -112,18 +115,32 @@ def confirm_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _owners(service: OrgUnit) -> QuerySet[User]:
-    """People who can own an action: active logins with a role or staff profile
-    in the service, plus the trust's complaints staff."""
-    return (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(staff_profile__unit__path__startswith=service.path)
-            | Q(role_assignments__unit__path__startswith=service.path)
-            | Q(role_assignments__role__in=[Role.COMPLAINTS_MANAGER, Role.COMPLAINTS_HANDLER])
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+    """People who can own an action: whoever works in or over the service (the
+    rule every improvement action follows)."""
+    return people_in_scope(service).order_by("first_name", "last_name", "username")
+
+
+def _actions_with_learning(complaint: Any) -> list[Action]:
+    """The case's learning actions on issues whose learning is written (what a
+    share's readers see beside it)."""
+    with_learning = {
+        str(pk)
+        for pk in complaint.issues.filter(learning_statement__gt="").values_list("pk", flat=True)
+    }
+    return [a for a in queries.learning_actions_for(complaint) if a.source_id in with_learning]
+
+
+def _issues_with_actions(user: Any, issues: QuerySet[ComplaintIssue]) -> list[ComplaintIssue]:
+    """Each issue with its improvement actions (`issue.actions`), and whether the
+    reader may open each one (`action.openable`): no link leads to a refusal."""
+    found = list(issues)
+    by_issue: dict[str, list[Action]] = {}
+    for action in actions_for_sources(KIND, [issue.pk for issue in found]):
+        action.openable = improvement_access.may_view(user, action)  # type: ignore[attr-defined]
+        by_issue.setdefault(action.source_id, []).append(action)
+    for issue in found:
+        issue.actions = by_issue.get(str(issue.pk), [])  # type: ignore[attr-defined]
+    return found
 
 
 def _audience_units(service: OrgUnit) -> QuerySet[OrgUnit]:
@@ -157,7 +174,7 @@ def case_learning(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             request,
             form,
             lambda data: actions.add_learning_action(acting_user=request.user, **data),
-            success="The learning action has been added",
+            success="The learning action has been added to the trust's actions register",
             then=reverse("learning:case", args=[complaint.pk]),
         )
         if done:
@@ -167,7 +184,7 @@ def case_learning(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "learning/case.html",
         {
             "complaint": complaint,
-            "issues": issues.prefetch_related("learning_actions__owner"),
+            "issues": _issues_with_actions(request.user, issues),
             "gaps": queries.closure_gaps(complaint),
             "shares": complaint.shares.all(),
             "form": form if may_manage and issues else None,
@@ -227,35 +244,10 @@ def share_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
 def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    action = queries.get_action_for_user(request.user, pk)
-    form = forms.CompleteActionForm(
-        request.POST if request.method == "POST" else None,
-        initial={"completed_on": timezone.localdate()},
-    )
-    if request.method == "POST":
-        done = run_action(
-            request,
-            form,
-            lambda data: actions.complete_learning_action(
-                acting_user=request.user, action=action, **data
-            ),
-            success="The action is recorded as done, with its evidence",
-            then=reverse("learning:action", args=[action.pk]),
-        )
-        if done:
-            return done
-    return render(
-        request,
-        "learning/action.html",
-        {
-            "action": action,
-            "form": None if action.is_done else form,
-            "overdue": action.is_overdue(timezone.localdate()),
-            "breadcrumbs": crumbs(_library_crumb()),
-        },
-    )
+    """A learning action's old address: its action on the improvement register."""
+    action = get_action_by_legacy_ref(request.user, f"learning.learningaction:{pk}")
+    return redirect("improvement:detail", pk=action.pk, permanent=True)
 
 
 @login_required

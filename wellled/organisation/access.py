@@ -212,6 +212,11 @@ OPERATOR_EXCLUDED: frozenset[Cap] = frozenset(
         Cap.SIGN_OFF_COMPLAINTS,
         # Learning actions and sharing are casework on a complaint.
         Cap.MANAGE_LEARNING,
+        # The actions register holds complaint learning actions (what a service
+        # will change because of a case) beside every other action: the trust's
+        # leaders read it, not the people who administer the platform.
+        Cap.VIEW_ACTIONS,
+        Cap.MANAGE_ACTIONS,
     }
 )
 

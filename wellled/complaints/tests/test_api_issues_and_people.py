@@ -184,6 +184,7 @@ def test_closure_is_refused_until_the_upheld_issue_has_its_learning(trust, api_f
         description="Daily check of the call-back list",
         owner=trust.people["complaints_handler"],
         due_on=D(2026, 5, 1),
+        raised_on=D(2026, 4, 1),
     )
     learning.complete_learning_action(
         acting_user=trust.people["complaints_handler"], action=step, evidence="Audit of May"

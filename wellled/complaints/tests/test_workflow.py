@@ -41,6 +41,7 @@ def test_intake_to_closure_with_learning(trust) -> None:
         description="Track call-backs on the team board",
         owner=trust.people["service_lead"],
         due_on=D(2026, 5, 1),
+        raised_on=D(2026, 4, 1),
     )
     learning_actions.complete_learning_action(
         acting_user=manager,

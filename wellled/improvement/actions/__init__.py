@@ -3,6 +3,7 @@
 from wellled.improvement.actions.completion import (
     add_evidence,
     complete_action,
+    complete_with_note,
     link_evidence,
     reopen_action,
     sign_off_action,
@@ -15,6 +16,7 @@ __all__ = [
     "add_milestone",
     "complete_action",
     "complete_milestone",
+    "complete_with_note",
     "link_evidence",
     "raise_action",
     "reassign_action",

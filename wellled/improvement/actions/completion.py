@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wellled.assurance import actions as assurance_actions
-from wellled.assurance.models import EvidenceItem
+from wellled.assurance.models import EvidenceItem, EvidenceKind
 from wellled.core import audit
 from wellled.core.types import Actor
 from wellled.improvement import access, sources
@@ -198,3 +198,31 @@ def reopen_action(*, acting_user: Actor, action: Action, reason: str) -> Action:
     return save_and_record(
         action, before, acting_user=acting_user, event="improvement.reopened", reason=reason.strip()
     )
+
+
+@transaction.atomic
+def complete_with_note(
+    *,
+    acting_user: Actor,
+    action: Action,
+    evidence: str,
+    done_on: datetime.date | None = None,
+) -> Action:
+    """Done in one step, with a written account of what was done filed as a note in
+    the evidence library under the source's quality statements: for pages (such as
+    a complaint's learning) that ask only for the evidence, as they always did."""
+    if not evidence.strip():
+        raise ValidationError({"evidence": "Enter the evidence that this was done"})
+    action = lock(action)
+    source_type = sources.get(action.source_kind)
+    info = source_type.describe([action.source_id]).get(action.source_id) if source_type else None
+    add_evidence(
+        acting_user=acting_user,
+        action=action,
+        kind=EvidenceKind.NOTE,
+        title=f"Evidence of completion: {action.title}"[:200],
+        description=evidence.strip(),
+        statement_ids=info.statement_ids if info else (),
+        evidence_date=done_on,
+    )
+    return complete_action(acting_user=acting_user, action=action, note=evidence, done_on=done_on)

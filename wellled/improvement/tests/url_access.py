@@ -25,10 +25,9 @@ VIEWERS = frozenset(
         "complaints_manager",
         "auditor",
         "service_lead",
-        "operator",
     }
 )
-MANAGERS = frozenset({"governance_lead", "service_lead", "operator"})
+MANAGERS = frozenset({"governance_lead", "service_lead"})
 OWNER_OR_MANAGER = MANAGERS  # the service lead owns the sample action
 SIGNERS = frozenset({"executive"})
 

@@ -7,8 +7,9 @@ import datetime
 from wellled.complaints import actions as complaint_actions
 from wellled.complaints.models import Complaint, ComplaintIssue, ReferenceItem
 from wellled.core.testing import Trust
+from wellled.improvement.models import Action
 from wellled.learning import actions
-from wellled.learning.models import LearningAction, LearningShare
+from wellled.learning.models import LearningShare
 
 D = datetime.date
 LEARNING = "Call-back requests are now logged on the team's shared list and checked daily."
@@ -52,15 +53,14 @@ def upheld_case(trust: Trust, *, learning: str = LEARNING) -> tuple[Complaint, C
     return complaint, issue
 
 
-def add_action(
-    trust: Trust, issue: ComplaintIssue, *, owner: str = "service_lead"
-) -> LearningAction:
+def add_action(trust: Trust, issue: ComplaintIssue, *, owner: str = "service_lead") -> Action:
     return actions.add_learning_action(
         acting_user=trust.people["complaints_manager"],
         issue=issue,
         description="Log every call-back request on the shared list",
         owner=trust.people[owner],
         due_on=D(2026, 5, 1),
+        raised_on=D(2026, 3, 20),
     )
 
 

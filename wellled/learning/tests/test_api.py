@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from wellled.core.testing import Trust
+from wellled.improvement.models import Action
 from wellled.learning.tests.support import add_action, share, upheld_case
 
 pytestmark = pytest.mark.django_db
@@ -29,27 +30,47 @@ def test_an_outsider_gets_nothing(trust: Trust, api_for) -> None:
     assert api_for("outsider").get(f"/api/v1/learning/shared/{shared.pk}/").status_code == 403
 
 
-def test_the_owner_completes_an_action_and_bad_input_is_a_400(trust: Trust, api_for) -> None:
+def _moved(action: Action, old_id: int) -> int:
+    """As the data migration left it: the action knows its old learning action's id."""
+    Action.objects.filter(pk=action.pk).update(legacy_ref=f"learning.learningaction:{old_id}")
+    return old_id
+
+
+def test_old_addresses_redirect_and_complete_still_works(trust: Trust, api_for) -> None:
     _, issue = upheld_case(trust)
     action = add_action(trust, issue)
+    old = _moved(action, 7)
     client = api_for("service_lead")
-    listed = client.get("/api/v1/learning/actions/", {"done": "false"}).json()
-    assert [row["id"] for row in listed["results"]] == [action.pk]
-    bad = client.post(f"/api/v1/learning/actions/{action.pk}/complete/", {"evidence": " "})
+    listed = client.get("/api/v1/learning/actions/")
+    assert listed.status_code == 301
+    assert listed["Location"] == "/api/v1/actions/?source_kind=complaint_learning"
+    assert client.get(f"/api/v1/learning/actions/{old}/")["Location"] == (
+        f"/api/v1/actions/{action.pk}/"
+    )
+    bad = client.post(f"/api/v1/learning/actions/{old}/complete/", {"evidence": " "})
     assert bad.status_code == 400
     done = client.post(
-        f"/api/v1/learning/actions/{action.pk}/complete/",
+        f"/api/v1/learning/actions/{old}/complete/",
         {"evidence": "Audit in April: all call-backs made.", "completed_on": "2026-04-28"},
     )
     assert done.status_code == 200
-    assert done.json()["is_done"] is True
+    assert done.json()["status"] == "done"
+    assert len(done.json()["evidence_ids"]) == 1
+
+
+def test_learning_actions_are_listed_with_every_action(trust: Trust, api_for) -> None:
+    _, issue = upheld_case(trust)
+    action = add_action(trust, issue)
+    handler = api_for("complaints_handler")  # manages the service's learning
+    listed = handler.get("/api/v1/actions/", {"source_kind": "complaint_learning"}).json()
+    assert [row["id"] for row in listed["results"]] == [action.pk]
 
 
 def test_someone_else_may_not_complete_it(trust: Trust, api_for) -> None:
     _, issue = upheld_case(trust)
-    action = add_action(trust, issue)
+    old = _moved(add_action(trust, issue), 8)
     response = api_for("staff_member").post(
-        f"/api/v1/learning/actions/{action.pk}/complete/", {"evidence": "Done"}
+        f"/api/v1/learning/actions/{old}/complete/", {"evidence": "Done"}
     )
-    assert response.status_code == 403
-    assert api_for("staff_member").get("/api/v1/learning/actions/").json()["count"] == 0
+    assert response.status_code == 404
+    assert api_for("staff_member").get("/api/v1/actions/").json()["count"] == 0

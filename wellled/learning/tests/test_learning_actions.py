@@ -1,5 +1,6 @@
 """A complaints manager turns an upheld issue's learning into actions with owners,
-due dates and evidence; the case cannot close until they are done."""
+due dates and evidence; the case cannot close until they are done. The actions are
+improvement actions: on the trust's register, with their evidence in the library."""
 
 from __future__ import annotations
 
@@ -57,8 +58,15 @@ def test_an_open_action_blocks_closure_until_done_with_evidence(trust: Trust) ->
         completed_on=D(2026, 4, 20),
     )
     assert closure_gaps(complaint) == []
-    event = AuditEvent.objects.filter(action="learning.action_completed").get()
+    event = AuditEvent.objects.filter(action="improvement.completed").get()
     assert "audit of 20" not in str(event.after)
+    # The evidence is filed in the library under what learning evidences (W7, R4).
+    item = action.evidence_links.get().item
+    assert item.kind == "note" and "audit of 20" in item.description
+    assert set(item.statement_ids) == {
+        "learning-improvement-and-innovation",
+        "listening-to-and-involving-people",
+    }
 
 
 def test_complaints_handler_may_add_an_action(trust: Trust) -> None:
@@ -69,9 +77,11 @@ def test_complaints_handler_may_add_an_action(trust: Trust) -> None:
         description="Team huddle to review the call-back list",
         owner=trust.people["service_lead"],
         due_on=D(2026, 5, 1),
+        raised_on=D(2026, 3, 20),
     )
     assert action.owner == trust.people["service_lead"]
-    assert AuditEvent.objects.filter(action="learning.action_added").count() == 1
+    assert (action.source_kind, action.source_id) == ("complaint_learning", str(issue.pk))
+    assert AuditEvent.objects.filter(action="improvement.action_raised").count() == 1
 
 
 @pytest.mark.parametrize("persona", ["service_lead", "staff_member", "executive", "operator"])
@@ -128,7 +138,7 @@ def test_completing_needs_evidence_and_a_date_not_in_the_future(trust: Trust) ->
     assert errors["evidence"] == ["Enter the evidence that this was done"]
     assert errors["completed_on"] == ["The date it was done must be today or in the past"]
     action.refresh_from_db()
-    assert action.completed_on is None
+    assert action.done_on is None and action.is_open
 
 
 @pytest.mark.parametrize("persona", ["staff_member", "executive", "guardian"])
@@ -151,3 +161,32 @@ def test_an_action_is_completed_once(trust: Trust) -> None:
         actions.complete_learning_action(
             acting_user=trust.people["service_lead"], action=action, evidence="Again"
         )
+
+
+def test_an_action_naming_the_people_on_the_case_is_refused(trust: Trust) -> None:
+    """The register is read by leaders who do not see casework."""
+    _, issue = upheld_case(trust)
+    with pytest.raises(ValidationError) as caught:
+        actions.add_learning_action(
+            acting_user=trust.people["complaints_manager"],
+            issue=issue,
+            description="Apologise to Sam Okafor and call back within a day",
+            owner=trust.people["service_lead"],
+            due_on=D(2026, 5, 1),
+            raised_on=D(2026, 3, 20),
+        )
+    assert "must not be able to identify anyone" in caught.value.message_dict["description"][0]
+
+
+def test_a_due_date_before_today_is_refused_for_a_new_action(trust: Trust) -> None:
+    """Raised today (the default), an action cannot already be due."""
+    _, issue = upheld_case(trust)
+    with pytest.raises(ValidationError) as caught:
+        actions.add_learning_action(
+            acting_user=trust.people["complaints_manager"],
+            issue=issue,
+            description="Log every call-back request",
+            owner=trust.people["service_lead"],
+            due_on=timezone.localdate() - datetime.timedelta(days=1),
+        )
+    assert "cannot be before the action was raised" in caught.value.message_dict["due_on"][0]

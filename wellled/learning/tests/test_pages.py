@@ -1,6 +1,7 @@
-"""The learning loop through the pages alone: add an action, complete it with
-evidence, share the learning, a team member confirms reading it, and a public
-summary is published. The library never shows who complained."""
+"""The learning loop through the pages alone: add an action (an improvement action
+on the trust's register), its owner completes it there with evidence, share the
+learning, a team member confirms reading it, and a public summary is published.
+The library never shows who complained."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import datetime
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from wellled.core.models import AuditEvent
 from wellled.core.testing import Trust
-from wellled.learning.models import LearningAction, LearningShare, ReadReceipt, YouSaidWeDid
+from wellled.improvement.models import Action, Status
+from wellled.learning.models import LearningShare, ReadReceipt, YouSaidWeDid
 from wellled.learning.queries import closure_gaps
 from wellled.learning.tests.support import LEARNING, share, upheld_case
 
@@ -41,21 +44,30 @@ def test_the_learning_loop_through_the_pages(trust: Trust, client_for) -> None:
             "action-issue": issue.pk,
             "action-description": "Log every call-back request on the shared list",
             "action-owner": trust.people["service_lead"].pk,
-            **_date("action-due_on", datetime.date(2026, 5, 1)),
+            **_date("action-due_on", timezone.localdate() + datetime.timedelta(days=30)),
         },
     )
     assert response.status_code == 302
-    action = LearningAction.objects.get()
+    action = Action.objects.get()
+    case_page = manager.get(reverse("learning:case", args=[complaint.pk])).content.decode()
+    assert reverse("improvement:detail", args=[action.pk]) in case_page
 
     owner: Client = client_for("service_lead")
-    response = owner.post(
-        reverse("learning:action", args=[action.pk]),
+    owner.post(
+        reverse("improvement:evidence", args=[action.pk]),
         {
-            "evidence": "Audit of 20 requests in April: all called back within 2 days.",
-            **_date("completed_on", datetime.date(2026, 4, 28)),
+            "kind": "note",
+            "title": "Call-back audit",
+            "description": "Audit of 20 requests: all called back within 2 days.",
+            "statements": ["learning-improvement-and-innovation"],
         },
     )
+    response = owner.post(
+        reverse("improvement:complete", args=[action.pk]), {"note": "The list is in use"}
+    )
     assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.status == Status.DONE
     assert closure_gaps(complaint) == []
 
     manager = client_for("complaints_manager")  # one test client: log back in
@@ -96,7 +108,7 @@ def test_a_bad_action_keeps_what_was_typed(trust: Trust, client_for) -> None:
     assert response.status_code == 200
     assert "There is a problem" in body
     assert "Keep this text" in body
-    assert not LearningAction.objects.exists()
+    assert not Action.objects.exists()
 
 
 def test_sharing_text_that_names_the_complainant_is_refused_on_the_page(
@@ -201,3 +213,16 @@ def test_withdrawing_hides_a_summary(trust: Trust, client_for) -> None:
         reverse("learning:you_said_we_did_withdraw", args=[summary.pk])
     )
     assert refused.status_code == 403
+
+
+def test_an_old_learning_action_address_leads_to_its_action(trust: Trust, client_for) -> None:
+    """Links from before the move (/learning/actions/<old id>/) still work."""
+    from wellled.learning.tests.support import add_action
+
+    _, issue = upheld_case(trust)
+    action = add_action(trust, issue)
+    Action.objects.filter(pk=action.pk).update(legacy_ref="learning.learningaction:41")
+    response = client_for("service_lead").get(reverse("learning:action", args=[41]))
+    assert response.status_code == 301
+    assert response["Location"] == reverse("improvement:detail", args=[action.pk])
+    assert client_for("staff_member").get(reverse("learning:action", args=[41])).status_code == 404

@@ -142,7 +142,8 @@ def test_my_work_lists_unread_learning_and_my_open_actions(trust: Trust) -> None
     add_action(trust, issue, owner="staff_member")
     titles = [item.title for item in work_for(trust.people["staff_member"])]
     assert "Read shared learning: Call-backs that were never made" in titles
-    assert "Learning action: evidence that it was done" in titles
+    # The action is an improvement action: "my work" lists it with every other one.
+    assert "Action: Log every call-back request on the shared list" in titles
     actions.confirm_read(acting_user=trust.people["staff_member"], share=shared)
     titles = [item.title for item in work_for(trust.people["staff_member"])]
     assert "Read shared learning: Call-backs that were never made" not in titles

@@ -23,6 +23,16 @@ _RATE_READERS = COMPLAINTS_STAFF | {
     "operator",
 }
 
+# Who sees the sample learning action: its owner (the service lead), the service's
+# complaints staff, and the leaders who read the actions register.
+_ACTION_VIEWERS = COMPLAINTS_STAFF | {
+    "service_lead",
+    "governance_lead",
+    "executive",
+    "board_member",
+    "auditor",
+}
+
 ACCESS: Access = {
     "learning:library": WITH_A_ROLE,
     "learning:share": WITH_A_ROLE,
@@ -31,7 +41,9 @@ ACCESS: Access = {
     "learning:confirm_read": WITH_A_ROLE,
     "learning:case": COMPLAINTS_VIEWERS,  # a case about the service lead's service
     "learning:share_new": COMPLAINTS_STAFF,
-    "learning:action": COMPLAINTS_STAFF | {"service_lead"},  # the sample's owner
+    # The old address of a learning action: forwards to the improvement action
+    # (see FORWARDS) for whoever may see that; 404 for others.
+    "learning:action": _ACTION_VIEWERS,
     "learning:read_rates": _RATE_READERS,
     "learning:you_said_we_did": PUBLIC,
     "learning:you_said_we_did_new": COMPLAINTS_STAFF,
@@ -39,8 +51,10 @@ ACCESS: Access = {
     # API: lists are filtered (an empty list is a refusal); details refuse.
     "shared-learning-list": WITH_A_ROLE,
     "shared-learning-detail": WITH_A_ROLE,
-    "learning-action-list": COMPLAINTS_STAFF | {"service_lead"},
-    "learning-action-detail": COMPLAINTS_STAFF | {"service_lead"},
+    # Old API addresses: the list forwards for everyone; an old id forwards for
+    # whoever may see its action; completing needs the owner or a manager.
+    "learning-action-list": WITH_A_ROLE,
+    "learning-action-detail": _ACTION_VIEWERS,
     "learning-action-complete": COMPLAINTS_STAFF | {"service_lead"},
 }
 
@@ -62,8 +76,14 @@ def _share(trust: Trust) -> dict[str, Any]:
 def _action(trust: Trust) -> dict[str, Any]:
     from wellled.learning.tests.support import add_action, upheld_case
 
+    from wellled.improvement.models import Action
+
     _, issue = upheld_case(trust)
-    return {"pk": add_action(trust, issue, owner="service_lead").pk}
+    action = add_action(trust, issue, owner="service_lead")
+    # As the data migration left a moved learning action: it keeps its old id.
+    old_id = 9000 + action.pk
+    Action.objects.filter(pk=action.pk).update(legacy_ref=f"learning.learningaction:{old_id}")
+    return {"pk": old_id}
 
 
 def _summary(trust: Trust) -> dict[str, Any]:
