@@ -61,13 +61,6 @@ def _shares(trust: Trust, n: int) -> None:
         share(trust, upheld_case(trust)[0])
 
 
-def _learning_actions(trust: Trust, n: int) -> None:
-    from wellled.learning.tests.support import add_action, upheld_case
-
-    for _ in range(n):
-        add_action(trust, upheld_case(trust)[1], owner="service_lead")
-
-
 def _you_said_we_did(trust: Trust, n: int) -> None:
     from wellled.learning import actions
 
@@ -266,10 +259,11 @@ PINS: dict[str, Pin] = {
     "learning:library": Pin("complaints_manager", _shares, 14),
     "learning:read_rates": Pin("complaints_manager", _shares, 13),
     "learning:you_said_we_did": Pin("complaints_manager", _you_said_we_did, 10),
-    "inspections:list": Pin("governance_lead", _inspections, 9),
-    "inspections:detail": Pin("governance_lead", _findings_of_one, 14),
-    "inspections:board": Pin("governance_lead", _inspections, 11),
-    "inspections:actions": Pin("governance_lead", _inspections, 9),
+    # Actions on findings are improvement actions: two reads gather them and map
+    # them to their findings, whatever the number of rows.
+    "inspections:list": Pin("governance_lead", _inspections, 11),
+    "inspections:detail": Pin("governance_lead", _findings_of_one, 18),
+    "inspections:board": Pin("governance_lead", _inspections, 15),
     "organisation:staff": Pin("trust_admin", _staff, 11),
     "organisation:people": Pin("trust_admin", _logins, 11),
     "organisation:tree": Pin("trust_admin", _units, 9),
@@ -288,9 +282,7 @@ PINS: dict[str, Pin] = {
     "complaint-letters": Pin("complaints_manager", _complaint_letters, 9),
     "complaint-attachments": Pin("complaints_manager", _complaint_attachments, 9),
     "shared-learning-list": Pin("complaints_manager", _shares, 9),
-    "learning-action-list": Pin("complaints_manager", _learning_actions, 8),
     "inspection-list": Pin("governance_lead", _inspections, 10),
-    "inspection-action-list": Pin("governance_lead", _inspections, 8),
     "staff-profile-list": Pin("trust_admin", _staff, 8),
     "role-assignment-list": Pin("trust_admin", _logins, 8),
     "unit-list": Pin("trust_admin", _units, 9),
@@ -319,10 +311,13 @@ NOT_LISTS: dict[str, str] = {
     "complaint-late-response-tasks": "one case's tasks: one per missed response date",
     "complaint-phso-referrals": "one case's referrals to the Ombudsman",
     "complaint-phso-recommendations": "an action, POST only",
-    "inspection-action-progress": "an action, POST only",
+    "inspection-action-progress": "an old address: forwards to the action",
+    "inspection-action-list": "an old address: forwards to /api/v1/actions/",
+    "inspections:actions": "an old address: forwards to the actions register",
+    "learning-action-list": "an old address: forwards to /api/v1/actions/",
     "improvement-action-progress": "an action, POST only",
     "improvement:progress": "a form",
-    "inspections:action_progress": "a form",
+    "inspections:action_progress": "an old address: forwards to the action's form",
     "inspections:ratings": "one rating per key question of the framework",
     "metric-values": "an action, POST only",
     "speakup-anonymous-messages": "the reporter's own messages, opened with their code",

@@ -331,40 +331,26 @@ def _assurance_posts() -> dict[str, PostFactory]:
     }
 
 
-def _done_plan(trust: Trust, *, signed_off: bool = False) -> int:
-    """The sample plan marked done with evidence, ready to sign off (or signed off)."""
-    from wellled.inspections import actions
-    from wellled.inspections.tests.support import pdf_upload, planned
-
-    plan = planned(trust)
-    actions.add_evidence(
-        acting_user=None, plan=plan, kind="file", title="Minutes", upload=pdf_upload()
-    )
-    plan = actions.record_progress(acting_user=None, plan=plan, note="Finished", status="done")
-    if signed_off:
-        actions.sign_off(acting_user=trust.people["executive"], plan=plan, note="")
-    return plan.pk
+def _forwarded_post(name: str) -> PostFactory:
+    return lambda t, u: Post(_sample(name)(t), {"note": "x"})
 
 
 def _inspection_posts() -> dict[str, PostFactory]:
+    # The old inspection action addresses forward every POST (see FORWARDS).
+    moved = {
+        name: _forwarded_post(name)
+        for name in (
+            "inspection-action-evidence",
+            "inspection-action-progress",
+            "inspection-action-sign-off",
+            "inspection-action-reopen",
+        )
+    }
     return {
-        "inspection-action-evidence": lambda t, u: Post(
-            _sample("inspection-action-evidence")(t),
-            {"kind": "note", "title": "Huddle notes", "note": "Discussed at the huddle"},
-        ),
-        "inspection-action-progress": lambda t, u: Post(
-            _sample("inspection-action-progress")(t), {"status": "on_track", "note": "Started"}
-        ),
-        "inspection-action-sign-off": lambda t, u: Post({"pk": _done_plan(t)}, {"note": ""}),
-        "inspection-action-reopen": lambda t, u: Post(
-            {"pk": _done_plan(t, signed_off=True)}, {"reason": "Audit found gaps"}
-        ),
+        **moved,
         "inspection-finding-change": lambda t, u: Post(
             _sample("inspection-finding-change")(t),
             {"kind": "should_do", "text": "Review the call-back list daily"},
-        ),
-        "inspections:milestone_done": lambda t, u: Post(
-            _sample("inspections:milestone_done")(t), then=r"/inspections/actions/\d+/"
         ),
     }
 
@@ -490,6 +476,13 @@ def _improvement_posts() -> dict[str, PostFactory]:
         "improvement-action-sign-off": lambda t, u: Post(
             {"pk": _finished_action(t, milestones_done=True).pk}, {"note": "Seen the log"}
         ),
+        "improvement-action-evidence": lambda t, u: Post(
+            {"pk": sample_action(t).pk},
+            {"kind": "note", "title": "Call log", "description": "Every call made"},
+        ),
+        "improvement-action-reopen": lambda t, u: Post(
+            {"pk": _finished_action(t, milestones_done=True).pk}, {"reason": "Calls slipped"}
+        ),
     }
 
 
@@ -503,6 +496,17 @@ POSTS: dict[str, PostFactory] = {
     **_speakup_posts(),
     **_improvement_posts(),
 }
+
+# Old addresses whose POST does nothing itself but send the request on (308, to the
+# address in FORWARDS): the walk checks it is forwarded, not that it wrote anything.
+FORWARDED_POSTS: frozenset[str] = frozenset(
+    {
+        "inspection-action-evidence",
+        "inspection-action-progress",
+        "inspection-action-sign-off",
+        "inspection-action-reopen",
+    }
+)
 
 # Routes whose valid POST only some of the personas allowed to reach them can make
 # (for the rest, the walk checks they reach it: a GET answers 405, not a refusal).
@@ -523,8 +527,23 @@ FORWARDS: dict[str, str] = {
     "learning:action": r"/actions/\d+/",
     "learning-action-list": r"/api/v1/actions/\?source_kind=complaint_learning",
     "learning-action-detail": r"/api/v1/actions/\d+/",
-    # The sample action is not signed off, so there is nothing to reopen.
-    "inspections:action_reopen": r"/inspections/actions/\d+/",
+    # Inspection action plans moved onto the action loop: old addresses forward.
+    "inspections:plan_new": r"/actions/new/\?source_kind=inspection_finding&source_id=\d+",
+    "inspections:actions": r"/actions/\?source_kind=inspection_finding",
+    "inspections:action": r"/actions/\d+/",
+    "inspections:action_edit": r"/actions/\d+/reassign/",
+    "inspections:action_progress": r"/actions/\d+/progress/",
+    "inspections:action_evidence": r"/actions/\d+/evidence/new/",
+    "inspections:action_milestone": r"/actions/\d+/milestones/new/",
+    "inspections:action_sign_off": r"/actions/\d+/sign-off/",
+    "inspections:action_reopen": r"/actions/\d+/reopen/",
+    "inspections:evidence_file": r"/assurance/evidence/\d+/download/",
+    "inspection-action-list": r"/api/v1/actions/\?source_kind=inspection_finding",
+    "inspection-action-detail": r"/api/v1/actions/\d+/",
+    "inspection-action-progress": r"/api/v1/actions/\d+/progress/",
+    "inspection-action-evidence": r"/api/v1/actions/\d+/evidence/",
+    "inspection-action-sign-off": r"/api/v1/actions/\d+/sign-off/",
+    "inspection-action-reopen": r"/api/v1/actions/\d+/reopen/",
     # The sample login has no two-factor to reset.
     "organisation:person_two_factor_reset": r"/organisation/people/\d+/",
     # A reporter's file is downloaded by POSTing their code; GET goes back to the form.

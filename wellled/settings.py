@@ -491,8 +491,6 @@ SPECTACULAR_SETTINGS = {
         "ComplaintStatusEnum": "wellled.complaints.models.Status",
         "LetterKindEnum": "wellled.complaints.models.LetterKind",
         "InspectionKindEnum": "wellled.inspections.models.InspectionKind",
-        "ActionPlanStatusEnum": "wellled.inspections.models.PlanStatus",
-        "ActionEvidenceKindEnum": "wellled.inspections.models.EvidenceKind",
         "RatingEnum": "wellled.inspections.models.RatingWord",
     },
 }

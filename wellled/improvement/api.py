@@ -18,6 +18,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action as endpoint
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -38,7 +39,9 @@ from wellled.improvement.queries import (
 )
 from wellled.improvement.serializers import (
     ActionCompleteInputSerializer,
+    ActionEvidenceInputSerializer,
     ActionProgressInputSerializer,
+    ActionReopenInputSerializer,
     ActionReplanInputSerializer,
     ActionSignOffInputSerializer,
     ImprovementActionDetailSerializer,
@@ -115,6 +118,23 @@ def _filters(request: Request) -> Filters:
     sign_off=extend_schema(
         summary="Sign a done action off (a holder of its sign-off role, not its owner)",
         request=ActionSignOffInputSerializer,
+        responses=ImprovementActionDetailSerializer,
+    ),
+    evidence=extend_schema(
+        summary="File evidence of completion in the library and link it (owner or manager)",
+        description=(
+            "A document (multipart, field `file`), a link, a note or a live measure, "
+            "tagged to the quality statements it supports (the source's own if omitted)."
+        ),
+        request={
+            "multipart/form-data": ActionEvidenceInputSerializer,
+            "application/json": ActionEvidenceInputSerializer,
+        },
+        responses={201: ImprovementActionDetailSerializer},
+    ),
+    reopen=extend_schema(
+        summary="Reopen a done action, with the reason (a manager or its sign-off role)",
+        request=ActionReopenInputSerializer,
         responses=ImprovementActionDetailSerializer,
     ),
 )
@@ -198,6 +218,43 @@ class ActionViewSet(viewsets.GenericViewSet[Action]):
         actions.sign_off_action(
             acting_user=user, action=action, note=serializer.validated_data["note"]
         )
+        return _detail(request, action.pk)
+
+    @endpoint(
+        detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser]
+    )
+    def evidence(self, request: Request, pk: str) -> Response:
+        action = self._to_update(request, pk)
+        serializer = ActionEvidenceInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data: dict[str, Any] = dict(serializer.validated_data)
+        statement_ids = data.pop("statement_ids")
+        if statement_ids is None:
+            info = source_labels([action]).get((action.source_kind, action.source_id))
+            statement_ids = list(info.statement_ids) if info else []
+        actions.add_evidence(
+            acting_user=request.user,
+            action=action,
+            statement_ids=statement_ids,
+            upload=data.pop("file"),
+            **data,
+        )
+        response = _detail(request, action.pk)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @endpoint(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: str) -> Response:
+        action = get_action_for_user(request.user, path_id(pk))
+        user = request.user
+        if not (
+            access.may_manage(user, action)
+            or (isinstance(user, User) and access.may_sign_off(user, action))
+        ):
+            raise PermissionDenied("Only a manager or the signing role can reopen the action")
+        serializer = ActionReopenInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        actions.reopen_action(acting_user=user, action=action, **serializer.validated_data)
         return _detail(request, action.pk)
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from wellled.assurance.models import EvidenceKind
 from wellled.improvement import sources
 from wellled.improvement.models import (
     OPEN_STATUSES,
@@ -226,3 +227,24 @@ class ActionCompleteInputSerializer(serializers.Serializer[Any]):
 
 class ActionSignOffInputSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class ActionEvidenceInputSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=EvidenceKind.choices)
+    title = serializers.CharField(allow_blank=True)
+    statement_ids = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Quality statements it supports; omit for the source's own",
+    )
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    url = serializers.CharField(required=False, allow_blank=True, default="")
+    file = serializers.FileField(required=False, allow_null=True, default=None)
+    measure_key = serializers.CharField(required=False, allow_blank=True, default="")
+    evidence_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ActionReopenInputSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(allow_blank=True)

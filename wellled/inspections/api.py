@@ -1,51 +1,55 @@
-"""/api/v1/assurance/inspections/ and /api/v1/assurance/actions/.
+"""/api/v1/assurance/inspections/, their findings, and the old addresses of
+inspection actions.
 
-The same reads and actions as the pages: `inspections_visible_to`,
-`plans_visible_to` and wellled.inspections.actions. An action's ValidationError
-becomes a 400 in wellled.core.api.exception_handler.
+The same reads and actions as the pages: `inspections_visible_to` and
+wellled.inspections.actions. An action's ValidationError becomes a 400 in
+wellled.core.api.exception_handler. The actions that answer findings are
+improvement actions (/api/v1/actions/); /api/v1/assurance/actions/ forwards there.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
+from typing import Any
+
 from django.db.models import QuerySet
-from django.urls import include, path
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.urls import include, path, reverse
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from wellled.core.api import path_id, query_choice, query_int
+from wellled.core.api import path_id
+from wellled.improvement.models import Action
+from wellled.improvement.queries import actions_visible_to, get_action_by_legacy_ref
+from wellled.improvement.serializers import ImprovementActionDetailSerializer
 from wellled.inspections import actions
-from wellled.inspections.access import holds_sign_off, may_manage, may_update_plan
-from wellled.inspections.models import SHOWN_STATUSES, ActionPlan, Finding, Inspection
+from wellled.inspections.access import may_manage
+from wellled.inspections.improvement_source import KIND
+from wellled.inspections.models import Finding, Inspection
 from wellled.inspections.queries import (
-    filter_plans,
+    finding_actions,
     findings_visible_to,
     get_finding_for_user,
     get_inspection_for_user,
-    get_plan_for_user,
     inspections_visible_to,
-    plans_visible_to,
 )
 from wellled.inspections.serializers import (
-    ActionDetailSerializer,
-    ActionSerializer,
-    EvidenceInputSerializer,
-    EvidenceSerializer,
     FindingChangeInputSerializer,
     InspectionDetailSerializer,
     InspectionSerializer,
-    ProgressInputSerializer,
-    ReopenInputSerializer,
-    SignOffInputSerializer,
 )
 from wellled.organisation.access import Cap, require
+
+
+def _detail(inspection: Inspection) -> Any:
+    """The inspection with its findings, each naming the actions that answer it."""
+    findings = list(inspection.findings.prefetch_related("statements"))
+    context = {"finding_actions": finding_actions([f.pk for f in findings])}
+    return InspectionDetailSerializer(inspection, context=context).data
 
 
 @extend_schema_view(
@@ -74,138 +78,79 @@ class InspectionViewSet(viewsets.GenericViewSet[Inspection]):
 
     def retrieve(self, request: Request, pk: str) -> Response:
         inspection = get_inspection_for_user(request.user, path_id(pk))
-        return Response(InspectionDetailSerializer(inspection).data)
+        return Response(_detail(inspection))
+
+
+_MOVED = (
+    "Inspection actions are improvement actions (/api/v1/actions/, source_kind "
+    "inspection_finding). This address answers with a permanent redirect there; an id "
+    "from before the move is resolved to its action."
+)
+
+
+def _moved(summary: str, *, post: bool = False) -> Any:
+    code = 308 if post else 301
+    return extend_schema(
+        summary=f"Moved: {summary}",
+        description=_MOVED
+        + (" A POST is redirected with 308, so it is sent again, body and all." if post else ""),
+        request=None,
+        responses={code: None},
+        deprecated=True,
+    )
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List the inspection actions you may see",
-        description="Actions of the inspections you may see, and any action you own.",
-        parameters=[
-            OpenApiParameter("status", OpenApiTypes.STR, enum=list(SHOWN_STATUSES)),
-            OpenApiParameter(
-                "overdue",
-                OpenApiTypes.STR,
-                enum=["true", "false"],
-                description="true: not done and past the due date; false: the rest.",
-            ),
-            OpenApiParameter("owner", OpenApiTypes.INT, description="Owned by this user id."),
-            OpenApiParameter("inspection", OpenApiTypes.INT, description="Of this inspection."),
-        ],
-    ),
-    retrieve=extend_schema(
-        summary="Get an action with its milestones, updates and evidence",
-        responses=ActionDetailSerializer,
-    ),
-    progress=extend_schema(
-        summary="Record a progress update and the status it leaves the action in",
-        description="Done needs evidence of completion first. Owners and governance leads.",
-        request=ProgressInputSerializer,
-        responses=ActionDetailSerializer,
-    ),
-    evidence=extend_schema(
-        summary="Add evidence of completion: a document, a link or a note",
-        request={"multipart/form-data": EvidenceInputSerializer},
-        responses={201: EvidenceSerializer},
-    ),
-    sign_off=extend_schema(
-        summary="Sign off a done action (an executive who is not its owner)",
-        request=SignOffInputSerializer,
-        responses=ActionDetailSerializer,
-    ),
-    reopen=extend_schema(
-        summary="Withdraw a sign-off with a reason (an executive): the action is open again",
-        request=ReopenInputSerializer,
-        responses=ActionDetailSerializer,
-    ),
+    list=_moved("inspection actions are listed at /api/v1/actions/"),
+    retrieve=_moved("one inspection action, by its id from before the move"),
+    progress=_moved("record progress at /api/v1/actions/{id}/progress/", post=True),
+    evidence=_moved("add evidence at /api/v1/actions/{id}/evidence/", post=True),
+    sign_off=_moved("sign off at /api/v1/actions/{id}/sign-off/", post=True),
+    reopen=_moved("reopen at /api/v1/actions/{id}/reopen/", post=True),
 )
-class ActionViewSet(viewsets.GenericViewSet[ActionPlan]):
-    serializer_class = ActionSerializer
+class ActionViewSet(viewsets.GenericViewSet[Action]):
+    """The old addresses of inspection action plans, kept so scripts keep working."""
+
+    serializer_class = ImprovementActionDetailSerializer
     http_method_names = ["get", "post", "head", "options"]
 
-    def get_queryset(self) -> QuerySet[ActionPlan]:
-        return plans_visible_to(self.request.user)
+    def get_queryset(self) -> QuerySet[Action]:
+        return actions_visible_to(self.request.user).filter(source_kind=KIND)
 
-    def list(self, request: Request) -> Response:
-        overdue = query_choice(request, "overdue", ["true", "false"])
-        plans = filter_plans(
-            self.get_queryset(),
-            status=query_choice(request, "status", list(SHOWN_STATUSES)),
-            overdue=None if overdue is None else overdue == "true",
-            owner_id=query_int(request, "owner"),
-            inspection_id=query_int(request, "inspection"),
-        ).order_by("due_date", "pk")
-        page = self.paginate_queryset(plans)
-        return self.get_paginated_response(ActionSerializer(page, many=True).data)
+    def _to(self, request: Request, pk: str, name: str) -> HttpResponse:
+        moved = get_action_by_legacy_ref(request.user, f"inspections.actionplan:{path_id(pk)}")
+        target = reverse(name, args=[moved.pk])
+        if request.method == "POST":
+            return HttpResponseRedirect(target, status=308)
+        return HttpResponsePermanentRedirect(target)
 
-    def retrieve(self, request: Request, pk: str) -> Response:
-        plan = get_plan_for_user(request.user, path_id(pk))
-        return Response(ActionDetailSerializer(plan).data)
+    def list(self, request: Request) -> HttpResponse:
+        target = reverse("improvement-action-list") + f"?source_kind={KIND}"
+        return HttpResponsePermanentRedirect(target)
 
-    def _plan_to_update(self, request: Request, pk: str) -> ActionPlan:
-        plan = get_plan_for_user(request.user, path_id(pk))
-        # The permission first: someone who may not act learns nothing from a 400.
-        if not may_update_plan(request.user, plan):
-            raise PermissionDenied("Only the action's owner or a governance lead can update it")
-        return plan
+    def retrieve(self, request: Request, pk: str) -> HttpResponse:
+        return self._to(request, pk, "improvement-action-detail")
 
     @action(detail=True, methods=["post"])
-    def progress(self, request: Request, pk: str) -> Response:
-        plan = self._plan_to_update(request, pk)
-        serializer = ProgressInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        plan = actions.record_progress(
-            acting_user=request.user, plan=plan, **serializer.validated_data
-        )
-        return Response(ActionDetailSerializer(get_plan_for_user(request.user, plan.pk)).data)
+    def progress(self, request: Request, pk: str) -> HttpResponse:
+        return self._to(request, pk, "improvement-action-progress")
 
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
-    def evidence(self, request: Request, pk: str) -> Response:
-        plan = self._plan_to_update(request, pk)
-        serializer = EvidenceInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        evidence = actions.add_evidence(
-            acting_user=request.user,
-            plan=plan,
-            kind=data["kind"],
-            title=data["title"],
-            upload=data["file"],
-            url=data["url"],
-            note=data["note"],
-        )
-        return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+    @action(detail=True, methods=["post"])
+    def evidence(self, request: Request, pk: str) -> HttpResponse:
+        return self._to(request, pk, "improvement-action-evidence")
 
     @action(detail=True, methods=["post"], url_path="sign-off")
-    def sign_off(self, request: Request, pk: str) -> Response:
-        plan = get_plan_for_user(request.user, path_id(pk))
-        if not holds_sign_off(request.user, plan):
-            raise PermissionDenied
-        serializer = SignOffInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = request.user
-        assert isinstance(user, User)
-        plan = actions.sign_off(acting_user=user, plan=plan, note=serializer.validated_data["note"])
-        return Response(ActionDetailSerializer(get_plan_for_user(user, plan.pk)).data)
+    def sign_off(self, request: Request, pk: str) -> HttpResponse:
+        return self._to(request, pk, "improvement-action-sign-off")
 
     @action(detail=True, methods=["post"])
-    def reopen(self, request: Request, pk: str) -> Response:
-        plan = get_plan_for_user(request.user, path_id(pk))
-        if not holds_sign_off(request.user, plan):
-            raise PermissionDenied
-        serializer = ReopenInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = request.user
-        assert isinstance(user, User)
-        plan = actions.reopen_plan(
-            acting_user=user, plan=plan, reason=serializer.validated_data["reason"]
-        )
-        return Response(ActionDetailSerializer(get_plan_for_user(user, plan.pk)).data)
+    def reopen(self, request: Request, pk: str) -> HttpResponse:
+        return self._to(request, pk, "improvement-action-reopen")
 
 
 @extend_schema_view(
     change=extend_schema(
-        summary="Correct a finding while no signed-off plan rests on it (governance lead)",
+        summary="Correct a finding while no signed-off action rests on it (governance lead)",
         request=FindingChangeInputSerializer,
         responses=InspectionDetailSerializer,
     ),
@@ -228,9 +173,7 @@ class FindingViewSet(viewsets.GenericViewSet[Finding]):
         actions.change_finding(
             acting_user=request.user, finding=finding, **serializer.validated_data
         )
-        return Response(
-            InspectionDetailSerializer(get_inspection_for_user(request.user, inspection.pk)).data
-        )
+        return Response(_detail(get_inspection_for_user(request.user, inspection.pk)))
 
 
 router = SimpleRouter()

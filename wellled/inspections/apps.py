@@ -12,7 +12,6 @@ class InspectionsConfig(AppConfig):
         from wellled.inspections import improvement_source
         from wellled.inspections.queries import (
             enforcement_suggestions,
-            inspections_work,
             statement_panel,
         )
         from wellled.organisation.access import Cap, can
@@ -25,7 +24,7 @@ class InspectionsConfig(AppConfig):
                 order=60,
             )
         )
-        navigation.register_work(inspections_work)
+        # "My work" lists inspection actions with every other improvement action.
         register_statement_panel(statement_panel)
         register_enforcement_source(enforcement_suggestions)
         improvement_source.register()

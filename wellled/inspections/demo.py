@@ -7,7 +7,8 @@ co-production, equality for staff, visible leadership, strategy) sit at every
 stage: signed off, done and waiting for sign-off, on track, at risk, overdue and
 not started. An internal mock inspection of one service follows in 2026.
 
-Everything is written through wellled.inspections.actions. Due dates are set
+Everything is written through wellled.inspections.actions, and the actions that
+answer the findings through wellled.improvement.actions. Due dates are set
 relative to the day the demo is loaded, so the stages hold whenever it is run;
 the same seed on the same day gives the same data.
 """
@@ -22,8 +23,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from wellled.engines.ratings import score_key_question
+from wellled.improvement import actions as improvement_actions
+from wellled.improvement.models import Action, Status
 from wellled.inspections import actions
-from wellled.inspections.models import ActionPlan, Inspection, PlanStatus
+from wellled.inspections.improvement_source import KIND
+from wellled.inspections.models import Inspection
 from wellled.organisation.demo import DemoResult
 from wellled.organisation.models import OrgUnit, UnitKind
 
@@ -91,12 +95,12 @@ _WELL_LED_PLANS: tuple[_Plan, ...] = (
         (
             _Update(
                 150,
-                PlanStatus.ON_TRACK,
+                Status.ON_TRACK,
                 "Weekly huddles started in all six care groups. Backlog down from 84 to 51.",
             ),
             _Update(
                 12,
-                PlanStatus.AT_RISK,
+                Status.AT_RISK,
                 "Backlog closure slipped: two investigating officers on long-term leave. "
                 "Agency cover requested; 62% answered on time last month.",
             ),
@@ -120,7 +124,7 @@ _WELL_LED_PLANS: tuple[_Plan, ...] = (
         (
             _Update(
                 60,
-                PlanStatus.ON_TRACK,
+                Status.ON_TRACK,
                 "New report format agreed by the quality committee; first edition in "
                 "the autumn board papers.",
             ),
@@ -142,12 +146,10 @@ _WELL_LED_PLANS: tuple[_Plan, ...] = (
             ("Feedback given on every closed case", -80, 70),
         ),
         (
-            _Update(
-                120, PlanStatus.ON_TRACK, "Twenty-two champions trained across the care groups."
-            ),
+            _Update(120, Status.ON_TRACK, "Twenty-two champions trained across the care groups."),
             _Update(
                 40,
-                PlanStatus.DONE,
+                Status.DONE,
                 "All cases closed this quarter had feedback recorded; median time to "
                 "first contact 3 working days. Board reviewed the guardian's report.",
             ),
@@ -182,7 +184,7 @@ _WELL_LED_PLANS: tuple[_Plan, ...] = (
         (
             _Update(
                 30,
-                PlanStatus.ON_TRACK,
+                Status.ON_TRACK,
                 "Charter signed; lived-experience partners paid for their time from April.",
             ),
         ),
@@ -202,12 +204,10 @@ _WELL_LED_PLANS: tuple[_Plan, ...] = (
             ("Inclusive recruitment panels for band 7 and above", -30, 35),
         ),
         (
-            _Update(
-                80, PlanStatus.ON_TRACK, "Reverse mentoring pairs in place for all executives."
-            ),
+            _Update(80, Status.ON_TRACK, "Reverse mentoring pairs in place for all executives."),
             _Update(
                 7,
-                PlanStatus.DONE,
+                Status.DONE,
                 "Inclusive panels used for every band 7+ appointment since June; "
                 "shortlisting disparity ratio improved from 1.6 to 1.2.",
             ),
@@ -236,7 +236,7 @@ _WELL_LED_PLANS: tuple[_Plan, ...] = (
         (
             _Update(
                 20,
-                PlanStatus.ON_TRACK,
+                Status.ON_TRACK,
                 "Visit rota published; 31 of 56 sites visited since July.",
             ),
         ),
@@ -270,7 +270,7 @@ _WELL_LED_PLANS: tuple[_Plan, ...] = (
         (
             _Update(
                 25,
-                PlanStatus.ON_TRACK,
+                Status.ON_TRACK,
                 "First two bulletins out; team meetings have a standing learning item.",
             ),
         ),
@@ -291,13 +291,26 @@ def _service(result: DemoResult) -> OrgUnit:
     return service or result.trust
 
 
+def _raised_on(inspection: Inspection, spec: _Plan, today: D) -> D:
+    """The day the action was raised: when the report came (or the visit ended), or
+    earlier if the story dates anything before that."""
+    day = inspection.report_published_on or inspection.ended_on or inspection.started_on
+    dates = [today + datetime.timedelta(days=spec.due_in_days)]
+    dates += [today + datetime.timedelta(days=due) for _, due, _ in spec.milestones]
+    dates += [today - datetime.timedelta(days=u.days_ago) for u in spec.updates]
+    dates += [today - datetime.timedelta(days=ago) for _, _, ago in spec.milestones if ago]
+    if spec.evidence:
+        dates.append(today - datetime.timedelta(days=(spec.done_days_ago or 0) + 2))
+    return min([day, *dates])
+
+
 def _record_plan(
     inspection: Inspection,
     spec: _Plan,
     users: dict[str, User],
     governance: User,
     today: D,
-) -> ActionPlan:
+) -> Action:
     finding = actions.add_finding(
         acting_user=governance,
         inspection=inspection,
@@ -307,48 +320,58 @@ def _record_plan(
         text=spec.text,
         statement_ids=list(spec.statements),
     )
-    plan = actions.create_action_plan(
+    action = improvement_actions.raise_action(
         acting_user=governance,
-        finding=finding,
+        source_kind=KIND,
+        source_id=str(finding.pk),
         title=spec.title,
         owner=users[spec.owner],
-        due_date=today + datetime.timedelta(days=spec.due_in_days),
+        due_on=today + datetime.timedelta(days=spec.due_in_days),
         milestones=[
             (title, today + datetime.timedelta(days=due)) for title, due, _ in spec.milestones
         ],
+        raised_on=_raised_on(inspection, spec, today),
     )
     owner = users[spec.owner]
     met = {title: ago for title, _, ago in spec.milestones if ago is not None}
-    for milestone in plan.milestones.all():
+    for milestone in action.milestones.all():
         if milestone.title in met:
-            actions.complete_milestone(
+            improvement_actions.complete_milestone(
                 acting_user=owner,
                 milestone=milestone,
                 done_on=today - datetime.timedelta(days=met[milestone.title]),
             )
     for kind, title, detail in spec.evidence:
-        actions.add_evidence(
+        improvement_actions.add_evidence(
             acting_user=owner,
-            plan=plan,
+            action=action,
             kind=kind,
             title=title,
+            statement_ids=list(spec.statements),
             url=detail if kind == "link" else "",
-            note=detail if kind == "note" else "",
-            added_on=today - datetime.timedelta(days=(spec.done_days_ago or 0) + 2),
+            description=detail if kind == "note" else "",
+            evidence_date=today - datetime.timedelta(days=(spec.done_days_ago or 0) + 2),
         )
     for update in spec.updates:
-        plan = actions.record_progress(
-            acting_user=owner,
-            plan=plan,
-            note=update.note,
-            status=update.status,
-            written_on=today - datetime.timedelta(days=update.days_ago),
-        )
+        written_on = today - datetime.timedelta(days=update.days_ago)
+        if update.status == Status.DONE:
+            improvement_actions.complete_action(
+                acting_user=owner, action=action, note=update.note, done_on=written_on
+            )
+        else:
+            improvement_actions.record_progress(
+                acting_user=owner,
+                action=action,
+                note=update.note,
+                status=update.status,
+                written_on=written_on,
+            )
     if spec.signed_off_by:
-        plan = actions.sign_off(
-            acting_user=users[spec.signed_off_by], plan=plan, note=spec.sign_off_note
+        improvement_actions.sign_off_action(
+            acting_user=users[spec.signed_off_by], action=action, note=spec.sign_off_note
         )
-    return plan
+    action.refresh_from_db()
+    return action
 
 
 @transaction.atomic
@@ -421,16 +444,16 @@ def load_demo(result: DemoResult, *, seed: int) -> str:
         "service.lead",
         75,
         (("Caseload review of every risk assessment", 30, None),),
-        (_Update(14, PlanStatus.ON_TRACK, "Caseload review under way: 140 of 310 records."),),
+        (_Update(14, Status.ON_TRACK, "Caseload review under way: 140 of 310 records."),),
     )
     plans.append(_record_plan(mock, mock_plan, users, governance, today))
 
-    signed = sum(1 for plan in plans if plan.is_signed_off)
-    waiting = sum(1 for plan in plans if plan.awaiting_sign_off)
+    signed = sum(1 for plan in plans if plan.signed_off_on is not None)
+    waiting = sum(1 for plan in plans if plan.status == Status.DONE and plan.needs_sign_off)
     overdue = sum(1 for plan in plans if plan.is_overdue(today))
-    at_risk = sum(1 for plan in plans if plan.status == PlanStatus.AT_RISK)
+    at_risk = sum(1 for plan in plans if plan.status == Status.AT_RISK)
     return (
         f"Inspections: 2 inspections (well-led {check.published_percentage}%, "
-        f"{check.rating}), {len(plans)} action plans: {signed} signed off, "
+        f"{check.rating}), {len(plans)} actions: {signed} signed off, "
         f"{waiting} awaiting sign-off, {at_risk} at risk, {overdue} overdue"
     )

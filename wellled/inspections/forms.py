@@ -5,18 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from wellled.core.forms import NHSDateField
 from wellled.core.nhsforms import NHSForm
 from wellled.engines.ratings import Methodology, get_methodology, methodologies
 from wellled.inspections.models import (
-    SHOWN_STATUSES,
-    EvidenceKind,
     FindingKind,
     InspectionKind,
-    PlanStatus,
     RatingWord,
 )
 from wellled.organisation.models import OrgUnit
@@ -37,11 +33,6 @@ def _rating_choices(empty: str) -> list[tuple[str, str]]:
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: OrgUnit) -> str:
         return f"{obj.name} ({obj.get_kind_display().lower()})"
-
-
-class OwnerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.get_username()
 
 
 class InspectionForm(NHSForm):
@@ -193,101 +184,3 @@ class FindingForm(NHSForm):
             for kq in methodology.key_questions
             for s in kq.statements
         ]
-
-
-class PlanForm(NHSForm):
-    title = forms.CharField(
-        label="Action title",
-        max_length=200,
-        help_text="A short name for the action, for example Complaints answered on time",
-        error_messages={"required": "Enter a title for the action"},
-    )
-    owner = OwnerChoiceField(
-        label="Owner",
-        queryset=User.objects.none(),
-        empty_label="Choose the owner",
-        error_messages={"required": "Choose the action's owner"},
-    )
-    due_date = _date("Due date", "The due date")
-
-    def __init__(self, *args: Any, owners: QuerySet[User], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        owner = self.fields["owner"]
-        assert isinstance(owner, OwnerChoiceField)
-        owner.queryset = owners
-
-
-class MilestoneForm(NHSForm):
-    title = forms.CharField(
-        label="Milestone", max_length=200, error_messages={"required": "Enter the milestone"}
-    )
-    due_date = _date("Milestone due date", "The milestone due date")
-
-
-class ProgressForm(NHSForm):
-    status = forms.ChoiceField(
-        label="Status after this update",
-        choices=PlanStatus.choices,
-        widget=forms.RadioSelect,
-        help_text="Overdue is shown automatically once the due date passes",
-        error_messages={"required": "Choose the status"},
-    )
-    note = forms.CharField(
-        label="Progress note",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter a note of the progress made"},
-    )
-    written_on = _date("Date of the update (leave empty for today)", "The date", required=False)
-
-
-class EvidenceForm(NHSForm):
-    kind = forms.ChoiceField(
-        label="Kind of evidence",
-        choices=EvidenceKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose a document, a link or a note"},
-    )
-    title = forms.CharField(
-        label="Title", max_length=200, error_messages={"required": "Enter a title"}
-    )
-    file = forms.FileField(
-        label="Document (for a document)",
-        required=False,
-        help_text="PDF, Word, Excel, PowerPoint, OpenDocument text, PNG or JPEG",
-    )
-    url = forms.URLField(
-        label="Web address (for a link)",
-        required=False,
-        max_length=500,
-        assume_scheme="https",
-        error_messages={"invalid": "Enter a web address, like https://..."},
-    )
-    note = forms.CharField(
-        label="Note (for a note)", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
-class SignOffForm(NHSForm):
-    confirm = forms.BooleanField(
-        label="I confirm, from the evidence, that this action is done",
-        error_messages={"required": "Confirm that the action is done"},
-    )
-    note = forms.CharField(
-        label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
-class ActionFilterForm(NHSForm):
-    status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *SHOWN_STATUSES.items()]
-    )
-    mine = forms.BooleanField(label="Only actions I own", required=False)
-
-
-class ReopenForm(NHSForm):
-    reason = forms.CharField(
-        label="Why is the signed-off action reopened?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text="For example, the audit found complaints answered late again. It is recorded",
-    )

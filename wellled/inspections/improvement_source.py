@@ -58,5 +58,9 @@ def register() -> None:
             evidence_required=True,
             sign_off_role=Role.EXECUTIVE,
             opens_for=lambda user: can(user, Cap.VIEW_INSPECTIONS),
+            # Whoever reads an inspection reads its actions; governance leads who
+            # manage inspections update them, as they always have.
+            viewers=Cap.VIEW_INSPECTIONS,
+            managers=Cap.MANAGE_INSPECTIONS,
         )
     )

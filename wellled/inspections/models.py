@@ -9,7 +9,7 @@ other than the owner) are in actions.py; the models hold data and derived views.
 
 from __future__ import annotations
 
-import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -148,147 +148,19 @@ class FindingStatement(models.Model):
         return self.statement_id
 
 
-class PlanStatus(models.TextChoices):
-    """The stored status. "Overdue" is derived: not done and past its due date."""
-
-    NOT_STARTED = "not_started", "Not started"
-    ON_TRACK = "on_track", "On track"
-    AT_RISK = "at_risk", "At risk"
-    DONE = "done", "Done"
-
-
 # What lists and the API show: the stored status, or overdue.
+# (The actions are improvement actions: wellled.improvement.models.Status.)
 SHOWN_STATUSES: dict[str, str] = {
-    PlanStatus.NOT_STARTED: "Not started",
-    PlanStatus.ON_TRACK: "On track",
-    PlanStatus.AT_RISK: "At risk",
+    "not_started": "Not started",
+    "on_track": "On track",
+    "at_risk": "At risk",
     "overdue": "Overdue",
-    PlanStatus.DONE: "Done",
+    "done": "Done",
 }
 
 
-class ActionPlan(models.Model):
-    finding = models.OneToOneField(Finding, on_delete=models.CASCADE, related_name="plan")
-    title = models.CharField(max_length=200)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="inspection_actions"
-    )
-    due_date = models.DateField()
-    status = models.CharField(
-        max_length=20, choices=PlanStatus.choices, default=PlanStatus.NOT_STARTED
-    )
-    done_on = models.DateField(null=True, blank=True)
-    signed_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="inspection_sign_offs",
-    )
-    signed_off_on = models.DateField(null=True, blank=True)
-    sign_off_note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["due_date", "pk"]
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def inspection(self) -> Inspection:
-        return self.finding.inspection
-
-    def is_overdue(self, today: datetime.date) -> bool:
-        return self.status != PlanStatus.DONE and self.due_date < today
-
-    def shown_status(self, today: datetime.date) -> str:
-        """The status key lists show: "overdue" when late, else the stored one."""
-        return "overdue" if self.is_overdue(today) else str(self.status)
-
-    def shown_status_label(self, today: datetime.date) -> str:
-        return SHOWN_STATUSES[self.shown_status(today)]
-
-    @property
-    def is_signed_off(self) -> bool:
-        return self.signed_off_by_id is not None
-
-    @property
-    def awaiting_sign_off(self) -> bool:
-        return self.status == PlanStatus.DONE and not self.is_signed_off
-
-
-class Milestone(models.Model):
-    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="milestones")
-    title = models.CharField(max_length=200)
-    due_date = models.DateField()
-    done_on = models.DateField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["due_date", "pk"]
-
-    def __str__(self) -> str:
-        return self.title
-
-    def is_overdue(self, today: datetime.date) -> bool:
-        return self.done_on is None and self.due_date < today
-
-
-class ProgressUpdate(models.Model):
-    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="updates")
-    written_on = models.DateField()
-    note = models.TextField()
-    status = models.CharField(max_length=20, choices=PlanStatus.choices)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-written_on", "-pk"]
-
-    def __str__(self) -> str:
-        return f"Update of {self.written_on:%d %b %Y}"
-
-
-class EvidenceKind(models.TextChoices):
-    FILE = "file", "Document"
-    LINK = "link", "Link"
-    NOTE = "note", "Note"
-
-
-def _evidence_path(instance: CompletionEvidence, filename: str) -> str:
-    # The stored name is ours, not the uploader's: only the checked extension is kept.
+def _evidence_path(instance: Any, filename: str) -> str:
+    """Where the old action plans' evidence files were stored. Kept because migration
+    0001 names it; the files themselves stay there, now cited by evidence library
+    items (migration 0002)."""
     return f"inspections/evidence/{instance.plan_id}/{filename}"
-
-
-class CompletionEvidence(models.Model):
-    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="evidence")
-    kind = models.CharField(max_length=10, choices=EvidenceKind.choices)
-    title = models.CharField(max_length=200)
-    file = models.FileField(upload_to=_evidence_path, blank=True)
-    file_name = models.CharField(max_length=200, blank=True)
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveIntegerField(null=True, blank=True)
-    url = models.URLField(max_length=500, blank=True)
-    note = models.TextField(blank=True)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    added_on = models.DateField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["added_on", "pk"]
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def summary(self) -> str:
-        if self.kind == EvidenceKind.FILE:
-            return f"Document: {self.title} ({self.file_name})"
-        if self.kind == EvidenceKind.LINK:
-            return f"Link: {self.title} ({self.url})"
-        return f"Note: {self.title}"

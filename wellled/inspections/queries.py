@@ -3,13 +3,12 @@
 Who sees an inspection: holders of VIEW_INSPECTIONS whose scope covers the
 inspection's scope, or lies beneath it (a service lead sees the trust-wide
 inspection that covered their service, and inspections of their service).
-Who sees an action plan: whoever sees its inspection, and its owner, who may
-have no inspections role at all (a complaints manager owning a complaints action).
+The actions that answer findings are improvement actions (wellled.improvement),
+raised on the finding (improvement_source.py): whoever sees the inspection sees
+them, with their owners, as improvement.access says. Reads here gather them per
+finding and per inspection for the inspection's own pages.
 
 Who may change what is decided in `access.py`.
-
-Action plans hold no personal data beyond the owner's and signer's names, so
-reading them is not audited as a look at a sensitive record.
 """
 
 from __future__ import annotations
@@ -18,14 +17,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from wellled.assurance.panels import EnforcementSuggestion, PanelRow, StatementPanel
-from wellled.core.navigation import WorkItem
 from wellled.core.types import AnyUser
 from wellled.engines.ratings import (
     UnknownMethodologyError,
@@ -33,16 +30,11 @@ from wellled.engines.ratings import (
     methodologies,
     score_key_question,
 )
-from wellled.inspections.access import may_sign_off
-from wellled.inspections.models import (
-    CQC_KINDS,
-    ActionPlan,
-    CompletionEvidence,
-    Finding,
-    Inspection,
-    Milestone,
-    PlanStatus,
-)
+from wellled.improvement.models import Action
+from wellled.improvement.models import Status as ActionStatus
+from wellled.improvement.queries import actions_for_sources, overdue_q
+from wellled.inspections.improvement_source import KIND
+from wellled.inspections.models import CQC_KINDS, SHOWN_STATUSES, Finding, Inspection
 from wellled.organisation.access import Cap, can, scope_paths
 from wellled.organisation.models import OrgUnit
 
@@ -80,27 +72,6 @@ def get_inspection_for_user(user: AnyUser, pk: int) -> Inspection:
     return inspection
 
 
-def plans_visible_to(user: AnyUser) -> QuerySet[ActionPlan]:
-    if not user.is_authenticated:
-        return ActionPlan.objects.none()
-    condition = Q(owner_id=user.pk)
-    paths = scope_paths(user, Cap.VIEW_INSPECTIONS)
-    if paths:
-        condition |= _scope_condition(paths, "finding__inspection__scope")
-    return ActionPlan.objects.filter(condition).select_related(
-        "finding__inspection__scope", "owner", "signed_off_by"
-    )
-
-
-def get_plan_for_user(user: AnyUser, pk: int) -> ActionPlan:
-    plan = plans_visible_to(user).filter(pk=pk).first()
-    if plan is None:
-        if not ActionPlan.objects.filter(pk=pk).exists():
-            raise Http404("No such action")
-        raise PermissionDenied
-    return plan
-
-
 def findings_visible_to(user: AnyUser) -> QuerySet[Finding]:
     """Findings of the inspections the user may see."""
     return Finding.objects.filter(inspection__in=inspections_visible_to(user)).select_related(
@@ -117,84 +88,38 @@ def get_finding_for_user(user: AnyUser, pk: int) -> Finding:
     return finding
 
 
-def get_milestone_for_user(user: AnyUser, pk: int) -> Milestone:
-    """A milestone of a plan the user may see, with its plan."""
-    milestone = (
-        Milestone.objects.filter(pk=pk, plan__in=plans_visible_to(user))
-        .select_related("plan__finding__inspection__scope", "plan__owner")
-        .first()
-    )
-    if milestone is None:
-        if not Milestone.objects.filter(pk=pk).exists():
-            raise Http404("No such milestone")
-        raise PermissionDenied
-    return milestone
+def finding_actions(finding_ids: list[int]) -> dict[int, list[Action]]:
+    """The improvement actions raised on each finding (by finding id), oldest first."""
+    found: dict[int, list[Action]] = {}
+    for action in actions_for_sources(KIND, finding_ids).order_by("raised_on", "pk"):
+        found.setdefault(int(action.source_id), []).append(action)
+    return found
 
 
-def get_completion_evidence_for_user(user: AnyUser, pk: int) -> CompletionEvidence:
-    """Evidence of completion on a plan the user may see."""
-    evidence = CompletionEvidence.objects.filter(pk=pk, plan__in=plans_visible_to(user)).first()
-    if evidence is None:
-        if not CompletionEvidence.objects.filter(pk=pk).exists():
-            raise Http404("No such evidence")
-        raise PermissionDenied
-    return evidence
+def actions_of(inspections: Inspection | list[Inspection]) -> QuerySet[Action]:
+    """The improvement actions raised on the findings of one inspection, or several."""
+    chosen = [inspections] if isinstance(inspections, Inspection) else inspections
+    finding_ids = list(Finding.objects.filter(inspection__in=chosen).values_list("pk", flat=True))
+    return actions_for_sources(KIND, finding_ids)
 
 
-def plan_of(finding: Finding) -> ActionPlan | None:
-    """The finding's action plan, if it has one (select_related("plan") saves a query)."""
-    try:
-        return finding.plan
-    except ActionPlan.DoesNotExist:
-        return None
-
-
-def findings_with_plans(inspection: Inspection) -> QuerySet[Finding]:
-    """The inspection's findings with their plans, owners and statements, in two queries."""
-    return inspection.findings.select_related("plan__owner").prefetch_related("statements")
-
-
-def plans_of(inspections: Inspection | list[Inspection]) -> QuerySet[ActionPlan]:
-    """The action plans of one inspection, or of several."""
-    if isinstance(inspections, Inspection):
-        return ActionPlan.objects.filter(finding__inspection=inspections)
-    return ActionPlan.objects.filter(finding__inspection__in=inspections)
+def inspection_of_findings(finding_ids: list[str]) -> dict[str, int]:
+    """Finding id (as an action's source id) -> its inspection's id."""
+    ids = [int(i) for i in finding_ids if i.isdigit()]
+    return {
+        str(pk): inspection_id
+        for pk, inspection_id in Finding.objects.filter(pk__in=ids).values_list(
+            "pk", "inspection_id"
+        )
+    }
 
 
 # Lists -----------------------------------------------------------------------
 
 
-def overdue_condition(today: datetime.date) -> Q:
-    return ~Q(status=PlanStatus.DONE) & Q(due_date__lt=today)
-
-
-def filter_plans(
-    plans: QuerySet[ActionPlan],
-    *,
-    status: str | None = None,
-    overdue: bool | None = None,
-    owner_id: int | None = None,
-    inspection_id: int | None = None,
-    today: datetime.date | None = None,
-) -> QuerySet[ActionPlan]:
-    """`status` may be a stored status or "overdue"; overdue=False keeps the rest."""
-    today = today or timezone.localdate()
-    late = overdue_condition(today)
-    if status == "overdue":
-        plans = plans.filter(late)
-    elif status:
-        plans = plans.filter(status=status)
-        if status != PlanStatus.DONE:
-            plans = plans.exclude(late)
-    if overdue is True:
-        plans = plans.filter(late)
-    elif overdue is False:
-        plans = plans.exclude(late)
-    if owner_id is not None:
-        plans = plans.filter(owner_id=owner_id)
-    if inspection_id is not None:
-        plans = plans.filter(finding__inspection_id=inspection_id)
-    return plans
+def shown_status(action: Action, today: datetime.date) -> str:
+    """The status key lists show: "overdue" when late, else the stored one."""
+    return "overdue" if action.is_overdue(today) else str(action.status)
 
 
 def _no_counts() -> dict[str, int]:
@@ -204,101 +129,52 @@ def _no_counts() -> dict[str, int]:
     return counts
 
 
-def _count(counts: dict[str, int], plan: ActionPlan, today: datetime.date) -> None:
-    counts[plan.shown_status(today)] += 1
-    if plan.status == PlanStatus.DONE:
-        counts["signed_off" if plan.is_signed_off else "awaiting_sign_off"] += 1
+def _count(counts: dict[str, int], action: Action, today: datetime.date) -> None:
+    counts[shown_status(action, today)] += 1
+    if action.status == ActionStatus.DONE:
+        counts["awaiting_sign_off" if action.needs_sign_off else "signed_off"] += 1
 
 
-def status_counts(plans: QuerySet[ActionPlan], today: datetime.date) -> dict[str, int]:
+def status_counts(actions: QuerySet[Action], today: datetime.date) -> dict[str, int]:
     """Counts by shown status, plus done-awaiting-sign-off and signed-off."""
     counts = _no_counts()
-    for plan in plans.only("status", "due_date", "signed_off_by_id"):
-        _count(counts, plan, today)
+    for action in actions.select_related(None).only(
+        "status", "due_on", "sign_off_role", "signed_off_on"
+    ):
+        _count(counts, action, today)
     return counts
 
 
 def status_counts_by_inspection(
     inspections: list[Inspection], today: datetime.date
 ) -> dict[int, dict[str, int]]:
-    """`status_counts` for each inspection's plans, in one query."""
+    """`status_counts` for each inspection's actions, in two queries."""
     counts = {inspection.pk: _no_counts() for inspection in inspections}
-    plans = (
-        ActionPlan.objects.filter(finding__inspection__in=inspections)
-        .select_related("finding")
-        .only("status", "due_date", "signed_off_by_id", "finding__inspection_id")
+    found = list(
+        actions_of(inspections)
+        .select_related(None)
+        .only("status", "due_on", "sign_off_role", "signed_off_on", "source_id")
     )
-    for plan in plans:
-        _count(counts[plan.finding.inspection_id], plan, today)
+    inspection_ids = inspection_of_findings([a.source_id for a in found])
+    for action in found:
+        _count(counts[inspection_ids[action.source_id]], action, today)
     return counts
 
 
-def inspections_with_counts(user: AnyUser, today: datetime.date) -> QuerySet[Inspection]:
+def inspections_with_counts(user: AnyUser, today: datetime.date) -> list[Inspection]:
     """The register: visible inspections with `finding_count` and `overdue_count`."""
-    overdue = (
-        ActionPlan.objects.filter(finding__inspection=OuterRef("pk"))
-        .filter(overdue_condition(today))
-        .order_by()
-        .values("finding__inspection")
-        .annotate(n=Count("pk"))
-        .values("n")
+    inspections: list[Inspection] = list(
+        inspections_visible_to(user).annotate(finding_count=Count("findings"))
     )
-    return inspections_visible_to(user).annotate(
-        finding_count=Count("findings"),
-        overdue_count=Coalesce(Subquery(overdue), 0),
-    )
-
-
-# "My work" -------------------------------------------------------------------
-
-
-def inspections_work(user: AnyUser) -> list[WorkItem]:
-    """Owners: their overdue and at-risk actions and overdue milestones.
-    Executives: done actions waiting for their sign-off."""
-    if not user.is_authenticated:
-        return []
-    today = timezone.localdate()
-    items: list[WorkItem] = []
-    owned = ActionPlan.objects.filter(owner_id=user.pk).exclude(status=PlanStatus.DONE)
-    for plan in owned.filter(Q(due_date__lt=today) | Q(status=PlanStatus.AT_RISK)):
-        overdue = plan.is_overdue(today)
-        items.append(
-            WorkItem(
-                title=f"Inspection action: {plan.title}",
-                href=reverse("inspections:action", args=[plan.pk]),
-                module="Inspections",
-                due=plan.due_date,
-                detail="Overdue" if overdue else "At risk",
-            )
-        )
-    milestones = Milestone.objects.filter(
-        plan__owner_id=user.pk, done_on__isnull=True, due_date__lt=today
-    ).exclude(plan__status=PlanStatus.DONE)
-    for milestone in milestones.select_related("plan"):
-        items.append(
-            WorkItem(
-                title=f"Milestone: {milestone.title}",
-                href=reverse("inspections:action", args=[milestone.plan_id]),
-                module="Inspections",
-                due=milestone.due_date,
-                detail=f"Overdue, for the action {milestone.plan.title}",
-            )
-        )
-    if can(user, Cap.SIGN_OFF_ACTIONS):
-        waiting = plans_visible_to(user).filter(status=PlanStatus.DONE, signed_off_by__isnull=True)
-        for plan in waiting.exclude(owner_id=user.pk):
-            if not may_sign_off(user, plan):
-                continue
-            items.append(
-                WorkItem(
-                    title=f"Sign off: {plan.title}",
-                    href=reverse("inspections:action", args=[plan.pk]),
-                    module="Inspections",
-                    due=plan.done_on,
-                    detail="Done and waiting for executive sign-off",
-                )
-            )
-    return items
+    overdue: dict[int, int] = {}
+    late = actions_of(inspections).filter(overdue_q(today)).select_related(None).only("source_id")
+    inspection_ids = inspection_of_findings([a.source_id for a in late])
+    for action in late:
+        inspection_id = inspection_ids[action.source_id]
+        overdue[inspection_id] = overdue.get(inspection_id, 0) + 1
+    for inspection in inspections:
+        inspection.overdue_count = overdue.get(inspection.pk, 0)  # type: ignore[attr-defined]
+    return inspections
 
 
 # Ratings as recorded, beside what the engine makes of the scores -------------
@@ -365,25 +241,31 @@ def statement_panel(user: AnyUser, framework_id: str, statement_id: str) -> Stat
     if not ids:
         return None
     today = timezone.localdate()
-    plans = (
-        plans_visible_to(user)
-        .filter(
-            finding__inspection__methodology__in=ids,
-            finding__statements__statement_id=statement_id,
-            signed_off_by__isnull=True,
+    finding_ids = list(
+        Finding.objects.filter(
+            inspection__in=inspections_visible_to(user),
+            inspection__methodology__in=ids,
+            statements__statement_id=statement_id,
+        ).values_list("pk", flat=True)
+    )
+    open_actions = (
+        actions_for_sources(KIND, finding_ids)
+        # Open: not yet closed (done, and signed off where a sign-off is asked).
+        .exclude(
+            Q(status=ActionStatus.DONE) & (Q(sign_off_role="") | Q(signed_off_on__isnull=False))
         )
-        .distinct()
-        .order_by("due_date", "pk")
+        .order_by("due_on", "pk")
     )
     rows = [
         PanelRow(
-            label=plan.title,
-            value=f"{plan.shown_status_label(today)}, due {plan.due_date.day} {plan.due_date:%b %Y}"
-            + (", awaiting sign-off" if plan.awaiting_sign_off else ""),
-            href=reverse("inspections:action", args=[plan.pk]),
-            overdue=plan.is_overdue(today),
+            label=action.title,
+            value=f"{SHOWN_STATUSES[shown_status(action, today)]}, due "
+            f"{action.due_on.day} {action.due_on:%b %Y}"
+            + (", awaiting sign-off" if not action.is_open else ""),
+            href=reverse("improvement:detail", args=[action.pk]),
+            overdue=action.is_overdue(today),
         )
-        for plan in plans
+        for action in open_actions
     ]
     if not rows:
         return None
@@ -429,20 +311,27 @@ class OpenEnforcement:
 def open_enforcement(scope: OrgUnit) -> list[OpenEnforcement]:
     """Notices and conditions on inspections of exactly this scope that are still open.
 
-    Open: the finding has no action plan, or its plan is not signed off. Mock
-    inspections and peer reviews issue no enforcement, so only CQC's own count.
+    Open: the finding has no action yet, or one of its actions is not closed (done
+    and signed off). Mock inspections and peer reviews issue no enforcement, so
+    only CQC's own count.
     """
-    findings = (
+    candidates = list(
         Finding.objects.filter(
             inspection__scope=scope,
             inspection__kind__in=list(CQC_KINDS),
             kind__in=list(ENFORCEMENT_LIMITERS),
         )
-        .filter(Q(plan__isnull=True) | Q(plan__signed_off_by__isnull=True))
         .select_related("inspection")
         .prefetch_related("statements")
         .order_by("inspection__started_on", "pk")
     )
+    actions = finding_actions([finding.pk for finding in candidates])
+    findings = [
+        finding
+        for finding in candidates
+        if not actions.get(finding.pk)
+        or not all(action.is_closed for action in actions[finding.pk])
+    ]
     rows: list[OpenEnforcement] = []
     for finding in findings:
         key_questions: list[str] = []

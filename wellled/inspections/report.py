@@ -19,8 +19,13 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
+from wellled.assurance.models import EvidenceItem
 from wellled.engines.ratings import UnknownMethodologyError, get_methodology
-from wellled.inspections.models import ActionPlan, Inspection, Milestone
+from wellled.improvement.models import Action, Status
+from wellled.improvement.models import Milestone as ActionMilestone
+from wellled.improvement.queries import actions_for_sources
+from wellled.inspections.improvement_source import KIND
+from wellled.inspections.models import SHOWN_STATUSES, Finding, Inspection
 from wellled.organisation.models import OrgUnit, UnitKind
 
 
@@ -54,7 +59,7 @@ class ReportRow:
     action: str = ""
     owner: str = ""
     due: str = ""
-    status: str = "No action plan yet"
+    status: str = "No action yet"
     milestones: list[str] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
     latest_update: str = ""
@@ -103,74 +108,83 @@ def _subtitle(inspection: Inspection) -> str:
     return subtitle
 
 
-def _count_plan(counts: dict[str, int], plan: ActionPlan, today: datetime.date) -> None:
-    shown = plan.shown_status(today)
-    counts["overdue"] += shown == "overdue"
-    counts["at_risk"] += shown == "at_risk"
-    counts["done"] += plan.status == "done"
-    counts["signed_off"] += plan.is_signed_off
+def _count_action(counts: dict[str, int], action: Action, today: datetime.date) -> None:
+    counts["overdue"] += action.is_overdue(today)
+    counts["at_risk"] += action.status == Status.AT_RISK and not action.is_overdue(today)
+    counts["done"] += action.status == Status.DONE
+    counts["signed_off"] += action.signed_off_on is not None
 
 
-def _milestone_line(milestone: Milestone, today: datetime.date) -> str:
+def _milestone_line(milestone: ActionMilestone, today: datetime.date) -> str:
     if milestone.done_on:
         state = f"met {_day(milestone.done_on)}"
     else:
-        state = "overdue" if milestone.is_overdue(today) else "not yet met"
-    return f"{milestone.title}: due {_day(milestone.due_date)}, {state}"
+        state = "overdue" if milestone.due_on < today else "not yet met"
+    return f"{milestone.title}: due {_day(milestone.due_on)}, {state}"
 
 
-def _sign_off_line(plan: ActionPlan) -> str:
-    if plan.is_signed_off:
-        return f"Signed off by {person(plan.signed_off_by)} on {_day(plan.signed_off_on)}"
-    if plan.status == "done":
+def _sign_off_line(action: Action) -> str:
+    if action.signed_off_on is not None:
+        return f"Signed off by {person(action.signed_off_by)} on {_day(action.signed_off_on)}"
+    if action.status == Status.DONE:
         return "Awaiting executive sign-off"
     return "Not yet signed off"
 
 
-def _describe_plan(row: ReportRow, plan: ActionPlan, today: datetime.date) -> None:
-    """The row's action columns, from its plan (milestones, evidence, updates prefetched)."""
-    row.action = plan.title
-    row.owner = person(plan.owner)
-    row.due = _day(plan.due_date)
-    row.status = plan.shown_status_label(today)
-    if plan.status == "done":
-        row.status += f" on {_day(plan.done_on)}"
-    row.milestones = [_milestone_line(m, today) for m in plan.milestones.all()]
-    row.evidence = [e.summary for e in plan.evidence.all()]
-    updates = list(plan.updates.all())
+def _evidence_line(item: EvidenceItem) -> str:
+    detail = item.file_name or item.url
+    return f"{item.get_kind_display()}: {item.title}" + (f" ({detail})" if detail else "")
+
+
+def _describe_action(row: ReportRow, action: Action, today: datetime.date) -> None:
+    """The row's action columns (milestones, evidence, updates prefetched)."""
+    row.action = action.title
+    row.owner = person(action.owner)
+    row.due = _day(action.due_on)
+    row.status = SHOWN_STATUSES["overdue" if action.is_overdue(today) else str(action.status)]
+    if action.status == Status.DONE:
+        row.status += f" on {_day(action.done_on)}"
+    row.milestones = [_milestone_line(m, today) for m in action.milestones.all()]
+    row.evidence = [_evidence_line(link.item) for link in action.evidence_links.all()]
+    updates = list(action.updates.all())
     if updates:
         row.latest_update = f"{_day(updates[0].written_on)}: {updates[0].note}"
-    row.sign_off = _sign_off_line(plan)
+    row.sign_off = _sign_off_line(action)
+
+
+def _finding_row(finding: Finding, names: dict[str, str]) -> ReportRow:
+    return ReportRow(
+        finding=(f"{finding.reference}: " if finding.reference else "") + finding.text,
+        kind=finding.get_kind_display(),
+        regulation=finding.regulation,
+        statements=[names.get(s.statement_id, s.statement_id) for s in finding.statements.all()],
+    )
 
 
 def build_report(inspection: Inspection, *, today: datetime.date) -> Report:
+    """One row per action, and one for each finding with no action yet."""
     names = statement_names(inspection.methodology)
     rows: list[ReportRow] = []
     counts = {"findings": 0, "done": 0, "signed_off": 0, "overdue": 0, "at_risk": 0}
-    findings = inspection.findings.prefetch_related("statements").order_by(
-        "kind", "reference", "pk"
+    findings = list(
+        inspection.findings.prefetch_related("statements").order_by("kind", "reference", "pk")
     )
-    plans = {
-        plan.finding_id: plan
-        for plan in ActionPlan.objects.filter(finding__inspection=inspection)
-        .select_related("owner", "signed_off_by")
-        .prefetch_related("milestones", "evidence", "updates")
-    }
+    by_finding: dict[str, list[Action]] = {}
+    raised = actions_for_sources(KIND, [f.pk for f in findings]).prefetch_related(
+        "updates", "evidence_links__item"
+    )
+    for action in raised.order_by("raised_on", "pk"):
+        by_finding.setdefault(action.source_id, []).append(action)
     for finding in findings:
         counts["findings"] += 1
-        row = ReportRow(
-            finding=(f"{finding.reference}: " if finding.reference else "") + finding.text,
-            kind=finding.get_kind_display(),
-            regulation=finding.regulation,
-            statements=[
-                names.get(s.statement_id, s.statement_id) for s in finding.statements.all()
-            ],
-        )
-        plan = plans.get(finding.pk)
-        if plan is not None:
-            _count_plan(counts, plan, today)
-            _describe_plan(row, plan, today)
-        rows.append(row)
+        answered = by_finding.get(str(finding.pk), [])
+        if not answered:
+            rows.append(_finding_row(finding, names))
+        for action in answered:
+            row = _finding_row(finding, names)
+            _count_action(counts, action, today)
+            _describe_action(row, action, today)
+            rows.append(row)
     return Report(
         title="Action plan progress report",
         trust_name=_trust_name(inspection),

@@ -22,6 +22,5 @@ urlpatterns = [
     path("actions/<int:pk>/milestones/new/", views.action_milestone, name="action_milestone"),
     path("actions/<int:pk>/sign-off/", views.action_sign_off, name="action_sign_off"),
     path("actions/<int:pk>/reopen/", views.action_reopen, name="action_reopen"),
-    path("milestones/<int:pk>/done/", views.milestone_done, name="milestone_done"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
 ]

@@ -1,5 +1,7 @@
-"""Pages for inspections: the register, an inspection and its findings, action plans,
-sign-off, the progress report and the board summary."""
+"""Pages for inspections: the register, an inspection and its findings with the
+actions that answer them, the progress report and the board summary. The actions
+themselves are improvement actions, on their own pages (wellled.improvement); the
+old action plan addresses forward there."""
 
 from __future__ import annotations
 
@@ -8,46 +10,43 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from wellled.core.adapters import crumbs, run_action
 from wellled.core.types import AuthenticatedHttpRequest
 from wellled.engines.ratings import get_methodology
-from wellled.inspections import actions, forms, report
-from wellled.inspections.access import (
-    holds_sign_off,
-    may_manage,
-    may_reopen,
-    may_sign_off,
-    may_update_plan,
+from wellled.improvement import access as improvement_access
+from wellled.improvement.models import Action
+from wellled.improvement.queries import (
+    get_action_by_legacy_ref,
+    get_evidence_by_legacy_ref,
+    overdue_q,
 )
-from wellled.inspections.models import SHOWN_STATUSES, ActionPlan, Inspection
+from wellled.inspections import actions, forms, report
+from wellled.inspections.access import may_manage
+from wellled.inspections.improvement_source import KIND
+from wellled.inspections.models import SHOWN_STATUSES, Inspection
 from wellled.inspections.queries import (
-    filter_plans,
-    get_completion_evidence_for_user,
+    actions_of,
+    finding_actions,
     get_finding_for_user,
     get_inspection_for_user,
-    get_milestone_for_user,
-    get_plan_for_user,
+    inspection_of_findings,
     inspections_visible_to,
     inspections_with_counts,
     key_question_rows,
-    overdue_condition,
-    plan_of,
-    plans_of,
-    plans_visible_to,
+    shown_status,
     status_counts,
     status_counts_by_inspection,
 )
 from wellled.organisation.access import Cap, can, require
-from wellled.organisation.models import OrgUnit, RoleAssignment
+from wellled.organisation.models import OrgUnit
 from wellled.organisation.queries import units_within_scope
 
 # An action's `statement_ids` is the finding form's `statements`.
@@ -67,20 +66,19 @@ def _require_manage(user: Any, inspection: Inspection) -> None:
         raise PermissionDenied
 
 
-def _require_update(user: Any, plan: ActionPlan) -> None:
-    if not may_update_plan(user, plan):
-        raise PermissionDenied
-
-
-def _plan_rows(plans: QuerySet[ActionPlan]) -> list[dict[str, Any]]:
+def _action_rows(user: Any, found: list[Action]) -> list[dict[str, Any]]:
+    """Each action with its shown status, and a link only where the reader may open it."""
     today = timezone.localdate()
     return [
         {
-            "plan": plan,
-            "status": plan.shown_status(today),
-            "status_label": plan.shown_status_label(today),
+            "action": action,
+            "status": shown_status(action, today),
+            "status_label": SHOWN_STATUSES[shown_status(action, today)],
+            "href": reverse("improvement:detail", args=[action.pk])
+            if improvement_access.may_view(user, action)
+            else "",
         }
-        for plan in plans
+        for action in found
     ]
 
 
@@ -103,7 +101,11 @@ def inspection_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "inspections/list.html",
-        {"rows": rows, "can_record": can(request.user, Cap.MANAGE_INSPECTIONS)},
+        {
+            "rows": rows,
+            "can_record": can(request.user, Cap.MANAGE_INSPECTIONS),
+            "can_see_register": can(request.user, Cap.VIEW_ACTIONS),
+        },
     )
 
 
@@ -143,18 +145,21 @@ def inspection_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     inspection = get_inspection_for_user(request.user, pk)
     names = report.statement_names(inspection.methodology)
     today = timezone.localdate()
+    all_findings = list(inspection.findings.prefetch_related("statements"))
+    by_finding = finding_actions([finding.pk for finding in all_findings])
     findings = []
-    for finding in inspection.findings.select_related("plan__owner").prefetch_related("statements"):
-        plan = plan_of(finding)
+    for finding in all_findings:
+        raised = by_finding.get(finding.pk, [])
         findings.append(
             {
                 "finding": finding,
                 "statements": [
                     names.get(s.statement_id, s.statement_id) for s in finding.statements.all()
                 ],
-                "plan": plan,
-                "status": plan.shown_status(today) if plan else "",
-                "status_label": plan.shown_status_label(today) if plan else "",
+                "actions": _action_rows(request.user, raised),
+                "signed_off": any(a.signed_off_on is not None for a in raised),
+                "raise_href": reverse("improvement:new")
+                + f"?source_kind={KIND}&source_id={finding.pk}",
             }
         )
     return render(
@@ -165,7 +170,7 @@ def inspection_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "kq_rows": key_question_rows(inspection),
             "methodology": get_methodology(inspection.methodology),
             "findings": findings,
-            "counts": status_counts(plans_of(inspection), today),
+            "counts": status_counts(actions_of(inspection), today),
             "can_manage": may_manage(request.user, inspection),
             "breadcrumbs": crumbs(_home()),
         },
@@ -272,12 +277,11 @@ def finding_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     finding = get_finding_for_user(request.user, pk)
     inspection = finding.inspection
     _require_manage(request.user, inspection)
-    plan = plan_of(finding)
-    if plan is not None and plan.is_signed_off:
+    if any(a.signed_off_on is not None for a in finding_actions([finding.pk]).get(finding.pk, [])):
         messages.info(
             request,
-            "Its action plan has been signed off, so the finding cannot change: an executive "
-            "reopens the plan first",
+            "Its action has been signed off, so the finding cannot change: an executive "
+            "reopens the action first",
         )
         return redirect("inspections:detail", pk=inspection.pk)
     form = forms.FindingForm(
@@ -316,301 +320,65 @@ def finding_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _owners() -> QuerySet[User]:
-    """People who can own an action: active logins with a role somewhere."""
-    with_roles = RoleAssignment.objects.values("user_id")
-    return User.objects.filter(is_active=True, pk__in=with_roles).order_by(
-        "first_name", "last_name", "username"
-    )
-
-
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def plan_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The old "plan the action" page: actions are raised on the finding with the
+    improvement action form."""
     finding = get_finding_for_user(request.user, pk)
     _require_manage(request.user, finding.inspection)
-    existing = plan_of(finding)
-    if existing is not None:
-        messages.info(request, "This finding already has an action plan")
-        return redirect("inspections:action", pk=existing.pk)
-    form = forms.PlanForm(request.POST if request.method == "POST" else None, owners=_owners())
-    if request.method == "POST":
-        done = run_action(
-            request,
-            form,
-            lambda data: actions.create_action_plan(
-                acting_user=request.user, finding=finding, **data
-            ),
-            success="The action plan has been created",
-            then=lambda plan: redirect("inspections:action", pk=plan.pk),
-        )
-        if done:
-            return done
-    return render(
-        request,
-        "inspections/plan_form.html",
-        {
-            "form": form,
-            "finding": finding,
-            "heading": "Plan the action",
-            "button": "Create the action plan",
-            "breadcrumbs": crumbs(_home(), _inspection_crumb(finding.inspection)),
-        },
-    )
+    return redirect(reverse("improvement:new") + f"?source_kind={KIND}&source_id={finding.pk}")
 
 
-# Action plans ----------------------------------------------------------------
+# The old addresses of inspection action plans --------------------------------
+# Plans moved onto the action loop (wellled.improvement); an old id forwards to
+# its action's page, for whoever may see that action.
+
+_MOVED_PAGES = {
+    "detail": "improvement:detail",
+    "edit": "improvement:reassign",
+    "progress": "improvement:progress",
+    "evidence": "improvement:evidence",
+    "milestone": "improvement:milestone_new",
+    "sign_off": "improvement:sign_off",
+    "reopen": "improvement:reopen",
+}
+
+
+def _moved(page: str) -> Callable[[AuthenticatedHttpRequest, int], HttpResponse]:
+    @login_required
+    @require_GET
+    def view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        moved = get_action_by_legacy_ref(request.user, f"inspections.actionplan:{pk}")
+        return redirect(_MOVED_PAGES[page], pk=moved.pk, permanent=True)
+
+    view.__name__ = f"action_{page}"
+    view.__doc__ = f"An inspection action plan's old {page} page: its improvement action's."
+    return view
+
+
+action_detail = _moved("detail")
+action_edit = _moved("edit")
+action_progress = _moved("progress")
+action_evidence = _moved("evidence")
+action_milestone = _moved("milestone")
+action_sign_off = _moved("sign_off")
+action_reopen = _moved("reopen")
 
 
 @login_required
 @require_GET
 def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    plans = plans_visible_to(request.user)
-    if not can(request.user, Cap.VIEW_INSPECTIONS) and not plans.exists():
-        raise PermissionDenied
-    form = forms.ActionFilterForm(request.GET or None)
-    if form.is_bound and form.is_valid():
-        plans = filter_plans(
-            plans,
-            status=form.cleaned_data["status"] or None,
-            owner_id=request.user.pk if form.cleaned_data["mine"] else None,
-        )
-    return render(
-        request,
-        "inspections/actions.html",
-        {
-            "form": form,
-            "rows": _plan_rows(plans.order_by("due_date", "pk")),
-            "breadcrumbs": crumbs(_home()),
-        },
-    )
-
-
-def _plan_context(request: AuthenticatedHttpRequest, plan: ActionPlan) -> dict[str, Any]:
-    today = timezone.localdate()
-    inspection = plan.finding.inspection
-    names = report.statement_names(inspection.methodology)
-    milestones = [{"milestone": m, "overdue": m.is_overdue(today)} for m in plan.milestones.all()]
-    trail = [_home()]
-    if can(request.user, Cap.VIEW_INSPECTIONS):
-        trail = [_home(), _inspection_crumb(inspection)]
-    return {
-        "plan": plan,
-        "inspection": inspection,
-        "finding": plan.finding,
-        "statements": [
-            names.get(s.statement_id, s.statement_id) for s in plan.finding.statements.all()
-        ],
-        "status": plan.shown_status(today),
-        "status_label": plan.shown_status_label(today),
-        "milestones": milestones,
-        "updates": plan.updates.select_related("author"),
-        "evidence": plan.evidence.all(),
-        "can_update": may_update_plan(request.user, plan) and not plan.is_signed_off,
-        "can_manage": may_manage(request.user, inspection) and not plan.is_signed_off,
-        "can_sign_off": may_sign_off(request.user, plan) and plan.awaiting_sign_off,
-        "can_reopen": may_reopen(request.user, plan),
-        "person": report.person,
-        "breadcrumbs": crumbs(*trail),
-    }
+    """The old list of inspection actions: the register, showing those actions."""
+    return redirect(reverse("improvement:list") + f"?source_kind={KIND}", permanent=True)
 
 
 @login_required
 @require_GET
-def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_user(request.user, pk)
-    context = _plan_context(request, plan)
-    context["owner_name"] = report.person(plan.owner)
-    context["signer_name"] = report.person(plan.signed_off_by)
-    return render(request, "inspections/action.html", context)
-
-
-def _step(
-    request: AuthenticatedHttpRequest,
-    plan: ActionPlan,
-    form: Any,
-    template: str,
-    run: Callable[[Mapping[str, Any]], object],
-    success: str,
-    extra: dict[str, Any] | None = None,
-) -> HttpResponse:
-    """A step on a plan: its form, the action, then back to the plan."""
-    if request.method == "POST":
-        done = run_action(
-            request, form, run, success=success, then=reverse("inspections:action", args=[plan.pk])
-        )
-        if done:
-            return done
-    context = {
-        "form": form,
-        "plan": plan,
-        "breadcrumbs": crumbs(_home(), (plan.title, reverse("inspections:action", args=[plan.pk]))),
-        **(extra or {}),
-    }
-    return render(request, template, context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def action_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_user(request.user, pk)
-    _require_update(request.user, plan)
-    form = forms.ProgressForm(
-        request.POST if request.method == "POST" else None, initial={"status": plan.status}
-    )
-    return _step(
-        request,
-        plan,
-        form,
-        "inspections/progress.html",
-        lambda data: actions.record_progress(
-            acting_user=request.user,
-            plan=plan,
-            note=data["note"],
-            status=data["status"],
-            written_on=data["written_on"],
-        ),
-        "Your update has been recorded",
-        {"has_evidence": plan.evidence.exists()},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def action_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_user(request.user, pk)
-    _require_update(request.user, plan)
-    form = forms.EvidenceForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-    )
-    return _step(
-        request,
-        plan,
-        form,
-        "inspections/evidence.html",
-        lambda data: actions.add_evidence(
-            acting_user=request.user,
-            plan=plan,
-            kind=data["kind"],
-            title=data["title"],
-            upload=data["file"],
-            url=data["url"] or "",
-            note=data["note"],
-        ),
-        "The evidence has been added",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def action_milestone(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_user(request.user, pk)
-    _require_update(request.user, plan)
-    form = forms.MilestoneForm(request.POST if request.method == "POST" else None)
-    return _step(
-        request,
-        plan,
-        form,
-        "inspections/milestone.html",
-        lambda data: actions.add_milestone(acting_user=request.user, plan=plan, **data),
-        "The milestone has been added",
-    )
-
-
-@login_required
-@require_POST
-def milestone_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    milestone = get_milestone_for_user(request.user, pk)
-    plan = milestone.plan
-    _require_update(request.user, plan)
-    try:
-        actions.complete_milestone(acting_user=request.user, milestone=milestone)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"The milestone '{milestone.title}' is marked as met")
-    return redirect("inspections:action", pk=plan.pk)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def action_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_user(request.user, pk)
-    _require_manage(request.user, plan.finding.inspection)
-    form = forms.PlanForm(
-        request.POST if request.method == "POST" else None,
-        owners=_owners(),
-        initial={"title": plan.title, "owner": plan.owner_id, "due_date": plan.due_date},
-    )
-    return _step(
-        request,
-        plan,
-        form,
-        "inspections/plan_form.html",
-        lambda data: actions.change_plan(acting_user=request.user, plan=plan, **data),
-        "The action plan has been changed",
-        {
-            "finding": plan.finding,
-            "heading": "Change the action plan",
-            "button": "Save the changes",
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def action_sign_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_user(request.user, pk)
-    if not may_sign_off(request.user, plan):
-        raise PermissionDenied
-    form = forms.SignOffForm(request.POST if request.method == "POST" else None)
-    return _step(
-        request,
-        plan,
-        form,
-        "inspections/sign_off.html",
-        lambda data: actions.sign_off(acting_user=request.user, plan=plan, note=data["note"]),
-        "The action has been signed off as done",
-        {"evidence": plan.evidence.all(), "owner_name": report.person(plan.owner)},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def action_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_user(request.user, pk)
-    if not holds_sign_off(request.user, plan):
-        raise PermissionDenied
-    if not plan.is_signed_off:
-        messages.info(request, "This action has not been signed off, so there is nothing to reopen")
-        return redirect("inspections:action", pk=plan.pk)
-    form = forms.ReopenForm(request.POST if request.method == "POST" else None)
-    return _step(
-        request,
-        plan,
-        form,
-        "inspections/reopen.html",
-        lambda data: actions.reopen_plan(
-            acting_user=request.user, plan=plan, reason=data["reason"]
-        ),
-        "The sign-off has been withdrawn and the action is open again",
-        {"signer_name": report.person(plan.signed_off_by)},
-    )
-
-
-@login_required
-@require_GET
-def evidence_file(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
-    evidence = get_completion_evidence_for_user(request.user, pk)
-    if not evidence.file:
-        raise Http404("This evidence has no document")
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.file_name or evidence.file.name.rsplit("/", 1)[-1],
-        content_type=evidence.content_type or "application/octet-stream",
-    )
+def evidence_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Old evidence downloads: the document now lives in the evidence library."""
+    link = get_evidence_by_legacy_ref(request.user, f"inspections.completionevidence:{pk}")
+    return redirect("assurance:evidence_download", pk=link.item_id, permanent=True)
 
 
 # The progress report and the board summary ----------------------------------
@@ -648,19 +416,17 @@ def board_summary(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = [
         {"inspection": inspection, "counts": counts[inspection.pk]} for inspection in inspections
     ]
-    overdue = (
-        plans_of(inspections)
-        .filter(overdue_condition(today))
-        .select_related("owner", "finding__inspection")
-        .order_by("due_date", "pk")
-    )
+    overdue = list(actions_of(inspections).filter(overdue_q(today)).order_by("due_on", "pk"))
+    inspection_ids = inspection_of_findings([action.source_id for action in overdue])
+    titles = {inspection.pk: inspection.title for inspection in inspections}
     overdue_rows = [
         {
-            "plan": plan,
-            "owner": report.person(plan.owner),
-            "days": (today - plan.due_date).days,
+            **row,
+            "owner": report.person(row["action"].owner),
+            "days": (today - row["action"].due_on).days,
+            "inspection": titles.get(inspection_ids.get(row["action"].source_id, 0), ""),
         }
-        for plan in overdue
+        for row in _action_rows(request.user, overdue)
     ]
     return render(
         request,

@@ -14,11 +14,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from wellled.core.api import path_id, query_int
+from wellled.improvement import access as improvement_access
 from wellled.improvement.models import Action
 from wellled.improvement.queries import actions_visible_to, get_action_by_legacy_ref, source_labels
 from wellled.improvement.serializers import ImprovementActionDetailSerializer
@@ -135,6 +137,9 @@ class LearningActionViewSet(viewsets.GenericViewSet[Action]):
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str) -> Response:
         found = self._moved(request, pk)
+        # The permission first: someone who may not act learns nothing from a 400.
+        if not improvement_access.may_update(request.user, found):
+            raise PermissionDenied("Only the action's owner or a manager can complete it")
         serializer = CompleteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         done = actions.complete_learning_action(

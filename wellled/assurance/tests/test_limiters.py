@@ -13,8 +13,8 @@ from wellled.core.models import AuditEvent
 from wellled.core.testing import Trust
 
 # Open enforcement reaches assurance from inspections, through the panels registry.
-from wellled.inspections import actions as inspections
-from wellled.inspections.tests.support import finding, inspection, plan
+from wellled.improvement import actions as improvement
+from wellled.inspections.tests.support import done, finding, inspection, plan
 
 pytestmark = pytest.mark.django_db
 
@@ -153,12 +153,8 @@ def _notice(trust: Trust, *, kind: str = "requirement_notice", statements=None, 
         else ["governance-management-and-sustainability"],
     )
     if signed:
-        done = plan(trust, found)
-        inspections.add_evidence(
-            acting_user=None, plan=done, kind="note", title="Audit", note="Done."
-        )
-        inspections.record_progress(acting_user=None, plan=done, note="Done", status="done")
-        inspections.sign_off(acting_user=trust.people["executive"], plan=done)
+        answered = done(plan(trust, found))
+        improvement.sign_off_action(acting_user=trust.people["executive"], action=answered)
     return found
 
 

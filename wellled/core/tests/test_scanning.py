@@ -268,9 +268,10 @@ def test_assurance_evidence_with_a_virus_is_refused(trust, clamd) -> None:
 
 
 @pytest.mark.django_db
-def test_inspection_evidence_with_a_virus_is_refused(trust, clamd) -> None:
-    from wellled.inspections import actions
-    from wellled.inspections.models import CompletionEvidence
+def test_action_evidence_with_a_virus_is_refused(trust, clamd) -> None:
+    """An improvement action's completion evidence goes to the library, scanned."""
+    from wellled.improvement import actions
+    from wellled.improvement.models import ActionEvidence
     from wellled.inspections.tests.support import planned
 
     plan = planned(trust)
@@ -278,29 +279,31 @@ def test_inspection_evidence_with_a_virus_is_refused(trust, clamd) -> None:
     with settings, pytest.raises(ValidationError) as caught:
         actions.add_evidence(
             acting_user=None,
-            plan=plan,
-            kind="file",
+            action=plan,
+            kind="document",
             title="Minutes",
+            statement_ids=["learning-improvement-and-innovation"],
             upload=SimpleUploadedFile("minutes.pdf", INFECTED_PDF),
         )
     assert caught.value.message_dict["file"] == [VIRUS_TEXT]
-    assert not CompletionEvidence.objects.exists()
+    assert not ActionEvidence.objects.exists()
 
 
 @pytest.mark.django_db
-def test_a_clean_inspection_file_is_kept_when_scanning_is_on(trust, clamd) -> None:
-    from wellled.inspections import actions
-    from wellled.inspections.models import CompletionEvidence
+def test_a_clean_action_file_is_kept_when_scanning_is_on(trust, clamd) -> None:
+    from wellled.improvement import actions
+    from wellled.improvement.models import ActionEvidence
     from wellled.inspections.tests.support import planned
 
     plan = planned(trust)
     with override_settings(WELLLED_CLAMD=clamd.address):
         actions.add_evidence(
             acting_user=None,
-            plan=plan,
-            kind="file",
+            action=plan,
+            kind="document",
             title="Minutes",
+            statement_ids=["learning-improvement-and-innovation"],
             upload=SimpleUploadedFile("minutes.pdf", PDF),
         )
-    assert CompletionEvidence.objects.count() == 1
+    assert ActionEvidence.objects.count() == 1
     assert clamd.received == [PDF]

@@ -52,6 +52,8 @@ ACCESS: Access = {
     "improvement-action-replan": MANAGERS,
     "improvement-action-complete": OWNER_OR_MANAGER,
     "improvement-action-sign-off": SIGNERS,
+    "improvement-action-evidence": OWNER_OR_MANAGER,
+    "improvement-action-reopen": MANAGERS | SIGNERS,
 }
 
 
@@ -105,4 +107,6 @@ SAMPLES: Samples = {
     "improvement-action-replan": _action,
     "improvement-action-complete": _action,
     "improvement-action-sign-off": _action,
+    "improvement-action-evidence": _action,
+    "improvement-action-reopen": _action,
 }

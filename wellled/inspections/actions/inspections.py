@@ -13,14 +13,15 @@ from django.db import transaction
 from wellled.core import audit
 from wellled.core.types import Actor
 from wellled.engines.ratings import Methodology, Rating, RatingsError
+from wellled.improvement.models import Action
 from wellled.inspections.access import may_manage, may_record
 from wellled.inspections.actions.common import (
     check_statements,
     methodology_or_error,
     raise_errors,
 )
+from wellled.inspections.improvement_source import KIND
 from wellled.inspections.models import (
-    ActionPlan,
     Finding,
     FindingKind,
     FindingStatement,
@@ -356,17 +357,19 @@ def change_finding(
     statement_ids: Sequence[str] = (),
 ) -> Finding:
     """Correct a finding (type, text, regulation, reference, statements) while no signed-off
-    plan rests on it. A signed-off plan is reopened first, with a reason."""
+    action rests on it. A signed-off action is reopened first, with a reason."""
     finding = (
         Finding.objects.select_for_update().select_related("inspection__scope").get(pk=finding.pk)
     )
     if acting_user is not None and not may_manage(acting_user, finding.inspection):
         raise PermissionDenied("You cannot change this inspection")
-    plan = ActionPlan.objects.filter(finding=finding).first()
-    if plan is not None and plan.is_signed_off:
+    signed = Action.objects.filter(
+        source_kind=KIND, source_id=str(finding.pk), signed_off_on__isnull=False
+    )
+    if signed.exists():
         raise ValidationError(
-            "Its action plan has been signed off, so the finding cannot change: an executive "
-            "reopens the plan first, with a reason"
+            "Its action has been signed off, so the finding cannot change: an executive "
+            "reopens the action first, with a reason"
         )
     ids = _check_finding(
         methodology_id=finding.inspection.methodology,

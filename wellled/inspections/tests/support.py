@@ -8,8 +8,11 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from wellled.core.testing import Trust
+from wellled.improvement import actions as improvement_actions
+from wellled.improvement.models import Action
 from wellled.inspections import actions
-from wellled.inspections.models import ActionPlan, Finding, Inspection
+from wellled.inspections.improvement_source import KIND
+from wellled.inspections.models import Finding, Inspection
 
 D = datetime.date
 WELL_LED = "saf_2024_statements"
@@ -55,17 +58,42 @@ def finding(inspection: Inspection, **overrides: Any) -> Finding:
 
 def plan(
     trust: Trust, finding: Finding, *, owner: str = "service_lead", **overrides: Any
-) -> ActionPlan:
+) -> Action:
+    """The improvement action that answers the finding."""
     values: dict[str, Any] = {
         "title": "Complaints answered on time",
         "owner": trust.people[owner],
-        "due_date": D(2030, 1, 31),
+        "due_on": D(2030, 1, 31),
         "milestones": [("New tracker in use", D(2029, 12, 1))],
+        "raised_on": D(2025, 7, 20),
     }
     values.update(overrides)
-    return actions.create_action_plan(acting_user=None, finding=finding, **values)
+    acting_user = values.pop("acting_user", None)
+    return improvement_actions.raise_action(
+        acting_user=acting_user, source_kind=KIND, source_id=str(finding.pk), **values
+    )
 
 
-def planned(trust: Trust, **overrides: Any) -> ActionPlan:
-    """An inspection with one must-do finding and its plan, owned by the service lead."""
+def planned(trust: Trust, **overrides: Any) -> Action:
+    """An inspection with one must-do finding and its action, owned by the service lead."""
     return plan(trust, finding(inspection(trust)), **overrides)
+
+
+def done(
+    action: Action, *, kind: str = "note", title: str = "Audit", detail: str = "Done."
+) -> Action:
+    """Its milestones met, evidence filed under the finding's statements, and done."""
+    for milestone in action.milestones.filter(done_on__isnull=True):
+        improvement_actions.complete_milestone(
+            acting_user=None, milestone=milestone, done_on=D(2025, 9, 1)
+        )
+    improvement_actions.add_evidence(
+        acting_user=None,
+        action=action,
+        kind=kind,
+        title=title,
+        url=detail if kind == "link" else "",
+        description=detail if kind == "note" else "",
+        statement_ids=["learning-improvement-and-innovation"],
+    )
+    return improvement_actions.complete_action(acting_user=None, action=action, note="Done")

@@ -1,20 +1,19 @@
-"""/api/v1/assurance/inspections/ and /api/v1/assurance/actions/."""
+"""/api/v1/assurance/inspections/, and the old addresses of inspection actions, which
+forward to /api/v1/actions/ (inspection actions are improvement actions)."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from wellled.core.testing import Trust
-from wellled.inspections import actions
-from wellled.inspections.tests.support import finding, inspection, pdf_upload, plan, planned
+from wellled.improvement.models import Action
+from wellled.inspections.models import Finding
+from wellled.inspections.tests.support import finding, inspection, pdf_upload, planned
 
 pytestmark = pytest.mark.django_db
 
 
-def test_inspections_list_and_detail_with_findings(trust: Trust, api_for) -> None:
+def test_inspections_list_and_detail_with_findings_and_their_actions(trust: Trust, api_for) -> None:
     record = inspection(trust)
     finding(record)
     api = api_for("board_member")
@@ -24,82 +23,71 @@ def test_inspections_list_and_detail_with_findings(trust: Trust, api_for) -> Non
     assert detail["findings"][0]["statement_ids"] == ["learning-improvement-and-innovation"]
     assert detail["findings"][0]["action"] is None
     assert api_for("guardian").get("/api/v1/assurance/inspections/").status_code == 403
+    raised = planned(trust)
+    answered = Finding.objects.get(pk=int(raised.source_id))
+    detail = api.get(f"/api/v1/assurance/inspections/{answered.inspection_id}/").json()
+    assert detail["findings"][0]["action"] == raised.pk
+    assert detail["findings"][0]["actions"] == [raised.pk]
 
 
-def test_actions_filter_by_status_overdue_and_owner(trust: Trust, api_for) -> None:
-    record = inspection(trust)
-    today = timezone.localdate()
-    late = plan(trust, finding(record), title="Late", due_date=today - datetime.timedelta(days=2))
-    risky = plan(trust, finding(record, reference="MD2"), title="Risky", owner="complaints_manager")
-    actions.record_progress(acting_user=None, plan=risky, note="Slipping", status="at_risk")
-    api = api_for("governance_lead")
-
-    def titles(query: str) -> list[str]:
-        response = api.get(f"/api/v1/assurance/actions/?{query}")
-        assert response.status_code == 200, response.content
-        return [row["title"] for row in response.json()["results"]]
-
-    assert titles("overdue=true") == ["Late"]
-    assert titles("overdue=false") == ["Risky"]
-    assert titles("status=at_risk") == ["Risky"]
-    assert titles("status=overdue") == ["Late"]
-    assert titles(f"owner={trust.people['complaints_manager'].pk}") == ["Risky"]
-    assert titles(f"inspection={record.pk}") == ["Late", "Risky"]
-    assert api.get(f"/api/v1/assurance/actions/{late.pk}/").json()["shown_status"] == "overdue"
-    assert api.get("/api/v1/assurance/actions/?status=finished").status_code == 400
-    assert api.get("/api/v1/assurance/actions/?owner=me").status_code == 400
+def _moved(action: Action, old_id: int) -> int:
+    """As the data migration left it: the action knows its old plan's id."""
+    Action.objects.filter(pk=action.pk).update(legacy_ref=f"inspections.actionplan:{old_id}")
+    return old_id
 
 
-def test_an_owner_without_an_inspections_role_sees_only_their_actions(
-    trust: Trust, api_for
-) -> None:
-    record = inspection(trust)
-    mine = plan(trust, finding(record), owner="guardian", title="Speaking up")
-    plan(trust, finding(record, reference="MD2"), title="Not mine")
-    api = api_for("guardian")
-    assert [r["id"] for r in api.get("/api/v1/assurance/actions/").json()["results"]] == [mine.pk]
-    assert api_for("outsider").get("/api/v1/assurance/actions/").json()["count"] == 0
-
-
-def test_progress_evidence_and_sign_off_through_the_api(trust: Trust, api_for) -> None:
+def test_old_action_addresses_forward_to_the_improvement_api(trust: Trust, api_for) -> None:
     target = planned(trust)
-    owner = api_for("service_lead")
-    refused = owner.post(
-        f"/api/v1/assurance/actions/{target.pk}/progress/",
-        {"status": "done", "note": "Finished"},
-        format="json",
-    )
-    assert refused.status_code == 400
-    assert "Add evidence of completion" in refused.json()["status"][0]
+    old = _moved(target, 12)
+    api = api_for("governance_lead")
+    listed = api.get("/api/v1/assurance/actions/")
+    assert listed.status_code == 301
+    assert listed["Location"] == "/api/v1/actions/?source_kind=inspection_finding"
+    one = api.get(f"/api/v1/assurance/actions/{old}/")
+    assert (one.status_code, one["Location"]) == (301, f"/api/v1/actions/{target.pk}/")
+    for old_path, new_path in [
+        ("progress/", "progress/"),
+        ("evidence/", "evidence/"),
+        ("sign-off/", "sign-off/"),
+        ("reopen/", "reopen/"),
+    ]:
+        moved = api.post(f"/api/v1/assurance/actions/{old}/{old_path}", {}, format="json")
+        assert moved.status_code == 308
+        assert moved["Location"] == f"/api/v1/actions/{target.pk}/{new_path}"
+    # Someone who may not see the action learns nothing of it from its old id.
+    assert api_for("staff_member").get(f"/api/v1/assurance/actions/{old}/").status_code == 404
 
+
+def test_evidence_completion_and_sign_off_through_the_actions_api(trust: Trust, api_for) -> None:
+    target = planned(trust, milestones=[])
+    owner = api_for("service_lead")
+    base = f"/api/v1/actions/{target.pk}/"
+    refused = owner.post(f"{base}complete/", {"note": "Finished"}, format="json")
+    assert refused.status_code == 400
+    assert "Add evidence of completion" in str(refused.json())
     added = owner.post(
-        f"/api/v1/assurance/actions/{target.pk}/evidence/",
-        {"kind": "file", "title": "Minutes", "file": pdf_upload()},
+        f"{base}evidence/",
+        {"kind": "document", "title": "Minutes", "file": pdf_upload()},
         format="multipart",
     )
     assert added.status_code == 201, added.content
-    assert added.json()["content_type"] == "application/pdf"
-
-    done = owner.post(
-        f"/api/v1/assurance/actions/{target.pk}/progress/",
-        {"status": "done", "note": "Finished"},
-        format="json",
-    )
-    assert done.status_code == 200
-    assert done.json()["awaiting_sign_off"] is True
-
-    assert owner.post(f"/api/v1/assurance/actions/{target.pk}/sign-off/").status_code == 403
-    signed = api_for("executive").post(
-        f"/api/v1/assurance/actions/{target.pk}/sign-off/", {"note": "Assured"}, format="json"
-    )
+    item_id = added.json()["evidence_ids"][0]
+    library = api_for("governance_lead").get(f"/api/v1/assurance/evidence/{item_id}/").json()
+    # Filed under the finding's quality statement, without naming it.
+    assert library["statements"] == ["learning-improvement-and-innovation"]
+    assert library["file_type"] == "application/pdf"
+    done = owner.post(f"{base}complete/", {"note": "Finished"}, format="json")
+    assert done.status_code == 200 and done.json()["status"] == "done"
+    assert owner.post(f"{base}sign-off/").status_code == 403
+    signed = api_for("executive").post(f"{base}sign-off/", {"note": "Assured"}, format="json")
     assert signed.status_code == 200
-    assert signed.json()["signed_off_by_name"] == "Executive"
+    assert signed.json()["signed_off_on"] is not None
 
 
 def test_the_api_refuses_others_updates(trust: Trust, api_for) -> None:
     target = planned(trust)
     response = api_for("executive").post(
-        f"/api/v1/assurance/actions/{target.pk}/progress/",
+        f"/api/v1/actions/{target.pk}/progress/",
         {"status": "on_track", "note": "x"},
         format="json",
     )
@@ -110,4 +98,5 @@ def test_the_api_refuses_others_updates(trust: Trust, api_for) -> None:
 def test_the_schema_generates(client) -> None:
     response = client.get("/api/v1/schema/")
     assert response.status_code == 200
+    assert b"/api/v1/actions/{id}/evidence/" in response.content
     assert b"/api/v1/assurance/actions/{id}/sign-off/" in response.content

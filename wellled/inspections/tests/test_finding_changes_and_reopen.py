@@ -1,4 +1,5 @@
-"""Correcting a finding before its plan is signed off; reopening a signed-off plan."""
+"""Correcting a finding before its action is signed off; reopening a signed-off action
+(an improvement action) lets the finding change again."""
 
 from __future__ import annotations
 
@@ -7,18 +8,33 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from wellled.core.models import AuditEvent
 from wellled.core.testing import Trust
+from wellled.improvement import actions as improvement_actions
+from wellled.improvement.models import Action, Status
 from wellled.inspections import actions
-from wellled.inspections.models import ActionPlan, Finding, PlanStatus
+from wellled.inspections.models import Finding
 from wellled.inspections.tests.support import finding, inspection, planned
 
 pytestmark = pytest.mark.django_db
 
 
-def _signed(trust: Trust) -> ActionPlan:
-    plan = planned(trust)
-    actions.add_evidence(acting_user=None, plan=plan, kind="note", title="Audit", note="Done.")
-    actions.record_progress(acting_user=None, plan=plan, note="Done", status="done")
-    return actions.sign_off(acting_user=trust.people["executive"], plan=plan, note="Seen")
+def _signed(trust: Trust) -> Action:
+    plan = planned(trust, milestones=[])
+    improvement_actions.add_evidence(
+        acting_user=None,
+        action=plan,
+        kind="note",
+        title="Audit",
+        description="Done.",
+        statement_ids=["learning-improvement-and-innovation"],
+    )
+    improvement_actions.complete_action(acting_user=None, action=plan, note="Done")
+    return improvement_actions.sign_off_action(
+        acting_user=trust.people["executive"], action=plan, note="Seen"
+    )
+
+
+def _finding(action: Action) -> Finding:
+    return Finding.objects.get(pk=int(action.source_id))
 
 
 def _change(found: Finding, **overrides: object) -> Finding:
@@ -47,11 +63,11 @@ def test_the_governance_lead_corrects_a_finding(trust: Trust) -> None:
     assert "answer complaints" not in str(event.after or {})  # the text itself is not audited
 
 
-def test_a_finding_with_an_open_plan_can_still_change(trust: Trust) -> None:
+def test_a_finding_with_an_open_action_can_still_change(trust: Trust) -> None:
     plan = planned(trust)
-    _change(plan.finding)
-    plan.finding.refresh_from_db()
-    assert plan.finding.kind == "requirement_notice"
+    changed = _change(_finding(plan))
+    changed.refresh_from_db()
+    assert changed.kind == "requirement_notice"
 
 
 @pytest.mark.parametrize(
@@ -79,8 +95,8 @@ def test_bad_changes_are_refused_and_nothing_changes(
 def test_a_signed_off_finding_cannot_change(trust: Trust, client_for) -> None:
     plan = _signed(trust)
     with pytest.raises(ValidationError, match="signed off"):
-        _change(plan.finding)
-    response = client_for("governance_lead").get(f"/inspections/findings/{plan.finding.pk}/edit/")
+        _change(_finding(plan))
+    response = client_for("governance_lead").get(f"/inspections/findings/{plan.source_id}/edit/")
     assert response.status_code == 302
 
 
@@ -129,64 +145,49 @@ def test_changing_a_finding_through_the_page_and_api(trust: Trust, client_for, a
 # Reopening -------------------------------------------------------------------
 
 
-def test_an_executive_reopens_a_signed_off_plan_with_a_reason(trust: Trust) -> None:
+def test_an_executive_reopens_a_signed_off_action_and_the_finding_can_change(
+    trust: Trust,
+) -> None:
     plan = _signed(trust)
-    reopened = actions.reopen_plan(
-        acting_user=trust.people["operator"], plan=plan, reason="Late answers again in May"
+    reopened = improvement_actions.reopen_action(
+        acting_user=trust.people["executive"], action=plan, reason="Late answers again in May"
     )
     reopened.refresh_from_db()
-    assert not reopened.is_signed_off
     assert reopened.signed_off_on is None and reopened.sign_off_note == ""
-    assert reopened.status == PlanStatus.ON_TRACK and reopened.done_on is None
+    assert reopened.status == Status.ON_TRACK and reopened.done_on is None
     assert "Late answers again in May" in reopened.updates.first().note  # type: ignore[union-attr]
-    event = AuditEvent.objects.filter(action="inspections.plan_reopened").get()
+    event = AuditEvent.objects.filter(action="improvement.reopened").get()
     assert (event.after or {})["reason"] == "Late answers again in May"
     assert (event.before or {})["signed_off_by_id"] == trust.people["executive"].pk
     # Open again: the finding can be corrected, and progress recorded.
-    _change(reopened.finding)
-    actions.record_progress(acting_user=None, plan=reopened, note="Working", status="at_risk")
+    _change(_finding(reopened))
+    improvement_actions.record_progress(
+        acting_user=None, action=reopened, note="Working", status="at_risk"
+    )
 
 
-def test_reopening_needs_a_reason_and_a_signed_off_plan(trust: Trust) -> None:
-    plan = _signed(trust)
-    with pytest.raises(ValidationError) as caught:
-        actions.reopen_plan(acting_user=trust.people["executive"], plan=plan, reason=" ")
-    assert caught.value.message_dict["reason"] == ["Say why the signed-off action is reopened"]
-    plan.refresh_from_db()
-    assert plan.is_signed_off
-    with pytest.raises(ValidationError, match="not been signed off"):
-        actions.reopen_plan(acting_user=trust.people["executive"], plan=planned(trust), reason="x")
-
-
-@pytest.mark.parametrize("persona", ["governance_lead", "board_member", "service_lead"])
-def test_only_sign_off_holders_reopen(trust: Trust, persona: str, client_for) -> None:
+@pytest.mark.parametrize("persona", ["board_member", "service_lead", "staff_member"])
+def test_neither_readers_nor_owners_reopen(trust: Trust, persona: str) -> None:
     plan = _signed(trust)
     with pytest.raises(PermissionDenied):
-        actions.reopen_plan(acting_user=trust.people[persona], plan=plan, reason="x")
-    response = client_for(persona).post(f"/inspections/actions/{plan.pk}/reopen/", {"reason": "x"})
-    assert response.status_code == 403
+        improvement_actions.reopen_action(
+            acting_user=trust.people[persona], action=plan, reason="x"
+        )
     plan.refresh_from_db()
-    assert plan.is_signed_off
+    assert plan.signed_off_on is not None
 
 
-def test_reopening_through_the_page_and_api(trust: Trust, client_for, api_for) -> None:
+def test_old_reopen_addresses_forward_to_the_action(trust: Trust, client_for, api_for) -> None:
+    """Pages and scripts from before the move: the old plan id leads to the action."""
     plan = _signed(trust)
-    client = client_for("executive")
-    page = client.get(f"/inspections/actions/{plan.pk}/").content.decode()
-    assert f"/inspections/actions/{plan.pk}/reopen/" in page
-    empty = client.post(f"/inspections/actions/{plan.pk}/reopen/", {"reason": ""})
-    assert "Say why the signed-off action is reopened" in empty.content.decode()
-    done = client.post(f"/inspections/actions/{plan.pk}/reopen/", {"reason": "New evidence"})
-    assert done.status_code == 302
-    plan.refresh_from_db()
-    assert not plan.is_signed_off
-    url = f"/api/v1/assurance/actions/{plan.pk}/reopen/"
-    again = api_for("executive").post(url, {"reason": "x"}, format="json")
-    assert again.status_code == 400
-    assert api_for("board_member").post(url, {"reason": "x"}, format="json").status_code == 403
-    signed = _signed(trust)
-    ok = api_for("executive").post(
-        f"/api/v1/assurance/actions/{signed.pk}/reopen/", {"reason": "Audit"}, format="json"
+    Action.objects.filter(pk=plan.pk).update(legacy_ref="inspections.actionplan:77")
+    page = client_for("executive").get("/inspections/actions/77/reopen/")
+    assert page.status_code == 301 and page["Location"] == f"/actions/{plan.pk}/reopen/"
+    api = api_for("executive").post(
+        "/api/v1/assurance/actions/77/reopen/", {"reason": "Audit"}, format="json"
     )
-    assert ok.status_code == 200
-    assert ok.json()["signed_off_on"] is None
+    assert api.status_code == 308
+    assert api["Location"] == f"/api/v1/actions/{plan.pk}/reopen/"
+    ok = api_for("executive").post(api["Location"], {"reason": "Audit"}, format="json")
+    assert ok.status_code == 200 and ok.json()["signed_off_on"] is None
+    assert api_for("board_member").post(api["Location"], {"reason": "x"}).status_code == 403

@@ -1,13 +1,20 @@
-"""A governance lead records the findings and turns each into an action plan."""
+"""A governance lead records the findings and raises the actions that answer them
+(improvement actions, raised on the finding)."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from wellled.core.testing import Trust
+from wellled.improvement import actions as improvement_actions
+from wellled.improvement.models import Action
 from wellled.inspections import actions
-from wellled.inspections.models import ActionPlan, Finding
+from wellled.inspections.improvement_source import KIND
+from wellled.inspections.models import Finding
 from wellled.inspections.tests.support import D, finding, inspection, plan
 
 pytestmark = pytest.mark.django_db
@@ -57,49 +64,63 @@ def test_a_finding_about_an_unknown_statement_is_refused(trust: Trust) -> None:
     assert not Finding.objects.exists()
 
 
-def test_each_finding_becomes_one_plan_with_owner_milestones_and_due_date(
+def test_a_finding_is_answered_by_an_improvement_action_raised_from_its_page(
     trust: Trust,
     client_for,
 ) -> None:
-    found = finding(inspection(trust))
+    """The inspection page's "Raise an action" leads to the improvement form with the
+    finding as its source; the action is signed off by an executive by default."""
+    record = inspection(trust)
+    found = finding(record)
+    governance = client_for("governance_lead")
+    page = governance.get(f"/inspections/{record.pk}/").content.decode()
+    raise_href = f"/actions/new/?source_kind=inspection_finding&amp;source_id={found.pk}"
+    assert raise_href in page and "No action yet" in page
+    # The old "plan the action" address leads to the same form.
+    old = governance.get(f"/inspections/findings/{found.pk}/plan/")
+    assert old["Location"] == raise_href.replace("&amp;", "&")
     owner = trust.people["complaints_manager"]
-    response = client_for("governance_lead").post(
-        f"/inspections/findings/{found.pk}/plan/",
+    due = timezone.localdate() + datetime.timedelta(days=90)
+    response = governance.post(
+        raise_href.replace("&amp;", "&"),
         {
             "title": "Complaints answered on time",
             "owner": owner.pk,
-            "due_date_day": "31",
-            "due_date_month": "3",
-            "due_date_year": "2030",
+            "due_on_day": str(due.day),
+            "due_on_month": str(due.month),
+            "due_on_year": str(due.year),
+            "sign_off_role": "executive",
         },
     )
-    created = ActionPlan.objects.get()
-    assert response.status_code == 302
-    assert (created.owner, created.due_date, created.status) == (
+    assert response.status_code == 302, response.content.decode()[:2000]
+    created = Action.objects.get()
+    assert (created.owner, created.due_on, created.status, created.sign_off_role) == (
         owner,
-        D(2030, 3, 31),
+        due,
         "not_started",
+        "executive",
     )
-    with pytest.raises(ValidationError, match="already has an action plan"):
-        plan(trust, found)
+    page = governance.get(f"/inspections/{record.pk}/").content.decode()
+    assert f"/actions/{created.pk}/" in page and "Complaints answered on time" in page
 
 
-def test_a_plan_needs_an_owner_and_a_due_date(trust: Trust) -> None:
+def test_an_action_on_a_finding_needs_an_owner_and_a_due_date(trust: Trust) -> None:
     found = finding(inspection(trust))
     with pytest.raises(ValidationError) as error:
-        actions.create_action_plan(
+        improvement_actions.raise_action(
             acting_user=None,
-            finding=found,
+            source_kind=KIND,
+            source_id=str(found.pk),
             title="",
             owner=None,
-            due_date=None,
+            due_on=None,
             milestones=[("Tracker live", None)],
         )
-    assert set(error.value.message_dict) == {"title", "owner", "due_date", "milestones"}
+    assert {"title", "owner", "due_on", "milestones"} <= set(error.value.message_dict)
 
 
 @pytest.mark.parametrize("persona", ["executive", "service_lead", "complaints_manager"])
-def test_only_governance_leads_add_findings_and_plans(trust: Trust, persona: str) -> None:
+def test_only_governance_leads_add_findings_and_actions_on_them(trust: Trust, persona: str) -> None:
     record = inspection(trust)
     found = finding(record)
     with pytest.raises(PermissionDenied):
@@ -107,33 +128,31 @@ def test_only_governance_leads_add_findings_and_plans(trust: Trust, persona: str
             acting_user=trust.people[persona], inspection=record, kind="must_do", text="x"
         )
     with pytest.raises(PermissionDenied):
-        actions.create_action_plan(
-            acting_user=trust.people[persona],
-            finding=found,
-            title="x",
-            owner=trust.people[persona],
-            due_date=D(2030, 1, 1),
-        )
+        plan(trust, found, owner=persona, raised_on=None, acting_user=trust.people[persona])
 
 
-def test_a_governance_lead_reassigns_and_re_dates_a_plan_but_an_owner_cannot(
+def test_a_governance_lead_reassigns_and_re_dates_an_action_but_an_owner_cannot(
     trust: Trust,
 ) -> None:
     planned = plan(trust, finding(inspection(trust)))
     with pytest.raises(PermissionDenied):
-        actions.change_plan(
+        improvement_actions.replan_action(
             acting_user=trust.people["service_lead"],
-            plan=planned,
-            owner=trust.people["service_lead"],
-            due_date=D(2031, 1, 1),
-            title="Later",
+            action=planned,
+            due_on=D(2031, 1, 1),
+            reason="Later",
         )
-    changed = actions.change_plan(
+    improvement_actions.replan_action(
         acting_user=trust.people["governance_lead"],
-        plan=planned,
+        action=planned,
+        due_on=D(2031, 1, 1),
+        reason="The new tracker arrives later",
+    )
+    changed = improvement_actions.reassign_action(
+        acting_user=trust.people["governance_lead"],
+        action=planned,
         owner=trust.people["complaints_manager"],
-        due_date=D(2031, 1, 1),
-        title="Later",
     )
     assert changed.owner == trust.people["complaints_manager"]
-    assert changed.due_date == D(2031, 1, 1)
+    assert changed.due_on == D(2031, 1, 1)
+    assert changed.replans.get().reason == "The new tracker arrives later"

@@ -1,5 +1,5 @@
-"""Overdue and at-risk actions in "my work", sign-offs for executives, the board summary
-and the well-led page's panel."""
+"""Inspection actions in "my work" (with every improvement action), sign-offs for
+executives, the board summary and the well-led page's panel."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from wellled.core.navigation import work_for
 from wellled.core.testing import Trust
-from wellled.inspections import actions
-from wellled.inspections.queries import inspections_work, statement_panel
-from wellled.inspections.tests.support import finding, inspection, plan
+from wellled.improvement import actions as improvement_actions
+from wellled.improvement.queries import improvement_work
+from wellled.inspections.queries import statement_panel
+from wellled.inspections.tests.support import done, finding, inspection, plan
 
 pytestmark = pytest.mark.django_db
 
@@ -23,46 +24,40 @@ def _days(n: int) -> datetime.date:
     return TODAY() + datetime.timedelta(days=n)
 
 
-def test_owners_see_their_overdue_and_at_risk_actions_and_late_milestones(trust: Trust) -> None:
+def test_owners_see_their_open_actions_and_late_milestones(trust: Trust) -> None:
     record = inspection(trust)
-    plan(trust, finding(record), title="Late one", due_date=_days(-3), milestones=[])
+    plan(trust, finding(record), title="Late one", due_on=_days(-3), milestones=[])
     risky = plan(
         trust,
         finding(record, reference="MD2"),
         title="Risky one",
-        due_date=_days(30),
+        due_on=_days(30),
         milestones=[("Tracker live", _days(-1))],
     )
-    actions.record_progress(acting_user=None, plan=risky, note="Slipping", status="at_risk")
-    plan(
-        trust, finding(record, reference="MD3"), title="Fine one", due_date=_days(30), milestones=[]
+    improvement_actions.record_progress(
+        acting_user=None, action=risky, note="Slipping", status="at_risk"
     )
-    items = inspections_work(trust.people["service_lead"])
-    assert sorted((i.title, i.detail) for i in items) == [
-        ("Inspection action: Late one", "Overdue"),
-        ("Inspection action: Risky one", "At risk"),
-        ("Milestone: Tracker live", "Overdue, for the action Risky one"),
-    ]
-    assert inspections_work(trust.people["governance_lead"]) == []
+    items = improvement_work(trust.people["service_lead"])
+    titles = sorted(i.title for i in items)
+    assert titles == ["Action: Late one", "Action: Risky one", "Milestone: Tracker live"]
+    assert improvement_work(trust.people["governance_lead"]) == []
     home = work_for(trust.people["service_lead"])
-    assert any(item.module == "Inspections" for item in home)
+    assert any(item.title == "Action: Late one" for item in home)
 
 
 def test_executives_see_actions_waiting_for_their_sign_off_but_not_their_own(trust: Trust) -> None:
     record = inspection(trust)
     for owner, reference in (("service_lead", "MD1"), ("executive", "MD2")):
-        done = plan(trust, finding(record, reference=reference), owner=owner, title=reference)
-        actions.add_evidence(acting_user=None, plan=done, kind="note", title="x", note="y")
-        actions.record_progress(acting_user=None, plan=done, note="Done", status="done")
-    titles = [i.title for i in inspections_work(trust.people["executive"])]
+        done(plan(trust, finding(record, reference=reference), owner=owner, title=reference))
+    titles = [i.title for i in improvement_work(trust.people["executive"]) if "Sign" in i.title]
     assert titles == ["Sign off: MD1"]
-    assert inspections_work(trust.people["board_member"]) == []
+    assert improvement_work(trust.people["board_member"]) == []
 
 
 def test_the_board_summary_counts_by_status_and_lists_the_overdue(trust: Trust, client_for) -> None:
     record = inspection(trust)
-    plan(trust, finding(record), title="Late one", due_date=_days(-3))
-    plan(trust, finding(record, reference="MD2"), title="Fine one", due_date=_days(9))
+    plan(trust, finding(record), title="Late one", due_on=_days(-3), milestones=[])
+    plan(trust, finding(record, reference="MD2"), title="Fine one", due_on=_days(9))
     response = client_for("board_member").get("/inspections/board/")
     page = response.content.decode()
     assert response.status_code == 200
@@ -80,15 +75,13 @@ def test_the_panel_lists_open_actions_linked_to_the_statement(trust: Trust) -> N
         finding(record, reference="MD2", statement_ids=["freedom-to-speak-up"]),
         title="Closed",
     )
-    actions.add_evidence(acting_user=None, plan=closed, kind="note", title="x", note="y")
-    actions.record_progress(acting_user=None, plan=closed, note="Done", status="done")
-    actions.sign_off(acting_user=trust.people["executive"], plan=closed)
+    improvement_actions.sign_off_action(acting_user=trust.people["executive"], action=done(closed))
     panel = statement_panel(
         trust.people["board_member"], "saf_2024_statements", "freedom-to-speak-up"
     )
     assert panel is not None
     assert [row.label for row in panel.rows] == ["Open"]
-    assert panel.rows[0].href == f"/inspections/actions/{open_plan.pk}/"
+    assert panel.rows[0].href == f"/actions/{open_plan.pk}/"
     # The 2023 SAF shares its statements with the 2024 one.
     assert statement_panel(
         trust.people["board_member"], "saf_2023_evidence_categories", "freedom-to-speak-up"

@@ -10,9 +10,10 @@ from docx import Document
 from pypdf import PdfReader
 
 from wellled.core.testing import Trust
-from wellled.inspections import actions, report
+from wellled.improvement import actions as improvement_actions
+from wellled.inspections import report
 from wellled.inspections.models import Inspection
-from wellled.inspections.tests.support import finding, inspection, plan
+from wellled.inspections.tests.support import done, finding, inspection, plan
 
 pytestmark = pytest.mark.django_db
 
@@ -20,17 +21,10 @@ pytestmark = pytest.mark.django_db
 def _story(trust: Trust) -> Inspection:
     record = inspection(trust)
     signed = plan(trust, finding(record), title="Speaking up handled on time", owner="guardian")
-    actions.add_evidence(
-        acting_user=None,
-        plan=signed,
-        kind="link",
-        title="Guardian's report",
-        url="https://example.org/board",
-    )
-    actions.record_progress(acting_user=None, plan=signed, note="All done", status="done")
-    actions.sign_off(acting_user=trust.people["executive"], plan=signed)
+    done(signed, kind="link", title="Guardian's report", detail="https://example.org/board")
+    improvement_actions.sign_off_action(acting_user=trust.people["executive"], action=signed)
     plan(trust, finding(record, reference="SD1", kind="should_do"), title="Co-production")
-    finding(record, reference="SD2", kind="should_do", text="No plan for this one yet.")
+    finding(record, reference="SD2", kind="should_do", text="No action for this one yet.")
     return record
 
 
@@ -43,8 +37,8 @@ def test_the_report_lists_every_action_with_status_milestones_evidence_and_sign_
     assert signed.owner == "Guardian"
     assert signed.sign_off.startswith("Signed off by Executive on ")
     assert signed.evidence == ["Link: Guardian's report (https://example.org/board)"]
-    assert signed.milestones[0].startswith("New tracker in use: due 1 December 2029")
-    assert any(row.status == "No action plan yet" for row in data.rows)
+    assert signed.milestones[0] == ("New tracker in use: due 1 December 2029, met 1 September 2025")
+    assert any(row.status == "No action yet" for row in data.rows)
 
 
 def test_the_pdf_opens_and_says_what_the_report_says(trust: Trust, client_for) -> None:

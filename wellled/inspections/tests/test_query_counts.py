@@ -1,5 +1,5 @@
 """The register, an inspection's page and the board summary cost the same number of
-queries however many rows they show: counts and plans come in with the rows."""
+queries however many rows they show: counts and actions come in with the rows."""
 
 from __future__ import annotations
 
@@ -26,10 +26,11 @@ def _queries_for(client: Client, url: str, django_assert_max_num_queries: CountQ
 
 
 def _add_rows(trust: Trust, record: Inspection, count: int, start: int) -> None:
-    """`count` more findings on the inspection, each with a plan (one overdue)."""
+    """`count` more findings on the inspection, each with an action (half overdue)."""
     for n in range(start, start + count):
         found = finding(record, reference=f"MD{n}")
-        plan(trust, found, title=f"Action {n}", due_date=D(2020, 1, 1) if n % 2 else D(2030, 1, 1))
+        due = D(2020, 1, 1) if n % 2 else D(2030, 1, 1)
+        plan(trust, found, title=f"Action {n}", due_on=due, raised_on=D(2019, 6, 1), milestones=[])
 
 
 def _add_inspections(trust: Trust, count: int, start: int) -> None:

@@ -1,22 +1,26 @@
 """Who may open each URL of inspections: merged into tests/test_url_permissions.py.
 
 The sample inspection is of the whole trust; the service lead sees it because it
-covered their service, and owns the sample action.
+covered their service, and owns the sample action (an improvement action raised
+on its finding: its own pages are improvement's).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.url_access_groups import Access, Samples
+from tests.url_access_groups import ALL_PERSONAS, Access, Samples
 from wellled.core.testing import Trust
 
 VIEWERS = frozenset(
     {"board_member", "executive", "governance_lead", "auditor", "service_lead", "operator"}
 )
 MANAGERS = frozenset({"governance_lead", "operator"})
-OWNER_OR_MANAGER = MANAGERS | {"service_lead"}  # the sample action's owner
-SIGNERS = frozenset({"executive", "operator"})
+
+# Who sees the sample action (on a finding of the trust-wide inspection, owned by
+# the service lead): readers of the actions register over the trust, and those
+# who read the inspection. Its old addresses forward for them; others get 404.
+ACTION_VIEWERS = VIEWERS | {"complaints_manager"}
 
 ACCESS: Access = {
     "inspections:list": VIEWERS,
@@ -28,25 +32,25 @@ ACCESS: Access = {
     "inspections:report": VIEWERS,
     "inspections:plan_new": MANAGERS,
     "inspections:finding_edit": MANAGERS,
-    "inspections:actions": VIEWERS,
-    "inspections:action": VIEWERS,
-    "inspections:action_edit": MANAGERS,
-    "inspections:action_progress": OWNER_OR_MANAGER,
-    "inspections:action_evidence": OWNER_OR_MANAGER,
-    "inspections:action_milestone": OWNER_OR_MANAGER,
-    "inspections:action_sign_off": SIGNERS,
-    "inspections:action_reopen": SIGNERS,
-    "inspections:milestone_done": OWNER_OR_MANAGER,
-    "inspections:evidence_file": VIEWERS,
+    # Old addresses of inspection action plans: they forward (tests/url_posts.py).
+    "inspections:actions": ALL_PERSONAS,
+    "inspections:action": ACTION_VIEWERS,
+    "inspections:action_edit": ACTION_VIEWERS,
+    "inspections:action_progress": ACTION_VIEWERS,
+    "inspections:action_evidence": ACTION_VIEWERS,
+    "inspections:action_milestone": ACTION_VIEWERS,
+    "inspections:action_sign_off": ACTION_VIEWERS,
+    "inspections:action_reopen": ACTION_VIEWERS,
+    "inspections:evidence_file": ACTION_VIEWERS,
     # API: lists are filtered (an empty list is a refusal); details refuse.
     "inspection-list": VIEWERS,
     "inspection-detail": VIEWERS,
-    "inspection-action-list": VIEWERS,
-    "inspection-action-detail": VIEWERS,
-    "inspection-action-progress": OWNER_OR_MANAGER,
-    "inspection-action-evidence": OWNER_OR_MANAGER,
-    "inspection-action-sign-off": SIGNERS,
-    "inspection-action-reopen": SIGNERS,
+    "inspection-action-list": ALL_PERSONAS,
+    "inspection-action-detail": ACTION_VIEWERS,
+    "inspection-action-progress": ACTION_VIEWERS,
+    "inspection-action-evidence": ACTION_VIEWERS,
+    "inspection-action-sign-off": ACTION_VIEWERS,
+    "inspection-action-reopen": ACTION_VIEWERS,
     "inspection-finding-change": MANAGERS,
 }
 
@@ -64,25 +68,35 @@ def _finding(trust: Trust) -> dict[str, Any]:
 
 
 def _plan(trust: Trust) -> dict[str, Any]:
+    """An action as the data migration left a moved plan: it keeps the plan's old id."""
+    from wellled.improvement.models import Action
     from wellled.inspections.tests.support import planned
 
-    return {"pk": planned(trust).pk}
-
-
-def _milestone(trust: Trust) -> dict[str, Any]:
-    from wellled.inspections.tests.support import planned
-
-    return {"pk": planned(trust).milestones.get().pk}
+    action = planned(trust)
+    old_id = 5000 + action.pk
+    Action.objects.filter(pk=action.pk).update(legacy_ref=f"inspections.actionplan:{old_id}")
+    return {"pk": old_id}
 
 
 def _evidence(trust: Trust) -> dict[str, Any]:
-    from wellled.inspections import actions
+    """Evidence as the data migration left a moved plan's document."""
+    from wellled.improvement import actions
+    from wellled.improvement.models import ActionEvidence
     from wellled.inspections.tests.support import pdf_upload, planned
 
-    evidence = actions.add_evidence(
-        acting_user=None, plan=planned(trust), kind="file", title="Minutes", upload=pdf_upload()
+    link = actions.add_evidence(
+        acting_user=None,
+        action=planned(trust),
+        kind="document",
+        title="Minutes",
+        upload=pdf_upload(),
+        statement_ids=["learning-improvement-and-innovation"],
     )
-    return {"pk": evidence.pk}
+    old_id = 7000 + link.pk
+    ActionEvidence.objects.filter(pk=link.pk).update(
+        legacy_ref=f"inspections.completionevidence:{old_id}"
+    )
+    return {"pk": old_id}
 
 
 SAMPLES: Samples = {
@@ -99,7 +113,6 @@ SAMPLES: Samples = {
     "inspections:action_milestone": _plan,
     "inspections:action_sign_off": _plan,
     "inspections:action_reopen": _plan,
-    "inspections:milestone_done": _milestone,
     "inspections:evidence_file": _evidence,
     "inspection-detail": _inspection,
     "inspection-action-detail": _plan,

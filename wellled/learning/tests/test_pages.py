@@ -49,8 +49,8 @@ def test_the_learning_loop_through_the_pages(trust: Trust, client_for) -> None:
     )
     assert response.status_code == 302
     action = Action.objects.get()
-    case_page = manager.get(reverse("learning:case", args=[complaint.pk])).content.decode()
-    assert reverse("improvement:detail", args=[action.pk]) in case_page
+    case_page = manager.get(reverse("learning:case", args=[complaint.pk]))
+    assert reverse("improvement:detail", args=[action.pk]) in case_page.content.decode()
 
     owner: Client = client_for("service_lead")
     owner.post(
@@ -62,10 +62,7 @@ def test_the_learning_loop_through_the_pages(trust: Trust, client_for) -> None:
             "statements": ["learning-improvement-and-innovation"],
         },
     )
-    response = owner.post(
-        reverse("improvement:complete", args=[action.pk]), {"note": "The list is in use"}
-    )
-    assert response.status_code == 302
+    owner.post(reverse("improvement:complete", args=[action.pk]), {"note": "The list is in use"})
     action.refresh_from_db()
     assert action.status == Status.DONE
     assert closure_gaps(complaint) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.url_access_groups import (
+    ALL_PERSONAS,
     COMPLAINTS_STAFF,
     COMPLAINTS_VIEWERS,
     PUBLIC,
@@ -53,9 +54,10 @@ ACCESS: Access = {
     "shared-learning-detail": WITH_A_ROLE,
     # Old API addresses: the list forwards for everyone; an old id forwards for
     # whoever may see its action; completing needs the owner or a manager.
-    "learning-action-list": WITH_A_ROLE,
+    "learning-action-list": ALL_PERSONAS,
     "learning-action-detail": _ACTION_VIEWERS,
-    "learning-action-complete": COMPLAINTS_STAFF | {"service_lead"},
+    # The owner, the service's complaints staff, and managers of actions over it.
+    "learning-action-complete": COMPLAINTS_STAFF | {"service_lead", "governance_lead"},
 }
 
 
@@ -74,9 +76,8 @@ def _share(trust: Trust) -> dict[str, Any]:
 
 
 def _action(trust: Trust) -> dict[str, Any]:
-    from wellled.learning.tests.support import add_action, upheld_case
-
     from wellled.improvement.models import Action
+    from wellled.learning.tests.support import add_action, upheld_case
 
     _, issue = upheld_case(trust)
     action = add_action(trust, issue, owner="service_lead")
