@@ -107,6 +107,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="calculate the limits from the first N points of each series and carry them forward",
     )
+    _add_run_lengths(parser)
+    parser.add_argument(
+        "--conflict",
+        choices=("improvement", "concern", "precedence"),
+        help="override the profile's rule for a point that is both improvement and concern",
+    )
+    parser.add_argument(
+        "--allow-gaps",
+        action="store_true",
+        help="chart a monthly or weekly series even when a period in it has no row",
+    )
+    parser.add_argument("--output", metavar="OUT.csv", help="write here instead of stdout")
+
+
+def _add_run_lengths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--shift",
         metavar="N",
@@ -119,17 +134,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="points in a row each higher (or each lower) that make a trend "
         "(at least 2; default: the profile's, 6 or 7)",
     )
-    parser.add_argument(
-        "--conflict",
-        choices=("improvement", "concern", "precedence"),
-        help="override the profile's rule for a point that is both improvement and concern",
-    )
-    parser.add_argument(
-        "--allow-gaps",
-        action="store_true",
-        help="chart a monthly or weekly series even when a period in it has no row",
-    )
-    parser.add_argument("--output", metavar="OUT.csv", help="write here instead of stdout")
 
 
 def build_parser(prog: str = "wellled spc") -> argparse.ArgumentParser:

@@ -232,8 +232,11 @@ def test_shift_and_trend_run_lengths_follow_the_trusts_convention(tmp_path: Path
     must be able to reproduce its own charts."""
     # Two charts on the same 12-point baseline (mean 10): A then has six points
     # above the mean without a trend; B a rise of six points across the mean.
-    baseline = [10, 11, 9, 10, 12, 8, 10, 11, 9, 10, 12, 8]
-    tails = {"A": [13, 12, 14, 12, 13, 14], "B": [7, 8.5, 9.5, 10.5, 11.5, 12.5]}
+    baseline: list[float] = [10, 11, 9, 10, 12, 8, 10, 11, 9, 10, 12, 8]
+    tails: dict[str, list[float]] = {
+        "A": [13, 12, 14, 12, 13, 14],
+        "B": [7, 8.5, 9.5, 10.5, 11.5, 12.5],
+    }
     lines = [
         f"{group},2023-01-{day:02d},{value}"
         for group, tail in tails.items()
