@@ -425,6 +425,14 @@ def _formal(ctx: _Context, month: int, received: Date, counts: dict[str, int]) -
             reason="The complainant had further questions about the response",
             reopened_on=close_on,
         )
+        # A reopened case needs a new date agreed: the six months belonged to the first.
+        actions.agree_response_date(
+            acting_user=handler,
+            complaint=case,
+            response_due=_working_after(ctx, close_on, rng.choice((15, 20, 30))),
+            agreed_on=close_on,
+            how_agreed="phone",
+        )
         counts["reopened"] += 1
         return
     if rng.random() < 0.02 and close_on <= today:

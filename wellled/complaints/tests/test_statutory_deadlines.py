@@ -14,6 +14,7 @@ The Local Authority Social Services and National Health Service Complaints
 from __future__ import annotations
 
 import datetime
+import importlib
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -215,3 +216,47 @@ class TestClosureDaysNeverMoveStatutoryDates:
         )
         case = record(trust, received_on=D(2026, 3, 2))
         assert case.backstop_due == clocks.six_months_after(D(2026, 3, 2)) == D(2026, 9, 1)
+
+
+def test_the_migration_moves_stored_six_months_and_records_the_date_due(trust) -> None:
+    """Reg 14(2): cases recorded before the six months were read as "beginning on"
+    the day of receipt had their last day one day late, and first responses sent
+    with no date agreed had no date due. Migration 0007 puts both right and counts
+    the roll-up again."""
+    from django.apps import apps
+
+    recount = importlib.import_module(
+        "wellled.complaints.migrations.0007_six_months_and_date_due"
+    ).recount
+    manager = trust.people["complaints_manager"]
+    waiting = _acknowledged(trust, D(2026, 1, 15))
+    answered = _answered(trust, D(2026, 1, 15), D(2026, 7, 20))
+    longer = _acknowledged(trust, D(2026, 1, 15))
+    actions.agree_response_date(
+        acting_user=manager,
+        complaint=longer,
+        response_due=D(2026, 9, 1),
+        agreed_on=D(2026, 1, 20),
+        how_agreed="phone",
+    )
+    reopened = actions.reopen(
+        acting_user=manager,
+        complaint=_answered(trust, D(2026, 1, 15), D(2026, 2, 2)),
+        reason="More questions",
+        reopened_on=D(2026, 2, 10),
+    )
+    # As the old rules stored them: the corresponding date, and no date due.
+    Complaint.objects.filter(pk__in=[waiting.pk, answered.pk, reopened.pk]).update(
+        backstop_due=D(2026, 7, 15)
+    )
+    Complaint.objects.filter(pk__in=[answered.pk, reopened.pk]).update(first_response_due=None)
+
+    recount(apps, None)
+
+    found = dict(Complaint.objects.values_list("pk", "backstop_due"))
+    assert found[waiting.pk] == found[answered.pk] == found[reopened.pk] == D(2026, 7, 14)
+    assert found[longer.pk] == D(2026, 9, 1)
+    first_due = dict(Complaint.objects.values_list("pk", "first_response_due"))
+    assert first_due[answered.pk] == first_due[reopened.pk] == D(2026, 7, 14)
+    assert first_due[waiting.pk] is None
+    assert rollup_check.check() == []
