@@ -1,25 +1,31 @@
 """Every complaints deadline, as pure functions of dates and a working calendar.
 
-Nothing here reads the database: pass a `WorkingCalendar` (in the app, one from
-`wellled.core.workdays.trust_calendar()`, fetched once per request or job).
+Nothing here reads the database: pass a `WorkingCalendar` (in the app, the
+statutory one from `wellled.core.workdays.statutory_calendar()`).
 
 The rules, and the choices made where the Regulations leave room:
 
 * Acknowledgement (reg 13): due on the 3rd working day after the day of receipt,
   not counting that day. Received on a Friday or a Saturday: due the Wednesday.
-* Response (reg 13-14): due on the date agreed with the complainant, or, when no
-  date could be agreed, on the date the trust set and told the complainant of.
-  There is no due date until one of those is recorded.
-* Statutory backstop (reg 14): 6 calendar months from the day of receipt, by the
-  corresponding-date rule: the same day number six months later (15 January ->
-  15 July). When that month is too short for the day (31 August -> February), it
-  is the last day of that month. The backstop is a calendar date and is not moved
-  off a weekend or holiday. A later date replaces it only if the complainant
-  agreed it on or before the backstop day; a date agreed after the backstop had
-  passed does not (the Regulation speaks of a period "agreed before the expiry"
-  of the six months). UNCERTAIN: the Regulation's period "begins on" the day of
-  receipt, which a court might read as ending the day before the corresponding
-  date; we take the later reading, and say so on the case.
+* Working days (reg 13): every statutory working-day count uses
+  `wellled.core.workdays.statutory_calendar()`: weekends, Christmas Day, Good Friday
+  and bank holidays in England only. A trust's own closure days never move them.
+* Statutory period (reg 14(2)): "the period of six months beginning on the day on
+  which the complaint was received". A period that begins on a day counts that day,
+  so it ends on the day before the corresponding date six months on (received 15
+  January: the last day is 14 July; 29 February 2024: 28 August 2024). When that
+  month has no corresponding date (received 31 August: no 31 February), the period
+  runs to the end of that month (28 or 29 February), as courts read periods of
+  months "beginning with" a day (the corresponding date rule, Dodds v Walker
+  [1981] 1 WLR 1441; no corresponding date, Pruden v Cunard Ellerman [1993] IRLR
+  317). UNCERTAIN only for those month-end days: no court has ruled on this
+  Regulation. The last day is a calendar date and is not moved off a weekend or
+  holiday. A later date replaces it only if the complainant agreed it on or before
+  that last day ("such longer period as may be agreed before the expiry of that
+  period"); a date agreed after the period had run out does not.
+* Response due (regs 13(7), 14(2)): the date agreed with the complainant, else the
+  date the trust set and told the complainant of, else the last day of the
+  six-month period. Every formal complaint has one from the day it is received.
 * Time limit (reg 12): 12 calendar months after the later of the event date and
   the date the complainant became aware of it, by the same corresponding-date
   rule. A complaint received on the limit date is in time.
@@ -54,7 +60,17 @@ def acknowledgement_due(received_on: Date, calendar: WorkingCalendar) -> Date:
 
 
 def six_months_after(received_on: Date) -> Date:
-    return add_months(received_on, BACKSTOP_MONTHS)
+    """The last day of the six months beginning on the day of receipt (reg 14(2))."""
+    corresponding = add_months(received_on, BACKSTOP_MONTHS)
+    if corresponding.day != received_on.day:
+        # No corresponding date in that month: relativedelta stopped at its last day.
+        return corresponding
+    return corresponding - datetime.timedelta(days=1)
+
+
+def applicable_response_due(response_due: Date | None, backstop_due: Date | None) -> Date | None:
+    """The date a response is due: agreed or set by the trust, else the six months."""
+    return response_due if response_due is not None else backstop_due
 
 
 @dataclass(frozen=True)
@@ -66,10 +82,31 @@ class Agreement:
 
 
 def statutory_backstop(received_on: Date, agreements: Iterable[Agreement] = ()) -> Date:
-    """Six months from receipt, or a later date agreed before those six months ran out."""
+    """The six months' last day, or a later date agreed on or before that day."""
     backstop = six_months_after(received_on)
-    in_time = [a.new_date for a in agreements if a.agreed_on <= six_months_after(received_on)]
+    in_time = [a.new_date for a in agreements if a.agreed_on <= backstop]
     return max([backstop, *in_time])
+
+
+def agreements(
+    *,
+    basis_agreed: bool,
+    agreed_on: Date | None,
+    response_due: Date | None,
+    extensions: Iterable[tuple[Date, Date, Date]],
+) -> list[Agreement]:
+    """The agreed dates of one case: the first agreement and each extension.
+
+    `extensions` holds (agreed on, previous date, new date), oldest first. The first
+    agreement was to the date the earliest extension replaced (or, with none, to
+    the response date now): an extension agreed after the six months had run out
+    does not carry the first agreement's day with it.
+    """
+    found = [Agreement(agreed_on=on, new_date=new) for on, _previous, new in extensions]
+    if basis_agreed and agreed_on is not None and response_due is not None:
+        first_date = next((previous for _on, previous, _new in extensions), response_due)
+        found.append(Agreement(agreed_on=agreed_on, new_date=first_date))
+    return found
 
 
 def time_limit(event_date: Date | None, aware_date: Date | None) -> Date | None:

@@ -34,7 +34,7 @@ from wellled.complaints.models import (
     ReferenceList,
     Status,
 )
-from wellled.core.workdays import WorkingCalendar, trust_calendar
+from wellled.core.workdays import WorkingCalendar, statutory_calendar
 from wellled.organisation.demo import DemoResult
 from wellled.organisation.models import OrgUnit, ServiceLine, Setting, UnitKind
 
@@ -230,7 +230,7 @@ def _context(result: DemoResult, seed: int) -> _Context:
     users = result.users
     return _Context(
         rng=random.Random(seed),
-        calendar=trust_calendar(),
+        calendar=statutory_calendar(),
         today=timezone.localdate(),
         manager=users["complaints.manager"],
         handler=users["complaints.handler"],
@@ -425,6 +425,14 @@ def _formal(ctx: _Context, month: int, received: Date, counts: dict[str, int]) -
             reason="The complainant had further questions about the response",
             reopened_on=close_on,
         )
+        # A reopened case needs a new date agreed: the six months belonged to the first.
+        actions.agree_response_date(
+            acting_user=handler,
+            complaint=case,
+            response_due=_working_after(ctx, close_on, rng.choice((15, 20, 30))),
+            agreed_on=close_on,
+            how_agreed="phone",
+        )
         counts["reopened"] += 1
         return
     if rng.random() < 0.02 and close_on <= today:
@@ -529,9 +537,13 @@ def load_demo(result: DemoResult, *, seed: int, cases_per_month: int = CASES_PER
                         _oral(ctx, received, counts)
                 except ValidationError as error:  # pragma: no cover - a rule the demo missed
                     raise RuntimeError(f"complaints demo: {error.messages}") from error
+    # What the daily job would have done: a late response letter task for every
+    # open case past its date or its six months (regulation 14(2)).
+    late = actions.open_late_response_tasks(acting_user=None, today=ctx.today)
     return (
         f"Complaints: {counts['complaints']} formal complaints ({counts['answered']} answered, "
         f"{counts['missing_learning']} with learning missing, {counts['reopened']} reopened, "
         f"{counts['phso']} with the Ombudsman), {counts['pals']} PALS concerns "
-        f"({counts['escalated']} escalated), {counts['oral']} resolved orally"
+        f"({counts['escalated']} escalated), {counts['oral']} resolved orally; "
+        f"{len(late)} late response letters to send"
     )

@@ -17,6 +17,7 @@ from django.template import Context, Engine
 from django.utils import timezone
 from django.utils.html import escape
 
+from wellled.complaints import clocks
 from wellled.complaints.models import Complaint, Letter, LetterKind, LetterTemplate
 from wellled.core.workdays import long_date
 
@@ -38,7 +39,9 @@ VARIABLES: dict[str, str] = {
     "received_on": "The day the complaint was received",
     "acknowledgement_due": "The day the acknowledgement is due",
     "response_due": "The response date (agreed or set), or 'to be agreed'",
-    "backstop_due": "The 6-month limit",
+    "backstop_due": "The last day of the six months beginning on the day of receipt "
+    "(or a longer period agreed before it ended)",
+    "date_due": "The date the response is due: agreed or set, else the last day of the six months",
     "handler_name": "The name of the person handling the case",
     "today": "The date the letter is drafted",
     "ombudsman_paragraph": "The standard Ombudsman rights paragraph",
@@ -69,7 +72,7 @@ DEFAULTS: dict[str, tuple[str, str]] = {
         "Your complaint {{ reference }}: our response is late",
         "Dear {{ complainant_name }}\n\n"
         "We are sorry that we have not sent our response to your complaint "
-        "{{ reference }} by {{ response_due }}, the date we gave you.\n\n"
+        "{{ reference }} by {{ date_due }}, the date it was due.\n\n"
         "[Explain the reason for the delay.]\n\n"
         "We will send our response as soon as we reasonably can.\n\n"
         "Yours sincerely\n\n{{ handler_name }}\nComplaints team",
@@ -119,6 +122,7 @@ def template_for(kind: str) -> LetterTemplate:
 
 def variables_for(complaint: Complaint) -> dict[str, str]:
     handler = complaint.handler
+    due = clocks.applicable_response_due(complaint.response_due, complaint.backstop_due)
     return {
         "reference": complaint.reference,
         "complainant_name": complaint.complainant.full_name,
@@ -132,6 +136,7 @@ def variables_for(complaint: Complaint) -> dict[str, str]:
         if complaint.response_due
         else "a date still to be agreed",
         "backstop_due": long_date(complaint.backstop_due) if complaint.backstop_due else "",
+        "date_due": long_date(due) if due else "",
         "handler_name": (handler.get_full_name() or handler.get_username()) if handler else "",
         "today": long_date(timezone.localdate()),
         "ombudsman_paragraph": OMBUDSMAN_PARAGRAPH,

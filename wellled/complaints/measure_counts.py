@@ -181,7 +181,10 @@ def _acknowledged_on_time(
 
 
 def _response_due() -> Coalesce:
-    return Coalesce("first_response_due", "response_due")
+    """The date the first response is (or was) due: the one it was sent against, else
+    the date agreed or set by the trust, else the last day of the six months (reg
+    14(2)). Every formal complaint has one from the day it is received."""
+    return Coalesce("first_response_due", "response_due", "backstop_due")
 
 
 def _responded_by_agreed_date(
@@ -189,7 +192,9 @@ def _responded_by_agreed_date(
 ) -> dict[tuple[Any, Date], Cell]:
     cases = (
         cases.filter(
-            Q(response_due__range=(first, last)) | Q(first_response_due__range=(first, last))
+            Q(response_due__range=(first, last))
+            | Q(first_response_due__range=(first, last))
+            | Q(backstop_due__range=(first, last))
         )
         .annotate(due=_response_due())
         .filter(due__range=(first, last))
@@ -233,9 +238,7 @@ def _overdue_open(
     cases = cases.filter(received_on__lte=as_at[-1]).filter(
         Q(closed_on__isnull=True) | Q(closed_on__gt=as_at[0])
     )
-    cases = cases.annotate(
-        due_or_backstop=Coalesce("first_response_due", "response_due", "backstop_due")
-    ).filter(
+    cases = cases.annotate(due_or_backstop=_response_due()).filter(
         # Only a case that was ever late can be overdue at a month's end: a cheap test
         # that spares most cases the per-month conditions.
         Q(acknowledged_on__isnull=True)

@@ -5,12 +5,14 @@ Seven measures, each by month and, on request, by service, site or KO41a subject
 * acknowledged within 3 working days: acknowledgements due in the month (the
   stored `acknowledgement_due`, 3 working days after receipt), the share made on
   or before that day. A case still unacknowledged counts only once its day passed.
-* responded to by the agreed date: responses due in the month (the first
-  response's agreed or set date: `first_response_due`, else `response_due`), the
-  share sent on or before it. Unanswered cases count once their date passed.
+* answered by the date due: first responses due in the month, the share sent on
+  or before the date due. The date due is the one agreed with the complainant,
+  else the one the trust set and told them of, else the last day of the six months
+  beginning on receipt (regulation 14(2)), so every formal complaint is counted,
+  with or without an agreed date. Unanswered cases count once their date passed.
 * overdue open cases: as at the month's last day (today for this month), the open
   cases whose acknowledgement or response was overdue that day (response: the
-  agreed date, or the 6-month backstop while none is agreed).
+  date due as above).
 * median days to respond: calendar days from receipt to the first response, for
   first responses sent in the month.
 * reopened cases: cases whose latest reopening fell in the month.
@@ -103,10 +105,11 @@ MEASURES: dict[str, Measure] = {
         ),
         Measure(
             "responded_by_agreed_date",
-            "Complaints answered by the agreed date",
-            "First responses due in the month (the date agreed with the complainant, or set "
-            "and notified by the trust) sent on or before that date, as a share of first "
-            "responses due in the month (sent, or whose date has passed)",
+            "Complaints answered by the date due",
+            "First responses due in the month sent on or before the date due, as a share of "
+            "first responses due in the month (sent, or whose date has passed). The date due "
+            "is the one agreed with the complainant, else the one the trust set and told "
+            "them of, else the last day of the six months beginning on receipt",
             "%",
             "increase",
         ),

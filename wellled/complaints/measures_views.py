@@ -74,7 +74,7 @@ def _nan_to_none(values: Any) -> list[float | None]:
 
 
 def timeliness_chart(series: list[tuple[Date, float | None]]) -> ChartData | None:
-    """An XmR chart of the monthly share answered by the agreed date.
+    """An XmR chart of the monthly share answered by the date due.
 
     Months with no response due have no value and are left out (an XmR chart
     takes no gaps); the chart says so.

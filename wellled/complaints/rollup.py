@@ -10,6 +10,8 @@ What is rolled up is what no longer changes with the passing of time:
 
 * ``ack``: acknowledgements made, at the month they were due (numerator: on time);
 * ``resp``: first responses sent, at the month they were due (numerator: on time);
+  due is the date agreed or set by the trust, else the last day of the six months,
+  so every formal complaint answered is counted;
 * ``overdue``: for cases whose lateness has ended (closed, transferred, or both
   acknowledged and answered), each month whose last day found them overdue;
 * ``reopened``, ``phso``: reopenings and Ombudsman referrals, at their month;
@@ -105,8 +107,9 @@ def facts_of(case: dict[str, Any], subjects: Iterable[int]) -> dict[str, Any]:
 
     `case` holds `CASE_FIELDS` (as from ``.values(*CASE_FIELDS)``).
     """
-    first_response_due = case["first_response_due"]
-    response_due = case["response_due"]
+    # The date the first response is due (measure_counts._response_due): the one it
+    # was sent against, else agreed or set, else the six months' last day.
+    due = case["first_response_due"] or case["response_due"] or case["backstop_due"]
     return {
         # As measures.regulated_cases.
         "regulated": case["kind"] == Kind.COMPLAINT
@@ -118,9 +121,7 @@ def facts_of(case: dict[str, Any], subjects: Iterable[int]) -> dict[str, Any]:
         "received": _iso(case["received_on"]),
         "ack_due": _iso(case["acknowledgement_due"]),
         "acknowledged": _iso(case["acknowledged_on"]),
-        # The first response's date (the measure's), and the date lateness runs from.
-        "due": _iso(first_response_due or response_due),
-        "due_or_backstop": _iso(first_response_due or response_due or case["backstop_due"]),
+        "due": _iso(due),
         "responded": _iso(case["first_responded_on"]),
         "closed": _iso(case["closed_on"]),
         "transferred": _iso(case["transferred_on"]),
@@ -161,7 +162,7 @@ def is_live_overdue(facts: dict[str, Any]) -> bool:
 def overdue_month_ends(facts: dict[str, Any]) -> set[Date]:
     """The month-ends on which a case outside `LIVE_OVERDUE` was open and overdue
     (measures.overdue_on, day by day): its acknowledgement late, or its response
-    late against the agreed or set date, else the 6-month backstop."""
+    late against the agreed or set date, else the six months' last day."""
     one = datetime.timedelta(days=1)
     received = _day(facts["received"])
     assert received is not None
@@ -170,7 +171,7 @@ def overdue_month_ends(facts: dict[str, Any]) -> set[Date]:
     found: set[Date] = set()
     for due, done in (
         (_day(facts["ack_due"]), _day(facts["acknowledged"])),
-        (_day(facts["due_or_backstop"]), _day(facts["responded"])),
+        (_day(facts["due"]), _day(facts["responded"])),
     ):
         if due is None:
             continue

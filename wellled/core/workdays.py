@@ -1,9 +1,18 @@
-"""Working days: the calendar every statutory deadline is counted on.
+"""Working days: the calendars deadlines are counted on.
 
-A working day is a weekday that is neither a bank holiday in England and Wales
-nor a day the trust has recorded as closed (`ClosureDay`). Deadlines such as
-"acknowledge a complaint within 3 working days" are computed here, so the rules
-are exact and stated once:
+Two calendars, because the law and the trust count differently:
+
+* `statutory_calendar()`: the working day of the Local Authority Social Services
+  and NHS Complaints (England) Regulations 2009 (SI 2009/309, the definition reg 13
+  counts on): any day except a Saturday, a Sunday, Christmas Day, Good Friday or a
+  bank holiday (https://www.legislation.gov.uk/uksi/2009/309). Christmas Day and
+  Good Friday are in the bank holiday list. Every statutory deadline (the
+  complaints acknowledgement, the reg 8(1)(c) next working day) uses this one.
+* `trust_calendar()`: the same, less the days the trust has recorded as closed
+  (`ClosureDay`). Only the trust's own targets and reminders use it: a closure
+  day may move an internal target, never a date the law sets.
+
+Both share the arithmetic, stated once here so the rules are exact:
 
 * `add_working_days(start, n)` is the n-th working day after `start`, never
   counting `start` itself. Received on a Friday, 3 working days later is the
@@ -266,8 +275,19 @@ def bank_holiday_span() -> DateSpan:
     return DateSpan(Date(first, 1, 1), Date(last, 12, 31))
 
 
+def statutory_calendar() -> WorkingCalendar:
+    """The Regulations' calendar: weekends and England and Wales bank holidays.
+
+    No query: the trust's closure days are not in it, so they cannot move a
+    statutory deadline.
+    """
+    holidays = frozenset(holiday.date for holiday in bank_holidays())
+    return WorkingCalendar(holidays, covered=bank_holiday_span())
+
+
 def trust_calendar() -> WorkingCalendar:
-    """The trust's calendar as it stands now: bank holidays and closure days.
+    """The trust's calendar as it stands now: bank holidays and closure days,
+    for the trust's own targets and reminders (never a statutory deadline).
 
     One small query each call. For many deadlines at once (a list page, a
     nightly job), call this once and use the calendar's methods.

@@ -39,7 +39,7 @@ from wellled.complaints.models import (
 )
 from wellled.core import audit
 from wellled.core.types import Actor
-from wellled.core.workdays import WorkingCalendar, long_date, trust_calendar
+from wellled.core.workdays import WorkingCalendar, long_date, statutory_calendar
 from wellled.organisation.access import Cap
 from wellled.organisation.models import OrgUnit
 
@@ -340,7 +340,9 @@ def record_complaint(
     `complainant` and `patient` are new details, or people already on record.
     """
     require_capability(acting_user, Cap.MANAGE_COMPLAINTS, service)
-    calendar = calendar or trust_calendar()
+    # The Regulations' working days: a trust closure day never moves the
+    # acknowledgement or the next-working-day window (reg 13, reg 8(1)(c)).
+    calendar = calendar or statutory_calendar()
     case = _NewCase(
         kind=kind,
         channel=channel,

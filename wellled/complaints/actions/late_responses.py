@@ -1,4 +1,10 @@
-"""Late responses (regulation 14): a task for each missed response date, closed by a letter."""
+"""Late responses (regulation 14(2)): a task for each missed response date, closed by a letter.
+
+Regulation 14(2) of the Local Authority Social Services and National Health Service
+Complaints (England) Regulations 2009: where the response is not sent within six
+months beginning on the day of receipt, or a longer period agreed before that
+expiry, the complainant must be told in writing, with the reason.
+"""
 
 from __future__ import annotations
 
@@ -33,32 +39,55 @@ def close_late_task(
     return task
 
 
-@transaction.atomic
-def open_late_response_tasks(
-    *, acting_user: Actor = None, today: Date | None = None
-) -> list[LateResponseTask]:
-    """Open a "late response letter" task for every open case whose response date
-    has passed without a response. Each missed date opens one task, once."""
-    today = today or timezone.localdate()
-    late = Complaint.objects.filter(
+def _missed_dates(today: Date) -> list[tuple[int, Date]]:
+    """(case, missed date) for every open formal case with a date passed unanswered
+    and no task for that date yet.
+
+    Two dates can be missed: the response date agreed or set by the trust, and the
+    last day of the six months beginning on receipt (or the longer period agreed
+    before it ended). Missing the second is what regulation 14(2) speaks of, and it
+    applies whether or not a date was ever agreed. The six months belong to the
+    first response: a reopened case is late only against its new agreed date.
+    """
+    open_cases = Complaint.objects.filter(
         kind=Kind.COMPLAINT,
         exclusion="",
         status__in=OPEN_STATUSES,
         responded_on__isnull=True,
-        response_due__lt=today,
-    ).exclude(late_response_tasks__missed_due=models.F("response_due"))
+    ).order_by()
+    agreed = (
+        open_cases.filter(response_due__lt=today)
+        .exclude(late_response_tasks__missed_due=models.F("response_due"))
+        .values_list("pk", "response_due")
+    )
+    statutory = (
+        open_cases.filter(first_responded_on__isnull=True, backstop_due__lt=today)
+        .exclude(late_response_tasks__missed_due=models.F("backstop_due"))
+        .values_list("pk", "backstop_due")
+    )
+    # The filters above leave no date empty.
+    return sorted({(pk, due) for pk, due in (*agreed, *statutory) if due is not None})
+
+
+@transaction.atomic
+def open_late_response_tasks(
+    *, acting_user: Actor = None, today: Date | None = None
+) -> list[LateResponseTask]:
+    """Open a "late response letter" task for every open case whose response date, or
+    whose six months, passed without a response. Each missed date opens one task,
+    once; the daily job catches every case, however old."""
+    today = today or timezone.localdate()
     opened = []
-    for complaint in late.only("pk", "response_due"):
-        assert complaint.response_due is not None
+    for complaint_id, missed_due in _missed_dates(today):
         task, created = LateResponseTask.objects.get_or_create(
-            complaint=complaint, missed_due=complaint.response_due, defaults={"opened_on": today}
+            complaint_id=complaint_id, missed_due=missed_due, defaults={"opened_on": today}
         )
         if created:
             audit.record(
                 acting_user=acting_user,
                 action="complaint.late_response_task_opened",
                 obj=task,
-                after={"complaint_id": complaint.pk, "missed_due": task.missed_due},
+                after={"complaint_id": complaint_id, "missed_due": task.missed_due},
             )
             opened.append(task)
     return opened

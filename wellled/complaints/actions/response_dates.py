@@ -53,21 +53,23 @@ def _check_can_date_response(complaint: Complaint) -> None:
 
 
 def _agreements(complaint: Complaint) -> list[clocks.Agreement]:
-    found = [
-        clocks.Agreement(agreed_on=e.agreed_on, new_date=e.new_date)
-        for e in complaint.extensions.all()
-    ]
-    if (
-        complaint.response_date_basis == ResponseDateBasis.AGREED
-        and complaint.response_date_agreed_on is not None
-        and complaint.response_due is not None
-    ):
-        found.append(
-            clocks.Agreement(
-                agreed_on=complaint.response_date_agreed_on, new_date=complaint.response_due
-            )
+    """Every response date the complainant agreed, each with the day they agreed it."""
+    extensions = list(complaint.extensions.order_by("pk"))
+    return clocks.agreements(
+        basis_agreed=complaint.response_date_basis == ResponseDateBasis.AGREED,
+        agreed_on=complaint.response_date_agreed_on,
+        response_due=complaint.response_due,
+        extensions=[(e.agreed_on, e.previous_date, e.new_date) for e in extensions],
+    )
+
+
+def _update_backstop(complaint: Complaint) -> None:
+    """The six months, or the longer period agreed before they ran out. It belongs
+    to the first response: a reopened case's new dates leave it as it was."""
+    if complaint.first_responded_on is None:
+        complaint.backstop_due = clocks.statutory_backstop(
+            complaint.received_on, _agreements(complaint)
         )
-    return found
 
 
 @transaction.atomic
@@ -101,9 +103,7 @@ def agree_response_date(
     complaint.response_date_basis = ResponseDateBasis.AGREED
     complaint.response_date_agreed_on = agreed_on
     complaint.response_date_how_agreed = how_agreed
-    complaint.backstop_due = clocks.statutory_backstop(
-        complaint.received_on, _agreements(complaint)
-    )
+    _update_backstop(complaint)
     return save_case(
         complaint, before, acting_user=acting_user, action="complaint.response_date_agreed"
     )
@@ -247,8 +247,6 @@ def extend_response_date(
         recorded_by=acting_user if isinstance(acting_user, User) else None,
     )
     complaint.response_due = new_date
-    complaint.backstop_due = clocks.statutory_backstop(
-        complaint.received_on, _agreements(complaint)
-    )
+    _update_backstop(complaint)
     save_case(complaint, before, acting_user=acting_user, action="complaint.response_date_extended")
     return extension

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from wellled.complaints import workflow
+from wellled.complaints import clocks, workflow
 from wellled.complaints.actions._common import (
     Date,
     begin_step,
@@ -179,7 +179,11 @@ def record_response(*, acting_user: Actor, complaint: Complaint, responded_on: D
     letter.save(update_fields=["sent_on", "updated_at"])
     if complaint.first_responded_on is None:
         complaint.first_responded_on = responded_on
-        complaint.first_response_due = complaint.response_due
+        # The date the first response was due, whichever applied: agreed, set by
+        # the trust, else the six months (reg 14(2)). The measures count it.
+        complaint.first_response_due = clocks.applicable_response_due(
+            complaint.response_due, complaint.backstop_due
+        )
     return save_case(complaint, before, acting_user=acting_user, action="complaint.responded")
 
 

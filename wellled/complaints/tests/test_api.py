@@ -57,7 +57,8 @@ def test_a_complaint_received_on_a_friday_is_due_acknowledgement_the_wednesday(
     assert D(2026, 3, 11) == trust_calendar().add_working_days(friday, 3)
     assert D(2026, 3, 11).weekday() == 2
     assert body["response_due"] is None
-    assert body["backstop_due"] == "2026-09-06"
+    # Reg 14(2): the six months beginning on 6 March end on 5 September.
+    assert body["backstop_due"] == "2026-09-05"
     assert body["status"] == "received"
     case = Complaint.objects.get(pk=body["id"])
     assert case.reference == body["reference"]
@@ -292,7 +293,7 @@ def test_agreeing_a_response_date_sets_it_and_keeps_the_backstop(trust, api_for)
     assert response.status_code == 200, response.json()
     assert response.json()["response_due"] == "2026-04-30"
     assert response.json()["response_date_basis"] == "agreed"
-    assert response.json()["backstop_due"] == "2026-09-02"
+    assert response.json()["backstop_due"] == "2026-09-01"
     # A date once agreed changes only by an extension.
     again = client.post(detail(case, "agree-response-date/"), body, format="json")
     assert again.status_code == 400

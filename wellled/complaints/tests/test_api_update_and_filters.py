@@ -28,7 +28,7 @@ def test_creating_returns_the_clocks(trust, api_for) -> None:
         "backstop_due",
     ):
         assert key in body
-    assert body["response_due"] is None and body["backstop_due"] == "2026-09-06"
+    assert body["response_due"] is None and body["backstop_due"] == "2026-09-05"
 
 
 def test_a_handler_patches_the_handler_and_summary(trust, api_for) -> None:

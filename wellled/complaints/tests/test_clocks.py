@@ -71,30 +71,47 @@ def test_acknowledgement_worked_examples(received_on, due) -> None:
 
 @checked
 @given(any_received)
-def test_the_backstop_is_never_before_six_calendar_months_after_receipt(day) -> None:
-    backstop = clocks.six_months_after(day)
+def test_the_six_months_beginning_on_the_day_of_receipt_end_the_day_before_the_corresponding_date(
+    day,
+) -> None:
+    """Reg 14(2) of the Local Authority Social Services and National Health Service
+    Complaints (England) Regulations 2009 (SI 2009/309): a response is late if not
+    sent "within the period of six months beginning on the day on which the complaint
+    was received". The period counts the day of receipt, so its last day is the day
+    before the corresponding date six months on; with no corresponding date (31
+    August: no 31 February) it is the last day of that month."""
+    last = clocks.six_months_after(day)
     year, month = divmod(day.year * 12 + day.month - 1 + 6, 12)
-    assert (backstop.year, backstop.month) == (year, month + 1)
-    # The same day of the month, or the month's last day when it is too short.
-    assert backstop.day == day.day or (
-        backstop.day < day.day and (backstop + datetime.timedelta(days=1)).day == 1
-    )
-    assert backstop >= day + datetime.timedelta(days=181)
+    following = last + datetime.timedelta(days=1)
+    if following.day == day.day:
+        # The day after the period is the corresponding date.
+        assert (following.year, following.month) == (year, month + 1)
+    else:
+        # No such date in that month: the period fills it to its last day.
+        assert (last.year, last.month) == (year, month + 1) and following.day == 1
+        assert last.day < day.day
+    assert day + datetime.timedelta(days=180) <= last <= clocks.add_months(day, 6)
 
 
 @pytest.mark.parametrize(
     ("received_on", "backstop"),
     [
-        (D(2026, 1, 15), D(2026, 7, 15)),
-        # No 31 February: the last day of the month.
+        # The worked examples: 15 January to 14 July; 29 February 2024 to 28 August.
+        (D(2026, 1, 15), D(2026, 7, 14)),
+        (D(2024, 2, 29), D(2024, 8, 28)),
+        (D(2026, 3, 1), D(2026, 8, 31)),
+        # No 31 February or 31 June: the last day of that month.
         (D(2025, 8, 31), D(2026, 2, 28)),
         (D(2027, 8, 31), D(2028, 2, 29)),
         (D(2026, 12, 31), D(2027, 6, 30)),
-        # A Christmas Day backstop stays on Christmas Day: it is a calendar date.
-        (D(2025, 6, 25), D(2025, 12, 25)),
+        (D(2026, 8, 30), D(2027, 2, 28)),
+        # A Christmas Day last day stays on Christmas Day: it is a calendar date.
+        (D(2025, 6, 26), D(2025, 12, 25)),
     ],
 )
-def test_backstop_month_end_rule(received_on, backstop) -> None:
+def test_the_six_months_worked_examples(received_on, backstop) -> None:
+    """Reg 14(2), SI 2009/309: "six months beginning on the day on which the complaint
+    was received"; not moved off a weekend or holiday (it is not a working-day count)."""
     assert clocks.statutory_backstop(received_on) == backstop
 
 
@@ -127,14 +144,32 @@ def test_only_dates_agreed_before_the_six_months_ran_out_count(day, found) -> No
 
 
 def test_a_later_date_agreed_on_the_last_day_counts_and_a_day_late_does_not() -> None:
+    """Reg 14(2), SI 2009/309: "or such longer period as may be agreed before the
+    expiry of that period". Received 15 January 2026, the six months expire at the end
+    of 14 July: an agreement made that day counts, one made on 15 July does not."""
     received_on = D(2026, 1, 15)
     later = D(2026, 9, 1)
-    assert clocks.statutory_backstop(received_on, [clocks.Agreement(D(2026, 7, 15), later)]) == (
+    assert clocks.statutory_backstop(received_on, [clocks.Agreement(D(2026, 7, 14), later)]) == (
         later
     )
-    assert clocks.statutory_backstop(received_on, [clocks.Agreement(D(2026, 7, 16), later)]) == D(
-        2026, 7, 15
+    assert clocks.statutory_backstop(received_on, [clocks.Agreement(D(2026, 7, 15), later)]) == D(
+        2026, 7, 14
     )
+
+
+def test_an_extension_agreed_after_the_six_months_does_not_carry_the_first_agreement() -> None:
+    """Reg 14(2), SI 2009/309: only a period "agreed before the expiry" of the six
+    months replaces them. A first date agreed in time, then moved by an extension
+    agreed after the six months ran out: the longer period agreed in time is the
+    first date, not the extension's."""
+    received_on = D(2026, 1, 15)
+    found = clocks.agreements(
+        basis_agreed=True,
+        agreed_on=D(2026, 2, 1),
+        response_due=D(2026, 9, 30),  # the date now, after the extension
+        extensions=[(D(2026, 7, 20), D(2026, 8, 1), D(2026, 9, 30))],
+    )
+    assert clocks.statutory_backstop(received_on, found) == D(2026, 8, 1)
 
 
 dates = st.dates(min_value=D(2024, 1, 1), max_value=D(2026, 12, 31))

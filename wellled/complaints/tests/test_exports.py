@@ -118,7 +118,7 @@ def test_reg18_figures(trust: Trust, history: dict[str, Complaint]) -> None:
     # Answered in April 2026, both not upheld; the referral was in June 2026.
     assert this_year["Complaints answered (first response sent)"] == 2
     assert this_year["Complaints decided to be well-founded (upheld or partially upheld)"] == 0
-    assert this_year["of which answered by the agreed date"] == 1
+    assert this_year["of which answered by the date due"] == 1
     assert this_year["Complaints the trust was told were referred to the Ombudsman"] == 1
     assert this_year["Complaints reopened in the year"] == 1
 
@@ -169,7 +169,7 @@ def test_the_manager_downloads_the_cqc_summary_without_names(
     rows = list(csv.DictReader(io.StringIO(text)))
     assert {r["Reference"] for r in rows} == {c.reference for c in history.values()}
     late = next(r for r in rows if r["Reference"] == history["late"].reference)
-    assert late["Answered by the agreed date"] == "No"
+    assert late["Answered by the date due"] == "No"
     assert late["Outcome"] == "Not upheld"
     assert "Alex Rivera" not in text and "call back" not in text
     event = AuditEvent.objects.filter(action="complaints.exported").get()

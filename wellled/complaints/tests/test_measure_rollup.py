@@ -310,8 +310,8 @@ def test_a_case_still_open_and_unanswered_is_counted_live_not_rolled_up() -> Non
         "received": "2026-01-05",
         "ack_due": "2026-01-08",
         "acknowledged": "2026-01-07",
-        "due": None,
-        "due_or_backstop": "2026-07-05",
+        # No date agreed: due on the six months' last day (reg 14(2)).
+        "due": "2026-07-04",
         "responded": None,
         "closed": None,
         "transferred": None,
@@ -328,6 +328,12 @@ def test_a_case_still_open_and_unanswered_is_counted_live_not_rolled_up() -> Non
     assert overdue == {
         ("overdue", "2026-07-01", 1, 0, 0, 0, 0): [1, 0],
         ("overdue", "2026-07-01", 1, 0, 0, -1, 0): [1, 0],
+    }
+    # Due on 4 July with no date agreed, answered late: counted, not on time.
+    response = {k: v for k, v in rollup.contributions(facts).items() if k[0] == "resp"}
+    assert response == {
+        ("resp", "2026-07-01", 1, 0, 0, 0, 0): [0, 1],
+        ("resp", "2026-07-01", 1, 0, 0, -1, 0): [0, 1],
     }
     # Its first response took 217 days: one in August's histogram of days.
     days = {k: v for k, v in rollup.contributions(facts).items() if k[0] == "days"}

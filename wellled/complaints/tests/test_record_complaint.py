@@ -25,7 +25,8 @@ def test_a_complaint_gets_a_reference_and_its_clocks(trust) -> None:
     assert complaint.status == Status.RECEIVED
     # Good Friday and Easter Monday are not working days.
     assert complaint.acknowledgement_due == D(2026, 4, 9)
-    assert complaint.backstop_due == D(2026, 10, 2)
+    # Reg 14(2): the six months beginning on 2 April end on 1 October.
+    assert complaint.backstop_due == D(2026, 10, 1)
     assert complaint.response_due is None
 
 

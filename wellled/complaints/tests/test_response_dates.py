@@ -55,7 +55,8 @@ def test_an_agreed_date_is_the_response_due_date(manager, complaint) -> None:
     complaint = agree(manager, complaint)
     assert complaint.response_due == D(2026, 3, 1)
     assert complaint.response_date_basis == "agreed"
-    assert complaint.backstop_due == D(2026, 7, 15)
+    # Reg 14(2): six months beginning on 15 January end on 14 July.
+    assert complaint.backstop_due == D(2026, 7, 14)
 
 
 def test_a_date_agreed_beyond_six_months_before_they_ran_out_moves_the_backstop(
@@ -94,15 +95,26 @@ def test_the_trust_sets_a_date_only_after_telling_the_complainant(manager, compl
 
 
 def test_the_trust_cannot_set_a_date_past_six_months_on_its_own(manager, complaint) -> None:
+    """Reg 14(2), SI 2009/309: without an agreement the response is due within "the
+    period of six months beginning on the day on which the complaint was received":
+    received 15 January 2026, the last day is 14 July, so 15 July is refused."""
     with pytest.raises(ValidationError) as caught:
         actions.set_response_date(
             acting_user=manager,
             complaint=complaint,
-            response_due=D(2026, 7, 16),
+            response_due=D(2026, 7, 15),
             notified_on=D(2026, 1, 19),
             notified=True,
         )
-    assert "due by 15 July 2026" in messages(caught)
+    assert "due by 14 July 2026" in messages(caught)
+    complaint = actions.set_response_date(
+        acting_user=manager,
+        complaint=complaint,
+        response_due=D(2026, 7, 14),
+        notified_on=D(2026, 1, 19),
+        notified=True,
+    )
+    assert complaint.response_due == complaint.backstop_due == D(2026, 7, 14)
 
 
 def test_an_extension_without_the_complainants_agreement_is_refused(manager, complaint) -> None:
@@ -145,18 +157,41 @@ def test_extensions_never_move_the_date_earlier_and_build_a_history(manager, com
     history = list(ResponseExtension.objects.values_list("previous_date", "new_date"))
     assert history == [(D(2026, 3, 1), D(2026, 4, 1)), (D(2026, 4, 1), D(2026, 8, 1))]
     complaint.refresh_from_db()
-    # Agreed before 15 July, so the statutory date moves with it.
+    # Agreed before the six months ran out (14 July), so the statutory date moves.
     assert complaint.backstop_due == D(2026, 8, 1)
 
 
 def test_an_extension_agreed_after_six_months_does_not_move_the_backstop(
     manager, complaint
 ) -> None:
-    complaint = agree(manager, complaint, due=D(2026, 9, 1), on=D(2026, 7, 20))
-    assert complaint.backstop_due == D(2026, 7, 15)
+    """Reg 14(2), SI 2009/309: only "such longer period as may be agreed before the
+    expiry of" the six months replaces them; 15 July is a day after they expired."""
+    complaint = agree(manager, complaint, due=D(2026, 9, 1), on=D(2026, 7, 15))
+    assert complaint.backstop_due == D(2026, 7, 14)
     extend(manager, complaint, D(2026, 10, 1), D(2026, 8, 20))
     complaint.refresh_from_db()
-    assert complaint.backstop_due == D(2026, 7, 15)
+    assert complaint.backstop_due == D(2026, 7, 14)
+
+
+def test_a_date_agreed_on_the_six_months_last_day_moves_the_backstop(manager, complaint) -> None:
+    """Reg 14(2), SI 2009/309: agreed "before the expiry of that period": on 14 July,
+    the last day of the six months beginning on 15 January, is in time."""
+    complaint = agree(manager, complaint, due=D(2026, 9, 1), on=D(2026, 7, 14))
+    assert complaint.backstop_due == D(2026, 9, 1)
+
+
+def test_an_extension_after_the_six_months_keeps_the_first_agreed_date_as_the_limit(
+    manager, complaint
+) -> None:
+    """Reg 14(2), SI 2009/309: a first date agreed in time (1 August, agreed in
+    January) is the longer period; moving it by an agreement made after the six
+    months ran out does not make the new date the statutory one."""
+    complaint = agree(manager, complaint, due=D(2026, 8, 1), on=D(2026, 1, 20))
+    assert complaint.backstop_due == D(2026, 8, 1)
+    extend(manager, complaint, D(2026, 10, 1), D(2026, 7, 20))
+    complaint.refresh_from_db()
+    assert complaint.response_due == D(2026, 10, 1)
+    assert complaint.backstop_due == D(2026, 8, 1)
 
 
 def test_an_agreement_cannot_be_dated_in_the_future(manager, complaint) -> None:

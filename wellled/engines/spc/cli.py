@@ -2,7 +2,7 @@
 
     wellled spc INPUT.csv --value COL --date COL [--group COL] [--profile NAME]
         [--improvement increase|decrease|neither] [--target X] [--rebase DATE ...]
-        [--baseline N] [--output OUT.csv]
+        [--baseline N] [--shift N] [--trend N] [--output OUT.csv]
 
 Writes one row per input row, in input order. Bad input (a value that is not a
 number, a date that cannot be read, a date twice in one group) is reported with
@@ -107,6 +107,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="calculate the limits from the first N points of each series and carry them forward",
     )
+    _add_run_lengths(parser)
     parser.add_argument(
         "--conflict",
         choices=("improvement", "concern", "precedence"),
@@ -118,6 +119,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="chart a monthly or weekly series even when a period in it has no row",
     )
     parser.add_argument("--output", metavar="OUT.csv", help="write here instead of stdout")
+
+
+def _add_run_lengths(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--shift",
+        metavar="N",
+        help="points in a row on one side of the mean that make a shift "
+        "(at least 2; default: the profile's, 6 or 7)",
+    )
+    parser.add_argument(
+        "--trend",
+        metavar="N",
+        help="points in a row each higher (or each lower) that make a trend "
+        "(at least 2; default: the profile's, 6 or 7)",
+    )
 
 
 def build_parser(prog: str = "wellled spc") -> argparse.ArgumentParser:
@@ -164,6 +180,12 @@ def run(
         raise InputError(str(exc)) from None
     if args.conflict:
         profile = profile.replace(conflict=args.conflict)
+    # A trust's own convention (some count 7 points for either rule, some 8).
+    runs = {
+        "shift_points": _run_option("--shift", args.shift),
+        "trend_points": _run_option("--trend", args.trend),
+    }
+    profile = profile.replace(**{k: v for k, v in runs.items() if v is not None})
     if args.improvement not in DIRECTIONS:
         raise InputError(
             f"--improvement must be one of {', '.join(DIRECTIONS)}, not {args.improvement!r}"
@@ -371,6 +393,14 @@ def _count_option(name: str, text: str | None) -> int | None:
         raise InputError(f"{name} {text!r} is not a whole number") from None
     if count < 1:
         raise InputError(f"{name} must be at least 1")
+    return count
+
+
+def _run_option(name: str, text: str | None) -> int | None:
+    """A run length: a run of one point is no run, so the rules need at least 2."""
+    count = _count_option(name, text)
+    if count is not None and count < 2:
+        raise InputError(f"{name} must be at least 2 points")
     return count
 
 

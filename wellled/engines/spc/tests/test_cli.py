@@ -183,6 +183,8 @@ def test_gaps_can_be_allowed_and_irregular_dates_are_not_gaps(tmp_path: Path) ->
         (["--improvement", "up"], "--improvement must be one of increase, decrease, neither"),
         (["--target", "ten"], "--target 'ten' is not a number"),
         (["--baseline", "0"], "--baseline must be at least 1"),
+        (["--shift", "1"], "--shift must be at least 2 points"),
+        (["--trend", "six"], "--trend 'six' is not a whole number"),
         (["--rebase", "yesterday"], "--rebase 'yesterday' is not a date"),
         (["--profile", "nhsr_0_2_2", "--baseline", "5"], "a baseline needs at least 12 points"),
     ],
@@ -221,6 +223,42 @@ def test_profile_and_conflict_options_reach_the_engine() -> None:
     assert "trend_increasing" in chart[8]["rules"] and "shift_low" in chart[8]["rules"]
     _, out, _ = run(*args, "--profile", "mdc_sql_v2")
     assert {r["profile"] for r in rows(out)} == {"mdc_sql_v2"}
+
+
+def test_shift_and_trend_run_lengths_follow_the_trusts_convention(tmp_path: Path) -> None:
+    """The Making Data Count tools count a shift "usually ... at least 6 points but
+    [it] may be set to at least 7", and the same for a trend (MDC Single Chart Tool
+    v5.0 test document; the SQL query v2.4 sets both to 7): a trust that counts 7
+    must be able to reproduce its own charts."""
+    # Two charts on the same 12-point baseline (mean 10): A then has six points
+    # above the mean without a trend; B a rise of six points across the mean.
+    baseline: list[float] = [10, 11, 9, 10, 12, 8, 10, 11, 9, 10, 12, 8]
+    tails: dict[str, list[float]] = {
+        "A": [13, 12, 14, 12, 13, 14],
+        "B": [7, 8.5, 9.5, 10.5, 11.5, 12.5],
+    }
+    lines = [
+        f"{group},2023-01-{day:02d},{value}"
+        for group, tail in tails.items()
+        for day, value in enumerate(baseline + tail, start=1)
+    ]
+    path = write(tmp_path, "g,d,v\n" + "\n".join(lines) + "\n")
+    args = [path, "--value", "v", "--date", "d", "--group", "g", "--baseline", "12"]
+
+    def flagged(*options: str) -> tuple[set[str], set[str]]:
+        code, out, err = run(*args, *options)
+        assert code == 0, err
+        table = rows(out)
+        shift = {r["date"] for r in table if r["group"] == "A" and "shift_high" in r["rules"]}
+        trend = {r["date"] for r in table if r["group"] == "B" and "trend_increasing" in r["rules"]}
+        return shift, trend
+
+    last_six = {f"2023-01-{d:02d}" for d in range(13, 19)}
+    assert flagged() == (last_six, last_six)
+    assert flagged("--shift", "7", "--trend", "7") == (set(), set())
+    assert flagged("--shift", "7") == (set(), last_six)
+    assert flagged("--trend", "5") == (last_six, last_six)
+    assert flagged("--shift", "5", "--trend", "7") == (last_six, set())
 
 
 def subprocess_env(tmp_path: Path) -> dict[str, str]:
