@@ -41,13 +41,19 @@ class AssignmentRuleForm(NHSForm):
         label="Service",
         queryset=OrgUnit.objects.none(),
         empty_label="Choose the service",
-        error_messages={"required": "Choose the service"},
+        error_messages={
+            "required": "Choose the service",
+            "invalid_choice": "Choose one of the services from the list",
+        },
     )
     handler = UserChoiceField(
         label="Who handles its new cases?",
         queryset=User.objects.none(),
         empty_label="Choose the handler",
-        error_messages={"required": "Choose who handles new cases about this service"},
+        error_messages={
+            "required": "Choose who handles new cases about this service",
+            "invalid_choice": "Choose a complaints handler from the list",
+        },
     )
 
     def __init__(self, *args: Any, services: QuerySet[OrgUnit], **kwargs: Any) -> None:

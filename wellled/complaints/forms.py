@@ -86,8 +86,12 @@ class CaseloadFilterForm(NHSForm):
     )
 
     def filters(self) -> dict[str, Any]:
-        """Keyword arguments for queries.caseload, from what is valid of the filter."""
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        """Keyword arguments for queries.caseload, from what is valid of the filter: a
+        bad status is shown beside its field while the search still runs."""
+        data: dict[str, Any] = {}
+        if self.is_bound:
+            self.is_valid()
+            data = self.cleaned_data
         return {
             "q": data.get("q", ""),
             "status": data.get("status") or ANY_OPEN,

@@ -112,6 +112,7 @@ def saved_filter_save(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def saved_filter_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Cap.VIEW_COMPLAINTS)
     saved = get_saved_filter_for_user(request.user, pk)
     actions.delete_caseload_filter(acting_user=request.user, saved=saved)
     messages.success(request, f"Deleted the saved filter {saved.name}")

@@ -79,6 +79,7 @@ def assignment_rules(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "rules": assignment_rules_visible_to(request.user),
+            "can_triage": can(request.user, Cap.MANAGE_COMPLAINTS),
             "breadcrumbs": crumbs(list_crumb()),
         },
     )
