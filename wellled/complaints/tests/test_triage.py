@@ -111,8 +111,8 @@ def test_a_rule_assigns_new_cases_about_its_service_and_is_audited(
         elsewhere = online(trust, service=trust.other_service)
     assert case.handler == chris and elsewhere.handler is None
     recorded = AuditEvent.objects.get(action="complaint.recorded", object_id=str(case.pk))
-    assert recorded.after["assigned_by_rule"] == rule.pk
-    assert recorded.after["handler_id"] == chris.pk
+    after = recorded.after or {}
+    assert after["assigned_by_rule"] == rule.pk and after["handler_id"] == chris.pk
     # Only the unassigned one is announced.
     assert [elsewhere.reference in m.subject for m in _staff_mail()] == [True]
     set_event = AuditEvent.objects.get(action="complaint.assignment_rule_set")
