@@ -70,6 +70,7 @@ def test_a_handler_finds_a_case_by_what_the_caller_quotes(trust, client_for) -> 
 
     assert found(nhs) == {nhs}
     assert found(nhs.lower()) == {nhs}
+    assert found(nhs.rsplit("-", 1)[1]) == {nhs}  # the number people read out: "00001"
     assert found("jordan ELLIS") == {nhs}  # the complainant's name, any case
     assert found("Pat Ellis") == {nhs}  # the patient's name
     assert found("Ellis") == {nhs, other}
