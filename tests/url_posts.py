@@ -227,6 +227,31 @@ def _complaint_case_posts() -> dict[str, PostFactory]:
         "complaint-letter-sent": _on("complaint-letter-sent", {"sent_on": "2026-03-03"}),
         "complaint-issue-outcome": _on("complaint-issue-outcome", {"outcome": "upheld"}),
         "complaint-issue-learning": _issue_learning,
+        **_complaint_casework_posts(),
+    }
+
+
+def _own_filter(user: User) -> int:
+    from wellled.complaints import actions
+
+    name = f"Closed {next(_numbers)}"
+    return actions.save_caseload_filter(acting_user=user, name=name, query="status=closed").pk
+
+
+def _complaint_casework_posts() -> dict[str, PostFactory]:
+    """The complaints team's settings: assignment rules and saved caseload filters."""
+    return {
+        "complaints:assignment_rule_delete": lambda t, u: Post(
+            _sample("complaints:assignment_rule_delete")(t), then="/complaints/assignment-rules/"
+        ),
+        "complaints:saved_filter_save": lambda t, u: Post(
+            {},
+            {"name": f"Closed {next(_numbers)}", "query": "status=closed"},
+            r"/complaints/\?status=closed",
+        ),
+        "complaints:saved_filter_delete": lambda t, u: Post(
+            {"pk": _own_filter(u)}, then="/complaints/"
+        ),
     }
 
 

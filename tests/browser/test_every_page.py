@@ -63,3 +63,34 @@ def test_every_page_is_accessible(persona: str, trust, page_as) -> None:  # type
         problems.extend(_audit_page(page, url, seen))
     assert len(urls) > 5
     assert problems == []
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(WELLLED_REQUIRE_2FA=False)
+def test_the_caseload_searched_and_the_triage_pages_are_accessible(trust, page_as) -> None:  # type: ignore[no-untyped-def]
+    """The states the walk above does not reach: a search with its sorted headers and
+    saved filters, and a triage queue and rules page with rows in them."""
+    from wellled.complaints import actions
+    from wellled.complaints.tests.support import complainant
+
+    manager = trust.people["complaints_manager"]
+    for _ in range(2):
+        actions.submit_public_complaint(
+            service=trust.service, summary="No call back", complainant=complainant()
+        )
+    actions.save_caseload_filter(acting_user=manager, name="Waiting", query="q=call")
+    actions.set_assignment_rule(
+        acting_user=manager, service=trust.other_service, handler=trust.people["complaints_handler"]
+    )
+    page = page_as(manager)
+    problems: list[str] = []
+    for url in (
+        "/complaints/?q=call+back&status=any&ordering=-reference",
+        "/complaints/?status=lost",  # an error beside the status field
+        "/complaints/triage/",
+        "/complaints/assignment-rules/",
+    ):
+        seen: set[str] = set()
+        problems.extend(_audit_page(page, url, seen))
+        assert seen, f"{url} did not open"
+    assert problems == []

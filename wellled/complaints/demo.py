@@ -7,7 +7,8 @@ PALS concerns (a few escalated to complaints), oral complaints resolved by the
 next working day and a handful excluded under regulation 8. Issues are coded
 with KO41a subjects, service areas and professions (and HCAT for some); each
 answered complaint has outcomes, some are reopened or go to the Ombudsman, and
-the most recent are still open, some of them overdue.
+the most recent are still open, some of them overdue; a few made online today
+wait in the triage queue for a handler.
 
 Every name is invented; email addresses are at example.org. Everything follows
 from the seed and today's date.
@@ -42,6 +43,7 @@ Date = datetime.date
 MONTHS = 24
 CASES_PER_MONTH = 62
 INSPECTION_MONTH = 9  # months into the two years: the worst point
+WAITING_ONLINE = 3  # made online today, waiting in the triage queue for a handler
 
 FIRST_NAMES = [
     "Aisha",
@@ -496,6 +498,22 @@ def _oral(ctx: _Context, received: Date, counts: dict[str, int]) -> None:
     assert case.status == Status.CLOSED
 
 
+def _waiting_online(ctx: _Context) -> None:
+    """Complaints made online today that nobody handles yet: the triage queue's."""
+    for _ in range(WAITING_ONLINE):
+        service, _sites = ctx.services[ctx.rng.randrange(len(ctx.services))]
+        code = ctx.rng.choice(list(SUBJECTS))
+        actions.record_complaint(
+            acting_user=None,
+            channel="online",
+            received_on=ctx.today,
+            service=service,
+            summary=ctx.rng.choice(SUBJECTS[code][1]),
+            complainant=_person(ctx.rng),
+            calendar=ctx.calendar,
+        )
+
+
 def load_demo(result: DemoResult, *, seed: int, cases_per_month: int = CASES_PER_MONTH) -> str:
     """Load the complaints history; return one line saying what was loaded."""
     ctx = _context(result, seed)
@@ -540,10 +558,13 @@ def load_demo(result: DemoResult, *, seed: int, cases_per_month: int = CASES_PER
     # What the daily job would have done: a late response letter task for every
     # open case past its date or its six months (regulation 14(2)).
     late = actions.open_late_response_tasks(acting_user=None, today=ctx.today)
+    with transaction.atomic():
+        _waiting_online(ctx)
     return (
         f"Complaints: {counts['complaints']} formal complaints ({counts['answered']} answered, "
         f"{counts['missing_learning']} with learning missing, {counts['reopened']} reopened, "
         f"{counts['phso']} with the Ombudsman), {counts['pals']} PALS concerns "
-        f"({counts['escalated']} escalated), {counts['oral']} resolved orally; "
+        f"({counts['escalated']} escalated), {counts['oral']} resolved orally, "
+        f"{WAITING_ONLINE} made online today waiting for a handler; "
         f"{len(late)} late response letters to send"
     )

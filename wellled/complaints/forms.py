@@ -11,7 +11,6 @@ from django.db.models import QuerySet
 
 from wellled.complaints.models import (
     NEEDS_LEARNING,
-    OPEN_STATUSES,
     Channel,
     Complaint,
     ComplaintIssue,
@@ -32,6 +31,7 @@ from wellled.complaints.models import (
     SignOffCapacity,
     Status,
 )
+from wellled.complaints.queries import ANY_OPEN, ANY_STATUS, DEFAULT_SORT, SORT_CHOICES
 from wellled.core.forms import NHSDateField
 from wellled.core.nhsforms import NHSForm
 from wellled.organisation.access import ROLE_CAPABILITIES, Cap, can
@@ -62,13 +62,42 @@ def _date(label: str, subject: str, *, required: bool = True, hint: str = "") ->
 
 
 class CaseloadFilterForm(NHSForm):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        help_text="A reference, a name, an NHS number or words from the summary",
+    )
     status = forms.ChoiceField(
         label="Status",
         required=False,
-        choices=[("", "Any open status")]
-        + [(value, label) for value, label in Status.choices if value in OPEN_STATUSES],
+        choices=[
+            ("", "Any open status"),
+            (ANY_STATUS, "Any status, closed included"),
+            *Status.choices,
+        ],
+        error_messages={"invalid_choice": "Choose a status from the list"},
     )
     overdue = forms.BooleanField(label="Overdue only", required=False)
+    ordering = forms.ChoiceField(
+        required=False,
+        choices=[(key, key) for key in SORT_CHOICES],
+        widget=forms.HiddenInput,
+    )
+
+    def filters(self) -> dict[str, Any]:
+        """Keyword arguments for queries.caseload, from what is valid of the filter: a
+        bad status is shown beside its field while the search still runs."""
+        data: dict[str, Any] = {}
+        if self.is_bound:
+            self.is_valid()
+            data = self.cleaned_data
+        return {
+            "q": data.get("q", ""),
+            "status": data.get("status") or ANY_OPEN,
+            "overdue": True if data.get("overdue") else None,
+            "ordering": data.get("ordering") or DEFAULT_SORT,
+        }
 
 
 class ServiceChoiceField(forms.ModelChoiceField):

@@ -784,3 +784,10 @@ class HeldUpload(models.Model):
 
     def __str__(self) -> str:
         return f"Held upload {self.pk}"
+
+
+# The team's settings live beside: model registration needs them imported here.
+from wellled.complaints.casework_models import AssignmentRule as AssignmentRule  # noqa: E402
+from wellled.complaints.casework_models import (  # noqa: E402
+    SavedCaseloadFilter as SavedCaseloadFilter,
+)

@@ -13,11 +13,12 @@ The audit event names the complaint by its reference only.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Count, Min, Model, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,7 @@ from django.utils import timezone
 from wellled.complaints import clocks
 from wellled.complaints.models import (
     OPEN_STATUSES,
+    AssignmentRule,
     Attachment,
     Complaint,
     ComplaintIssue,
@@ -34,6 +36,7 @@ from wellled.complaints.models import (
     Letter,
     PHSORecommendation,
     PHSOReferral,
+    SavedCaseloadFilter,
     Status,
 )
 from wellled.complaints.policy import MAX_AGE
@@ -72,6 +75,91 @@ def complaints_visible_to(user: AnyUser) -> QuerySet[Complaint]:
     if not paths and not sign_off_paths:
         return Complaint.objects.none()
     return Complaint.objects.filter(condition).select_related(*related)
+
+
+# The caseload: search, status and sort ----------------------------------------
+
+# Status filter values beyond the statuses themselves.
+ANY_OPEN = "open"
+ANY_STATUS = "any"
+
+# Sort keys, as the caseload's column headers and the API's `ordering` name them;
+# "-key" sorts the other way. Each ends on the primary key so pages never overlap.
+SORTS: dict[str, tuple[str, ...]] = {
+    "reference": ("reference",),
+    "received": ("received_on", "pk"),
+    "service": ("service__name", "pk"),
+    "handler": ("handler__first_name", "handler__last_name", "handler__username", "pk"),
+    "status": ("status", "pk"),
+}
+DEFAULT_SORT = "-received"
+SORT_CHOICES = [*SORTS, *(f"-{key}" for key in SORTS)]
+
+_NHS_SEPARATORS = re.compile(r"[\s-]")
+
+
+def _search_term(term: str) -> Q:
+    """One word of a search: in the reference, either person's name or the summary.
+
+    Names and NHS numbers are stored as plain text (models.Patient, Complainant),
+    so a normalised lookup finds them. Ten digits, with or without the spaces and
+    dashes people write them with, are an NHS number, matched exactly.
+    """
+    digits = _NHS_SEPARATORS.sub("", term)
+    if len(digits) == 10 and digits.isascii() and digits.isdigit():
+        return Q(patient__nhs_number=digits)
+    return (
+        Q(reference__icontains=term)
+        | Q(complainant__full_name__icontains=term)
+        | Q(patient__full_name__icontains=term)
+        | Q(summary__icontains=term)
+    )
+
+
+def search_condition(text: str) -> Q:
+    """Every word must match somewhere; an NHS number written "943 476 5919" is one word."""
+    text = text.strip()
+    if not text:
+        return Q()
+    digits = _NHS_SEPARATORS.sub("", text)
+    if len(digits) == 10 and digits.isascii() and digits.isdigit():
+        return _search_term(digits)
+    condition = Q()
+    for term in text.split():
+        condition &= _search_term(term)
+    return condition
+
+
+def caseload(
+    user: AnyUser,
+    *,
+    q: str = "",
+    status: str = ANY_OPEN,
+    overdue: bool | None = None,
+    ordering: str = DEFAULT_SORT,
+    today: datetime.date | None = None,
+) -> QuerySet[Complaint]:
+    """The cases the user may see, searched, filtered by status and sorted.
+
+    The caseload page and the API list both read this. `status` is a status,
+    ANY_OPEN or ANY_STATUS; `overdue` True keeps the open cases whose next deadline
+    has passed and False the rest; `ordering` is a key of SORTS, "-" for reverse.
+    """
+    cases = complaints_visible_to(user)
+    if status == ANY_OPEN:
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    elif status != ANY_STATUS:
+        cases = cases.filter(status=status)
+    if overdue is not None:
+        late = overdue_condition(today or timezone.localdate()) & Q(status__in=OPEN_STATUSES)
+        cases = cases.filter(late) if overdue else cases.exclude(late)
+    if q.strip():
+        cases = cases.filter(search_condition(q))
+    descending = ordering.startswith("-")
+    fields = SORTS.get(ordering.removeprefix("-")) or SORTS["received"]
+    if ordering not in SORT_CHOICES:
+        descending = True
+    return cases.order_by(*(f"-{name}" if descending else name for name in fields))
 
 
 def get_complaint_for_user(user: AnyUser, pk: int, *, manage: bool = False) -> Complaint:
@@ -247,3 +335,72 @@ def held_uploads(tokens: Sequence[str], *, for_update: bool = False) -> list[Hel
     rows = rows.select_for_update() if for_update else rows.defer("data")
     found = {row.token: row for row in rows}
     return [found[token] for token in dict.fromkeys(tokens) if token in found]
+
+
+# Triage: new cases nobody handles yet, and the rules that assign them -------------
+
+
+def triage_queue(user: AnyUser) -> QuerySet[Complaint]:
+    """Open cases in the user's scope with no handler, the longest waiting first."""
+    cases = complaints_visible_to(user).filter(status__in=OPEN_STATUSES, handler__isnull=True)
+    return cases.order_by("received_on", "pk")
+
+
+def triage_work(user: AnyUser) -> list[WorkItem]:
+    """ "My work" for complaints managers: one line, how many new cases wait for a handler."""
+    if not user.is_authenticated or not can(user, Cap.MANAGE_COMPLAINT_REFERENCE_DATA):
+        return []
+    if not can(user, Cap.MANAGE_COMPLAINTS):
+        return []
+    waiting = triage_queue(user).select_related(None).order_by()
+    found = waiting.aggregate(count=Count("pk"), due=Min("acknowledgement_due"))
+    if not found["count"]:
+        return []
+    count = found["count"]
+    return [
+        WorkItem(
+            title=f"{count} new {'case' if count == 1 else 'cases'} waiting for a handler",
+            href=reverse("complaints:triage"),
+            module="Complaints",
+            due=found["due"],
+            detail="Take a case or assign it to a handler",
+        )
+    ]
+
+
+def assignment_rules_visible_to(user: AnyUser) -> QuerySet[AssignmentRule]:
+    """The rules for services where the user may change complaints settings."""
+    paths = scope_paths(user, Cap.MANAGE_COMPLAINT_REFERENCE_DATA)
+    rules = AssignmentRule.objects.select_related("service", "handler")
+    if covers_everything(paths):
+        return rules
+    if not paths:
+        return rules.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(service__path__startswith=path)
+    return rules.filter(condition)
+
+
+def get_assignment_rule_for_user(user: AnyUser, pk: int) -> AssignmentRule:
+    rule = assignment_rules_visible_to(user).filter(pk=pk).first()
+    if rule is None:
+        if not AssignmentRule.objects.filter(pk=pk).exists():
+            raise Http404("No such assignment rule")
+        raise PermissionDenied
+    return rule
+
+
+def saved_filters_of(user: AnyUser) -> QuerySet[SavedCaseloadFilter]:
+    """The caseload filters the user saved: nobody else's."""
+    if not user.is_authenticated:
+        return SavedCaseloadFilter.objects.none()
+    return SavedCaseloadFilter.objects.filter(user_id=user.pk)
+
+
+def get_saved_filter_for_user(user: AnyUser, pk: int) -> SavedCaseloadFilter:
+    """One of the user's own saved filters; anyone else's is a 404 (they are private)."""
+    saved = saved_filters_of(user).filter(pk=pk).first()
+    if saved is None:
+        raise Http404("No such saved filter")
+    return saved

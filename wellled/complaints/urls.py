@@ -1,12 +1,24 @@
 from django.urls import path
 
 from wellled.complaints import measures_views, public, views
+from wellled.complaints.views import caseload, triage
 
 app_name = "complaints"
 
 urlpatterns = [
     path("", views.complaint_list, name="list"),
     path("new/", views.complaint_new, name="new"),
+    path("triage/", triage.triage, name="triage"),
+    path("assignment-rules/", triage.assignment_rules, name="assignment_rules"),
+    path(
+        "assignment-rules/<int:pk>/delete/",
+        triage.assignment_rule_delete,
+        name="assignment_rule_delete",
+    ),
+    path("saved-filters/", caseload.saved_filter_save, name="saved_filter_save"),
+    path(
+        "saved-filters/<int:pk>/delete/", caseload.saved_filter_delete, name="saved_filter_delete"
+    ),
     path("measures/", measures_views.measures, name="measures"),
     path("exports/", measures_views.exports, name="exports"),
     path("exports/<slug:kind>/", measures_views.export_download, name="export_download"),

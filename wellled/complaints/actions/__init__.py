@@ -17,6 +17,7 @@ The actions live in one module per use case; this package names them all, so
 - `ombudsman`: referrals to the Ombudsman and their recommendations
 - `pals`: a PALS concern escalated to a complaint
 - `attachments`, `public_form`: documents, and the online form
+- `casework`: who handles new cases by service, and saved caseload filters
 """
 
 from wellled.complaints.actions._common import UNSET, snapshot
@@ -28,6 +29,12 @@ from wellled.complaints.actions.attachments import (
     prune_held_uploads,
 )
 from wellled.complaints.actions.case_details import update_case_details
+from wellled.complaints.actions.casework import (
+    delete_caseload_filter,
+    remove_assignment_rule,
+    save_caseload_filter,
+    set_assignment_rule,
+)
 from wellled.complaints.actions.intake import record_complaint
 from wellled.complaints.actions.issues import (
     add_issue,
@@ -95,6 +102,7 @@ __all__ = [
     "close",
     "closure_problems",
     "complete_phso_recommendation",
+    "delete_caseload_filter",
     "discard_held_documents",
     "draft_letter",
     "edit_letter",
@@ -112,9 +120,12 @@ __all__ = [
     "record_phso_decision",
     "record_response",
     "refer_to_phso",
+    "remove_assignment_rule",
     "reopen",
     "return_draft",
+    "save_caseload_filter",
     "save_letter_template",
+    "set_assignment_rule",
     "set_response_date",
     "sign_off",
     "snapshot",

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from wellled.complaints import clocks, rollup
+from wellled.complaints import clocks, rollup, triage
 from wellled.complaints.actions._common import (
     Date,
     handler_errors,
@@ -28,6 +28,7 @@ from wellled.complaints.actions.people import (
 )
 from wellled.complaints.models import (
     ORAL_CHANNELS,
+    AssignmentRule,
     Channel,
     Complainant,
     Complaint,
@@ -40,7 +41,7 @@ from wellled.complaints.models import (
 from wellled.core import audit
 from wellled.core.types import Actor
 from wellled.core.workdays import WorkingCalendar, long_date, statutory_calendar
-from wellled.organisation.access import Cap
+from wellled.organisation.access import Cap, can
 from wellled.organisation.models import OrgUnit
 
 
@@ -343,6 +344,9 @@ def record_complaint(
     # The Regulations' working days: a trust closure day never moves the
     # acknowledgement or the next-working-day window (reg 13, reg 8(1)(c)).
     calendar = calendar or statutory_calendar()
+    rule = None if handler is not None else _assignment_rule(service)
+    if rule is not None:
+        handler = rule.handler
     case = _NewCase(
         kind=kind,
         channel=channel,
@@ -361,10 +365,25 @@ def record_complaint(
     )
     scope, patient_values = _gate(case, complainant, patient, exclusion, calendar)
     complaint = _create_case(case, scope, complainant, patient, patient_values, calendar)
-    audit.record(
-        acting_user=acting_user,
-        action="complaint.recorded",
-        obj=complaint,
-        after=snapshot(complaint),
-    )
+    after = snapshot(complaint)
+    if rule is not None:
+        after["assigned_by_rule"] = rule.pk
+    audit.record(acting_user=acting_user, action="complaint.recorded", obj=complaint, after=after)
+    if complaint.handler_id is None and complaint.is_open:
+        reference, path = complaint.reference, service.path
+        transaction.on_commit(lambda: triage.notify_unassigned(reference, path))
     return complaint
+
+
+def _assignment_rule(service: OrgUnit) -> AssignmentRule | None:
+    """The service's rule, if its handler may still handle complaints there.
+
+    A rule whose handler has left or lost the role is passed over rather than
+    refusing the case: the case waits in the triage queue, and the managers are told.
+    """
+    rule = AssignmentRule.objects.filter(service=service).select_related("handler").first()
+    if rule is None or not rule.handler.is_active:
+        return None
+    if not can(rule.handler, Cap.MANAGE_COMPLAINTS, service):
+        return None
+    return rule

@@ -87,7 +87,9 @@ def submit_public_complaint(
 ) -> Complaint:
     """A complaint made by a member of the public on the online form.
 
-    Recorded as received online today, with no handler until one is assigned. The
+    Recorded as received online today. The service's assignment rule, if it has
+    one, names the handler; otherwise the case waits in the triage queue and the
+    complaints managers are emailed (actions.intake, complaints/triage.py). The
     12-month limit is not applied here: a late complaint is accepted or not by the
     complaints team, who record the reason. A confirmation email with the
     reference is sent once the case is saved, if an address was given.

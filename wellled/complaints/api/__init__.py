@@ -32,6 +32,7 @@ from wellled.complaints.api.ombudsman import OmbudsmanMixin
 from wellled.complaints.api.people import PeopleAndIssuesMixin
 from wellled.complaints.api.steps import StepsMixin
 from wellled.complaints.models import Channel, Kind, Status
+from wellled.complaints.queries import SORT_CHOICES
 from wellled.complaints.serializers import (
     AcknowledgeSerializer,
     AgreeResponseDateSerializer,
@@ -54,10 +55,26 @@ from wellled.complaints.serializers import (
         summary="List the complaints you may see",
         description=(
             "Every case in your scope, open or closed, newest first. The list holds "
-            "no personal data; get a case for its summary and people."
+            "no personal data; get a case for its summary and people. `q`, `status` "
+            "and `ordering` work as the caseload page's search, status filter and sort."
         ),
         parameters=[
+            OpenApiParameter(
+                "q",
+                OpenApiTypes.STR,
+                description=(
+                    "Search: every word must match the reference, the complainant's or "
+                    "patient's name, or the summary; ten digits (spaces and dashes "
+                    "allowed) match the patient's NHS number exactly."
+                ),
+            ),
             OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values),
+            OpenApiParameter(
+                "ordering",
+                OpenApiTypes.STR,
+                enum=SORT_CHOICES,
+                description="Sort key; '-' first for the reverse. Default -received.",
+            ),
             OpenApiParameter("service", OpenApiTypes.INT, description="About this service."),
             OpenApiParameter("site", OpenApiTypes.INT, description="At this site."),
             OpenApiParameter("handler", OpenApiTypes.INT, description="Handled by this login."),

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -16,14 +15,16 @@ from wellled.complaints.api._common import (
     query_date,
 )
 from wellled.complaints.models import (
-    OPEN_STATUSES,
     Channel,
     Kind,
     Status,
 )
 from wellled.complaints.queries import (
+    ANY_STATUS,
+    DEFAULT_SORT,
+    SORT_CHOICES,
+    caseload,
     get_complaint_for_user,
-    overdue_condition,
 )
 from wellled.complaints.serializers import (
     ComplaintCreateSerializer,
@@ -35,15 +36,25 @@ from wellled.core import audit
 from wellled.core.api import path_id, query_choice, query_int
 from wellled.organisation.access import Cap, require
 
+MAX_SEARCH = 200
+
 
 class CasesMixin(CaseViewSetBase):
     def list(self, request: Request) -> Response:
         # The caseload page refuses anyone without VIEW_COMPLAINTS; so does this.
         require(request.user, Cap.VIEW_COMPLAINTS)
-        cases = self.get_queryset().order_by("-received_on", "-pk")
-        wanted = query_choice(request, "status", Status.values)
-        if wanted is not None:
-            cases = cases.filter(status=wanted)
+        overdue = query_choice(request, "overdue", ["true", "false"])
+        text = request.query_params.get("q", "")
+        if len(text) > MAX_SEARCH:
+            raise ValidationError({"q": [f"Search for at most {MAX_SEARCH} characters"]})
+        # The caseload page's own search, status and sort, from the same query.
+        cases = caseload(
+            request.user,
+            q=text,
+            status=query_choice(request, "status", Status.values) or ANY_STATUS,
+            overdue=None if overdue is None else overdue == "true",
+            ordering=query_choice(request, "ordering", SORT_CHOICES) or DEFAULT_SORT,
+        )
         service = query_int(request, "service")
         if service is not None:
             cases = cases.filter(service_id=service)
@@ -65,10 +76,6 @@ class CasesMixin(CaseViewSetBase):
         received_to = query_date(request, "received_to")
         if received_to is not None:
             cases = cases.filter(received_on__lte=received_to)
-        overdue = query_choice(request, "overdue", ["true", "false"])
-        if overdue is not None:
-            late = overdue_condition(timezone.localdate()) & Q(status__in=OPEN_STATUSES)
-            cases = cases.filter(late) if overdue == "true" else cases.exclude(late)
         page = self.paginate_queryset(cases)
         return self.get_paginated_response(ComplaintSerializer(page, many=True).data)
 

@@ -38,8 +38,13 @@ def test_two_years_of_cases_with_late_answers_then_improvement(demo: DemoResult)
     assert cases.filter(kind=Kind.PALS).exists() and cases.filter(kind=Kind.COMPLAINT).exists()
     first = min(cases.values_list("received_on", flat=True))
     assert (today - first).days > 650  # two years
-    # Every formal complaint is coded with KO41a subjects.
-    assert not cases.filter(kind=Kind.COMPLAINT, issues__isnull=True).exists()
+    # Every formal complaint someone handles is coded with KO41a subjects; those made
+    # online today wait in the triage queue, uncoded and with nobody handling them.
+    handled = cases.filter(handler__isnull=False)
+    assert not handled.filter(kind=Kind.COMPLAINT, issues__isnull=True).exists()
+    waiting = cases.filter(handler__isnull=True, status=Status.RECEIVED)
+    assert waiting.count() == 3
+    assert set(waiting.values_list("channel", "received_on")) == {("online", today)}
     # Some answers were late, and learning is missing on some upheld issues.
     late = cases.filter(first_responded_on__gt=F("first_response_due"))
     assert late.exists()

@@ -17,6 +17,14 @@ ACCESS: Access = {
     "complaints:public_sent": PUBLIC,
     "complaints:letter_templates": frozenset({"complaints_manager", "operator"}),
     "complaints:letter_template_edit": frozenset({"complaints_manager", "operator"}),
+    # The triage queue: those who handle cases take them from it.
+    "complaints:triage": COMPLAINTS_STAFF,
+    # Who handles new cases is a complaints setting, as the letter templates are.
+    "complaints:assignment_rules": frozenset({"complaints_manager", "operator"}),
+    "complaints:assignment_rule_delete": frozenset({"complaints_manager", "operator"}),
+    # Each saves their own filters of the caseload they see.
+    "complaints:saved_filter_save": COMPLAINTS_VIEWERS,
+    "complaints:saved_filter_delete": COMPLAINTS_VIEWERS,
     "complaints:case_details_edit": COMPLAINTS_STAFF,
     "complaints:complainant_edit": COMPLAINTS_STAFF,
     "complaints:patient_edit": COMPLAINTS_STAFF,
@@ -192,8 +200,29 @@ def _sent(trust: Trust) -> dict[str, Any]:
     return {"token": signing.dumps("C-2026-00001", salt=SENT_SALT)}
 
 
+def _assignment_rule(trust: Trust) -> dict[str, Any]:
+    from wellled.complaints import actions as complaint_actions
+
+    rule = complaint_actions.set_assignment_rule(
+        acting_user=None, service=trust.service, handler=trust.people["complaints_handler"]
+    )
+    return {"pk": rule.pk}
+
+
+def _saved_filter(trust: Trust) -> dict[str, Any]:
+    """The complaints manager's saved filter: the walk's other personas may not delete it."""
+    from wellled.complaints import actions as complaint_actions
+
+    saved = complaint_actions.save_caseload_filter(
+        acting_user=trust.people["complaints_manager"], name="Closed", query="status=closed"
+    )
+    return {"pk": saved.pk}
+
+
 SAMPLES: Samples = {
     "complaints:public_sent": _sent,
+    "complaints:assignment_rule_delete": _assignment_rule,
+    "complaints:saved_filter_delete": _saved_filter,
     "complaints:letter_template_edit": lambda t: {"kind": "final"},
     "complaints:case_details_edit": complaint,
     "complaints:complainant_edit": complaint,

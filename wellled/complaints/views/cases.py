@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,13 +15,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wellled.complaints import actions, forms, workflow
-from wellled.complaints.models import OPEN_STATUSES, Complaint, Letter
-from wellled.complaints.queries import (
-    complaints_visible_to,
-    get_complaint_for_user,
-    overdue_condition,
-)
+from wellled.complaints.casework_forms import SaveFilterForm
+from wellled.complaints.models import Complaint, Letter
+from wellled.complaints.queries import caseload, get_complaint_for_user, saved_filters_of
 from wellled.complaints.views._common import list_crumb, next_deadline
+from wellled.complaints.views.caseload import filter_query, showing_label, sort_headers
 from wellled.complaints.views.steps import ISSUES_EDITABLE, STEPS, StepPage
 from wellled.core import audit
 from wellled.core.adapters import crumbs, run_action
@@ -39,14 +36,10 @@ PAGE_SIZE = 25
 def complaint_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Cap.VIEW_COMPLAINTS)
     form = forms.CaseloadFilterForm(request.GET or None)
+    filters = form.filters()
     today = timezone.localdate()
-    cases = complaints_visible_to(request.user).filter(status__in=OPEN_STATUSES)
-    if form.is_bound and form.is_valid():
-        if form.cleaned_data["status"]:
-            cases = cases.filter(status=form.cleaned_data["status"])
-        if form.cleaned_data["overdue"]:
-            cases = cases.filter(overdue_condition(today))
-    paginator = Paginator(cases.order_by("-received_on", "-pk"), PAGE_SIZE)
+    cases = caseload(request.user, today=today, **filters)
+    paginator = Paginator(cases, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     rows = []
     for case in page:
@@ -62,7 +55,7 @@ def complaint_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         {"number": n, "current": n == page.number, "ellipsis": n == Paginator.ELLIPSIS}
         for n in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     ]
-    kept = [(k, v) for k, v in request.GET.items() if k != "page" and v]
+    kept = filter_query(request.GET)
     return render(
         request,
         "complaints/list.html",
@@ -71,7 +64,11 @@ def complaint_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "page_links": links,
-            "query": urlencode(kept),
+            "query": kept,
+            "headers": sort_headers(request.GET, filters["ordering"]),
+            "showing": showing_label(filters),
+            "saved_filters": saved_filters_of(request.user),
+            "save_form": SaveFilterForm(initial={"query": kept}),
             "can_record": can(request.user, Cap.MANAGE_COMPLAINTS),
         },
     )

@@ -1,0 +1,61 @@
+"""The complaints team's own settings: who handles new cases about a service, and the
+caseload filters each person has saved. (models.py names these too.)"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from wellled.organisation.models import OrgUnit
+
+
+class AssignmentRule(models.Model):
+    """New cases about this service go to this handler (actions.intake applies it).
+
+    A case recorded by staff is handled by whoever records it; the rule fills the
+    gap for cases that arrive with nobody: the online form, and any intake that
+    names no handler. One rule a service.
+    """
+
+    service = models.OneToOneField(
+        OrgUnit, on_delete=models.CASCADE, related_name="complaint_assignment_rule"
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="complaint_assignment_rules",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["service__name"]
+
+    def __str__(self) -> str:
+        return f"Assignment rule {self.pk}"
+
+
+class SavedCaseloadFilter(models.Model):
+    """A filter of the caseload one person saved under a name, to pick again.
+
+    `query` is the caseload's query string (search, status, overdue, ordering).
+    A search may hold a name: the filter is its owner's alone, and the audit trail
+    records only whether it has a search.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_caseload_filters",
+    )
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_filter_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"Saved filter {self.pk}"
