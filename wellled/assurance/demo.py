@@ -193,8 +193,10 @@ def _add_evidence(result: DemoResult, today: datetime.date) -> dict[str, list[Ev
         "speakup": "freedom-to-speak-up",
         "learning": "learning-improvement-and-innovation",
     }
+    # The action loop's headline: are the trust's promised actions closed on time?
+    headline = {"improvement.closed_on_time": "learning-improvement-and-innovation"}
     for source in all_sources():
-        home = measure_homes.get(source.key.split(".")[0])
+        home = headline.get(source.key) or measure_homes.get(source.key.split(".")[0])
         if home is None:
             continue
         owner = result.users["governance"]

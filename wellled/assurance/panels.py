@@ -1,5 +1,6 @@
 """What other modules feed into assurance: panels against a quality statement on the
-well-led page, and open enforcement suggested as a round's limiters.
+well-led page and on a round's statement page, and open enforcement suggested as a
+round's limiters.
 
 A module registers a function in its AppConfig.ready():
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from wellled.assurance.models import StatementAssessment
 from wellled.core.types import AnyUser
 from wellled.organisation.models import OrgUnit
 
@@ -37,6 +39,9 @@ class StatementPanel:
     module: str  # e.g. "Inspections"
     rows: list[PanelRow] = field(default_factory=list)
     empty_text: str = "Nothing recorded."
+    # The next step the panel offers, shown only to whoever may take it.
+    link_label: str = ""  # e.g. "Raise an action on this statement"
+    link_href: str = ""
 
 
 PanelFunction = Callable[[AnyUser, str, str], "StatementPanel | None"]
@@ -51,6 +56,30 @@ def register_statement_panel(function: PanelFunction) -> None:
 
 def panels_for(user: AnyUser, framework_id: str, statement_id: str) -> list[StatementPanel]:
     found = (panel(user, framework_id, statement_id) for panel in _PANELS)
+    return [panel for panel in found if panel is not None]
+
+
+# Panels on one statement of a self-assessment round ---------------------------
+#
+# A module that acts on a round's statement (the improvement actions raised on a
+# low score) registers a function of the user and the `StatementAssessment`:
+#
+#     register_assessment_panel(actions_on_statement)
+#
+# The statement's page in the round shows what it returns.
+
+AssessmentPanelFunction = Callable[[AnyUser, "StatementAssessment"], "StatementPanel | None"]
+
+_ASSESSMENT_PANELS: list[AssessmentPanelFunction] = []
+
+
+def register_assessment_panel(function: AssessmentPanelFunction) -> None:
+    if function not in _ASSESSMENT_PANELS:
+        _ASSESSMENT_PANELS.append(function)
+
+
+def assessment_panels_for(user: AnyUser, assessment: StatementAssessment) -> list[StatementPanel]:
+    found = (panel(user, assessment) for panel in _ASSESSMENT_PANELS)
     return [panel for panel in found if panel is not None]
 
 

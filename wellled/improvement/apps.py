@@ -7,6 +7,7 @@ class ImprovementConfig(AppConfig):
     verbose_name = "Improvement actions"
 
     def ready(self) -> None:
+        from wellled.assurance.panels import register_assessment_panel
         from wellled.core import navigation
         from wellled.improvement import measures, statement_source
         from wellled.improvement.queries import improvement_work
@@ -19,4 +20,5 @@ class ImprovementConfig(AppConfig):
         )
         navigation.register_work(improvement_work)
         statement_source.register()
+        register_assessment_panel(statement_source.actions_panel)
         measures.register_all()

@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.urls import reverse
+from django.utils import timezone
 
 from wellled.assurance import frameworks
 from wellled.assurance.models import StatementAssessment
+from wellled.assurance.panels import PanelRow, StatementPanel
 from wellled.core.types import AnyUser
-from wellled.improvement import sources
+from wellled.improvement import access, sources
+from wellled.improvement.queries import actions_for_sources
 from wellled.organisation.access import Cap, can
 from wellled.organisation.models import Role
 
@@ -61,4 +64,35 @@ def register() -> None:
             evidence_required=True,
             sign_off_role=Role.EXECUTIVE,
         )
+    )
+
+
+def actions_panel(user: AnyUser, assessment: StatementAssessment) -> StatementPanel | None:
+    """The statement's page in its round: the actions raised on it, and "raise an
+    action" for whoever may. Each action is linked only where the reader may open it."""
+    raised = list(actions_for_sources(KIND, [assessment.pk]))
+    may = user.is_authenticated and may_raise(user, str(assessment.pk))
+    if not raised and not may:
+        return None
+    today = timezone.localdate()
+    rows = [
+        PanelRow(
+            label=action.title,
+            value=f"{action.get_status_display()}, due {action.due_on:%-d %b %Y}",
+            href=reverse("improvement:detail", args=[action.pk])
+            if access.may_view(user, action)
+            else "",
+            overdue=action.is_overdue(today),
+        )
+        for action in raised
+    ]
+    return StatementPanel(
+        title="Actions on this statement",
+        module="Improvement actions",
+        rows=rows,
+        empty_text="No action has been raised on this statement yet.",
+        link_label="Raise an action on this statement" if may else "",
+        link_href=reverse("improvement:new") + f"?source_kind={KIND}&source_id={assessment.pk}"
+        if may
+        else "",
     )

@@ -37,6 +37,9 @@ def test_the_demo_tells_the_story() -> None:
     assert len(service_rounds.get().key_questions) == 5
     today = timezone.localdate()
     current = EvidenceItem.objects.filter(retired_on__isnull=True)
+    # The action loop's headline measure is live evidence for W7 on the well-led page.
+    loop = current.get(measure_key="improvement.closed_on_time")
+    assert loop.statement_ids == ["learning-improvement-and-innovation"]
     assert current.filter(review_date__lt=today).count() >= 3
     retired = EvidenceItem.objects.get(retired_on__isnull=False)
     assert retired.retire_reason.startswith("Superseded")

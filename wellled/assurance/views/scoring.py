@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from wellled.assurance import actions, forms, frameworks
 from wellled.assurance.access import may_score
 from wellled.assurance.models import AssessmentRound, StatementAssessment
+from wellled.assurance.panels import assessment_panels_for
 from wellled.assurance.queries import evidence_for_statement, get_assessment_for_user, outcome_for
 from wellled.assurance.views.common import home, round_crumb
 from wellled.core.adapters import add_action_errors, crumbs
@@ -119,6 +120,7 @@ def score(request: AuthenticatedHttpRequest, pk: int, statement_id: str) -> Http
             "kq": outcome_for(round_).for_key_question(assessment.key_question_id),
             "may_score": allowed,
             "evidence_linked": list(assessment.evidence.all()),
+            "panels": assessment_panels_for(request.user, assessment),
             "meaning": frameworks.score_meaning(methodology, assessment.score),
             "category_scores": [
                 (methodology.evidence_categories.get(c, c), v)

@@ -8,6 +8,7 @@ Stan (staff member), Olly (outsider).
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -143,3 +144,23 @@ def test_the_register_reads_the_same_number_of_queries_for_1_or_6_actions(
         an_action(trust, title=f"Action {n}")
     assert Action.objects.count() == 6
     assert _queries(client, LIST) == one
+
+
+def test_a_statements_page_in_its_round_lists_its_actions_and_offers_to_raise_one(
+    trust: Trust, client_for: Any
+) -> None:
+    """Each source's own page shows its actions: here a self-assessment statement."""
+    from wellled.assurance.models import StatementAssessment
+    from wellled.improvement.tests.url_access import sample_action
+
+    action = sample_action(trust)
+    assessment = StatementAssessment.objects.get(pk=int(action.source_id))
+    url = f"/assurance/rounds/{assessment.round_id}/statements/{assessment.statement_id}/"
+    page = client_for("governance_lead").get(url).content.decode()
+    assert "Actions on this statement" in page
+    assert f'href="/actions/{action.pk}/"' in page
+    raise_href = f"/actions/new/?source_kind=assessment_statement&amp;source_id={assessment.pk}"
+    assert raise_href in page
+    # An auditor reads the action but does not raise one.
+    audited = client_for("auditor").get(url).content.decode()
+    assert f'href="/actions/{action.pk}/"' in audited and raise_href not in audited
