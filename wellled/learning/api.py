@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from wellled.core.api import path_id, query_choice, query_int
+from wellled.core.api import path_id, query_choice, query_int, query_text
 from wellled.learning import actions, queries
 from wellled.learning.models import LearningAction, LearningShare
 from wellled.organisation.access import Cap, require
@@ -81,7 +81,7 @@ class SharedLearningViewSet(viewsets.ReadOnlyModelViewSet[LearningShare]):
     def list(self, request: Request) -> Response:
         require(request.user, Cap.VIEW_LEARNING)
         shares = self.get_queryset()
-        words = request.query_params.get("q", "").strip()
+        words = (query_text(request, "q") or "").strip()
         if words:
             shares = shares.filter(Q(title__icontains=words) | Q(summary__icontains=words))
         service = query_int(request, "service")
