@@ -35,14 +35,14 @@ def _assert_json(response: Any, status: int) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     "headers",
-    [{}, {"HTTP_AUTHORIZATION": "Token 0123456789abcdef0123456789abcdef01234567"}],
+    [{}, {"Authorization": "Token 0123456789abcdef0123456789abcdef01234567"}],
     ids=["anonymous", "with-a-token"],
 )
 def test_an_api_call_while_the_database_is_down_is_answered_in_json(
     database_down: None, headers: dict[str, str]
 ) -> None:
     client = Client(raise_request_exception=False)
-    response = client.get("/api/v1/units/", **headers)
+    response = client.get("/api/v1/units/", headers=headers)
     body = _assert_json(response, 401 if not headers else 500)
     assert body["detail"]
 
