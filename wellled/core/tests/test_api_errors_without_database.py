@@ -70,3 +70,17 @@ def test_pages_keep_the_html_error_page_when_the_database_is_down(trust: Trust) 
 @pytest.mark.parametrize(("status", "path"), [(404, "/api/v1/no-such-thing/"), (404, "/api/x")])
 def test_an_unknown_api_address_is_json(trust: Trust, status: int, path: str) -> None:
     _assert_json(Client().get(path), status)
+
+
+def test_the_anonymous_speak_up_api_answers_in_json_while_the_database_is_down(
+    database_down: None,
+) -> None:
+    """The routes with no login at all: a reporter's script still gets JSON."""
+    client = Client(raise_request_exception=False)
+    response = client.post(
+        "/api/v1/speak-up/anonymous/concerns/",
+        {"narrative": "The ward is short of staff at night."},
+        content_type="application/json",
+    )
+    body = _assert_json(response, 500)
+    assert body == {"detail": "Sorry, there is a problem with the service. Try again later."}
