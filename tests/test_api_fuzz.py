@@ -39,6 +39,8 @@ from tests.url_matrix import SAMPLES
 from wellled.accounts.actions import issue_api_token
 from wellled.core.testing import Trust
 
+pytestmark = pytest.mark.api_fuzz
+
 PERSONAS = ["governance_lead", "staff_member"]
 EXAMPLES_PER_OPERATION = 4
 CHECKS = [
