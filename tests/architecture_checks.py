@@ -134,6 +134,33 @@ def adapter_writes(name: str, source: str) -> list[Violation]:
     return found
 
 
+def is_api_module(rel: PurePosixPath) -> bool:
+    """An app's api.py or api/ package (core's own API kit excepted: it is the reader)."""
+    return (
+        is_app_module(rel)
+        and rel.parts[1] != "core"
+        and ("api" in rel.parts[2:-1] or rel.name == "api.py")
+    )
+
+
+def raw_query_params(name: str, source: str) -> list[Violation]:
+    """An API module reads filters through wellled.core.api (query_int, query_choice,
+    query_text), which answer a bad value with a 400 naming it, never a 500."""
+    if "query_params" not in source:
+        return []
+    return [
+        Violation(
+            name,
+            node.lineno,
+            "filters-through-core-api",
+            "reads `request.query_params` directly; use query_int, query_choice or "
+            "query_text from wellled.core.api (docs/architecture.md, The layers)",
+        )
+        for node in ast.walk(ast.parse(source, filename=name))
+        if isinstance(node, ast.Attribute) and node.attr == "query_params"
+    ]
+
+
 def _is_built_text(node: ast.expr) -> bool:
     """An f-string with a placeholder, `.format(...)`, `%` or `+`: text built from values."""
     if isinstance(node, ast.JoinedStr):

@@ -13,7 +13,9 @@ import pytest
 from tests.architecture_checks import (
     adapter_writes,
     is_adapter_module,
+    is_api_module,
     is_app_module,
+    raw_query_params,
     report,
     run_checks,
     unsafe_mark_safe,
@@ -107,6 +109,30 @@ def test_a_view_that_calls_an_action_and_updates_a_dict_passes(tmp_path: Path) -
         "    actions.close_thing(acting_user=request.user, thing=thing)\n",
     )
     assert run_checks(tmp_path, adapter_writes, is_adapter_module) == []
+
+
+# API filters through core's readers ----------------------------------------------------------
+
+
+def test_no_api_module_reads_query_parameters_itself() -> None:
+    found = run_checks(Path(__file__).resolve().parent.parent, raw_query_params, is_api_module)
+    if found:
+        pytest.fail(report(found), pytrace=False)
+
+
+def test_a_planted_raw_query_parameter_in_an_api_is_named_with_its_line(tmp_path: Path) -> None:
+    source = "def list(self, request):\n    return request.query_params.get('unit')\n"
+    plant(tmp_path, "wellled/things/api.py", source)
+    plant(tmp_path, "wellled/things/api/cases.py", source)
+    plant(tmp_path, "wellled/things/views.py", source)
+    plant(tmp_path, "wellled/core/api.py", source)
+
+    found = run_checks(tmp_path, raw_query_params, is_api_module)
+
+    assert [(v.path, v.line, v.rule) for v in found] == [
+        ("wellled/things/api.py", 2, "filters-through-core-api"),
+        ("wellled/things/api/cases.py", 2, "filters-through-core-api"),
+    ]
 
 
 # mark_safe ---------------------------------------------------------------------------------

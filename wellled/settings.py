@@ -465,7 +465,7 @@ REST_FRAMEWORK = {
     ],
     "EXCEPTION_HANDLER": "wellled.core.api.exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "wellled.core.api_schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -481,6 +481,11 @@ SPECTACULAR_SETTINGS = {
     # Deep links put a link inside each operation's button, which screen readers
     # cannot reach (axe: nested-interactive).
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
+    # The errors every operation can answer, described once (wellled/core/api_schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "wellled.core.api_schema.add_error_responses",
+    ],
     # Choice sets whose field names collide across modules (a unit's and a case's "kind").
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "wellled.organisation.models.UnitKind",

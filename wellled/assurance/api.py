@@ -63,7 +63,7 @@ from wellled.assurance.serializers import (
     framework_summary,
     result_data,
 )
-from wellled.core.api import path_id, query_choice, query_int
+from wellled.core.api import path_id, query_choice, query_int, query_text
 from wellled.engines.ratings import RatingsError, score_key_question
 from wellled.organisation.access import Cap, require
 
@@ -343,10 +343,10 @@ class EvidenceViewSet(viewsets.GenericViewSet[EvidenceItem]):
 
     def list(self, request: Request) -> Response:
         items = self.get_queryset()
-        statement = request.query_params.get("statement")
+        statement = query_text(request, "statement")
         if statement:
             items = items.filter(statement_tags__statement_id=statement)
-        category = request.query_params.get("category")
+        category = query_text(request, "category")
         if category:
             items = items.filter(category_tags__category_id=category)
         stale = query_choice(request, "stale", ["true", "false"])

@@ -5,7 +5,8 @@
 - `WellledTokenAuthentication` says clearly why a token was refused.
 - `TwoFactorSessionAuthentication` accepts a browser session only once it has
   passed the second factor the pages require.
-- `query_int` / `query_choice` read filter parameters and answer bad ones with a 400.
+- `query_int` / `query_choice` / `query_text` read filter parameters and answer bad
+  ones with a 400 and a message for the parameter, before they reach the database.
 
 DRF imports this module while its own `rest_framework.views` is loading (for the
 authentication class), so nothing here may import DRF views at module level.
@@ -13,6 +14,7 @@ authentication class), so nothing here may import DRF views at module level.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -121,30 +123,59 @@ class TwoFactorSessionScheme(SessionScheme):
     target_class = "wellled.core.api.TwoFactorSessionAuthentication"
 
 
+# Ids and numbers in the API are stored as 64-bit integers (BigAutoField). A larger
+# value matches nothing, and SQLite cannot even bind it (OverflowError), so it is
+# refused up front rather than reaching the database.
+LARGEST_ID = 2**63 - 1
+SMALLEST_INT = -(2**63)
+WHOLE_NUMBER = "Enter a whole number."
+# ASCII digits only: int() would also take " 7", "1_000" and other scripts' digits.
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+_ID = re.compile(r"[0-9]+")
+
+
 def query_int(request: Request, name: str) -> int | None:
     """An optional whole-number query parameter; anything else is a 400."""
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    raw = query_text(request, name)
+    if not raw:
         return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise exceptions.ValidationError({name: [f"{raw!r} is not a whole number"]}) from None
+    if not _WHOLE_NUMBER.fullmatch(raw):
+        raise exceptions.ValidationError({name: [WHOLE_NUMBER]})
+    value = int(raw)
+    if not SMALLEST_INT <= value <= LARGEST_ID:
+        raise exceptions.ValidationError(
+            {name: [f"Enter a whole number between {SMALLEST_INT} and {LARGEST_ID}."]}
+        )
+    return value
+
+
+def query_text(request: Request, name: str) -> str | None:
+    """An optional free-text query parameter. PostgreSQL cannot hold a NUL
+    character, so one is a 400 here rather than a 500 from the database."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    if "\x00" in raw:
+        raise exceptions.ValidationError({name: ["Remove the NUL (0x00) character."]})
+    return raw
 
 
 def query_choice(request: Request, name: str, choices: list[str]) -> str | None:
     """An optional query parameter that must be one of `choices`; anything else is a 400."""
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    raw = query_text(request, name)
+    if not raw:
         return None
     if raw not in choices:
-        raise exceptions.ValidationError({name: [f"{raw!r} is not one of: {', '.join(choices)}"]})
+        raise exceptions.ValidationError({name: [f"Choose one of: {', '.join(choices)}."]})
     return raw
 
 
 def path_id(pk: str) -> int:
-    """An object id from the URL. Ids are whole numbers: anything else names nothing."""
-    try:
-        return int(pk)
-    except ValueError:
-        raise Http404("No such object") from None
+    """An object id from the URL. Ids are whole numbers that fit the database's
+    64-bit ids: anything else names nothing."""
+    if not _ID.fullmatch(pk):
+        raise Http404("No such object")
+    value = int(pk)
+    if not 0 < value <= LARGEST_ID:
+        raise Http404("No such object")
+    return value

@@ -7,6 +7,13 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
+        from django.core import checks
+
+        from wellled.core.checks import production_settings
+
+        # Every command, not only `check --deploy`: production must not start like this.
+        checks.register(production_settings)
+
         # Loads the Celery app so that shared tasks are sent through its broker.
         import wellled.celery
 

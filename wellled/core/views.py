@@ -51,22 +51,38 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "errors/403_csrf.html", status=403)
 
 
+# Scripts read JSON: under /api/ every error Django itself answers (an unknown
+# address, a failure before or outside DRF, such as the database being down while a
+# token is checked) is JSON in DRF's {"detail": ...} shape, never an HTML page.
+_API_ERRORS = {
+    400: "The request could not be read.",
+    403: "You do not have permission to perform this action.",
+    404: "No such API address.",
+    500: "Sorry, there is a problem with the service. Try again later.",
+}
+
+
+def _api_error(request: HttpRequest, status: int) -> JsonResponse | None:
+    if not request.path.startswith("/api/"):
+        return None
+    return JsonResponse({"detail": _API_ERRORS[status]}, status=status)
+
+
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/400.html", status=400)
+    return _api_error(request, 400) or render(request, "errors/400.html", status=400)
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/403.html", status=403)
+    return _api_error(request, 403) or render(request, "errors/403.html", status=403)
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    if request.path.startswith("/api/"):
-        # Scripts read JSON: an unknown API address is not a page.
-        return JsonResponse({"detail": "No such API address."}, status=404)
-    return render(request, "errors/404.html", status=404)
+    return _api_error(request, 404) or render(request, "errors/404.html", status=404)
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
     # Rendered without the request, so no context processor touches the database,
     # which may be what failed.
-    return HttpResponseServerError(loader.render_to_string("errors/500.html"))
+    return _api_error(request, 500) or HttpResponseServerError(
+        loader.render_to_string("errors/500.html")
+    )

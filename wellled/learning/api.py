@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from wellled.core.api import path_id, query_int
+from wellled.core.api import path_id, query_int, query_text
 from wellled.improvement import access as improvement_access
 from wellled.improvement.models import Action
 from wellled.improvement.queries import actions_visible_to, get_action_by_legacy_ref, source_labels
@@ -68,7 +68,7 @@ class SharedLearningViewSet(viewsets.ReadOnlyModelViewSet[LearningShare]):
     def list(self, request: Request) -> Response:
         require(request.user, Cap.VIEW_LEARNING)
         shares = self.get_queryset()
-        words = request.query_params.get("q", "").strip()
+        words = (query_text(request, "q") or "").strip()
         if words:
             shares = shares.filter(Q(title__icontains=words) | Q(summary__icontains=words))
         service = query_int(request, "service")

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from wellled.core.api import query_choice, query_int
+from wellled.core.api import query_choice, query_int, query_text
 from wellled.organisation.access import Cap, require
 from wellled.surveys.measures import MEASURES
 from wellled.surveys.models import SurveyResult
@@ -59,7 +59,7 @@ class SurveyResultViewSet(viewsets.GenericViewSet[SurveyResult]):
         measure = query_choice(request, "measure", list(MEASURES))
         if measure is not None:
             results = results.filter(measure_key=measure)
-        organisation = (request.query_params.get("organisation") or "").strip().upper()
+        organisation = (query_text(request, "organisation") or "").strip().upper()
         if organisation != "ALL":
             results = results.filter(organisation_code=organisation or trust_ods_code())
         page = self.paginate_queryset(results)

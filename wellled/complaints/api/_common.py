@@ -34,7 +34,7 @@ from wellled.complaints.serializers import (
     SetResponseDateSerializer,
 )
 from wellled.complaints.uploads import ALLOWED
-from wellled.core.api import path_id
+from wellled.core.api import path_id, query_text
 from wellled.organisation.access import Cap, require
 
 
@@ -185,7 +185,7 @@ ISSUE_RELATIONS = (
 
 
 def query_date(request: Request, name: str) -> datetime.date | None:
-    raw = request.query_params.get(name)
+    raw = query_text(request, name)
     if not raw:
         return None
     try:

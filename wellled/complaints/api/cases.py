@@ -33,7 +33,7 @@ from wellled.complaints.serializers import (
     ComplaintUpdateSerializer,
 )
 from wellled.core import audit
-from wellled.core.api import path_id, query_choice, query_int
+from wellled.core.api import path_id, query_choice, query_int, query_text
 from wellled.organisation.access import Cap, require
 
 MAX_SEARCH = 200
@@ -44,7 +44,7 @@ class CasesMixin(CaseViewSetBase):
         # The caseload page refuses anyone without VIEW_COMPLAINTS; so does this.
         require(request.user, Cap.VIEW_COMPLAINTS)
         overdue = query_choice(request, "overdue", ["true", "false"])
-        text = request.query_params.get("q", "")
+        text = query_text(request, "q") or ""
         if len(text) > MAX_SEARCH:
             raise ValidationError({"q": [f"Search for at most {MAX_SEARCH} characters"]})
         # The caseload page's own search, status and sort, from the same query.

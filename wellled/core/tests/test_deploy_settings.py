@@ -31,10 +31,15 @@ def _production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
         "WELLLED_PRODUCTION": "true",
         "SECRET_KEY": secrets.token_urlsafe(48)[:64],
         "ALLOWED_HOSTS": HOST,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'wellled.sqlite3'}",
+        # Nothing listens on port 1: `check` reads the database only where it may be
+        # missing (the speak-up secret checks), so this stands for PostgreSQL.
+        "DATABASE_URL": "postgres://wellled@127.0.0.1:1/wellled",
         "WELLLED_VAR_DIR": str(tmp_path / "var"),
         # Not connected to by `check`: production needs it for shared rate limits.
         "REDIS_URL": "redis://redis.invalid:6379/0",
+        "EMAIL_BACKEND": "smtp",
+        "EMAIL_HOST": "smtp.invalid",
+        "WELLLED_SPEAKUP_PEPPER": secrets.token_urlsafe(32),
     }
     env.update(overrides)
     return {key: value for key, value in env.items() if value is not None}
@@ -87,6 +92,54 @@ def test_production_without_redis_refuses_to_start(tmp_path: Path) -> None:
     result = _run(_wellled("check"), _production_env(tmp_path, REDIS_URL=None))
     assert result.returncode != 0
     assert "speakup.E004" in result.stderr and "REDIS_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("overrides", "check_id", "message"),
+    [
+        ({"EMAIL_BACKEND": None}, "wellled.E001", "EMAIL_BACKEND is 'console'"),
+        ({"EMAIL_BACKEND": "locmem"}, "wellled.E001", "EMAIL_BACKEND is 'locmem'"),
+        ({"REDIS_URL": None}, "wellled.E002", "The cache is DatabaseCache, not Redis"),
+        ({"REDIS_URL": None}, "wellled.E003", "The job queue is 'filesystem'"),
+        (
+            {"REDIS_URL": None, "CELERY_BROKER_URL": "redis://redis.invalid:6379/1"},
+            "wellled.E002",
+            "The cache is DatabaseCache, not Redis",
+        ),
+        ({"WELLLED_SPEAKUP_PEPPER": None}, "wellled.E004", "WELLLED_SPEAKUP_PEPPER is not set"),
+        (
+            {"DATABASE_URL": "sqlite:///{tmp}/wellled.sqlite3"},
+            "wellled.E005",
+            "The database is SQLite",
+        ),
+    ],
+)
+def test_production_refuses_an_embedded_default(
+    tmp_path: Path, overrides: dict[str, str | None], check_id: str, message: str
+) -> None:
+    """Console email, no Redis, no pepper or SQLite: each stops the service with its
+    reason, under `check --deploy` and every other command."""
+    overrides = {k: v.format(tmp=tmp_path) if v else v for k, v in overrides.items()}
+    env = _production_env(tmp_path, **overrides)
+    for args in (["check", "--deploy"], ["check"]):
+        result = _run(_wellled(*args), env)
+        assert result.returncode != 0
+        assert f"({check_id}) {message}" in result.stderr, result.stderr
+        assert "ImproperlyConfigured" not in result.stderr
+
+
+def test_the_embedded_defaults_are_fine_outside_production(tmp_path: Path) -> None:
+    env = _production_env(
+        tmp_path,
+        WELLLED_PRODUCTION=None,
+        EMAIL_BACKEND=None,
+        REDIS_URL=None,
+        WELLLED_SPEAKUP_PEPPER=None,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'wellled.sqlite3'}",
+    )
+    result = _run(_wellled("check"), env)
+    assert result.returncode == 0, result.stderr
+    assert "wellled.E0" not in result.stdout + result.stderr
 
 
 def _production_security_settings(tmp_path: Path) -> dict[str, Any]:
