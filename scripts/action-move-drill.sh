@@ -21,7 +21,7 @@ py=$PWD/.venv/bin/python
 
 git worktree add -q --detach "$work/old" "$BEFORE"
 count() {
-  "$py" -c "import sys; from wellled.cli import main; sys.argv=['wellled','shell','-c',sys.argv[1]]; main()" "$1"
+  "$py" -c "import sys; from wellled.cli import main; sys.argv=['wellled','shell','--no-imports','-c',sys.argv[1]]; main()" "$1"
 }
 (
   cd "$work/old"  # the old code is imported from here (the current directory comes first)
