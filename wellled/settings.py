@@ -497,6 +497,7 @@ SPECTACULAR_SETTINGS = {
         "LetterKindEnum": "wellled.complaints.models.LetterKind",
         "InspectionKindEnum": "wellled.inspections.models.InspectionKind",
         "RatingEnum": "wellled.inspections.models.RatingWord",
+        "ImprovementActionStatusEnum": "wellled.improvement.models.Status",
     },
 }
 

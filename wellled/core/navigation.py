@@ -1,9 +1,11 @@
-"""The header's menu and the home page's "my work", filled in by each module.
+"""The header's menu, the home page's "my work", and the home page's overview for
+leaders, filled in by each module.
 
 A module registers in its AppConfig.ready():
 
     navigation.register_nav(NavItem("Complaints", "complaints:list", lambda u: can(u, ...)))
     navigation.register_work(complaints_work)   # (user) -> list[WorkItem]
+    navigation.register_overview(board_view)    # (user) -> OverviewPanel | None
 """
 
 from __future__ import annotations
@@ -39,10 +41,32 @@ class WorkItem:
         return self.due is not None and self.due < today
 
 
+@dataclass(frozen=True)
+class OverviewRow:
+    label: str
+    value: str = ""
+    href: str = ""
+    alert: bool = False  # needs the reader's attention (shown with a red tag)
+
+
+@dataclass(frozen=True)
+class OverviewPanel:
+    """One module's part of the month's story on the home page: a few lines that
+    read at a glance, and where to go for the rest."""
+
+    title: str
+    rows: tuple[OverviewRow, ...]
+    link_label: str = ""
+    link_href: str = ""
+    order: int = 50
+
+
 WorkSource = Callable[[AnyUser], list[WorkItem]]
+OverviewSource = Callable[[AnyUser], "OverviewPanel | None"]
 
 _NAV: list[NavItem] = []
 _WORK: list[WorkSource] = []
+_OVERVIEW: list[OverviewSource] = []
 
 
 def register_nav(item: NavItem) -> None:
@@ -53,6 +77,17 @@ def register_nav(item: NavItem) -> None:
 def register_work(source: WorkSource) -> None:
     if source not in _WORK:
         _WORK.append(source)
+
+
+def register_overview(source: OverviewSource) -> None:
+    if source not in _OVERVIEW:
+        _OVERVIEW.append(source)
+
+
+def overview_for(user: AnyUser) -> list[OverviewPanel]:
+    """The panels the user may read, in order; empty for most staff."""
+    found = [panel for panel in (source(user) for source in _OVERVIEW) if panel is not None]
+    return sorted(found, key=lambda panel: panel.order)
 
 
 def nav_for(user: AnyUser, current_path: str) -> list[dict[str, object]]:

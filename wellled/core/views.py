@@ -28,7 +28,13 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "core/home.html",
-        {"overdue": overdue, "upcoming": upcoming, "today": today, "jobs": _recent_jobs(request)},
+        {
+            "overview": navigation.overview_for(request.user),
+            "overdue": overdue,
+            "upcoming": upcoming,
+            "today": today,
+            "jobs": _recent_jobs(request),
+        },
     )
 
 

@@ -10,7 +10,7 @@ class ImprovementConfig(AppConfig):
         from wellled.assurance.panels import register_assessment_panel
         from wellled.core import navigation
         from wellled.improvement import measures, statement_source
-        from wellled.improvement.queries import improvement_work
+        from wellled.improvement.queries import actions_overview, improvement_work
         from wellled.organisation.access import Cap, can
 
         navigation.register_nav(
@@ -19,6 +19,7 @@ class ImprovementConfig(AppConfig):
             )
         )
         navigation.register_work(improvement_work)
+        navigation.register_overview(actions_overview)
         statement_source.register()
         register_assessment_panel(statement_source.actions_panel)
         measures.register_all()

@@ -7,12 +7,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from wellled.core.navigation import WorkItem
+from wellled.core.navigation import OverviewPanel, OverviewRow, WorkItem
 from wellled.core.types import AnyUser
 from wellled.improvement import access, sources
 from wellled.improvement.models import (
@@ -22,7 +22,7 @@ from wellled.improvement.models import (
     Milestone,
     Status,
 )
-from wellled.organisation.access import Cap, covers_everything, role_paths, scope_paths
+from wellled.organisation.access import Cap, can, covers_everything, role_paths, scope_paths
 from wellled.organisation.models import OrgUnit, UnitKind
 
 
@@ -248,3 +248,53 @@ def improvement_work(user: AnyUser) -> list[WorkItem]:
         for action in awaiting.filter(signable).order_by("done_on")[:20]
     ]
     return items
+
+
+def actions_overview(user: AnyUser) -> OverviewPanel | None:
+    """The home page for leaders who read the register: what is late, by source."""
+    if not user.is_authenticated or not can(user, Cap.VIEW_ACTIONS):
+        return None
+    today = timezone.localdate()
+    register = reverse("improvement:list")
+    rows_by_kind = (
+        actions_visible_to(user)
+        .filter(overdue_q(today))
+        .values("source_kind")
+        .annotate(n=Count("pk"))
+        .order_by("source_kind")
+    )
+    counts = actions_visible_to(user).aggregate(
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        at_risk=Count("pk", filter=Q(status=Status.AT_RISK)),
+        awaiting=Count(
+            "pk",
+            filter=Q(status=Status.DONE, signed_off_on__isnull=True) & ~Q(sign_off_role=""),
+        ),
+    )
+    rows = [OverviewRow("Open actions", str(counts["open"]), f"{register}?state=open")]
+    for row in rows_by_kind:
+        source_type = sources.get(row["source_kind"])
+        label = source_type.label if source_type else row["source_kind"]
+        rows.append(
+            OverviewRow(
+                f"Overdue: {label.lower()}",
+                str(row["n"]),
+                f"{register}?state=overdue&source_kind={row['source_kind']}",
+                alert=True,
+            )
+        )
+    rows.append(OverviewRow("At risk", str(counts["at_risk"]), f"{register}?state=at_risk"))
+    rows.append(
+        OverviewRow(
+            "Done, awaiting sign-off",
+            str(counts["awaiting"]),
+            f"{register}?state=awaiting_sign_off",
+        )
+    )
+    return OverviewPanel(
+        title="What we promised",
+        rows=tuple(rows),
+        link_label="Every action, by executive, source and care group",
+        link_href=register,
+        order=20,
+    )

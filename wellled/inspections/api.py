@@ -88,9 +88,10 @@ _MOVED = (
 )
 
 
-def _moved(summary: str, *, post: bool = False) -> Any:
+def _moved(summary: str, *, post: bool = False, operation_id: str | None = None) -> Any:
     code = 308 if post else 301
     return extend_schema(
+        operation_id=operation_id,
         summary=f"Moved: {summary}",
         description=_MOVED
         + (" A POST is redirected with 308, so it is sent again, body and all." if post else ""),
@@ -101,7 +102,10 @@ def _moved(summary: str, *, post: bool = False) -> Any:
 
 
 @extend_schema_view(
-    list=_moved("inspection actions are listed at /api/v1/actions/"),
+    list=_moved(
+        "inspection actions are listed at /api/v1/actions/",
+        operation_id="assurance_actions_list",
+    ),
     retrieve=_moved("one inspection action, by its id from before the move"),
     progress=_moved("record progress at /api/v1/actions/{id}/progress/", post=True),
     evidence=_moved("add evidence at /api/v1/actions/{id}/evidence/", post=True),

@@ -12,6 +12,7 @@ class InspectionsConfig(AppConfig):
         from wellled.inspections import improvement_source
         from wellled.inspections.queries import (
             enforcement_suggestions,
+            ratings_overview,
             statement_panel,
         )
         from wellled.organisation.access import Cap, can
@@ -25,6 +26,7 @@ class InspectionsConfig(AppConfig):
             )
         )
         # "My work" lists inspection actions with every other improvement action.
+        navigation.register_overview(ratings_overview)
         register_statement_panel(statement_panel)
         register_enforcement_source(enforcement_suggestions)
         improvement_source.register()

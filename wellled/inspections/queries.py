@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
@@ -23,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wellled.assurance.panels import EnforcementSuggestion, PanelRow, StatementPanel
+from wellled.core.navigation import OverviewPanel, OverviewRow
 from wellled.core.types import AnyUser
 from wellled.engines.ratings import (
     UnknownMethodologyError,
@@ -362,3 +364,58 @@ def enforcement_suggestions(scope: OrgUnit) -> list[EnforcementSuggestion]:
         )
         for found in open_enforcement(scope)
     ]
+
+
+# The home page for leaders -----------------------------------------------------
+
+
+def ratings_overview(user: AnyUser) -> OverviewPanel | None:
+    """The latest CQC ratings the reader may see, and what is being done about them."""
+    if not can(user, Cap.VIEW_INSPECTIONS):
+        return None
+    latest = (
+        inspections_visible_to(user)
+        .filter(kind__in=list(CQC_KINDS))
+        .prefetch_related("ratings")
+        .order_by("-report_published_on", "-started_on", "-pk")
+        .first()
+    )
+    if latest is None:
+        return None
+    kq_names = {kq.id: kq.name for kq in _key_questions(latest.methodology)}
+    rows = [
+        OverviewRow(
+            kq_names.get(r.key_question, r.key_question), r.rating, alert=_is_poor(r.rating)
+        )
+        for r in latest.ratings.all()
+    ]
+    if latest.overall_rating:
+        rows.append(
+            OverviewRow("Overall", latest.overall_rating, alert=_is_poor(latest.overall_rating))
+        )
+    counts = status_counts(actions_of(latest), timezone.localdate())
+    still_open = sum(counts[key] for key in ("not_started", "on_track", "at_risk", "overdue"))
+    href = reverse("inspections:detail", args=[latest.pk])
+    rows.append(OverviewRow("Actions still open", str(still_open), href))
+    rows.append(OverviewRow("Overdue", str(counts["overdue"]), href, alert=counts["overdue"] > 0))
+    rows.append(OverviewRow("Signed off as done", str(counts["signed_off"]), href))
+    published = latest.report_published_on
+    return OverviewPanel(
+        title="What CQC said",
+        rows=tuple(rows),
+        link_label=f"{latest.title}"
+        + (f", published {published.day} {published:%B %Y}" if published else ""),
+        link_href=href,
+        order=10,
+    )
+
+
+def _key_questions(methodology_id: str) -> list[Any]:
+    try:
+        return list(get_methodology(methodology_id).key_questions)
+    except UnknownMethodologyError:
+        return []
+
+
+def _is_poor(rating: str) -> bool:
+    return rating.lower() in {"requires improvement", "inadequate", "ri"}

@@ -95,6 +95,7 @@ _MOVED = (
 @extend_schema_view(
     list=extend_schema(
         summary="Moved: learning actions are listed at /api/v1/actions/",
+        operation_id="learning_actions_list",
         description=_MOVED,
         responses={301: None},
         deprecated=True,

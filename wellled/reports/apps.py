@@ -12,6 +12,7 @@ class ReportsConfig(AppConfig):
 
         # Importing these registers their job handlers (CSV import, board pack).
         from wellled.reports import boardpack, import_job  # noqa: F401
+        from wellled.reports.overview import performance_overview
         from wellled.reports.queries import reports_work
 
         navigation.register_nav(
@@ -23,3 +24,4 @@ class ReportsConfig(AppConfig):
             )
         )
         navigation.register_work(reports_work)
+        navigation.register_overview(performance_overview)

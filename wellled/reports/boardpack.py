@@ -32,7 +32,7 @@ from wellled.organisation.queries import get_trust
 from wellled.reports import actions, charts
 from wellled.reports.chartdata import ChartData
 from wellled.reports.charting import charts_for_metrics
-from wellled.reports.models import BoardPack, Domain, Metric, Narrative
+from wellled.reports.models import BoardPack, Domain, Metric, Narrative, domain_rank
 from wellled.reports.periods import month_end
 from wellled.reports.queries import narratives_of_month
 
@@ -101,9 +101,7 @@ class DomainGroup:
 
 
 def _domain_order(metric: Metric) -> tuple[int, str, int]:
-    values = list(Domain.values)
-    rank = values.index(metric.domain) if metric.domain in values else len(values)
-    return (rank, metric.name.lower(), metric.pk)
+    return (domain_rank(metric.domain), metric.name.lower(), metric.pk)
 
 
 def pack_metrics() -> list[Metric]:

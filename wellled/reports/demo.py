@@ -18,6 +18,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
 from django.db import transaction
 
@@ -398,6 +399,15 @@ REPLACED_BY: dict[str, str] = {
     "Speaking up: concerns raised with the guardian": "speakup.concerns_raised",
 }
 
+# Measures computed from the modules that the board follows closely: their owner and
+# the trust's own target. No national target exists for either; these are the demo
+# trust's, set by its board after the 2025 inspection (the must-do on complaints
+# answered on time, and the promise to close its actions on time).
+REGISTERED_OWNERS: dict[str, tuple[str, float | None]] = {
+    "complaints.responded_by_agreed_date": ("complaints.manager", 80.0),
+    "improvement.closed_on_time": ("governance", 80.0),
+}
+
 _SO_WHAT = {
     "improvement": "The change is real, not noise: the process now performs differently.",
     "concern": "The change is real, not noise: something in the process has changed for "
@@ -465,18 +475,34 @@ def _kind(variation: str) -> str:
     return "common"
 
 
+def _against_target(metric: Metric, assurance: str) -> str:
+    """What the target says of this metric, in the owner's words for the board."""
+    if metric.target is None:
+        return f"{metric.name} has no target yet: the owner will propose one to the board."
+    target = f"{metric.target:g}{metric.unit if metric.unit == '%' else ' ' + metric.unit}"
+    return {
+        "pass": f"Against its target of {target} it consistently meets it: assured.",
+        "fail": f"Against its target of {target} it will keep missing it unless the "
+        "process changes.",
+        "hit_or_miss": f"Against its target of {target} it hits and misses at random: not assured.",
+    }.get(assurance, f"Its target is {target}; there are not yet enough points to say more.")
+
+
 def _narrate(metric: Metric, author: User, month: datetime.date) -> None:
     chart = chart_for_metric(metric, up_to=month)
-    if not chart.periods:
+    if not chart.periods or all(v is None for v in chart.values):
         return
     kind = _kind(chart.variation)
+    owner = author.get_full_name() or author.get_username()
+    review = month + relativedelta(months=2)
     actions.write_narrative(
         acting_user=author,
         metric=metric,
         month=month,
         what=chart.description,
-        so_what=_SO_WHAT[kind],
-        what_next=_WHAT_NEXT[kind],
+        so_what=f"{_SO_WHAT[kind]} {_against_target(metric, chart.assurance)}",
+        what_next=f"{_WHAT_NEXT[kind]} {owner} reports back on {metric.name.lower()} "
+        f"with the {review:%B %Y} figures.",
     )
 
 
@@ -582,19 +608,23 @@ def load_demo(result: DemoResult, *, seed: int) -> str:
     for source in sources.all_sources():
         if Metric.objects.filter(source_kind=SourceKind.REGISTERED, source_key=source.key).exists():
             continue
-        actions.create_metric(
+        owner_name, target = REGISTERED_OWNERS.get(source.key, ("governance", None))
+        computed = actions.create_metric(
             acting_user=governance,
             name=source.title,
             definition=source.definition,
-            owner=governance,
+            owner=users.get(owner_name, governance),
             unit=source.unit,
             improvement=source.improvement,
             frequency=source.frequency,
             domain=source.domain,
             source_kind=SourceKind.REGISTERED,
             source_key=source.key,
+            target=target,
         )
         registered += 1
+        if source.key in REGISTERED_OWNERS:
+            metrics.append(computed)
 
     # Last month's narratives from most owners; a few left for "my work".
     narrated = 0

@@ -41,6 +41,25 @@ class Domain(models.TextChoices):
     EQUALITY = "equality", "Equality, diversity and inclusion"
 
 
+# The order the IPR and the board pack show the sections in: CQC's five key
+# questions in CQC's own order, then the board's other headings.
+DOMAIN_ORDER: tuple[str, ...] = (
+    Domain.SAFE,
+    Domain.EFFECTIVE,
+    Domain.CARING,
+    Domain.RESPONSIVE,
+    Domain.WELL_LED,
+    Domain.PEOPLE,
+    Domain.EQUALITY,
+    Domain.OPERATIONS,
+    Domain.FINANCE,
+)
+
+
+def domain_rank(domain: str) -> int:
+    return DOMAIN_ORDER.index(domain) if domain in DOMAIN_ORDER else len(DOMAIN_ORDER)
+
+
 class SourceKind(models.TextChoices):
     REGISTERED = "registered", "Computed by wellled"
     IMPORTED = "imported", "Imported series"

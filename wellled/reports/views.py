@@ -31,7 +31,7 @@ from wellled.reports.charting import (
     charts_for_metrics,
 )
 from wellled.reports.importing import COLUMNS, FileProblem, decode_upload
-from wellled.reports.models import Domain, Metric, SourceKind
+from wellled.reports.models import Domain, Metric, SourceKind, domain_rank
 from wellled.reports.queries import (
     get_metric_for_user,
     get_rebase_for_user,
@@ -497,11 +497,16 @@ def _ipr_matrix(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _ipr_sections(entries: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The sections in CQC's order (safe, effective, caring, responsive, well-led),
+    then the board's other headings: the same order as the board pack."""
     domains = dict(Domain.choices)
     sections: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for entry in entries:
-        sections[str(domains.get(entry["metric"].domain, entry["metric"].domain))].append(entry)
-    return list(sections.items())
+        sections[entry["metric"].domain].append(entry)
+    return [
+        (str(domains.get(domain, domain)), sections[domain])
+        for domain in sorted(sections, key=domain_rank)
+    ]
 
 
 @login_required

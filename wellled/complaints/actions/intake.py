@@ -345,8 +345,6 @@ def record_complaint(
     # acknowledgement or the next-working-day window (reg 13, reg 8(1)(c)).
     calendar = calendar or statutory_calendar()
     rule = None if handler is not None else _assignment_rule(service)
-    if rule is not None:
-        handler = rule.handler
     case = _NewCase(
         kind=kind,
         channel=channel,
@@ -355,7 +353,7 @@ def record_complaint(
         service=service,
         team=team,
         site=site,
-        handler=handler,
+        handler=rule.handler if rule is not None else handler,
         event_date=event_date,
         aware_date=aware_date,
         late_acceptance_reason=late_acceptance_reason.strip(),

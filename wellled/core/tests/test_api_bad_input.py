@@ -18,8 +18,6 @@ TOO_BIG = "99999999999999999999"
 INTEGER_FILTERS = [
     ("complaints_manager", "/api/v1/learning/shared/", "theme"),
     ("complaints_manager", "/api/v1/learning/shared/", "service"),
-    ("governance_lead", "/api/v1/assurance/actions/", "inspection"),
-    ("governance_lead", "/api/v1/assurance/actions/", "owner"),
     ("governance_lead", "/api/v1/assurance/rounds/", "scope"),
     ("trust_admin", "/api/v1/role-assignments/", "unit"),
     ("trust_admin", "/api/v1/role-assignments/", "user"),

@@ -33,6 +33,9 @@ def test_the_demo_loads_about_25_metrics_with_real_ae_data(
     assert approved.reason and approved.approver != approved.requested_by
     assert Rebase.objects.filter(approved_at__isnull=True).count() == 1
     assert Narrative.objects.count() >= 15
+    # Each narrative speaks to its own metric, not a shared paragraph.
+    texts = list(Narrative.objects.values_list("so_what", "what_next"))
+    assert len(set(texts)) == len(texts)
     charts = charts_for_metrics(metrics)
     variations = {chart.variation for chart in charts}
     assurances = {chart.assurance for chart in charts}

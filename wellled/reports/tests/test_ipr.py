@@ -156,3 +156,27 @@ def test_the_reports_queries_do_not_grow_with_the_number_of_metrics(
     for i in range(8):
         load_values(make_metric(trust, name=f"More {i}", domain="safe"), STABLE)
     assert count() == few
+
+
+def test_sections_follow_cqcs_order_with_a_chart_inline_for_each_metric(
+    trust: Trust, client_for, report
+) -> None:
+    """Safe, effective, caring, responsive, well-led: the board pack's order too."""
+    page = client_for("board_member").get(reverse("reports:ipr")).content.decode()
+    headings = re.findall(r"<h2>([^<]+)</h2>", page)
+    sections = [h for h in headings if h in {"Safe", "Caring", "Responsive"}]
+    assert sections == ["Safe", "Caring", "Responsive"]
+    # One small SPC chart per metric, beside its icons and narrative.
+    assert page.count('class="reports-metric__chart"') == page.count('class="reports-metric"')
+    assert page.count("<svg") >= page.count('class="reports-metric"')
+
+
+def test_the_board_home_page_tells_the_months_story(trust: Trust, client_for, report) -> None:
+    """A board member lands on the month at a glance, not on "Nothing is due"."""
+    page = client_for("board_member").get("/").content.decode()
+    assert "This month at a glance" in page
+    assert "How we are performing" in page and "What we promised" in page
+    assert 'href="/reports/ipr/"' in page or reverse("reports:ipr") in page
+    # Staff who read no trust-wide report keep their plain "My work".
+    staff = client_for("staff_member").get("/").content.decode()
+    assert "This month at a glance" not in staff and "<h1>My work</h1>" in staff
