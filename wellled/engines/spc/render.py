@@ -1,0 +1,157 @@
+"""Writing the `wellled spc` output: the CSV text for a table and its XmR result.
+
+Byte for byte what `csv.writer` gives for one row at a time, built a column at a time:
+a number is formatted once per distinct value (limits once per run of equal limits),
+a text that csv might quote once per distinct text, and each row is one `str.join`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from wellled.engines.spc.table import Table
+from wellled.engines.spc.xmr import POINT_TYPES, XmrResult
+
+OUTPUT_COLUMNS = (
+    "group",
+    "date",
+    "value",
+    "mean",
+    "lpl",
+    "upl",
+    "lower_two_sigma",
+    "upper_two_sigma",
+    "moving_range",
+    "segment",
+    "rules",
+    "point_type",
+    "variation",
+    "assurance",
+    "profile",
+    "warnings",
+)
+
+RULE_NAMES = (
+    ("outside_limits", "outside_limits_high", "outside_limits_low"),
+    ("shift", "shift_high", "shift_low"),
+    ("trend", "trend_increasing", "trend_decreasing"),
+    ("two_sigma", "two_sigma_high", "two_sigma_low"),
+)
+# Rows joined into one piece of text at a time: large enough that each write is cheap,
+# small enough that the text of a million rows is never in memory at once.
+BLOCK_ROWS = 65_536
+LIMIT_COLUMNS = ("mean", "lpl", "upl", "lower_two_sigma", "upper_two_sigma")
+
+
+def number(value: float) -> str:
+    # 15 significant digits: the data's precision without binary noise (8.76, not 8.7599…).
+    return "" if not math.isfinite(value) else format(float(value), ".15g")
+
+
+def csv_fields(fields: Sequence[str]) -> str:
+    """Fields as csv.writer joins them (quoted where it would), without the line end."""
+    buffer = io.StringIO()
+    # A trailing empty field keeps a lone empty field from being written as "".
+    csv.writer(buffer, lineterminator="\n").writerow([*fields, ""])
+    return buffer.getvalue()[:-2]
+
+
+def render(table: Table, result: XmrResult) -> Iterator[str]:
+    """The output CSV as pieces of text, each ending with a line end.
+
+    The columns are computed here; the text of their rows is joined a block at a time as
+    it is written, so that the whole text never has to be held at once.
+    """
+    n = len(table.order)
+    # The result is in series-then-date order; `at[i]` is where input row i is in it.
+    at = np.empty(n, dtype=np.int64)
+    at[table.order] = np.arange(n)
+    series = table.series
+    labels = [csv_fields([label]) for label in table.labels]
+    variation = result.variation_labels()
+    assurance = result.assurance_labels()
+    tails = [
+        csv_fields(
+            [
+                str(variation[s]),
+                str(assurance[s]),
+                result.profile.name,
+                "; ".join(result.series_warnings(s)),
+            ]
+        )
+        for s in range(len(table.labels))
+    ]
+    pieces = [
+        _take(labels, series),
+        table.dates,
+        table.raw_values,
+        _limits(result, at),
+        _numbers(result.moving_range[at]),
+        _take(
+            [str(k + 1) for k in range(int(result.segment.max(initial=0)) + 1)], result.segment[at]
+        ),
+        _rules_and_point_type(result, at),
+        _take(tails, series),
+    ]
+    return _blocks(",".join(OUTPUT_COLUMNS) + "\n", pieces, len(at))
+
+
+def _blocks(header: str, pieces: list[list[str]], n: int) -> Iterator[str]:
+    yield header
+    for start in range(0, n, BLOCK_ROWS):
+        block = (piece[start : start + BLOCK_ROWS] for piece in pieces)
+        yield "\n".join(map(",".join, zip(*block, strict=True))) + "\n"
+
+
+def _take(strings: list[str], index: NDArray[np.integer]) -> list[str]:
+    return np.array(strings, dtype=object)[index].tolist()
+
+
+def _numbers(values: NDArray[np.float64]) -> list[str]:
+    """Each value formatted, once per distinct value (by its bits, so -0.0 is not 0.0)."""
+    bits = np.ascontiguousarray(values, dtype=np.float64).view(np.int64)
+    distinct, index = np.unique(bits, return_inverse=True)
+    texts = list(map(number, distinct.view(np.float64).tolist()))
+    return _take(texts, index.reshape(-1))
+
+
+def _limits(result: XmrResult, at: NDArray[np.int64]) -> list[str]:
+    """The five limit columns joined, formatted once per run of rows with equal limits."""
+    n = at.size
+    if n == 0:
+        return []
+    columns = np.stack([getattr(result, name)[at] for name in LIMIT_COLUMNS], axis=1)
+    bits = np.ascontiguousarray(columns, dtype=np.float64).view(np.int64)
+    starts = np.flatnonzero(np.append(True, (bits[1:] != bits[:-1]).any(axis=1)))
+    texts = [",".join(map(number, row)) for row in columns[starts].tolist()]
+    run_start = np.zeros(n, dtype=np.int64)
+    run_start[starts] = 1
+    return _take(texts, np.cumsum(run_start) - 1)
+
+
+def _rules_and_point_type(result: XmrResult, at: NDArray[np.int64]) -> list[str]:
+    """The rules and point_type columns, from a code per row of every flag and the type."""
+    code = result.point_type[at].astype(np.int64)
+    for column, _, _ in RULE_NAMES:
+        code = code * 4 + (getattr(result, column)[at].astype(np.int64) + 1)
+    distinct, index = np.unique(code, return_inverse=True)
+    texts = []
+    for value in distinct.tolist():
+        flags = []
+        for _ in RULE_NAMES:
+            flags.append(value % 4 - 1)
+            value //= 4
+        rules = []
+        for (_, high, low), flag in zip(RULE_NAMES, reversed(flags), strict=True):
+            if flag in (1, 2):
+                rules.append(high)
+            if flag in (-1, 2):
+                rules.append(low)
+        texts.append(csv_fields([";".join(rules), POINT_TYPES[value]]))
+    return _take(texts, index.reshape(-1))
