@@ -46,6 +46,8 @@ RULE_NAMES = (
 # Rows joined into one piece of text at a time: large enough that each write is cheap,
 # small enough that the text of a million rows is never in memory at once.
 BLOCK_ROWS = 65_536
+# Codes of a point's type and its four rule flags (each -1, 0, 1 or 2, stored plus one).
+CODES = len(POINT_TYPES) * 4 ** len(RULE_NAMES)
 LIMIT_COLUMNS = ("mean", "lpl", "upl", "lower_two_sigma", "upper_two_sigma")
 
 
@@ -93,11 +95,7 @@ def render(table: Table, result: XmrResult) -> Iterator[str]:
         table.raw_values,
         _limits(result, at),
         _numbers(result.moving_range[at]),
-        _take(
-            [str(k + 1) for k in range(int(result.segment.max(initial=0)) + 1)], result.segment[at]
-        ),
-        _rules_and_point_type(result, at),
-        _take(tails, series),
+        _segment_to_warnings(result, at, series, tails),
     ]
     return _blocks(",".join(OUTPUT_COLUMNS) + "\n", pieces, len(at))
 
@@ -135,23 +133,38 @@ def _limits(result: XmrResult, at: NDArray[np.int64]) -> list[str]:
     return _take(texts, np.cumsum(run_start) - 1)
 
 
-def _rules_and_point_type(result: XmrResult, at: NDArray[np.int64]) -> list[str]:
-    """The rules and point_type columns, from a code per row of every flag and the type."""
+def _segment_to_warnings(
+    result: XmrResult, at: NDArray[np.int64], series: NDArray[np.int64], tails: list[str]
+) -> list[str]:
+    """The columns from segment to warnings, one text per distinct combination of series,
+    segment, rules and point type: few, as a series has few segments and kinds of point."""
     code = result.point_type[at].astype(np.int64)
     for column, _, _ in RULE_NAMES:
         code = code * 4 + (getattr(result, column)[at].astype(np.int64) + 1)
-    distinct, index = np.unique(code, return_inverse=True)
+    segment = result.segment[at].astype(np.int64)
+    segments = int(segment.max(initial=0)) + 1
+    distinct, index = np.unique((series * segments + segment) * CODES + code, return_inverse=True)
+    rules: dict[int, str] = {}
     texts = []
-    for value in distinct.tolist():
-        flags = []
-        for _ in RULE_NAMES:
-            flags.append(value % 4 - 1)
-            value //= 4
-        rules = []
-        for (_, high, low), flag in zip(RULE_NAMES, reversed(flags), strict=True):
-            if flag in (1, 2):
-                rules.append(high)
-            if flag in (-1, 2):
-                rules.append(low)
-        texts.append(csv_fields([";".join(rules), POINT_TYPES[value]]))
+    for key in distinct.tolist():
+        s, rest = divmod(key, segments * CODES)
+        k, c = divmod(rest, CODES)
+        if c not in rules:
+            rules[c] = _rules_and_point_type(c)
+        texts.append(f"{k + 1},{rules[c]},{tails[s]}")
     return _take(texts, index.reshape(-1))
+
+
+def _rules_and_point_type(code: int) -> str:
+    """The rules and point_type columns for a code of the point type and every flag."""
+    flags = []
+    for _ in RULE_NAMES:
+        flags.append(code % 4 - 1)
+        code //= 4
+    rules = []
+    for (_, high, low), flag in zip(RULE_NAMES, reversed(flags), strict=True):
+        if flag in (1, 2):
+            rules.append(high)
+        if flag in (-1, 2):
+            rules.append(low)
+    return csv_fields([";".join(rules), POINT_TYPES[code]])

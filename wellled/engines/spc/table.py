@@ -26,6 +26,9 @@ DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 EPOCH_ORDINAL = 719_163
 
 IntArray = NDArray[np.int64]
+# Where the year's four digits, the month's two and the day's two are, in each layout.
+ISO_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9]
+DMY_DIGITS = [6, 7, 8, 9, 3, 4, 0, 1]
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
@@ -224,7 +227,10 @@ def _check(
     ordinals, dates, date_ok = parse_dates(raw_dates)
     # Series are numbered in order of first appearance (dicts keep insertion order).
     labels_index = {label: k for k, label in enumerate(dict.fromkeys(groups))}
-    series = np.fromiter(map(labels_index.__getitem__, groups), dtype=np.int64, count=n)
+    if len(labels_index) == 1:
+        series = np.zeros(n, dtype=np.int64)
+    else:
+        series = np.fromiter(map(labels_index.__getitem__, groups), dtype=np.int64, count=n)
     order, first_of = _sorted_with_duplicates(series, ordinals, date_ok)
     table = Table(
         groups=groups,
@@ -320,23 +326,18 @@ def _parse_fixed_width(raw: list[str]) -> tuple[BoolArray, BoolArray, IntArray]:
     ten = np.fromiter(map(len, raw), dtype=np.int64, count=n) == 10
     # Longer cells are cut to ten characters here, but `ten` already rules them out.
     chars = np.array(raw, dtype="<U10").view(np.uint32).reshape(n, 10)
-    digit = (chars >= 48) & (chars <= 57)
-
-    def value(columns: list[int]) -> IntArray:
-        result = np.zeros(n, dtype=np.int64)
-        for j in columns:
-            result = result * 10 + chars[:, j].astype(np.int64) - 48
-        return result
-
-    iso = (
-        ten & (chars[:, 4] == 45) & (chars[:, 7] == 45) & digit[:, [0, 1, 2, 3, 5, 6, 8, 9]].all(1)
-    )
-    dmy = (
-        ten & (chars[:, 2] == 47) & (chars[:, 5] == 47) & digit[:, [0, 1, 3, 4, 6, 7, 8, 9]].all(1)
-    )
-    year = np.where(iso, value([0, 1, 2, 3]), value([6, 7, 8, 9]))
-    month = np.where(iso, value([5, 6]), value([3, 4]))
-    day = np.where(iso, value([8, 9]), value([0, 1]))
+    digits = chars.astype(np.int32) - 48
+    digit = (digits >= 0) & (digits <= 9)
+    iso = ten & (chars[:, 4] == 45) & (chars[:, 7] == 45) & digit[:, ISO_DIGITS].all(1)
+    dmy = ten & (chars[:, 2] == 47) & (chars[:, 5] == 47) & digit[:, DMY_DIGITS].all(1)
+    year, month, day = _year_month_day(digits, ISO_DIGITS)
+    if dmy.any():
+        dmy_year, dmy_month, dmy_day = _year_month_day(digits, DMY_DIGITS)
+        year, month, day = (
+            np.where(dmy, dmy_year, year),
+            np.where(dmy, dmy_month, month),
+            np.where(dmy, dmy_day, day),
+        )
     ok = (iso | dmy) & (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
     year, month, day = np.where(ok, year, 1970), np.where(ok, month, 1), np.where(ok, day, 1)
     months = (year - 1970) * 12 + month - 1
@@ -344,6 +345,11 @@ def _parse_fixed_width(raw: list[str]) -> tuple[BoolArray, BoolArray, IntArray]:
     # 31 February rolls into March: a day past the month's end is not a date.
     ok &= days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) == months
     return iso & ok, dmy & ok, days
+
+
+def _year_month_day(digits: NDArray[np.int32], places: list[int]) -> list[IntArray]:
+    y1, y2, y3, y4, m1, m2, d1, d2 = (digits[:, j].astype(np.int64) for j in places)
+    return [((y1 * 10 + y2) * 10 + y3) * 10 + y4, m1 * 10 + m2, d1 * 10 + d2]
 
 
 def _sorted_with_duplicates(
