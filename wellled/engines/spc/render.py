@@ -2,7 +2,7 @@
 
 Byte for byte what `csv.writer` gives for one row at a time, built a column at a time:
 a number is formatted once per distinct value (limits once per run of equal limits),
-a text that csv might quote once per distinct text, and each row is one `str.join`.
+a text that csv might quote once per distinct text, and a block of rows is one `str.join`.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def render(table: Table, result: XmrResult) -> Iterator[str]:
     at = np.empty(n, dtype=np.int64)
     at[table.order] = np.arange(n)
     series = table.series
-    labels = [csv_fields([label]) for label in table.labels]
+    labels = [csv_fields([label]) + "," for label in table.labels]
     variation = result.variation_labels()
     assurance = result.assurance_labels()
     tails = [
@@ -89,10 +89,14 @@ def render(table: Table, result: XmrResult) -> Iterator[str]:
         )
         for s in range(len(table.labels))
     ]
-    pieces = [
+    # Each row's pieces in order; all but the input's own date and value texts carry the
+    # comma or line end after them, added once per distinct text rather than per row.
+    pieces: list[list[str] | str] = [
         _take(labels, series),
         table.dates,
+        ",",
         table.raw_values,
+        ",",
         _limits(result, at),
         _numbers(result.moving_range[at]),
         _segment_to_warnings(result, at, series, tails),
@@ -100,11 +104,17 @@ def render(table: Table, result: XmrResult) -> Iterator[str]:
     return _blocks(",".join(OUTPUT_COLUMNS) + "\n", pieces, len(at))
 
 
-def _blocks(header: str, pieces: list[list[str]], n: int) -> Iterator[str]:
+def _blocks(header: str, pieces: list[list[str] | str], n: int) -> Iterator[str]:
     yield header
+    width = len(pieces)
     for start in range(0, n, BLOCK_ROWS):
-        block = (piece[start : start + BLOCK_ROWS] for piece in pieces)
-        yield "\n".join(map(",".join, zip(*block, strict=True))) + "\n"
+        stop = min(n, start + BLOCK_ROWS)
+        # One list of every piece of every row in the block, joined in one call.
+        flat: list[str] = [","] * (width * (stop - start))
+        for j, piece in enumerate(pieces):
+            if not isinstance(piece, str):
+                flat[j::width] = piece[start:stop]
+        yield "".join(flat)
 
 
 def _take(strings: list[str], index: NDArray[np.integer]) -> list[str]:
@@ -115,7 +125,7 @@ def _numbers(values: NDArray[np.float64]) -> list[str]:
     """Each value formatted, once per distinct value (by its bits, so -0.0 is not 0.0)."""
     bits = np.ascontiguousarray(values, dtype=np.float64).view(np.int64)
     distinct, index = np.unique(bits, return_inverse=True)
-    texts = list(map(number, distinct.view(np.float64).tolist()))
+    texts = [number(value) + "," for value in distinct.view(np.float64).tolist()]
     return _take(texts, index.reshape(-1))
 
 
@@ -127,7 +137,7 @@ def _limits(result: XmrResult, at: NDArray[np.int64]) -> list[str]:
     columns = np.stack([getattr(result, name)[at] for name in LIMIT_COLUMNS], axis=1)
     bits = np.ascontiguousarray(columns, dtype=np.float64).view(np.int64)
     starts = np.flatnonzero(np.append(True, (bits[1:] != bits[:-1]).any(axis=1)))
-    texts = [",".join(map(number, row)) for row in columns[starts].tolist()]
+    texts = [",".join(map(number, row)) + "," for row in columns[starts].tolist()]
     run_start = np.zeros(n, dtype=np.int64)
     run_start[starts] = 1
     return _take(texts, np.cumsum(run_start) - 1)
@@ -151,7 +161,7 @@ def _segment_to_warnings(
         k, c = divmod(rest, CODES)
         if c not in rules:
             rules[c] = _rules_and_point_type(c)
-        texts.append(f"{k + 1},{rules[c]},{tails[s]}")
+        texts.append(f"{k + 1},{rules[c]},{tails[s]}\n")
     return _take(texts, index.reshape(-1))
 
 
