@@ -145,7 +145,7 @@ def worker_abspc(data_path: str) -> dict[str, Any]:
     import pandas as pd
 
     data = np.load(data_path)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     special = 0
     for row in data:
         frame = abspc.calculate_control_limits(pd.DataFrame({"value": row}), "XmR")
@@ -155,7 +155,12 @@ def worker_abspc(data_path: str) -> dict[str, Any]:
         abspc.determine_assurance_type(frame, 100.0, improvement_direction="high")
         special += int(frame["special_cause"].astype(bool).sum())
     seconds = time.perf_counter() - started
-    return {"first_s": seconds, "rss_peak_mb": _peak_rss_mb(), "special_cause_points": special}
+    return {
+        "first_s": seconds,
+        "cpu_s": time.process_time() - cpu,
+        "rss_peak_mb": _peak_rss_mb(),
+        "special_cause_points": special,
+    }
 
 
 def worker_controlchartspy(data_path: str) -> dict[str, Any]:
@@ -176,7 +181,7 @@ def worker_controlchartspy(data_path: str) -> dict[str, Any]:
         "trend_n": 6,
         "two_in_three": True,
     }
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     special = 0
     for row in data:
         chart = controlchartspy.spc(
@@ -191,7 +196,12 @@ def worker_controlchartspy(data_path: str) -> dict[str, Any]:
         flags = ("astpoint", "trend", "shift", "two_in_three")
         special += sum(any(p[f] != "none" for f in flags) for p in chart.limits)
     seconds = time.perf_counter() - started
-    return {"first_s": seconds, "rss_peak_mb": _peak_rss_mb(), "special_cause_points": special}
+    return {
+        "first_s": seconds,
+        "cpu_s": time.process_time() - cpu,
+        "rss_peak_mb": _peak_rss_mb(),
+        "special_cause_points": special,
+    }
 
 
 def run_worker(args: argparse.Namespace) -> int:
@@ -249,7 +259,7 @@ def run_command(argv: list[str], out: Path) -> dict[str, Any]:
     }
 
 
-def time_command(csv_path: Path, args: list[str], repeats: int) -> Results:
+def time_command(csv_path: Path, args: list[str], repeats: int) -> dict[str, dict[str, Any]]:
     """`wellled spc` as a whole process (best of `repeats`), and the reader and writer it
     had before (once), on the same CSV; each result says whether the outputs match."""
     out, before_out = csv_path.with_suffix(".out.csv"), csv_path.with_suffix(".before.csv")
@@ -404,7 +414,9 @@ def _print_table(results: Results) -> None:
         best = fmt(r, "best_s", "s") if "best_s" in r else ""
         cpu = fmt(r, "cpu_s", "s") if "cpu_s" in r else ""
         rss = fmt(r, "rss_peak_mb", "MB", 0) if "error" not in r else ""
-        same = {True: "  same output", False: "  OUTPUT DIFFERS"}.get(r.get("same_output"), "")
+        same = {"True": "  same output", "False": "  OUTPUT DIFFERS"}.get(
+            str(r.get("same_output")), ""
+        )
         print(
             f"{label:<26} {name:<10} {fmt(r, 'first_s', 's'):>10} {best:>10} {cpu:>10} {rss:>10}"
             + same
@@ -435,6 +447,15 @@ def _command_failed(name: str, results: Results, peer_times: list[float]) -> boo
             f"whole command {whole:,.1f}x (target {COMMAND_TARGET_SPEEDUP}x): "
             f"{'yes' if ok else 'NO'}"
         )
+        # On a shared machine wall time depends on the other work; CPU time much less so.
+        peer_cpu = [
+            results[(p, name)]["cpu_s"] for p in PEERS if "cpu_s" in results.get((p, name), {})
+        ]
+        if peer_cpu:
+            print(
+                f"  {name}: in CPU time: whole command {min(peer_cpu) / ours['cpu_s']:,.1f}x "
+                f"({ours['cpu_s']:.2f} s against {min(peer_cpu):.2f} s)"
+            )
     return failed
 
 
@@ -485,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(
             f"machine: {os.cpu_count()} CPUs; Python {sys.version.split()[0]}; "
-            f"numpy {np.__version__}"
+            f"numpy {np.__version__}; load average {_load()}"
         )
         files = _make_workloads(scratch)
         results = _time_engine(files, args.repeats)
@@ -497,9 +518,15 @@ def main(argv: list[str] | None = None) -> int:
         failed = False
         for name in WORKLOADS:
             failed |= _workload_failed(name, results)
+        print(f"load average at the end: {_load()}")
         return 1 if failed else 0
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _load() -> str:
+    """1, 5 and 15-minute load averages: other work on the machine slows every figure."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":
