@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
         # (every app and its imports, over half a second), which an analyst's script that
         # charts many files would pay on every call. The management command is the same
         # code, for call_command and `wellled help spc`.
+        # No linear algebra here: one thread for numpy's BLAS, not a pool per core that
+        # starts with the process and competes with it for the CPU.
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
         from wellled.engines.spc import cli as spc
 
         return spc.main(args[2:])
