@@ -75,7 +75,7 @@ def main() -> int:
     _setup()
     from django.test import Client
 
-    from wellled.core.api_schema import forget_built_schemas
+    from wellled.core.schema_view import forget_built_schemas
 
     client = Client()
 

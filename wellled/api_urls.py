@@ -3,7 +3,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
-from wellled.core.api_schema import SchemaView
+from wellled.core.schema_view import SchemaView
 
 
 class ApiDocsView(SpectacularSwaggerSplitView):

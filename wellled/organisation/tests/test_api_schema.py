@@ -19,7 +19,7 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.test import APIRequestFactory, force_authenticate
 
-from wellled.core.api_schema import forget_built_schemas
+from wellled.core.schema_view import forget_built_schemas
 from wellled.core.testing import make_user
 
 SCHEMA = "/api/v1/schema/"
