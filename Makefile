@@ -58,6 +58,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.spc
 	$(BIN)/python -m bench.reports
 	$(BIN)/python -m bench.speakup
+	$(BIN)/python -m bench.api_schema
 
 # The SPC engine on 1 x 1,000,000 and 10,000 x 36 points. BENCH_ARGS=--peers also
 # installs abspc and controlchartspy into a throwaway virtualenv and times them (slow).

@@ -1,7 +1,9 @@
 """/api/v1/: each module adds its router here."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
+
+from wellled.core.schema_view import SchemaView
 
 
 class ApiDocsView(SpectacularSwaggerSplitView):
@@ -15,7 +17,7 @@ class ApiDocsView(SpectacularSwaggerSplitView):
 
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("wellled.organisation.api")),
     path("", include("wellled.complaints.api")),

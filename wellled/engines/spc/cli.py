@@ -13,60 +13,48 @@ Django as `python -m wellled.engines.spc.cli`.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import itertools
-import math
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
 import numpy as np
-from dateutil.relativedelta import relativedelta
 
 from wellled.engines.spc.profiles import PROFILES, UnknownProfileError, get_profile
-from wellled.engines.spc.xmr import DIRECTIONS, XmrResult, xmr
+from wellled.engines.spc.render import OUTPUT_COLUMNS, render
+from wellled.engines.spc.table import (
+    DATE_FORMATS,
+    MAX_REPORTED_ERRORS,
+    InputError,
+    Table,
+    describe,
+    parse_date,
+    parse_value,
+    read_table,
+)
+from wellled.engines.spc.xmr import DIRECTIONS, xmr
+
+# Importable from here as before: the management command and scripts use these names.
+__all__ = [
+    "DATE_FORMATS",
+    "EXIT_BAD_INPUT",
+    "EXIT_OK",
+    "MAX_REPORTED_ERRORS",
+    "OUTPUT_COLUMNS",
+    "InputError",
+    "Table",
+    "add_arguments",
+    "build_parser",
+    "main",
+    "read_table",
+    "run",
+]
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
-MAX_REPORTED_ERRORS = 20
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-
-OUTPUT_COLUMNS = (
-    "group",
-    "date",
-    "value",
-    "mean",
-    "lpl",
-    "upl",
-    "lower_two_sigma",
-    "upper_two_sigma",
-    "moving_range",
-    "segment",
-    "rules",
-    "point_type",
-    "variation",
-    "assurance",
-    "profile",
-    "warnings",
-)
-
-
-class InputError(Exception):
-    """Input the command cannot use; the message names the line or option."""
-
-
-@dataclass
-class Table:
-    groups: list[str]
-    dates: list[date]
-    values: list[float]
-    raw_values: list[str]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -197,15 +185,12 @@ def run(
     table = read_table(
         args.input, args.value, args.date, args.group, stdin=stdin, allow_gaps=args.allow_gaps
     )
-    order, lengths, labels = _series_layout(table)
-    values = np.asarray(table.values, dtype=np.float64)[order]
-    dates = [table.dates[i] for i in order]
-    rebase, notes = _rebase_mask(dates, lengths, labels, rebase_dates)
+    rebase, notes = _rebase_mask(table, rebase_dates)
 
     try:
         result = xmr(
-            values,
-            lengths=lengths,
+            table.values[table.order],
+            lengths=table.lengths,
             rebase=rebase,
             baseline=baseline,
             improvement=args.improvement,
@@ -215,170 +200,27 @@ def run(
     except ValueError as exc:
         raise InputError(str(exc)) from None
 
-    text = _render(table, order, lengths, labels, result)
+    text = render(table, result)  # pieces of text, joined as they are written
     for note in notes:
         stderr.write(f"note: {note}\n")
-    for i, label in enumerate(labels):
+    for i, label in enumerate(table.labels):
         for message in result.series_warnings(i):
-            stderr.write(f"warning: {_describe(label)}: {message}\n")
+            stderr.write(f"warning: {describe(label)}: {message}\n")
     if args.output:
         _write_atomically(Path(args.output), text)
     else:
-        stdout.write(text)
+        for piece in text:
+            stdout.write(piece)
     return EXIT_OK
 
 
-# --- reading ----------------------------------------------------------------------------------
-
-
-def read_table(
-    path: str,
-    value_col: str,
-    date_col: str,
-    group_col: str | None,
-    *,
-    stdin: TextIO | None = None,
-    allow_gaps: bool = False,
-) -> Table:
-    try:
-        if path == "-":
-            handle = stdin if stdin is not None else sys.stdin
-            return _parse(handle, value_col, date_col, group_col, allow_gaps=allow_gaps)
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            return _parse(handle, value_col, date_col, group_col, allow_gaps=allow_gaps)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a CSV file") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: is not UTF-8 text") from None
-    except csv.Error as exc:
-        raise InputError(f"{path}: not a readable CSV file ({exc})") from None
-
-
-def _parse(
-    handle: TextIO,
-    value_col: str,
-    date_col: str,
-    group_col: str | None,
-    *,
-    allow_gaps: bool = False,
-) -> Table:
-    reader = csv.DictReader(handle)
-    columns = reader.fieldnames or []
-    missing = [c for c in (value_col, date_col, group_col) if c is not None and c not in columns]
-    if missing:
-        found = ", ".join(repr(c) for c in columns) or "none"
-        raise InputError(
-            f"no column named {', '.join(repr(c) for c in missing)}; the columns are: {found}"
-        )
-    table = Table(groups=[], dates=[], values=[], raw_values=[])
-    errors: list[str] = []
-    seen: dict[tuple[str, date], int] = {}
-    for row in reader:
-        line = reader.line_num
-        group = (row.get(group_col) or "").strip() if group_col else ""
-        raw_value = (row.get(value_col) or "").strip()
-        raw_date = (row.get(date_col) or "").strip()
-        value = _parse_value(raw_value)
-        when = _parse_date(raw_date)
-        if value is None:
-            shown = f"{raw_value!r} is not a number" if raw_value else "is empty"
-            errors.append(f"line {line}: value in column {value_col!r} {shown}")
-        if when is None:
-            shown = f"{raw_date!r} is not a date" if raw_date else "is empty"
-            errors.append(
-                f"line {line}: date in column {date_col!r} {shown} (use YYYY-MM-DD or DD/MM/YYYY)"
-            )
-        elif (group, when) in seen:
-            errors.append(
-                f"line {line}: date {when.isoformat()} appears twice in "
-                f"{_describe(group)} (also on line {seen[(group, when)]})"
-            )
-        else:
-            seen[(group, when)] = line
-        if len(errors) >= MAX_REPORTED_ERRORS:
-            break
-        if value is not None and when is not None:
-            table.groups.append(group)
-            table.dates.append(when)
-            table.values.append(value)
-            table.raw_values.append(raw_value)
-    if not errors and not allow_gaps:
-        errors = _gaps(seen)[:MAX_REPORTED_ERRORS]
-    if errors:
-        more = (
-            " (stopped after the first 20 problems)" if len(errors) >= MAX_REPORTED_ERRORS else ""
-        )
-        raise InputError("the input has problems" + more + ":\n  " + "\n  ".join(errors))
-    if not table.values:
-        raise InputError("the input has a header row but no data rows")
-    return table
-
-
-def _gaps(seen: dict[tuple[str, date], int]) -> list[str]:
-    """Missing periods in each monthly or weekly series, named by the lines around them.
-
-    A series whose dates are all the 1st of a month is monthly; one whose dates are
-    all a whole number of weeks apart is weekly. Other series (daily, irregular) are
-    charted as they are: there is no cadence to miss a period of.
-    """
-    by_group: dict[str, list[tuple[date, int]]] = {}
-    for (group, when), line in seen.items():
-        by_group.setdefault(group, []).append((when, line))
-    problems: list[str] = []
-    for group, rows in by_group.items():
-        rows.sort()
-        dates = [when for when, _ in rows]
-        if len(dates) < 2:
-            continue
-        if all(when.day == 1 for when in dates):
-            step = "month"
-            index = [_months_apart(dates[0], when) for when in dates]
-        elif all((later - earlier).days % 7 == 0 for earlier, later in itertools.pairwise(dates)):
-            step = "week"
-            index = [when.toordinal() // 7 for when in dates]
-        else:
-            continue
-        pairs = zip(itertools.pairwise(rows), itertools.pairwise(index), strict=True)
-        for ((earlier, line_before), (later, line_after)), (a, b) in pairs:
-            missing = b - a - 1
-            if missing > 0:
-                plural = f"{missing} {step}s" if missing > 1 else f"a {step}"
-                problems.append(
-                    f"line {line_after}: {_describe(group)} has no value for {plural} between "
-                    f"{earlier.isoformat()} (line {line_before}) and {later.isoformat()}: add the "
-                    "missing rows, or pass --allow-gaps to chart it as it is"
-                )
-    return sorted(problems, key=lambda text: int(text.split(":")[0].split()[1]))
-
-
-def _months_apart(first: date, later: date) -> int:
-    apart = relativedelta(later, first)
-    return apart.years * 12 + apart.months
-
-
-def _parse_value(text: str) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
-def _parse_date(text: str) -> date | None:
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - calendar dates, no time
-        except ValueError:
-            continue
-    return None
+# --- options ----------------------------------------------------------------------------------
 
 
 def _number_option(name: str, text: str | None) -> float | None:
     if text is None:
         return None
-    value = _parse_value(text.strip())
+    value = parse_value(text.strip())
     if value is None:
         raise InputError(f"{name} {text!r} is not a number")
     return value
@@ -405,7 +247,7 @@ def _run_option(name: str, text: str | None) -> int | None:
 
 
 def _date_option(name: str, text: str) -> date:
-    when = _parse_date(text.strip())
+    when = parse_date(text.strip())
     if when is None:
         raise InputError(f"{name} {text!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
     return when
@@ -414,42 +256,28 @@ def _date_option(name: str, text: str) -> date:
 # --- layout -----------------------------------------------------------------------------------
 
 
-def _series_layout(table: Table) -> tuple[np.ndarray, list[int], list[str]]:
-    """Rows ordered by series (first appearance) then date, with each series' length."""
-    labels: list[str] = []
-    index: dict[str, int] = {}
-    series = np.empty(len(table.groups), dtype=np.int64)
-    for i, group in enumerate(table.groups):
-        if group not in index:
-            index[group] = len(labels)
-            labels.append(group)
-        series[i] = index[group]
-    ordinal = np.asarray([d.toordinal() for d in table.dates], dtype=np.int64)
-    order = np.lexsort((ordinal, series))
-    lengths = np.bincount(series, minlength=len(labels)).tolist()
-    return order, lengths, labels
-
-
-def _rebase_mask(
-    dates: list[date], lengths: list[int], labels: list[str], rebase_dates: list[date]
-) -> tuple[np.ndarray, list[str]]:
-    mask = np.zeros(len(dates), dtype=bool)
+def _rebase_mask(table: Table, rebase_dates: list[date]) -> tuple[np.ndarray, list[str]]:
+    """The first point on or after each --rebase date in each series, and notes on them."""
+    mask = np.zeros(len(table.order), dtype=bool)
     notes: list[str] = []
+    if not rebase_dates:
+        return mask, notes
+    ordinals = table.ordinals[table.order]
     start = 0
-    for label, length in zip(labels, lengths, strict=True):
-        series_dates = dates[start : start + length]
+    for label, length in zip(table.labels, table.lengths, strict=True):
+        series_ordinals = ordinals[start : start + length]
         for when in rebase_dates:
-            k = next((j for j, d in enumerate(series_dates) if d >= when), None)
-            if k is None or k == 0:
-                where = "after the last point" if k is None else "at or before the first point"
+            k = int(np.searchsorted(series_ordinals, when.toordinal(), side="left"))
+            if k in (0, length):
+                where = "after the last point" if k == length else "at or before the first point"
                 notes.append(
-                    f"--rebase {when.isoformat()} is {where} of {_describe(label)}; ignored"
+                    f"--rebase {when.isoformat()} is {where} of {describe(label)}; ignored"
                 )
                 continue
-            if series_dates[k] != when:
+            if series_ordinals[k] != when.toordinal():
                 notes.append(
                     f"--rebase {when.isoformat()} starts a new segment at "
-                    f"{series_dates[k].isoformat()} in {_describe(label)} "
+                    f"{table.dates[table.order[start + k]]} in {describe(label)} "
                     "(the first point on or after it)"
                 )
             mask[start + k] = True
@@ -457,78 +285,10 @@ def _rebase_mask(
     return mask, notes
 
 
-def _describe(label: str) -> str:
-    return f"group {label!r}" if label else "the series"
-
-
 # --- writing ----------------------------------------------------------------------------------
 
-RULE_NAMES = (
-    ("outside_limits", "outside_limits_high", "outside_limits_low"),
-    ("shift", "shift_high", "shift_low"),
-    ("trend", "trend_increasing", "trend_decreasing"),
-    ("two_sigma", "two_sigma_high", "two_sigma_low"),
-)
 
-
-def _render(
-    table: Table, order: np.ndarray, lengths: list[int], labels: list[str], result: XmrResult
-) -> str:
-    n = len(order)
-    row_of = np.empty(n, dtype=np.int64)
-    row_of[order] = np.arange(n)
-    series_of = np.repeat(np.arange(len(lengths)), lengths)
-    point_types = result.point_type_labels()
-    variation = result.variation_labels()
-    assurance = result.assurance_labels()
-    warnings = ["; ".join(result.series_warnings(i)) for i in range(len(labels))]
-    columns = {
-        "mean": result.mean,
-        "lpl": result.lpl,
-        "upl": result.upl,
-        "lower_two_sigma": result.lower_two_sigma,
-        "upper_two_sigma": result.upper_two_sigma,
-        "moving_range": result.moving_range,
-    }
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(OUTPUT_COLUMNS)
-    for i in range(n):
-        k = int(row_of[i])
-        s = int(series_of[k])
-        rules = []
-        for column, high, low in RULE_NAMES:
-            flag = int(getattr(result, column)[k])
-            if flag in (1, 2):
-                rules.append(high)
-            if flag in (-1, 2):
-                rules.append(low)
-        writer.writerow(
-            (
-                table.groups[i],
-                table.dates[i].isoformat(),
-                table.raw_values[i],
-                *(_number(columns[c][k]) for c in ("mean", "lpl", "upl")),
-                *(_number(columns[c][k]) for c in ("lower_two_sigma", "upper_two_sigma")),
-                _number(columns["moving_range"][k]),
-                int(result.segment[k]) + 1,
-                ";".join(rules),
-                point_types[k],
-                variation[s],
-                assurance[s],
-                result.profile.name,
-                warnings[s],
-            )
-        )
-    return buffer.getvalue()
-
-
-def _number(value: float) -> str:
-    # 15 significant digits: the data's precision without binary noise (8.76, not 8.7599…).
-    return "" if not math.isfinite(value) else format(float(value), ".15g")
-
-
-def _write_atomically(path: Path, text: str) -> None:
+def _write_atomically(path: Path, text: Iterable[str]) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
@@ -536,7 +296,7 @@ def _write_atomically(path: Path, text: str) -> None:
         raise InputError(f"cannot write {path}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            handle.writelines(text)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -298,6 +298,30 @@ def test_wellled_spc_runs_without_a_database(tmp_path: Path) -> None:
     assert not (tmp_path / "missing").exists()
 
 
+def test_wellled_spc_starts_without_importing_django(tmp_path: Path) -> None:
+    """Start-up counts in an analyst's run: `wellled spc` loads no part of Django."""
+    out = tmp_path / "out.csv"
+    argv = ["wellled", "spc", str(MDC_CSV), "--value", "Value", "--date", "Date"]
+    argv += ["--group", "Metric", "--output", str(out)]
+    script = (
+        "import sys\n"
+        "from wellled import cli\n"
+        f"code = cli.main({argv!r})\n"
+        "names = ('django', 'rest_framework')\n"
+        "print(code, sorted(m for m in sys.modules if m.split('.')[0] in names))\n"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(tmp_path),
+        cwd=REPO,
+        check=False,
+    )
+    assert result.stdout.strip() == "0 []", result.stderr
+    assert len(rows(out.read_text(encoding="utf-8"))) == 765
+
+
 def test_wellled_spc_bad_input_exits_2(tmp_path: Path) -> None:
     path = write(tmp_path, "d,v\n2023-01-01,x\n")
     result = subprocess.run(  # noqa: S603 - our own interpreter and module
