@@ -374,11 +374,23 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Durable jobs (docs/deployment.md, "Background jobs"). A message is acknowledged
+# only when its task ends, and one whose worker process was killed goes back to
+# the queue; on Redis an unacknowledged message comes back after the visibility
+# timeout. Claiming a job is atomic (`actions.claim_job`), so a redelivered message
+# never runs a job twice, and the heartbeat check (`recover_stalled_jobs`, every
+# minute) queues again or fails a job whose worker died, whatever the broker.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": envint("WELLLED_JOB_VISIBILITY_TIMEOUT", 3600)
+    }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Modules add their periodic jobs here (deadline reminders, stale evidence).
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "prune-finished-jobs": {"task": "wellled.core.tasks.prune_finished_jobs", "schedule": 3600.0},
+    "recover-stalled-jobs": {"task": "wellled.core.tasks.recover_stalled_jobs", "schedule": 60.0},
     "improvement-action-reminders": {
         "task": "wellled.improvement.tasks.send_action_reminders",
         "schedule": crontab(hour=7, minute=15),
