@@ -391,6 +391,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "prune-finished-jobs": {"task": "wellled.core.tasks.prune_finished_jobs", "schedule": 3600.0},
     "recover-stalled-jobs": {"task": "wellled.core.tasks.recover_stalled_jobs", "schedule": 60.0},
+    "audit-checkpoint": {"task": "wellled.core.tasks.write_audit_checkpoint", "schedule": 3600.0},
     "improvement-action-reminders": {
         "task": "wellled.improvement.tasks.send_action_reminders",
         "schedule": crontab(hour=7, minute=15),
@@ -431,6 +432,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=2, minute=45),
     },
 }
+
+# The audit trail's key and checkpoints (docs/audit-trail.md). Both live outside
+# the database, where someone who can rewrite the table cannot reach them: the key
+# signs every event, the checkpoints record the chain's head hourly. Production
+# refuses to start without the key file (system check core.E101); elsewhere one is
+# made in the data directory on first use.
+WELLLED_AUDIT_KEY_FILE = Path(os.getenv("WELLLED_AUDIT_KEY_FILE", str(VAR_DIR / "audit-key.json")))
+WELLLED_AUDIT_CHECKPOINT_FILE = Path(
+    os.getenv("WELLLED_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl"))
+)
+WELLLED_AUDIT_KEY_AUTOCREATE = envbool("WELLLED_AUDIT_KEY_AUTOCREATE", not PRODUCTION)
 
 # Freedom to Speak Up (docs/speakup.md). Argon2id cost of deriving a key from a
 # reporter's code: about half a second on two cores with these defaults.

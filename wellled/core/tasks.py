@@ -10,7 +10,7 @@ from celery import shared_task
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
-from wellled.core import jobs
+from wellled.core import audit, jobs
 from wellled.core.actions import (
     RUN_JOB_TASK,
     beat_job_heartbeat,
@@ -164,3 +164,10 @@ def prune_finished_jobs(days: int = 30) -> int:
     now = timezone.now()
     close_stale_jobs(started_before=now - STALE_AFTER)
     return delete_finished_jobs(finished_before=now - timedelta(days=days))
+
+
+@shared_task(name="wellled.core.tasks.write_audit_checkpoint")
+def write_audit_checkpoint() -> int:
+    """Sign the audit chain's head into the checkpoint file, outside the database."""
+    checkpoint = audit.write_checkpoint()
+    return checkpoint.seq if checkpoint is not None else 0

@@ -22,6 +22,16 @@ from django.urls import reverse
 HOST = "wellled.example.nhs.uk"
 
 
+def _audit_key_file(tmp_path: Path) -> Path:
+    """A provisioned audit key, as `wellled audit-key create` writes it."""
+    path = tmp_path / "keys" / "audit-key.json"
+    if not path.exists():
+        path.parent.mkdir(parents=True)
+        body = {"version": 1, "key": secrets.token_hex(32), "keyed_from": 1}
+        path.write_text(json.dumps({**body, "anchor_hash": "0" * 64}))
+    return path
+
+
 def _production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
     env: dict[str, str | None] = {
         # A clean environment: nothing from the developer's shell or the test run.
@@ -35,6 +45,7 @@ def _production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
         "WELLLED_VAR_DIR": str(tmp_path / "var"),
         # Not connected to by `check`: production needs it for shared rate limits.
         "REDIS_URL": "redis://redis.invalid:6379/0",
+        "WELLLED_AUDIT_KEY_FILE": str(_audit_key_file(tmp_path)),
     }
     env.update(overrides)
     return {key: value for key, value in env.items() if value is not None}
@@ -87,6 +98,22 @@ def test_production_without_redis_refuses_to_start(tmp_path: Path) -> None:
     result = _run(_wellled("check"), _production_env(tmp_path, REDIS_URL=None))
     assert result.returncode != 0
     assert "speakup.E004" in result.stderr and "REDIS_URL" in result.stderr
+
+
+def test_production_without_the_audit_key_refuses_to_start(tmp_path: Path) -> None:
+    """Unsigned events could be rewritten by anyone with the database alone."""
+    missing = str(tmp_path / "nowhere" / "audit-key.json")
+    result = _run(_wellled("check"), _production_env(tmp_path, WELLLED_AUDIT_KEY_FILE=missing))
+    assert result.returncode != 0
+    assert "core.E101" in result.stderr and missing in result.stderr
+
+
+def test_an_unreadable_audit_key_refuses_to_start(tmp_path: Path) -> None:
+    broken = tmp_path / "audit-key.json"
+    broken.write_text("not json")
+    result = _run(_wellled("check"), _production_env(tmp_path, WELLLED_AUDIT_KEY_FILE=str(broken)))
+    assert result.returncode != 0
+    assert "core.E102" in result.stderr
 
 
 def _production_security_settings(tmp_path: Path) -> dict[str, Any]:

@@ -189,7 +189,8 @@ class Command(BaseCommand):
     help = (
         "Run wellled: the web server (gunicorn) and, when jobs use the embedded "
         "filesystem queue (no CELERY_BROKER_URL or REDIS_URL), a background worker "
-        "with the periodic-job scheduler inside it. Ctrl-C or SIGTERM stops them all. "
+        "with the periodic-job scheduler inside it; a worker that dies is restarted and "
+        "the web server carries on. Ctrl-C or SIGTERM stops them all. "
         "With an external broker such as Redis, only the web server starts: run "
         "`celery -A wellled worker` and `celery -A wellled beat` as separate "
         "services (one beat for the whole deployment)."
