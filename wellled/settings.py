@@ -438,9 +438,19 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # signs every event, the checkpoints record the chain's head hourly. Production
 # refuses to start without the key file (system check core.E101); elsewhere one is
 # made in the data directory on first use.
-WELLLED_AUDIT_KEY_FILE = Path(os.getenv("WELLLED_AUDIT_KEY_FILE", str(VAR_DIR / "audit-key.json")))
+_audit_files = str(VAR_DIR / "audit")
+_sqlite_name = str(DATABASES["default"].get("NAME") or "")
+if (
+    not PRODUCTION
+    and DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    and "memory" not in _sqlite_name
+):
+    # Each development or demo database keeps its own key and checkpoints beside
+    # it, so databases sharing one data directory are not checked against another's.
+    _audit_files = f"{_sqlite_name}.audit"
+WELLLED_AUDIT_KEY_FILE = Path(os.getenv("WELLLED_AUDIT_KEY_FILE", f"{_audit_files}-key.json"))
 WELLLED_AUDIT_CHECKPOINT_FILE = Path(
-    os.getenv("WELLLED_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl"))
+    os.getenv("WELLLED_AUDIT_CHECKPOINT_FILE", f"{_audit_files}-checkpoints.jsonl")
 )
 WELLLED_AUDIT_KEY_AUTOCREATE = envbool("WELLLED_AUDIT_KEY_AUTOCREATE", not PRODUCTION)
 

@@ -132,8 +132,9 @@ def finish_job(
 def close_stale_jobs(*, started_before: datetime.datetime) -> int:
     """Fail the jobs still open that were started before the time given.
 
-    A worker killed mid-job (or a message lost with it) leaves the job open for
-    ever; its starter would watch the page refresh indefinitely.
+    A job whose message was lost before any worker claimed it would stay queued
+    for ever, its starter watching the page refresh. (A running job whose worker
+    died is found within minutes by `recover_stalled_jobs`.)
     """
     return Job.objects.filter(
         status__in=[Job.Status.QUEUED, Job.Status.RUNNING], created_at__lt=started_before
