@@ -4,6 +4,7 @@ wellled demo          load the fictional demo trust (once)
 wellled serve         web server plus background worker and scheduler
 wellled api-token U   print user U's API token for scripts
 wellled verify-audit  check the audit trail's hash chain
+wellled audit-key     make the audit key, or sign a checkpoint
 wellled <command>     any other Django management command
 """
 
