@@ -186,3 +186,18 @@ def test_no_hsts_outside_production(client: Client) -> None:
     assert response.status_code == 200
     assert "Strict-Transport-Security" not in response
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_each_development_database_has_its_own_audit_key(tmp_path: Path) -> None:
+    """Demo databases sharing one data directory are not checked against another's key."""
+    env = _production_env(tmp_path, WELLLED_PRODUCTION="false", WELLLED_AUDIT_KEY_FILE=None)
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    script = (
+        "from wellled import settings as s; "
+        "print(s.WELLLED_AUDIT_KEY_FILE); print(s.WELLLED_AUDIT_CHECKPOINT_FILE)"
+    )
+    result = _run([sys.executable, "-c", script], env)
+    assert result.returncode == 0, result.stderr
+    key, checkpoints = result.stdout.strip().splitlines()[-2:]
+    assert key == str(tmp_path / "demo.sqlite3.audit-key.json")
+    assert checkpoints == str(tmp_path / "demo.sqlite3.audit-checkpoints.jsonl")
