@@ -58,6 +58,14 @@ def _speakup_epoch_keys_in_a_temporary_folder(tmp_path_factory: pytest.TempPathF
     settings.WELLLED_SPEAKUP_EPOCH_KEY_DIR = tmp_path_factory.mktemp("epoch-keys")
 
 
+@pytest.fixture(autouse=True)
+def _audit_key_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test has its own audit key and checkpoints, as it has its own database."""
+    folder = tmp_path_factory.mktemp("audit-key")
+    settings.WELLLED_AUDIT_KEY_FILE = folder / "audit-key.json"
+    settings.WELLLED_AUDIT_CHECKPOINT_FILE = folder / "audit-checkpoints.jsonl"
+
+
 @pytest.fixture
 def trust(db: None) -> Trust:
     return add_personas(build_trust())

@@ -5,6 +5,7 @@ wellled serve         web server plus background worker and scheduler
 wellled api-token U   print user U's API token for scripts
 wellled verify-audit  check the audit trail's hash chain
 wellled spc           XmR charts for a CSV file (starts without Django)
+wellled audit-key     make the audit key, or sign a checkpoint
 wellled <command>     any other Django management command
 """
 

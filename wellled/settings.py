@@ -374,11 +374,24 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Durable jobs (docs/deployment.md, "Background jobs"). A message is acknowledged
+# only when its task ends, and one whose worker process was killed goes back to
+# the queue; on Redis an unacknowledged message comes back after the visibility
+# timeout. Claiming a job is atomic (`actions.claim_job`), so a redelivered message
+# never runs a job twice, and the heartbeat check (`recover_stalled_jobs`, every
+# minute) queues again or fails a job whose worker died, whatever the broker.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": envint("WELLLED_JOB_VISIBILITY_TIMEOUT", 3600)
+    }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Modules add their periodic jobs here (deadline reminders, stale evidence).
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "prune-finished-jobs": {"task": "wellled.core.tasks.prune_finished_jobs", "schedule": 3600.0},
+    "recover-stalled-jobs": {"task": "wellled.core.tasks.recover_stalled_jobs", "schedule": 60.0},
+    "audit-checkpoint": {"task": "wellled.core.tasks.write_audit_checkpoint", "schedule": 3600.0},
     "improvement-action-reminders": {
         "task": "wellled.improvement.tasks.send_action_reminders",
         "schedule": crontab(hour=7, minute=15),
@@ -419,6 +432,27 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=2, minute=45),
     },
 }
+
+# The audit trail's key and checkpoints (docs/audit-trail.md). Both live outside
+# the database, where someone who can rewrite the table cannot reach them: the key
+# signs every event, the checkpoints record the chain's head hourly. Production
+# refuses to start without the key file (system check core.E101); elsewhere one is
+# made in the data directory on first use.
+_audit_files = str(VAR_DIR / "audit")
+_sqlite_name = str(DATABASES["default"].get("NAME") or "")
+if (
+    not PRODUCTION
+    and DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    and "memory" not in _sqlite_name
+):
+    # Each development or demo database keeps its own key and checkpoints beside
+    # it, so databases sharing one data directory are not checked against another's.
+    _audit_files = f"{_sqlite_name}.audit"
+WELLLED_AUDIT_KEY_FILE = Path(os.getenv("WELLLED_AUDIT_KEY_FILE", f"{_audit_files}-key.json"))
+WELLLED_AUDIT_CHECKPOINT_FILE = Path(
+    os.getenv("WELLLED_AUDIT_CHECKPOINT_FILE", f"{_audit_files}-checkpoints.jsonl")
+)
+WELLLED_AUDIT_KEY_AUTOCREATE = envbool("WELLLED_AUDIT_KEY_AUTOCREATE", not PRODUCTION)
 
 # Freedom to Speak Up (docs/speakup.md). Argon2id cost of deriving a key from a
 # reporter's code: about half a second on two cores with these defaults.

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from wellled.celery import app as celery_app
-from wellled.core import audit
+from wellled.core import audit, jobs
 from wellled.core.models import ClosureDay, Job, SentReminder
 from wellled.core.types import Actor
 
@@ -21,6 +23,8 @@ from wellled.core.types import Actor
 # would make a cycle. The core app's ready() imports it, which registers it.
 RUN_JOB_TASK = "wellled.core.tasks.run_job"
 STALE_MESSAGE = "The job stopped before it finished. Nothing more will happen: start it again."
+# Runs in all, the first included, of a job whose handler may be retried.
+MAX_ATTEMPTS = 3
 
 
 @transaction.atomic
@@ -76,12 +80,36 @@ def start_job(*, acting_user: User, kind: str, title: str, payload: dict[str, ob
     return job
 
 
+def claim_job(*, job_id: str) -> Job | None:
+    """Take a queued job for this worker, or None if another worker has it.
+
+    One conditional UPDATE: of two workers handed the same message (a broker's
+    redelivery, a job queued again after its worker died), exactly one wins.
+    """
+    claimed = Job.objects.filter(id=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING,
+        progress=0,
+        message="Started",
+        heartbeat_at=timezone.now(),
+        attempts=F("attempts") + 1,
+    )
+    return Job.objects.get(id=job_id) if claimed else None
+
+
+def beat_job_heartbeat(*, job_id: str) -> bool:
+    """Show that the job's worker is alive. False once the job is no longer running."""
+    return bool(
+        Job.objects.filter(id=job_id, status=Job.Status.RUNNING).update(heartbeat_at=timezone.now())
+    )
+
+
 def update_job_progress(*, job: Job, progress: int, message: str = "") -> None:
     # Progress is bookkeeping, not a change to the trust's records, so it is not audited.
     job.progress = max(0, min(100, progress))
     job.message = message[:300]
     job.status = Job.Status.RUNNING
-    job.save(update_fields=["progress", "message", "status"])
+    job.heartbeat_at = timezone.now()
+    job.save(update_fields=["progress", "message", "status", "heartbeat_at"])
 
 
 def finish_job(
@@ -104,12 +132,66 @@ def finish_job(
 def close_stale_jobs(*, started_before: datetime.datetime) -> int:
     """Fail the jobs still open that were started before the time given.
 
-    A worker killed mid-job (or a message lost with it) leaves the job open for
-    ever; its starter would watch the page refresh indefinitely.
+    A job whose message was lost before any worker claimed it would stay queued
+    for ever, its starter watching the page refresh. (A running job whose worker
+    died is found within minutes by `recover_stalled_jobs`.)
     """
     return Job.objects.filter(
         status__in=[Job.Status.QUEUED, Job.Status.RUNNING], created_at__lt=started_before
     ).update(status=Job.Status.FAILED, message=STALE_MESSAGE, finished_at=timezone.now())
+
+
+def _send_job(job_id: str) -> None:
+    celery_app.tasks[RUN_JOB_TASK].delay(job_id)
+
+
+def _worker_lost_message(job: Job) -> str:
+    if jobs.is_retried(job.kind) and job.attempts < MAX_ATTEMPTS:
+        return (
+            f"The background worker running this job stopped at {job.progress}%. "
+            f"The job is being run again from the start (attempt {job.attempts + 1} "
+            f"of {MAX_ATTEMPTS}): you need do nothing."
+        )
+    kept = (
+        "Nothing it had done was kept"
+        if jobs.is_atomic(job.kind)
+        else "Check what it had done before you run it again"
+    )
+    return (
+        f"The background worker running this job stopped at {job.progress}%, so the job "
+        f"did not finish. {kept}: start it again, and if this happens again tell an "
+        "administrator."
+    )
+
+
+@transaction.atomic
+def recover_stalled_jobs(*, stalled_before: datetime.datetime) -> tuple[int, int]:
+    """Queue again, or fail, the running jobs whose worker stopped sending heartbeats.
+
+    Returns (queued again, failed). A job whose handler may be retried goes back
+    to the queue until it has had MAX_ATTEMPTS runs; any other is failed with a
+    message its starter reads on the job's page.
+    """
+    stalled = Job.objects.select_for_update().filter(
+        Q(heartbeat_at__lt=stalled_before)
+        | Q(heartbeat_at__isnull=True, created_at__lt=stalled_before),
+        status=Job.Status.RUNNING,
+    )
+    requeued, failed = 0, 0
+    for job in stalled:
+        message = _worker_lost_message(job)
+        if jobs.is_retried(job.kind) and job.attempts < MAX_ATTEMPTS:
+            Job.objects.filter(id=job.id, status=Job.Status.RUNNING).update(
+                status=Job.Status.QUEUED, progress=0, message=message[:300]
+            )
+            transaction.on_commit(functools.partial(_send_job, str(job.id)))
+            requeued += 1
+        else:
+            Job.objects.filter(id=job.id, status=Job.Status.RUNNING).update(
+                status=Job.Status.FAILED, message=message[:300], finished_at=timezone.now()
+            )
+            failed += 1
+    return requeued, failed
 
 
 @transaction.atomic

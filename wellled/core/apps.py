@@ -35,3 +35,9 @@ class CoreConfig(AppConfig):
         navigation.register_nav(
             navigation.NavItem("Audit trail", "core:audit_list", can_view_audit, order=90)
         )
+        from django.core import checks
+
+        from wellled.core.audit_checks import check_audit_key, check_audit_table_role
+
+        checks.register(check_audit_key)
+        checks.register(check_audit_table_role, checks.Tags.security, deploy=True)

@@ -7,6 +7,7 @@ write, and `record_view(...)` when someone opens a sensitive record.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from wellled.core import audit_keys
+from wellled.core.audit_keys import AuditKey, AuditKeyError
 from wellled.core.models import AuditEvent
 from wellled.core.request_id import current_request_id
 from wellled.core.types import Actor
@@ -156,7 +159,9 @@ def record(
         "request_id": current_request_id(),
         "prev_hash": prev_hash,
     }
-    return AuditEvent.objects.create(hash=compute_hash(**fields), **fields)
+    event_hash_ = compute_hash(**fields)
+    key = audit_keys.key_for_writing(next_seq=seq, prev_hash=prev_hash)
+    return AuditEvent.objects.create(hash=event_hash_, mac=key.event_mac(event_hash_), **fields)
 
 
 def record_view(*, acting_user: Actor, obj: models.Model, reason: str = "") -> AuditEvent:
@@ -185,6 +190,8 @@ class ChainProblem:
     occurred_at: datetime | None = None
 
     def __str__(self) -> str:
+        if self.seq == 0:
+            return self.problem[:1].upper() + self.problem[1:]
         if self.occurred_at is None:
             return f"event #{self.seq}: {self.problem}"
         when = self.occurred_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
@@ -195,15 +202,51 @@ def _problem(event: AuditEvent, problem: str) -> ChainProblem:
     return ChainProblem(event.seq, event.pk, problem, event.action, event.occurred_at)
 
 
+def _load_key_for_checking() -> tuple[AuditKey | None, list[ChainProblem]]:
+    try:
+        key = audit_keys.load_key()
+    except AuditKeyError as error:
+        return None, [ChainProblem(0, None, str(error))]
+    if key is None and AuditEvent.objects.exclude(mac="").exists():
+        missing = (
+            f"the audit key file {audit_keys.key_path()} does not exist, so the events' "
+            "signatures cannot be checked"
+        )
+        return None, [ChainProblem(0, None, missing)]
+    return key, []
+
+
+def _signature_problems(event: AuditEvent, key: AuditKey | None) -> Iterator[ChainProblem]:
+    if key is None:
+        return
+    if event.seq == key.keyed_from - 1 and event.hash != key.anchor_hash:
+        yield _problem(
+            event,
+            "is not the event the audit key was anchored to: events written before the "
+            "trail was keyed have been rewritten",
+        )
+    if event.seq >= key.keyed_from and not hmac.compare_digest(
+        event.mac, key.event_mac(event.hash)
+    ):
+        yield _problem(
+            event,
+            "is not signed by the audit key: it was written or rewritten by someone "
+            "without the key (directly in the database)",
+        )
+
+
 def verify_chain(
     batch_size: int = 2000, on_progress: Callable[[int], None] | None = None
 ) -> Iterator[ChainProblem]:
     """Walk the whole chain in order and yield every break in it.
 
-    Deleting the newest events leaves a shorter chain that is still intact: only a
-    head hash recorded elsewhere (see `wellled verify-audit --expect-head`) shows it.
+    Besides the links, checks each event's signature under the audit key and,
+    at the end, the signed checkpoints of the chain's head (audit_keys): deleting
+    the newest events is shown by the last checkpoint taken before they went.
     `on_progress` is called with the number of events checked after each batch.
     """
+    key, problems = _load_key_for_checking()
+    yield from problems
     expected_prev = GENESIS_HASH
     expected_seq = 1
     queryset = AuditEvent.objects.order_by("seq")
@@ -225,10 +268,60 @@ def verify_chain(
             )
         if event_hash(event) != event.hash:
             yield _problem(event, "has been edited since it was written")
+        yield from _signature_problems(event, key)
         expected_prev = event.hash
         expected_seq = event.seq + 1
         if on_progress is not None and checked % batch_size == 0:
             on_progress(checked)
+    yield from checkpoint_problems(key)
+
+
+def checkpoint_problems(key: AuditKey | None, batch_size: int = 500) -> Iterator[ChainProblem]:
+    """Every signed checkpoint the chain no longer matches."""
+    entries = audit_keys.read_checkpoints()
+    where = audit_keys.checkpoint_path()
+    readable = [entry for entry in entries if not isinstance(entry, int)]
+    for entry in entries:
+        if isinstance(entry, int):
+            yield ChainProblem(0, None, f"line {entry} of {where} is not a checkpoint")
+    for start in range(0, len(readable), batch_size):
+        batch = readable[start : start + batch_size]
+        found = dict(
+            AuditEvent.objects.filter(seq__in=[c.seq for c in batch]).values_list("seq", "hash")
+        )
+        for checkpoint in batch:
+            yield from _one_checkpoint(checkpoint, found.get(checkpoint.seq), key, where)
+
+
+def _one_checkpoint(
+    checkpoint: audit_keys.Checkpoint, current: str | None, key: AuditKey | None, where: Any
+) -> Iterator[ChainProblem]:
+    signed = key is not None and hmac.compare_digest(
+        str(checkpoint.mac),
+        key.checkpoint_mac(checkpoint.seq, checkpoint.hash, checkpoint.written_at),
+    )
+    taken = f"the checkpoint of {checkpoint.written_at} (line {checkpoint.line} of {where})"
+    if not signed:
+        yield ChainProblem(checkpoint.seq, None, f"{taken} is not signed by the audit key")
+    elif current is None:
+        yield ChainProblem(
+            checkpoint.seq,
+            None,
+            f"is missing, though {taken} recorded it: the newest events have been deleted",
+        )
+    elif current != checkpoint.hash:
+        yield ChainProblem(
+            checkpoint.seq, None, f"does not match {taken}: it has been rewritten since"
+        )
+
+
+def write_checkpoint() -> audit_keys.Checkpoint | None:
+    """Sign the chain's head into the checkpoint file (None while the trail is empty)."""
+    head = chain_head()
+    if head is None:
+        return None
+    key = audit_keys.key_for_writing(next_seq=head.seq + 1, prev_hash=head.hash)
+    return audit_keys.append_checkpoint(key=key, seq=head.seq, event_hash=head.hash)
 
 
 def chain_head() -> AuditEvent | None:

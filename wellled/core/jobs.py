@@ -18,6 +18,14 @@ written through a second connection); on SQLite, whose single writer is the
 handler's own transaction, it appears when the handler finishes. A handler that
 only reads, or that commits in steps itself, registers with `atomic=False` and
 must then leave nothing half-written when it fails.
+
+A worker that dies mid-job (killed, out of memory, the machine restarted) stops
+sending the job's heartbeat; within minutes `recover_stalled_jobs` notices. A
+handler registered with `retry=True` declares itself idempotent (running it again
+after a partial run does no harm) and is queued again, up to `MAX_ATTEMPTS` runs
+in all; any other job is marked failed with a message that tells its starter
+what happened. Only one worker can claim a queued job, so a message delivered
+twice runs it once.
 """
 
 from __future__ import annotations
@@ -42,15 +50,17 @@ class Outcome:
 Handler = Callable[[Job, Progress], Outcome]
 _HANDLERS: dict[str, Handler] = {}
 _NOT_ATOMIC: set[str] = set()
+_RETRIED: set[str] = set()
 
 
-def handler(kind: str, *, atomic: bool = True) -> Callable[[Handler], Handler]:
+def handler(kind: str, *, atomic: bool = True, retry: bool = False) -> Callable[[Handler], Handler]:
     def register(func: Handler) -> Handler:
         _HANDLERS[kind] = func
-        if atomic:
-            _NOT_ATOMIC.discard(kind)
-        else:
-            _NOT_ATOMIC.add(kind)
+        for flagged, wanted in ((_NOT_ATOMIC, not atomic), (_RETRIED, retry)):
+            if wanted:
+                flagged.add(kind)
+            else:
+                flagged.discard(kind)
         return func
 
     return register
@@ -67,12 +77,18 @@ def is_atomic(kind: str) -> bool:
     return kind not in _NOT_ATOMIC
 
 
+def is_retried(kind: str) -> bool:
+    """Whether a job of this kind runs again after its worker died under it."""
+    return kind in _RETRIED
+
+
 # Enough to act on; a chain broken in thousands of places is reported by count.
 MAX_LISTED_PROBLEMS = 200
 
 
 # Read-only: one long transaction would hold SQLite's only write lock throughout.
-@handler("core.verify_audit", atomic=False)
+# Reading again from the start does no harm, so a run cut short is retried.
+@handler("core.verify_audit", atomic=False, retry=True)
 def verify_audit_chain(job: Job, progress: Progress) -> Outcome:
     """Walk the audit trail's hash chain and list every break in it."""
     total = AuditEvent.objects.count()

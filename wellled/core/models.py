@@ -36,6 +36,10 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=64, blank=True, db_index=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # HMAC-SHA256 of `hash` under the audit key, which is kept outside the
+    # database (WELLLED_AUDIT_KEY_FILE): without the key a rewritten event cannot
+    # be given a valid one. Empty on events written before the trail was keyed.
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-seq"]
@@ -81,9 +85,15 @@ class Job(models.Model):
     result_url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Touched by the worker while it runs the job; a running job whose heartbeat
+    # has gone quiet lost its worker (see `actions.recover_stalled_jobs`).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # How many times a worker has claimed the job.
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"])]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.get_status_display()})"

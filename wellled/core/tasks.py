@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from contextlib import nullcontext
 from datetime import timedelta
 from typing import Any
@@ -9,12 +10,15 @@ from celery import shared_task
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
-from wellled.core import jobs
+from wellled.core import audit, jobs
 from wellled.core.actions import (
     RUN_JOB_TASK,
+    beat_job_heartbeat,
+    claim_job,
     close_stale_jobs,
     delete_finished_jobs,
     finish_job,
+    recover_stalled_jobs,
     update_job_progress,
 )
 
@@ -61,14 +65,58 @@ class _SideChannel:
             self._wrapper = None
 
 
+# A running job's worker writes its heartbeat this often; a job whose heartbeat is
+# older than STALLED_AFTER lost its worker. The check runs every minute (settings'
+# CELERY_BEAT_SCHEDULE), so a dead worker is noticed within about three minutes.
+HEARTBEAT_EVERY = timedelta(seconds=20)
+STALLED_AFTER = timedelta(minutes=2)
+
+
+class _Heartbeat(threading.Thread):
+    """Touches the job's heartbeat from a thread (and connection) of its own.
+
+    It stops with the worker: a killed worker's jobs fall silent, which is the
+    point. On SQLite a handler's open transaction holds the only write lock, so a
+    beat may wait or fail; it is best effort, and logged.
+    """
+
+    def __init__(self, job_id: str) -> None:
+        super().__init__(name=f"heartbeat-{job_id}", daemon=True)
+        self._job_id = job_id
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self._halt.wait(HEARTBEAT_EVERY.total_seconds()):
+                try:
+                    if not beat_job_heartbeat(job_id=self._job_id):
+                        return
+                except DatabaseError:
+                    logger.warning("Could not record the heartbeat of job %s", self._job_id)
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join(timeout=HEARTBEAT_EVERY.total_seconds() + 5)
+
+
 @shared_task(name=RUN_JOB_TASK)
 def run_job(job_id: str) -> None:
-    job = Job.objects.filter(id=job_id, status=Job.Status.QUEUED).first()
+    job = claim_job(job_id=job_id)
     if job is None:
-        # Already taken by another worker, or pruned.
+        # Already taken by another worker, finished, or pruned.
         return
     set_request_id(f"job-{job.id.hex}")
-    update_job_progress(job=job, progress=0, message="Started")
+    heartbeat = _Heartbeat(str(job.id))
+    heartbeat.start()
+    try:
+        _run_claimed(job)
+    finally:
+        heartbeat.stop()
+
+
+def _run_claimed(job: Job) -> None:
     side = _SideChannel()
 
     def progress(percent: int, message: str) -> None:
@@ -97,12 +145,29 @@ def run_job(job_id: str) -> None:
     )
 
 
+@shared_task(name="wellled.core.tasks.recover_stalled_jobs")
+def recover_stalled_jobs_task() -> tuple[int, int]:
+    """Queue again, or fail, the running jobs whose worker has died."""
+    requeued, failed = recover_stalled_jobs(stalled_before=timezone.now() - STALLED_AFTER)
+    if requeued or failed:
+        logger.warning("Jobs whose worker stopped: %d queued again, %d failed", requeued, failed)
+    return requeued, failed
+
+
+# A job still queued this long after it was started never reached a worker.
 STALE_AFTER = timedelta(hours=6)
 
 
 @shared_task(name="wellled.core.tasks.prune_finished_jobs")
 def prune_finished_jobs(days: int = 30) -> int:
-    """Delete old finished jobs, and close jobs whose worker died under them."""
+    """Delete old finished jobs, and close jobs that never ran."""
     now = timezone.now()
     close_stale_jobs(started_before=now - STALE_AFTER)
     return delete_finished_jobs(finished_before=now - timedelta(days=days))
+
+
+@shared_task(name="wellled.core.tasks.write_audit_checkpoint")
+def write_audit_checkpoint() -> int:
+    """Sign the audit chain's head into the checkpoint file, outside the database."""
+    checkpoint = audit.write_checkpoint()
+    return checkpoint.seq if checkpoint is not None else 0

@@ -259,7 +259,9 @@ def _draw_pack(pack: BoardPack, progress: jobs.Progress) -> tuple[bytes, int]:
     return html_to_pdf(html), len(sections)
 
 
-@jobs.handler(JOB_KIND, atomic=False)
+# Retried after a worker dies: a pack still queued or running is drawn afresh and
+# issued in one transaction at the end, so a run cut short leaves nothing behind.
+@jobs.handler(JOB_KIND, atomic=False, retry=True)
 def produce_board_pack(job: Job, progress: jobs.Progress) -> jobs.Outcome:
     """Draw the pack, then store it in one short transaction (or mark it failed)."""
     pack_id = job.payload.get("board_pack_id")

@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
+from django.conf import settings
 from django.db import connection
 
 
@@ -48,6 +49,9 @@ def subprocess_env(tmp_path: Path) -> dict[str, str]:
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "WELLLED_REQUIRE_2FA": "false",
             "PYTHONUNBUFFERED": "1",
+            # One deployment: the processes share the test's audit key.
+            "WELLLED_AUDIT_KEY_FILE": str(settings.WELLLED_AUDIT_KEY_FILE),
+            "WELLLED_AUDIT_CHECKPOINT_FILE": str(settings.WELLLED_AUDIT_CHECKPOINT_FILE),
         }
     )
     return env

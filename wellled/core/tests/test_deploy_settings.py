@@ -22,6 +22,16 @@ from django.urls import reverse
 HOST = "wellled.example.nhs.uk"
 
 
+def _audit_key_file(tmp_path: Path) -> Path:
+    """A provisioned audit key, as `wellled audit-key create` writes it."""
+    path = tmp_path / "keys" / "audit-key.json"
+    if not path.exists():
+        path.parent.mkdir(parents=True)
+        body = {"version": 1, "key": secrets.token_hex(32), "keyed_from": 1}
+        path.write_text(json.dumps({**body, "anchor_hash": "0" * 64}))
+    return path
+
+
 def _production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
     env: dict[str, str | None] = {
         # A clean environment: nothing from the developer's shell or the test run.
@@ -40,6 +50,7 @@ def _production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
         "EMAIL_BACKEND": "smtp",
         "EMAIL_HOST": "smtp.invalid",
         "WELLLED_SPEAKUP_PEPPER": secrets.token_urlsafe(32),
+        "WELLLED_AUDIT_KEY_FILE": str(_audit_key_file(tmp_path)),
     }
     env.update(overrides)
     return {key: value for key, value in env.items() if value is not None}
@@ -142,6 +153,22 @@ def test_the_embedded_defaults_are_fine_outside_production(tmp_path: Path) -> No
     assert "wellled.E0" not in result.stdout + result.stderr
 
 
+def test_production_without_the_audit_key_refuses_to_start(tmp_path: Path) -> None:
+    """Unsigned events could be rewritten by anyone with the database alone."""
+    missing = str(tmp_path / "nowhere" / "audit-key.json")
+    result = _run(_wellled("check"), _production_env(tmp_path, WELLLED_AUDIT_KEY_FILE=missing))
+    assert result.returncode != 0
+    assert "core.E101" in result.stderr and missing in result.stderr
+
+
+def test_an_unreadable_audit_key_refuses_to_start(tmp_path: Path) -> None:
+    broken = tmp_path / "audit-key.json"
+    broken.write_text("not json")
+    result = _run(_wellled("check"), _production_env(tmp_path, WELLLED_AUDIT_KEY_FILE=str(broken)))
+    assert result.returncode != 0
+    assert "core.E102" in result.stderr
+
+
 def _production_security_settings(tmp_path: Path) -> dict[str, Any]:
     """The security settings wellled.settings computes in production mode."""
     names = [
@@ -212,3 +239,18 @@ def test_no_hsts_outside_production(client: Client) -> None:
     assert response.status_code == 200
     assert "Strict-Transport-Security" not in response
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_each_development_database_has_its_own_audit_key(tmp_path: Path) -> None:
+    """Demo databases sharing one data directory are not checked against another's key."""
+    env = _production_env(tmp_path, WELLLED_PRODUCTION="false", WELLLED_AUDIT_KEY_FILE=None)
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    script = (
+        "from wellled import settings as s; "
+        "print(s.WELLLED_AUDIT_KEY_FILE); print(s.WELLLED_AUDIT_CHECKPOINT_FILE)"
+    )
+    result = _run([sys.executable, "-c", script], env)
+    assert result.returncode == 0, result.stderr
+    key, checkpoints = result.stdout.strip().splitlines()[-2:]
+    assert key == str(tmp_path / "demo.sqlite3.audit-key.json")
+    assert checkpoints == str(tmp_path / "demo.sqlite3.audit-checkpoints.jsonl")

@@ -144,3 +144,40 @@ def test_the_embedded_worker_runs_the_scheduler_too() -> None:
     command = worker_command()
     assert command[command.index("-A") + 1] == "wellled"
     assert "--beat" in command
+
+
+def _get(port: int) -> int:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/accessibility/", timeout=30) as response:
+        return int(response.status)
+
+
+def _worker_pid(serve_pid: int) -> int | None:
+    for pid in _children(serve_pid):
+        if b"celery" in Path(f"/proc/{pid}/cmdline").read_bytes() and _alive(pid):
+            return pid
+    return None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_worker_is_restarted_and_the_site_stays_up(tmp_path: Path) -> None:
+    """The background worker is killed (out of memory, say): the site carries on."""
+    env, port, log = subprocess_env(tmp_path), free_port(), tmp_path / "serve.log"
+    with _serve(env, port, log) as process:
+        first = _worker_pid(process.pid)
+        assert first is not None
+        os.kill(first, signal.SIGKILL)
+        deadline = time.monotonic() + START_SECONDS
+        replacement = _worker_pid(process.pid)
+        while replacement in (None, first):
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+            replacement = _worker_pid(process.pid)
+        # The web server was never stopped: the same process answers.
+        assert process.poll() is None
+        assert _get(port) == 200
+        assert "The background worker stopped (exit code -9)" in log.read_text()
+        assert _stop(process, signal.SIGTERM) == 0, log.read_text()
+    assert replacement is not None
+    assert not _alive(replacement)

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from argparse import ArgumentParser
+from collections.abc import Callable
 from types import FrameType
 from typing import Any
 from urllib.parse import urlsplit
@@ -90,6 +91,57 @@ def worker_command() -> list[str]:
     ]
 
 
+class WorkerKeeper:
+    """Restarts the embedded background worker whenever it stops.
+
+    A worker can die (killed, out of memory); the web server must not go with it.
+    Restarts back off from one second to a minute while the worker keeps dying
+    at once, so a worker that cannot start does not spin. The jobs it was running
+    are recovered by the heartbeat check once a worker runs again.
+    """
+
+    MAX_DELAY_SECONDS = 60.0
+    # A worker that ran this long before it stopped is restarted at once.
+    HEALTHY_AFTER_SECONDS = 60.0
+
+    def __init__(
+        self, start: Callable[[], subprocess.Popen[bytes]], say: Callable[[str], None]
+    ) -> None:
+        self._start = start
+        self._say = say
+        self.process = start()
+        self.restarts = 0
+        self._started_at = time.monotonic()
+        self._delay = 0.0
+        self._restart_at: float | None = None
+
+    def check(self) -> None:
+        """Call often: notices a stopped worker, and restarts it when its delay is up."""
+        now = time.monotonic()
+        if self._restart_at is None:
+            code = self.process.poll()
+            if code is None:
+                return
+            # Its scheduler, orphaned in its process group, would otherwise run
+            # beside the new worker's.
+            _signal_group(self.process, _KILL, quiet=True)
+            lived = now - self._started_at
+            if lived >= self.HEALTHY_AFTER_SECONDS:
+                self._delay = 0.0
+            else:
+                self._delay = min(self.MAX_DELAY_SECONDS, max(1.0, self._delay * 2))
+            self._restart_at = now + self._delay
+            self._say(
+                f"The background worker stopped (exit code {code}); "
+                f"starting it again in {self._delay:.0f} s. The site carries on."
+            )
+        if now >= self._restart_at:
+            self.process = self._start()
+            self._started_at = now
+            self._restart_at = None
+            self.restarts += 1
+
+
 def _bind_problem(host: str, port: int) -> str | None:
     """Why the web server could not listen on host:port, or None if it can."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -107,6 +159,16 @@ def _bind_problem(host: str, port: int) -> str | None:
                 )
             return f"Cannot listen on {host}:{port}: {error.strerror or error}"
     return None
+
+
+def _check_options(host: str, port: int, workers: int) -> None:
+    if not 0 < port < 65536:
+        raise CommandError(f"--port must be between 1 and 65535, not {port}")
+    if workers < 1:
+        raise CommandError("--workers must be 1 or more")
+    problem = _bind_problem(host, port)
+    if problem:
+        raise CommandError(problem)
 
 
 def _wait_until_listening(host: str, port: int, children: list[subprocess.Popen[bytes]]) -> bool:
@@ -127,7 +189,8 @@ class Command(BaseCommand):
     help = (
         "Run wellled: the web server (gunicorn) and, when jobs use the embedded "
         "filesystem queue (no CELERY_BROKER_URL or REDIS_URL), a background worker "
-        "with the periodic-job scheduler inside it. Ctrl-C or SIGTERM stops them all. "
+        "with the periodic-job scheduler inside it; a worker that dies is restarted and "
+        "the web server carries on. Ctrl-C or SIGTERM stops them all. "
         "With an external broker such as Redis, only the web server starts: run "
         "`celery -A wellled worker` and `celery -A wellled beat` as separate "
         "services (one beat for the whole deployment)."
@@ -146,13 +209,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         host: str = options["host"]
         port: int = options["port"]
-        if not 0 < port < 65536:
-            raise CommandError(f"--port must be between 1 and 65535, not {port}")
-        if options["workers"] < 1:
-            raise CommandError("--workers must be 1 or more")
-        problem = _bind_problem(host, port)
-        if problem:
-            raise CommandError(problem)
+        _check_options(host, port, options["workers"])
 
         stop = threading.Event()
 
@@ -163,6 +220,7 @@ class Command(BaseCommand):
             sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)
         }
         children: dict[str, subprocess.Popen[bytes]] = {}
+        keeper: WorkerKeeper | None = None
         try:
             # Each child leads its own process group, so that stopping it also
             # stops what it started (gunicorn's workers, the embedded scheduler).
@@ -170,10 +228,9 @@ class Command(BaseCommand):
                 web_command(host, port, options["workers"]), start_new_session=True
             )
             if uses_embedded_broker():
-                children["background worker"] = subprocess.Popen(  # noqa: S603
-                    worker_command(), start_new_session=True
-                )
-            if not _wait_until_listening(host, port, list(children.values())):
+                keeper = WorkerKeeper(_start_worker, self._say)
+            # Only the web server's exit ends the wait: a dying worker is restarted.
+            if not _wait_until_listening(host, port, [children["web server"]]):
                 raise CommandError(f"The web server did not start listening on {host}:{port}")
             self.stdout.write(f"wellled is running at http://{host}:{port}/")
             if not uses_embedded_broker():
@@ -185,14 +242,21 @@ class Command(BaseCommand):
             self.stdout.write("Press Ctrl-C to stop.")
             self.stdout.flush()
             while not stop.wait(0.5):
-                ended = [name for name, child in children.items() if child.poll() is not None]
-                if ended:
-                    raise CommandError(f"The {ended[0]} stopped unexpectedly, so wellled has too")
+                if children["web server"].poll() is not None:
+                    raise CommandError("The web server stopped unexpectedly, so wellled has too")
+                if keeper is not None:
+                    keeper.check()
         finally:
+            if keeper is not None:
+                children["background worker"] = keeper.process
             self._stop_all(children)
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         self.stdout.write("wellled has stopped.")
+
+    def _say(self, message: str) -> None:
+        self.stdout.write(message)
+        self.stdout.flush()
 
     def _stop_all(self, children: dict[str, subprocess.Popen[bytes]]) -> None:
         for child in children.values():
@@ -212,6 +276,10 @@ class Command(BaseCommand):
 
 
 _KILL = getattr(signal, "SIGKILL", signal.SIGTERM)
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    return subprocess.Popen(worker_command(), start_new_session=True)  # noqa: S603
 
 
 def _signal_group(child: subprocess.Popen[bytes], sig: int, *, quiet: bool = False) -> None:
