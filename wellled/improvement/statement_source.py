@@ -63,6 +63,8 @@ def register() -> None:
             may_raise=may_raise,
             evidence_required=True,
             sign_off_role=Role.EXECUTIVE,
+            # The statement's page in its round is for readers of assurance.
+            opens_for=lambda user: can(user, Cap.VIEW_ASSURANCE),
         )
     )
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wellled.core.adapters import crumbs, run_action
 from wellled.core.middleware import leaves_no_trace
 from wellled.core.types import AuthenticatedHttpRequest
-from wellled.organisation.access import Cap, require
+from wellled.organisation.access import Cap, can, require
 from wellled.speakup import actions, enrolment, forms, keysession, queries
 from wellled.speakup.models import WorkerGroup
 from wellled.speakup.view_support import (
@@ -37,6 +37,10 @@ from wellled.speakup.view_support import (
 @login_required
 @require_http_methods(["GET", "POST"])
 def raise_concern(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.method != "POST" and not can(request.user, Cap.RAISE_CONCERN):
+        # A login with no role or staff record: not a refusal but the ways it can
+        # still speak up (the speak-up page links here for everyone).
+        return render(request, "speakup/raise_unavailable.html")
     require(request.user, Cap.RAISE_CONCERN)
     if request.method != "POST":
         form = forms.StaffConcernForm()

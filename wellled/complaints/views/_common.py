@@ -7,10 +7,19 @@ from django.urls import reverse
 from wellled.complaints import clocks
 from wellled.complaints.models import Complaint, Status
 from wellled.core.adapters import Crumb, crumbs
+from wellled.core.types import AnyUser
+from wellled.organisation.access import Cap, can
 
 
 def list_crumb() -> tuple[str, str]:
     return ("Complaints", reverse("complaints:list"))
+
+
+def settings_crumbs(user: AnyUser) -> list[tuple[str, str]]:
+    """The trail of the complaints settings pages (letter templates, assignment
+    rules): the caseload only for those who may open it, since an operator edits
+    settings without reading casework."""
+    return [list_crumb()] if can(user, Cap.VIEW_COMPLAINTS) else []
 
 
 def case_crumbs(complaint: Complaint) -> list[Crumb]:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from wellled.complaints import actions, forms, letters
 from wellled.complaints.models import LetterKind
 from wellled.complaints.queries import get_letter_for_user
-from wellled.complaints.views._common import case_crumbs, list_crumb
+from wellled.complaints.views._common import case_crumbs, settings_crumbs
 from wellled.core import audit
 from wellled.core.adapters import crumbs, run_action
 from wellled.core.types import AuthenticatedHttpRequest
@@ -112,7 +112,7 @@ def letter_templates(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "complaints/letter_templates.html",
-        {"rows": rows, "breadcrumbs": crumbs(list_crumb())},
+        {"rows": rows, "breadcrumbs": crumbs(*settings_crumbs(request.user))},
     )
 
 
@@ -146,7 +146,8 @@ def letter_template_edit(request: AuthenticatedHttpRequest, kind: str) -> HttpRe
             "template": template,
             "variables": sorted(letters.VARIABLES.items()),
             "breadcrumbs": crumbs(
-                list_crumb(), ("Letter templates", reverse("complaints:letter_templates"))
+                *settings_crumbs(request.user),
+                ("Letter templates", reverse("complaints:letter_templates")),
             ),
         },
     )

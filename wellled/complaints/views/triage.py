@@ -16,7 +16,7 @@ from wellled.complaints.queries import (
     get_assignment_rule_for_user,
     triage_queue,
 )
-from wellled.complaints.views._common import list_crumb
+from wellled.complaints.views._common import list_crumb, settings_crumbs
 from wellled.core.adapters import crumbs, posted, run_action
 from wellled.core.types import AuthenticatedHttpRequest
 from wellled.organisation.access import Cap, can, require
@@ -80,7 +80,7 @@ def assignment_rules(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "rules": assignment_rules_visible_to(request.user),
             "can_triage": can(request.user, Cap.MANAGE_COMPLAINTS),
-            "breadcrumbs": crumbs(list_crumb()),
+            "breadcrumbs": crumbs(*settings_crumbs(request.user)),
         },
     )
 

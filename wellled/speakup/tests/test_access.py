@@ -74,7 +74,11 @@ def test_a_guardian_not_on_the_case_gets_not_found(trust, guardian) -> None:
 def test_outsiders_cannot_raise_a_logged_in_concern(trust, outsider) -> None:
     client = Client()
     client.force_login(outsider)
-    assert client.get("/speak-up/raise/").status_code == 403
+    # The page offers the ways they can speak up instead; the form itself is refused.
+    page = client.get("/speak-up/raise/")
+    assert page.status_code == 200 and 'href="/speak-up/anonymous/"' in page.content.decode()
+    assert "<form" not in page.content.decode().split("<main", 1)[1]
+    assert client.post("/speak-up/raise/", {"narrative": "x", "route": "open"}).status_code == 403
     with pytest.raises(PermissionDenied):
         actions.raise_concern(
             acting_user=outsider, concern=actions.NewConcern(narrative="x", route="open")

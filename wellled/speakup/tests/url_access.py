@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from tests.url_access_groups import PUBLIC, WITH_A_ROLE, Access, Samples
+from tests.url_access_groups import ALL_PERSONAS, PUBLIC, WITH_A_ROLE, Access, Samples
 from wellled.core.testing import Trust
 
 GUARDIANS = frozenset({"guardian"})
@@ -20,7 +20,9 @@ ACCESS: Access = {
     "speakup:anonymous_new": PUBLIC,
     "speakup:anonymous_return": PUBLIC,
     "speakup:anonymous_file": PUBLIC,
-    "speakup:raise": WITH_A_ROLE,
+    # Everyone with a login may open it; without a role or staff record it shows
+    # the other ways to speak up, and a POST is refused (test_raise_openly.py).
+    "speakup:raise": ALL_PERSONAS,
     "speakup:caseload": GUARDIANS,
     "speakup:key_setup": GUARDIANS,
     "speakup:key_manage": GUARDIANS,
