@@ -292,6 +292,9 @@ WELLLED_CLAMD = os.getenv("WELLLED_CLAMD", "")
 WELLLED_CLAMD_TIMEOUT = envint("WELLLED_CLAMD_TIMEOUT", 30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 64 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
+# Every upload is received in memory, at most one byte past MAX_UPLOAD_BYTES of
+# each file, and never written to a temporary file (wellled.core.uploads).
+FILE_UPLOAD_HANDLERS = ["wellled.core.uploads.BoundedUploadHandler"]
 
 # Security headers. check --deploy is clean when WELLLED_PRODUCTION is on.
 X_FRAME_OPTIONS = "DENY"
