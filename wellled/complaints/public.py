@@ -196,9 +196,7 @@ class PublicComplaintForm(NHSForm):
     )
     documents = MultipleFileField(
         label="Documents (optional)",
-        help_text=(
-            f"Up to {MAX_FILES} files, each a {ALLOWED_NAMES} of up to {limit_label()}"
-        ),
+        help_text=(f"Up to {MAX_FILES} files, each a {ALLOWED_NAMES} of up to {limit_label()}"),
         required=False,
     )
     # The honeypot: hidden by CSS and from assistive technology; people leave it empty.

@@ -33,6 +33,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.http import HttpRequest
 from django.utils.text import get_valid_filename
 
 from wellled.core import scanning
@@ -211,7 +212,7 @@ class BoundedUploadHandler(FileUploadHandler):
 
     max_files = MAX_FILES_PER_REQUEST
 
-    def __init__(self, request: object = None) -> None:
+    def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
         self.files_seen = 0
         self.buffer = io.BytesIO()
