@@ -64,7 +64,12 @@ ACCOUNT = Count(
     "account", "WELLLED_LOGIN_ACCOUNT_FREE_FAILURES", 4, "WELLLED_LOGIN_ACCOUNT_MAX_DELAY", 900
 )
 SOURCE = Count(
-    "source", "WELLLED_LOGIN_SOURCE_FREE_FAILURES", 20, "WELLLED_LOGIN_SOURCE_MAX_DELAY", 3600
+    # Kept short: many staff may share one address (a trust's network, a proxy).
+    "source",
+    "WELLLED_LOGIN_SOURCE_FREE_FAILURES",
+    30,
+    "WELLLED_LOGIN_SOURCE_MAX_DELAY",
+    300,
 )
 
 
