@@ -1,8 +1,9 @@
 """The backup and restore drill of docs/backup-and-restore.md, run end to end.
 
 An installation with a trust, an anonymous speak-up concern and an uploaded file is
-backed up as the guide says (the database, `MEDIA_ROOT`, the epoch key store, and
-the audit head recorded beside them), then restored into a new database and new
+backed up as the guide says (the database, `MEDIA_ROOT`, the epoch key store, the
+audit trail's key and checkpoint files where the release has them, and the audit
+head recorded beside them), then restored into a new database and new
 folders with the same secrets: `wellled check` and `wellled verify-audit
 --expect-head` pass, and the file is back. Restored with a different pepper, the
 check refuses to go on (speakup.E001), as the guide warns.
@@ -55,7 +56,13 @@ def _installation(root: Path, *, secret: str, pepper: str) -> dict[str, str]:
         "MEDIA_ROOT": str(root / "media"),
         "WELLLED_SPEAKUP_EPOCH_KEY_DIR": str(root / "epoch-keys"),
         "WELLLED_REQUIRE_2FA": "false",
+        # The audit trail's key and checkpoints, where the release keeps them.
+        "WELLLED_AUDIT_KEY_FILE": str(root / "audit" / "audit-key.json"),
+        "WELLLED_AUDIT_CHECKPOINT_FILE": str(root / "audit" / "audit-checkpoints.jsonl"),
     }
+
+
+AUDIT_FILES = ("WELLLED_AUDIT_KEY_FILE", "WELLLED_AUDIT_CHECKPOINT_FILE")
 
 
 def _ok(result: subprocess.CompletedProcess[str]) -> str:
@@ -76,6 +83,9 @@ def _back_up(live: dict[str, str], into: Path) -> str:
     for name, folder in (("media", "MEDIA_ROOT"), ("epoch-keys", "WELLLED_SPEAKUP_EPOCH_KEY_DIR")):
         with tarfile.open(into / f"{name}.tar.gz", "w:gz") as archive:
             archive.add(live[folder], arcname=".")
+    for setting in AUDIT_FILES:  # if the release has them
+        if Path(live[setting]).exists():
+            shutil.copyfile(live[setting], into / Path(live[setting]).name)
     return head.group(0)
 
 
@@ -86,6 +96,11 @@ def _restore(backup: Path, env: dict[str, str]) -> None:
     for name, folder in (("media", "MEDIA_ROOT"), ("epoch-keys", "WELLLED_SPEAKUP_EPOCH_KEY_DIR")):
         with tarfile.open(backup / f"{name}.tar.gz") as archive:
             archive.extractall(env[folder], filter="data")
+    for setting in AUDIT_FILES:
+        kept = backup / Path(env[setting]).name
+        if kept.exists():
+            Path(env[setting]).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(kept, env[setting])
 
 
 def test_a_backup_restores_into_a_new_database_and_passes_the_checks(tmp_path: Path) -> None:
