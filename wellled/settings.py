@@ -195,10 +195,9 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# Passwords are checked by Django's backend behind a growing wait per account and
+# per source (wellled.accounts.login_delay), never a long lock of an account.
+AUTHENTICATION_BACKENDS = ["wellled.accounts.login_delay.DelayedModelBackend"]
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -219,7 +218,20 @@ if PRODUCTION and not WELLLED_REQUIRE_2FA:
     raise ImproperlyConfigured("WELLLED_REQUIRE_2FA cannot be switched off in production")
 OTP_TOTP_ISSUER = os.getenv("OTP_TOTP_ISSUER", "wellled")
 
-# Lockout by account only: no IP address or user agent is stored for anyone.
+# Wrong passwords: after this many in a row for an account (or, counted apart, from
+# one source), each further one doubles the wait before the next try, from
+# WELLLED_LOGIN_DELAY_SECONDS up to the cap. Keys are keyed hashes; nothing is stored.
+WELLLED_LOGIN_ACCOUNT_FREE_FAILURES = envint("WELLLED_LOGIN_ACCOUNT_FREE_FAILURES", 4)
+WELLLED_LOGIN_ACCOUNT_MAX_DELAY = envint("WELLLED_LOGIN_ACCOUNT_MAX_DELAY", 900)
+WELLLED_LOGIN_SOURCE_FREE_FAILURES = envint("WELLLED_LOGIN_SOURCE_FREE_FAILURES", 30)
+WELLLED_LOGIN_SOURCE_MAX_DELAY = envint("WELLLED_LOGIN_SOURCE_MAX_DELAY", 300)
+WELLLED_LOGIN_DELAY_SECONDS = envint("WELLLED_LOGIN_DELAY_SECONDS", 30)
+WELLLED_LOGIN_FAILURE_MEMORY_SECONDS = envint("WELLLED_LOGIN_FAILURE_MEMORY_SECONDS", 86400)
+
+# django-axes stays installed for the records it kept, but no longer locks anyone:
+# its 30-minute lock of an account let five wrong guesses shut out its owner.
+AXES_ENABLED = False
+# Its settings as they were, should it be switched on again: by account only.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 30) / 60
 AXES_LOCKOUT_PARAMETERS = ["username"]
@@ -235,6 +247,8 @@ AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = [
     # Deliberate: lockout is by account so that no IP address is ever stored.
     "axes.W006",
+    # Deliberate: axes is switched off, its backend replaced by the login delays.
+    "axes.W003",
     # The measures' covering indexes name INCLUDE columns for PostgreSQL; SQLite
     # builds the same indexes without them, which is all it needs.
     "models.W040",
@@ -292,6 +306,9 @@ WELLLED_CLAMD = os.getenv("WELLLED_CLAMD", "")
 WELLLED_CLAMD_TIMEOUT = envint("WELLLED_CLAMD_TIMEOUT", 30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 64 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
+# Every upload is received in memory, at most one byte past MAX_UPLOAD_BYTES of
+# each file, and never written to a temporary file (wellled.core.uploads).
+FILE_UPLOAD_HANDLERS = ["wellled.core.uploads.BoundedUploadHandler"]
 
 # Security headers. check --deploy is clean when WELLLED_PRODUCTION is on.
 X_FRAME_OPTIONS = "DENY"

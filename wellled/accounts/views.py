@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 import time
 from base64 import b32encode
 from typing import Any
@@ -15,6 +16,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
@@ -27,7 +29,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from wellled.accounts import actions
+from wellled.accounts import actions, login_delay
 from wellled.accounts.access import is_privileged
 from wellled.accounts.forms import ConfirmAppForm, LoginForm, PasswordChangeForm, TwoFactorCodeForm
 from wellled.accounts.lockout import cool_off_minutes
@@ -102,11 +104,29 @@ def login_view(request: HttpRequest) -> HttpResponse:
         auth_login(request, user)
         request.session.pop(IDP_VERIFIED_SESSION_KEY, None)
         return HttpResponseRedirect(_next_url(request))
+    wait = getattr(request, login_delay.WAIT_ATTRIBUTE, 0)
+    if wait:
+        return wait_before_trying(request, wait)
     return render(
         request,
         "accounts/login.html",
         {"form": form, "next": _next_param(request), "oidc_enabled": settings.OIDC_ENABLED},
     )
+
+
+def wait_before_trying(request: HttpRequest, seconds: int) -> HttpResponse:
+    """Too many wrong passwords, for this account or from here: the same page
+    whatever the account, so it reveals nothing about whether the account exists."""
+    minutes = math.ceil(seconds / 60)
+    wait = f"{seconds} second{pluralize(seconds)}" if seconds < 60 else f"{minutes} minutes"
+    response = render(
+        request,
+        "accounts/wait_before_trying.html",
+        {"wait": wait, "next": _next_param(request)},
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 def locked_out(

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
+from wellled.complaints import uploads
 from wellled.complaints.models import (
     NEEDS_LEARNING,
     Channel,
@@ -617,7 +618,7 @@ class EscalateForm(StepForm):
 class AttachmentForm(StepForm):
     attachment = forms.FileField(
         label="Document",
-        help_text="PDF, JPEG, PNG or Word (DOCX), up to 10 MB",
+        help_text=f"PDF, JPEG, PNG or Word (DOCX), up to {uploads.limit_label()}",
         error_messages={"required": "Choose a document to attach"},
     )
 

@@ -40,7 +40,7 @@ from wellled.complaints import actions, queries, uploads
 from wellled.complaints.forms import ServiceChoiceField, _date
 from wellled.complaints.models import Complaint, HeldUpload, RepresentativeBasis
 from wellled.complaints.policy import MAX_AGE, MIN_SECONDS
-from wellled.complaints.uploads import ALLOWED_NAMES, MAX_BYTES, MAX_FILES
+from wellled.complaints.uploads import ALLOWED_NAMES, MAX_FILES, limit_label
 from wellled.core.adapters import add_action_errors
 from wellled.core.nhsforms import NHSForm
 from wellled.core.throttle import Bucket
@@ -196,10 +196,7 @@ class PublicComplaintForm(NHSForm):
     )
     documents = MultipleFileField(
         label="Documents (optional)",
-        help_text=(
-            f"Up to {MAX_FILES} files, each a {ALLOWED_NAMES} of up to "
-            f"{MAX_BYTES // (1024 * 1024)} MB"
-        ),
+        help_text=(f"Up to {MAX_FILES} files, each a {ALLOWED_NAMES} of up to {limit_label()}"),
         required=False,
     )
     # The honeypot: hidden by CSS and from assistive technology; people leave it empty.

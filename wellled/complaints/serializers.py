@@ -568,6 +568,7 @@ class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
 
 class AttachmentUploadSerializer(serializers.Serializer[Any]):
     attachment = serializers.FileField(
-        help_text="A PDF, JPEG, PNG or Word (DOCX) file of up to 10 MB; its type is read "
-        "from its content, not its name."
+        help_text="A PDF, JPEG, PNG or Word (DOCX) file of up to MAX_UPLOAD_BYTES (2 MB by "
+        "default); its type is read from its content, and its name must end as that type "
+        "does (.pdf, .jpg or .jpeg, .png, .docx)."
     )

@@ -1,12 +1,16 @@
 """What a complaint document may be: the policy every upload is checked against by
-`wellled.core.uploads` (its size, and its real type read from its bytes), with the
-complaints pages' own wording."""
+`wellled.core.uploads` (its size, its real type read from its bytes, and a name
+whose ending agrees with that type), with the complaints pages' own wording.
+
+The size limit is the trust's configured one, `MAX_UPLOAD_BYTES` (2 MB by default).
+"""
 
 from __future__ import annotations
 
-from wellled.core.uploads import FilePolicy
+from django.conf import settings
 
-MAX_BYTES = 10 * 1024 * 1024
+from wellled.core.uploads import FilePolicy, size_label
+
 MAX_FILES = 5
 
 # MIME type read from the bytes -> the name people know it by.
@@ -17,6 +21,14 @@ ALLOWED: dict[str, str] = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (DOCX)",
 }
 ALLOWED_NAMES = "PDF, JPEG, PNG or Word (DOCX)"
+# MIME type read from the bytes -> the endings its name may have: a PDF named
+# invoice.exe or page.html is refused, so no one downloads it as something else.
+ENDINGS: dict[str, tuple[str, ...]] = {
+    "application/pdf": ("pdf",),
+    "image/jpeg": ("jpg", "jpeg"),
+    "image/png": ("png",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("docx",),
+}
 
 
 def _name(filename: str) -> str:
@@ -25,21 +37,27 @@ def _name(filename: str) -> str:
     return (filename or "document").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
 
 
-def _max_bytes() -> int:
-    # Read when a file is checked, so a test can lower the limit.
-    return MAX_BYTES
+def max_bytes() -> int:
+    # Read when a file is checked, so a setting changed in a test applies.
+    return int(settings.MAX_UPLOAD_BYTES)
+
+
+def limit_label() -> str:
+    """The limit as the pages say it: 2 MB."""
+    return size_label(max_bytes())
 
 
 POLICY = FilePolicy(
-    # A document's name is not checked against its type: its bytes decide what it is.
-    types=dict.fromkeys(ALLOWED, ()),
+    types=ENDINGS,
     described_as=ALLOWED_NAMES,
-    max_bytes=_max_bytes,
+    max_bytes=max_bytes,
     name_cleaner=_name,
     wording={
         "empty": "{name} is empty",
         "too_large": "{name} is larger than {limit}",
         "bad_type": "{name} is not a {allowed} file (its content was checked, not its name)",
+        "disguised": "{name} is a {actual} file but its name ends {ending}: "
+        "rename it or upload the right file",
         "virus": "{name}: {problem}",
         "scan_unavailable": "{name}: {problem}",
     },

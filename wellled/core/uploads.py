@@ -10,19 +10,30 @@ A refusal is a `ValidationError` with a code (`empty`, `too_large`, `bad_type`,
 policy names a form field, keyed by that field so it shows beside it. A policy's
 `wording` for `virus` and `scan_unavailable` may use `{name}` and `{problem}` (the
 scanner's own sentence).
+
+Before any of that, `BoundedUploadHandler` (the only upload handler in
+`FILE_UPLOAD_HANDLERS`) receives every uploaded file as the request streams in: it
+keeps files in memory only, never in a temporary file on disk (so an interrupted
+upload leaves nothing behind), and keeps at most one byte past the configured
+limit of any file (`MAX_UPLOAD_BYTES`), so a file too large is refused by the
+check below with the policy's own wording, whatever the size of the body sent.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
 import filetype
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
+from django.http import HttpRequest
 from django.utils.text import get_valid_filename
 
 from wellled.core import scanning
@@ -175,3 +186,70 @@ def _scan(name: str, data: bytes, policy: FilePolicy) -> None:
     if policy.field:
         raise ValidationError({policy.field: ValidationError(problem, code=code)})
     raise ValidationError(f"“{name}”: {problem}", code=code)
+
+
+# Files read from one request beyond this many are dropped as they stream in and
+# arrive empty: no form here takes more than five.
+MAX_FILES_PER_REQUEST = 10
+
+
+def handler_limit() -> int:
+    """The most any file may be, for every policy checked behind the default handler."""
+    return int(settings.MAX_UPLOAD_BYTES)
+
+
+class BoundedUploadHandler(FileUploadHandler):
+    """Receives uploaded files in memory, keeping at most `limit() + 1` bytes of each.
+
+    Nothing is written to disk, so there is no temporary file to remove when a
+    request is interrupted, and memory per request is bounded by the number of
+    files times the limit. A file cut short keeps `limit() + 1` bytes, enough for
+    `check_bytes`/`read_upload` to refuse it as too large with the app's own
+    wording; its `size` is the number of bytes actually sent. Files past
+    `max_files` arrive empty. An app with a larger limit of its own (speak-up)
+    installs its own handler on its views instead.
+    """
+
+    max_files = MAX_FILES_PER_REQUEST
+
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        super().__init__(request)
+        self.files_seen = 0
+        self.buffer = io.BytesIO()
+        self.received = 0
+
+    def limit(self) -> int:
+        return handler_limit()
+
+    def new_file(self, *args: object, **kwargs: object) -> None:
+        super().new_file(*args, **kwargs)  # type: ignore[arg-type]
+        self.files_seen += 1
+        self.buffer = io.BytesIO()
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        self.received += len(raw_data)
+        if self.files_seen > self.max_files:
+            return None
+        room = self.limit() + 1 - self.buffer.tell()
+        if room > 0:
+            self.buffer.write(raw_data[:room])
+        return None
+
+    def file_complete(self, file_size: int) -> UploadedFile:
+        self.buffer.seek(0)
+        kept = self.buffer.getbuffer().nbytes
+        return InMemoryUploadedFile(
+            file=self.buffer,
+            field_name=self.field_name,
+            name=self.file_name,
+            content_type=self.content_type,
+            # What was sent, so a file cut short is still known to be too large.
+            size=self.received if kept else 0,
+            charset=self.charset,
+            content_type_extra=self.content_type_extra,
+        )
+
+    def upload_interrupted(self) -> None:
+        # The connection dropped mid-file: let go of what was kept of it.
+        self.buffer = io.BytesIO()

@@ -22,6 +22,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 # FileProblem and RowError are named here too, for the page and the import job.
 from wellled.core.csv_import import (
     FileProblem as FileProblem,
@@ -47,7 +49,6 @@ COLUMNS: dict[str, str] = {
     "value": "The figure for that period, a number such as 42 or 87.5",
 }
 REQUIRED_COLUMNS = ("period", "value")
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_LISTED = 200
 
 
@@ -105,7 +106,8 @@ def parse_value(raw: object) -> float | None:
 
 def decode_upload(raw: bytes, filename: str) -> str:
     """The file's text, or FileProblem naming what is wrong with it."""
-    text = decode_csv(raw, filename, max_bytes=MAX_UPLOAD_BYTES, sniff=True)
+    # The configured limit, as every upload is received (core.uploads).
+    text = decode_csv(raw, filename, max_bytes=int(settings.MAX_UPLOAD_BYTES), sniff=True)
     rows_from_csv(text)
     return text
 

@@ -181,7 +181,7 @@ def test_sso_counts_as_two_factor_only_when_the_trust_says_so(trust_admin, trust
 
 
 def _sso_session(client, user: User) -> None:
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="wellled.accounts.login_delay.DelayedModelBackend")
     session = client.session
     session[IDP_VERIFIED_SESSION_KEY] = True
     session.save()

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from wellled.complaints.models import Attachment, Complaint, Letter
 from wellled.complaints.tests.support import record
 from wellled.complaints.tests.test_api import detail
-from wellled.complaints.uploads import MAX_BYTES
+from wellled.complaints.uploads import max_bytes
 from wellled.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -197,9 +197,9 @@ def test_a_disguised_file_is_refused_by_its_content_not_its_name(trust, api_for)
 
 def test_an_oversized_file_is_refused(trust, api_for) -> None:
     case = record(trust)
-    response = _upload(api_for("complaints_manager"), case, "big.png", PNG + b"\x00" * MAX_BYTES)
+    response = _upload(api_for("complaints_manager"), case, "big.png", PNG + b"\x00" * max_bytes())
     assert response.status_code == 400
-    assert "larger than 10 MB" in response.json()["attachment"][0]
+    assert "larger than 2 MB" in response.json()["attachment"][0]
     assert not Attachment.objects.exists()
 
 

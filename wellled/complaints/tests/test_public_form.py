@@ -168,12 +168,10 @@ def test_documents_are_checked_by_their_content(trust) -> None:
     assert Complaint.objects.count() == 1
 
 
-def test_an_oversized_document_is_refused(trust, monkeypatch) -> None:
+def test_an_oversized_document_is_refused(trust, settings) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from wellled.complaints import uploads
-
-    monkeypatch.setattr(uploads, "MAX_BYTES", 100)
+    settings.MAX_UPLOAD_BYTES = 100
     big = SimpleUploadedFile("scan.png", PNG, content_type="image/png")
     page = Client().post(FORM, {**answers(trust), "documents": [big]}).content.decode()
     assert "scan.png is larger than" in page

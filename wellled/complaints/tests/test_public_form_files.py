@@ -226,10 +226,10 @@ def test_more_held_documents_than_the_limit_must_be_removed(trust) -> None:
     assert sent.status_code == 302 and Attachment.objects.count() == 5
 
 
-def test_each_held_document_is_checked_against_the_size_limit_when_sent(trust, monkeypatch) -> None:
+def test_each_held_document_is_checked_against_the_size_limit_when_sent(trust, settings) -> None:
     client = Client()
     held = held_in(with_an_error(trust, client, [png("scan.png", b"\x00" * 100)]))
-    monkeypatch.setattr(uploads, "MAX_BYTES", 100)
+    settings.MAX_UPLOAD_BYTES = 100
     page = client.post(FORM, {**answers(trust), "held": held}).content.decode()
     assert "scan.png is larger than" in page
     assert not Complaint.objects.exists()
