@@ -16,6 +16,7 @@ The actions live in one module per use case; this package names them all, so
 - `letters`, `late_responses`: letters, and the letters a missed date needs
 - `ombudsman`: referrals to the Ombudsman and their recommendations
 - `pals`: a PALS concern escalated to a complaint
+- `time_limit`: the 12-month time limit and its waiver (regulation 12)
 - `attachments`, `public_form`: documents, and the online form
 - `casework`: who handles new cases by service, and saved caseload filters
 """
@@ -86,6 +87,7 @@ from wellled.complaints.actions.steps import (
     submit_draft,
     transfer,
 )
+from wellled.complaints.actions.time_limit import decide_time_limit
 
 __all__ = [
     "HELD_EXPIRED",
@@ -102,6 +104,7 @@ __all__ = [
     "close",
     "closure_problems",
     "complete_phso_recommendation",
+    "decide_time_limit",
     "delete_caseload_filter",
     "discard_held_documents",
     "draft_letter",
