@@ -304,10 +304,8 @@ def record_complaint(
 ) -> Complaint:
     """Staff intake of a complaint, a PALS concern or an oral complaint resolved at once.
 
-    The scope gate runs here: the 12-month time limit (a late case waits for
-    `decide_time_limit`), regulation 8 exclusions (closed, no statutory clock)
-    and the oral next-working-day route.
-    `complainant` and `patient` are new details, or people already on record.
+    Scope gate: the 12-month limit (a late case waits for `decide_time_limit`),
+    regulation 8 exclusions (closed, no clock), the oral next-working-day route.
     """
     require_capability(acting_user, Cap.MANAGE_COMPLAINTS, service)
     # The Regulations' working days: a trust closure day never moves the
