@@ -23,7 +23,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from wellled.complaints import clocks, measures
+from wellled.complaints import annual_report, clocks, measures
 from wellled.complaints.models import (
     OPEN_STATUSES,
     Complaint,
@@ -307,7 +307,9 @@ def _reg18_rows(start_year: int, paths: tuple[str, ...] | None) -> list[tuple[st
 
 
 def reg18_figures(*, start_year: int, paths: tuple[str, ...] | None = None) -> Sheet:
-    """The figures regulation 18 asks the annual report to state, with context."""
+    """The figures regulation 18 asks the annual report to state, with context, then
+    its narrative: subject matter, matters of general importance, and the action
+    taken or to be taken (annual_report.py)."""
     label = year_label(start_year)
     sheet = Sheet(f"Regulation 18 {label}", ["Year", "Figure", "Value", "Regulation"])
     for figure, value, reg in _reg18_rows(start_year, paths):
@@ -315,7 +317,11 @@ def reg18_figures(*, start_year: int, paths: tuple[str, ...] | None = None) -> S
     subjects = ko41a_return(start_year=start_year, paths=paths)
     for row in subjects.rows:
         if row[1] == "Subject":
-            sheet.rows.append([label, f"Subject matter: {row[3]}", row[4], "18(2)(d)"])
+            sheet.rows.append([label, f"Subject matter: {row[3]}", row[4], "18(2)(d)(i)"])
+    first, last = financial_year(start_year)
+    answered = measures.regulated_cases(paths=paths).filter(first_responded_on__range=(first, last))
+    for line in annual_report.narrative(answered):
+        sheet.rows.append([label, line.heading, line.text, line.regulation])
     return sheet
 
 
