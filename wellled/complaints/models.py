@@ -763,6 +763,7 @@ from wellled.complaints.casework_models import AssignmentRule as AssignmentRule 
 from wellled.complaints.casework_models import (  # noqa: E402
     SavedCaseloadFilter as SavedCaseloadFilter,
 )
+from wellled.complaints.cqc_models import CQCRequest as CQCRequest  # noqa: E402
 from wellled.complaints.ombudsman_models import PHSODecision as PHSODecision  # noqa: E402
 from wellled.complaints.ombudsman_models import (  # noqa: E402
     PHSORecommendation as PHSORecommendation,
