@@ -180,3 +180,29 @@ def test_a_late_complaint_made_online_waits_for_the_decision_with_no_placeholder
     case = Complaint.objects.get()
     assert case.event_date == long_ago and case.time_limit_decision == "pending"
     assert case.late_acceptance_reason == "" and case.time_limit_decided_by is None
+
+
+def test_reasons_recorded_before_the_decision_existed_are_carried_over(trust) -> None:
+    """The data migration (0009): a free-text reason typed by staff stays accepted
+    (who decided and each limb were never recorded, so they stay empty); the online
+    form's old placeholder was no decision, so it becomes "to decide"."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("wellled.complaints.migrations.0009_time_limit_decision")
+    typed, online = _late(trust), _late(trust)
+    # As the old code left them: a reason, no decision.
+    Complaint.objects.filter(pk=typed.pk).update(
+        time_limit_decision="", late_acceptance_reason="In hospital for a year"
+    )
+    Complaint.objects.filter(pk=online.pk).update(
+        time_limit_decision="", late_acceptance_reason=migration.PLACEHOLDER
+    )
+    migration.carry_over_reasons(apps, None)
+    typed.refresh_from_db()
+    online.refresh_from_db()
+    assert typed.time_limit_decision == "waived"
+    assert typed.late_acceptance_reason == "In hospital for a year"
+    assert typed.time_limit_decided_by is None and typed.late_good_reason is None
+    assert online.time_limit_decision == "pending" and online.late_acceptance_reason == ""
