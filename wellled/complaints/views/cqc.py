@@ -6,13 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wellled.complaints import actions, exports
 from wellled.complaints.casework_forms import CQCRequestForm, CQCSentForm
-from wellled.complaints.models import CQCRequest
+from wellled.complaints.queries import cqc_requests_visible_to, get_cqc_request_for_user
 from wellled.complaints.views._common import list_crumb
 from wellled.core import audit, spreadsheets
 from wellled.core.adapters import crumbs, posted, run_action
@@ -42,7 +42,7 @@ def cqc_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
         "complaints/cqc_requests.html",
         {
             "form": form,
-            "requests": CQCRequest.objects.all(),
+            "requests": cqc_requests_visible_to(request.user),
             "sent_form": CQCSentForm(prefix="sent"),
             "today": timezone.localdate(),
             "breadcrumbs": crumbs(list_crumb()),
@@ -53,8 +53,7 @@ def cqc_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def cqc_request_sent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Cap.MANAGE_COMPLAINTS)
-    found = get_object_or_404(CQCRequest, pk=pk)
+    found = get_cqc_request_for_user(request.user, pk)
     form = CQCSentForm(request.POST, prefix="sent")
     done = run_action(
         request,
@@ -78,8 +77,7 @@ def cqc_request_sent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 @require_GET
 def cqc_request_summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The summary for the request's period, as an Excel workbook."""
-    require(request.user, Cap.MANAGE_COMPLAINTS)
-    found = get_object_or_404(CQCRequest, pk=pk)
+    found = get_cqc_request_for_user(request.user, pk)
     sheet = exports.cqc_summary(user=request.user, start=found.period_start, end=found.period_end)
     # A list of cases leaves the system: who took it, and how many, is on the trail.
     with transaction.atomic():
