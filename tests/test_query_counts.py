@@ -277,6 +277,13 @@ def _complaint_attachments(trust: Trust, n: int) -> dict[str, Any]:
 # The lists -------------------------------------------------------------------------------
 
 
+def _cqc_requests(trust: Trust, n: int) -> None:
+    from wellled.complaints.tests.url_access_measures import cqc_request
+
+    for _ in range(n):
+        cqc_request(trust)
+
+
 def _improvement_actions(trust: Trust, n: int) -> None:
     from wellled.improvement.tests.url_access import sample_action
 
@@ -296,6 +303,7 @@ PINS: dict[str, Pin] = {
     ),
     "complaints:triage": Pin("complaints_handler", _online_complaints, 11),
     "complaints:assignment_rules": Pin("complaints_manager", _assignment_rules, 12),
+    "complaints:cqc_requests": Pin("complaints_manager", _cqc_requests, 10),
     "learning:library": Pin("complaints_manager", _shares, 14),
     "learning:read_rates": Pin("complaints_manager", _shares, 13),
     "learning:you_said_we_did": Pin("complaints_manager", _you_said_we_did, 10),

@@ -252,6 +252,9 @@ def _complaint_casework_posts() -> dict[str, PostFactory]:
         "complaints:saved_filter_delete": lambda t, u: Post(
             {"pk": _own_filter(u)}, then="/complaints/"
         ),
+        "complaints:cqc_request_sent": lambda t, u: Post(
+            _sample("complaints:cqc_request_sent")(t), then="/complaints/cqc-requests/"
+        ),
     }
 
 

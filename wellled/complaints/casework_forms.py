@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from wellled.complaints.forms import ServiceChoiceField, UserChoiceField
+from wellled.core.forms import NHSDateField
 from wellled.core.nhsforms import NHSForm
 from wellled.organisation.access import ROLE_CAPABILITIES, Cap
 from wellled.organisation.models import OrgUnit
@@ -64,3 +65,33 @@ class AssignmentRuleForm(NHSForm):
         assert isinstance(handler, forms.ModelChoiceField)
         service.queryset = services
         handler.queryset = complaint_handlers()
+
+
+class CQCRequestForm(NHSForm):
+    """CQC's request for a summary of complaints (2014 Regulations, reg 16(3))."""
+
+    received_on = NHSDateField(
+        label="Date the request was received",
+        subject="Date received",
+        help_text="The 28 days begin on the day after. For example, 15 3 2026",
+    )
+    period_start = NHSDateField(
+        label="Complaints received from", subject="Start of the period", required=True
+    )
+    period_end = NHSDateField(
+        label="Complaints received until", subject="End of the period", required=True
+    )
+    cqc_reference = forms.CharField(
+        label="CQC's reference (optional)", max_length=60, required=False
+    )
+    other_information = forms.CharField(
+        label="Any other information CQC asked for (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CQCSentForm(NHSForm):
+    sent_on = NHSDateField(
+        label="Date sent", subject="Date sent", required=False, help_text="Leave blank for today"
+    )

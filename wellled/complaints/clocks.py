@@ -183,3 +183,14 @@ def next_deadline(
     if backstop_due is not None and not reopened:
         return NextDeadline("Agree a response date (6-month limit)", backstop_due)
     return None
+
+
+# Regulation 16(3) of the Health and Social Care Act 2008 (Regulated Activities)
+# Regulations 2014: the summary is due "by no later than 28 days beginning on the day
+# after receipt of the request". Day 1 is the day after; so day 28 is receipt + 28.
+CQC_SUMMARY_DAYS = 28
+
+
+def cqc_summary_due(received_on: Date) -> Date:
+    """The last day to send CQC the summary it asked for (calendar days)."""
+    return received_on + datetime.timedelta(days=CQC_SUMMARY_DAYS)

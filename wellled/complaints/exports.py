@@ -23,31 +23,27 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from wellled.complaints import clocks, measures
+from wellled.complaints import annual_report, clocks, measures
 from wellled.complaints.models import (
     OPEN_STATUSES,
     Complaint,
     ComplaintIssue,
     Kind,
+    Letter,
+    LetterKind,
     Outcome,
     ReferenceItem,
+    RepresentativeBasis,
     Status,
 )
 from wellled.complaints.queries import complaints_visible_to, overdue_condition
+from wellled.core import spreadsheets
+from wellled.core.spreadsheets import safe_cell
 from wellled.core.types import AnyUser
 from wellled.organisation.access import covers_everything
-from wellled.organisation.models import OrgUnit
+from wellled.organisation.models import OrgUnit, UnitKind
 
 Date = datetime.date
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """The value, with text that a spreadsheet would run as a formula made inert."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 @dataclass
@@ -68,27 +64,7 @@ def to_csv(sheet: Sheet) -> bytes:
 
 
 def to_xlsx(sheet: Sheet) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    book = Workbook(write_only=True)
-    ws = book.create_sheet(title=sheet.title[:31])
-    ws.append([safe_cell(h) for h in sheet.headers])
-    for row in sheet.rows:
-        cells: list[Any] = []
-        for value in row:
-            # After safe_cell no text starts with "=", so none is read as a formula.
-            value = safe_cell(value)
-            if isinstance(value, Date):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = "yyyy-mm-dd"
-                cells.append(cell)
-            else:
-                cells.append(value)
-        ws.append(cells)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.xlsx_bytes(sheet.title, sheet.headers, sheet.rows)
 
 
 # Years -----------------------------------------------------------------------
@@ -145,9 +121,17 @@ def outcome_from_flags(case: Any) -> str:
 # KO41a ---------------------------------------------------------------------
 
 
-def _site_names(ids: Iterable[Any]) -> dict[Any, str]:
-    names = dict(OrgUnit.objects.filter(pk__in=[i for i in ids if i]).values_list("pk", "name"))
-    return {i: names.get(i, "No site recorded") if i else "No site recorded" for i in ids}
+def _sites(ids: Iterable[Any]) -> dict[Any, tuple[str, str]]:
+    """Site id -> (name, ODS code); cases with no site recorded are one block."""
+    found = {
+        pk: (name, ods or "")
+        for pk, name, ods in OrgUnit.objects.filter(pk__in=[i for i in ids if i]).values_list(
+            "pk", "name", "ods_code"
+        )
+    }
+    return {
+        i: found.get(i, ("No site recorded", "")) if i else ("No site recorded", "") for i in ids
+    }
 
 
 def _per_site(cases: QuerySet[Complaint], site: list[str], **aggregates: Any) -> list[Any]:
@@ -158,31 +142,83 @@ def _per_site(cases: QuerySet[Complaint], site: list[str], **aggregates: Any) ->
     return [cases.aggregate(**aggregates)]
 
 
-def ko41a_return(
-    *, start_year: int, by_site: bool = False, paths: tuple[str, ...] | None = None
-) -> Sheet:
-    """The KO41a return for a financial year: totals, subjects, service areas,
-    professions and outcomes, for the trust or one block per site."""
-    first, last = financial_year(start_year)
-    received = measures.regulated_cases(paths=paths).filter(received_on__range=(first, last))
-    site = ["site_id"] if by_site else []
-    headers = ["Year", *(["Site"] if by_site else []), "Section", "Code", "Item", "Complaints"]
-    sheet = Sheet(f"KO41a {year_label(start_year)}", headers)
-    found: list[tuple[Any, str, str, str, int]] = []
+# (site id, section, code, item, count, rank within the section)
+_Found = tuple[Any, str, str, str, int, Any]
 
-    for row in _per_site(received, site, n=Count("pk")):
-        found.append((row.get("site_id"), "1 Total", "", "Complaints received", row["n"]))
+SUMMARY = "2 Summary of overall numbers"
+# The guidance's section 2 (brought forward, new, resolved, carried forward); the
+# resolved are split by outcome, as the KO41b guidance defines "resolved".
+_SUMMARY_ITEMS = (
+    ("brought_forward", "Brought forward (open at the start of the year)"),
+    ("new", "New complaints received"),
+    ("resolved", "Resolved (first response sent)"),
+    (Outcome.UPHELD, "Resolved: upheld"),
+    (Outcome.PARTIALLY_UPHELD, "Resolved: partially upheld"),
+    (Outcome.NOT_UPHELD, "Resolved: not upheld"),
+    ("carried_forward", "Carried forward (open at the end of the year)"),
+)
 
+
+def _open_on(day: Date) -> Q:
+    """Received by `day`, not answered by it, and not closed without an answer by it."""
+    return (
+        Q(received_on__lte=day)
+        & (Q(first_responded_on__isnull=True) | Q(first_responded_on__gt=day))
+        & (Q(closed_on__isnull=True) | Q(closed_on__gt=day) | Q(first_responded_on__isnull=False))
+    )
+
+
+def _ko41a_summary(
+    cases: QuerySet[Complaint], site: list[str], first: Date, last: Date
+) -> list[_Found]:
+    flags = outcome_filters()
+    answered = Q(first_responded_on__range=(first, last))
+    aggregates = {
+        "brought_forward": Count("pk", filter=_open_on(first - datetime.timedelta(days=1))),
+        "new": Count("pk", filter=Q(received_on__range=(first, last))),
+        "resolved": Count("pk", filter=answered),
+        **{str(k): Count("pk", filter=answered & q) for k, q in flags.items()},
+        "carried_forward": Count("pk", filter=_open_on(last)),
+    }
+    found: list[_Found] = []
+    for row in _per_site(with_outcome_flags(cases), site, **aggregates):
+        for rank, (key, label) in enumerate(_SUMMARY_ITEMS):
+            found.append((row.get("site_id"), SUMMARY, "", label, row[str(key)], rank))
+    return found
+
+
+def _ko41a_status(received: QuerySet[Complaint], site: list[str]) -> list[_Found]:
+    """Section 4: made by the patient, or by someone else (for them, or affected)."""
+    by_patient = Q(complainant__representative_basis=RepresentativeBasis.SELF)
+    rows = _per_site(
+        received,
+        site,
+        patient=Count("pk", filter=by_patient),
+        other=Count("pk", filter=~by_patient),
+    )
+    section = "4 Status of complainant"
+    found: list[_Found] = []
+    for row in rows:
+        found.append((row.get("site_id"), section, "", "Patient", row["patient"], 0))
+        found.append(
+            (row.get("site_id"), section, "", "Someone other than the patient", row["other"], 1)
+        )
+    return found
+
+
+def _ko41a_coded(received: QuerySet[Complaint], site: list[str]) -> list[_Found]:
+    """Sections 5 to 8: each complaint once against every item its issues raise."""
     sections = (
-        ("2 Subject", "issues__subject_id"),
-        ("3 Service area", "issues__service_area_id"),
-        ("4 Profession", "issues__profession_id"),
+        ("5 Service area", "issues__service_area_id"),
+        ("6 Subject area of clinical treatment", "issues__clinical_subcategory_id"),
+        ("7 Subject area", "issues__subject_id"),
+        ("8 Profession", "issues__profession_id"),
     )
     item_ids: set[int] = set()
     coded: list[tuple[Any, str, int, int]] = []
     for section, path in sections:
         rows = (
-            received.filter(issues__isnull=False)
+            received.filter(**{f"{path}__isnull": False})
             .values(*site, path)
             .annotate(n=Count("pk", distinct=True))
             .order_by()
@@ -191,29 +227,53 @@ def ko41a_return(
             coded.append((row.get("site_id"), section, row[path], row["n"]))
             item_ids.add(row[path])
     items = {i.pk: i for i in ReferenceItem.objects.filter(pk__in=item_ids)}
-    for site_id, section, item_id, n in coded:
-        item = items[item_id]
-        found.append((site_id, section, item.code, item.label, n))
-
-    # Outcomes of the complaints answered in the year (their first response).
-    answered = with_outcome_flags(
-        measures.regulated_cases(paths=paths).filter(first_responded_on__range=(first, last))
-    )
-    flags = outcome_filters()
-    aggregates = {str(k): Count("pk", filter=q) for k, q in flags.items()}
-    aggregates["answered"] = Count("pk")
-    for row in _per_site(answered, site, **aggregates):
-        found.append((row.get("site_id"), "5 Outcome", "", "Complaints answered", row["answered"]))
-        for value, label in Outcome.choices:
-            found.append((row.get("site_id"), "5 Outcome", value, label, row[value]))
-
-    names = _site_names({f[0] for f in found}) if by_site else {}
-    found.sort(key=lambda f: (names.get(f[0], ""), f[1], f[3].lower()))
-    label = year_label(start_year)
-    for site_id, section, code, item_label, n in found:
-        sheet.rows.append(
-            [label, *([names[site_id]] if by_site else []), section[2:], code, item_label, n]
+    return [
+        (
+            site_id,
+            section,
+            items[item_id].code,
+            items[item_id].label,
+            n,
+            items[item_id].label.lower(),
         )
+        for site_id, section, item_id, n in coded
+    ]
+
+
+def ko41a_return(
+    *, start_year: int, by_site: bool = False, paths: tuple[str, ...] | None = None
+) -> Sheet:
+    """The KO41a return for a financial year in the collection's sections (1, 2, 4 to
+    8; section 3, the patient's age, is not yet given), for the trust or one block per
+    site with its ODS code. See docs/complaints-measures.md for what is verified."""
+    first, last = financial_year(start_year)
+    cases = measures.regulated_cases(paths=paths)
+    received = cases.filter(received_on__range=(first, last))
+    site = ["site_id"] if by_site else []
+    headers = [
+        "Year",
+        *(["Site", "Site ODS code"] if by_site else []),
+        "Section",
+        "Code",
+        "Item",
+        "Complaints",
+    ]
+    sheet = Sheet(f"KO41a {year_label(start_year)}", headers)
+    found = [
+        *_ko41a_summary(cases, site, first, last),
+        *_ko41a_status(received, site),
+        *_ko41a_coded(received, site),
+    ]
+    sites = _sites({f[0] for f in found}) if by_site else {}
+    found.sort(key=lambda f: (sites.get(f[0], ("", ""))[0], f[1], f[5]))
+    label = year_label(start_year)
+    trust = OrgUnit.objects.filter(kind=UnitKind.TRUST).first()
+    if trust is not None:
+        where = ["", ""] if by_site else []
+        sheet.rows.append([label, *where, "1 Organisation", trust.ods_code or "", trust.name, None])
+    for site_id, section, code, item_label, n, _rank in found:
+        where = list(sites[site_id]) if by_site else []
+        sheet.rows.append([label, *where, section, code, item_label, n])
     return sheet
 
 
@@ -307,15 +367,21 @@ def _reg18_rows(start_year: int, paths: tuple[str, ...] | None) -> list[tuple[st
 
 
 def reg18_figures(*, start_year: int, paths: tuple[str, ...] | None = None) -> Sheet:
-    """The figures regulation 18 asks the annual report to state, with context."""
+    """The figures regulation 18 asks the annual report to state, with context, then
+    its narrative: subject matter, matters of general importance, and the action
+    taken or to be taken (annual_report.py)."""
     label = year_label(start_year)
     sheet = Sheet(f"Regulation 18 {label}", ["Year", "Figure", "Value", "Regulation"])
     for figure, value, reg in _reg18_rows(start_year, paths):
         sheet.rows.append([label, figure, value, reg])
     subjects = ko41a_return(start_year=start_year, paths=paths)
     for row in subjects.rows:
-        if row[1] == "Subject":
-            sheet.rows.append([label, f"Subject matter: {row[3]}", row[4], "18(2)(d)"])
+        if row[1] == "7 Subject area":
+            sheet.rows.append([label, f"Subject matter: {row[3]}", row[4], "18(2)(d)(i)"])
+    first, last = financial_year(start_year)
+    answered = measures.regulated_cases(paths=paths).filter(first_responded_on__range=(first, last))
+    for line in annual_report.narrative(answered):
+        sheet.rows.append([label, line.heading, line.text, line.regulation])
     return sheet
 
 
@@ -335,10 +401,33 @@ def _subjects_by_case(ids: Sequence[int]) -> dict[int, str]:
     return {k: "; ".join(v) for k, v in found.items()}
 
 
+def _letters_by_case(ids: Sequence[int]) -> dict[int, list[tuple[str, Date]]]:
+    """The letters sent on each case, in the order sent: (kind label, date)."""
+    labels = dict(LetterKind.choices)
+    found: dict[int, list[tuple[str, Date]]] = {}
+    rows = (
+        Letter.objects.filter(complaint_id__in=ids, sent_on__isnull=False)
+        .order_by("complaint_id", "sent_on", "pk")
+        .values_list("complaint_id", "kind", "sent_on")
+    )
+    for complaint_id, kind, sent_on in rows:
+        if sent_on is not None:  # filtered out above; this tells the type checker
+            found.setdefault(complaint_id, []).append((labels.get(kind, kind), sent_on))
+    return found
+
+
+def _correspondence(letters: list[tuple[str, Date]], responded: Date | None) -> tuple[str, str]:
+    """(every letter sent, the letters sent after the first response)."""
+    sent = "; ".join(f"{label} {day:%d/%m/%Y}" for label, day in letters)
+    after = [f"{label} {day:%d/%m/%Y}" for label, day in letters if responded and day > responded]
+    return sent, "; ".join(after)
+
+
 def cqc_summary(*, user: AnyUser, start: Date, end: Date) -> Sheet:
-    """Regulation 16(3) of the 2014 Regulations: a summary of complaints and the
-    responses to them, for CQC within 28 days of its request. References, dates,
-    subjects and outcomes only: no names, no summaries."""
+    """Regulation 16(3) of the 2014 Regulations: a summary of (a) the complaints,
+    (b) the responses to them and any further correspondence with the complainants,
+    for CQC within 28 days of its request. References, dates, subjects, outcomes and
+    the letters sent (kind and date): no names, no summaries."""
     cases = with_outcome_flags(
         complaints_visible_to(user).filter(received_on__range=(start, end))
     ).order_by("received_on", "pk")
@@ -358,10 +447,13 @@ def cqc_summary(*, user: AnyUser, start: Date, end: Date) -> Sheet:
         "Outcome",
         "Reopened",
         "Referred to the Ombudsman",
+        "Letters sent",
+        "Further correspondence after the response",
     ]
     sheet = Sheet("CQC complaints summary", headers)
     rows = list(cases)
     subjects = _subjects_by_case([c.pk for c in rows])
+    letters = _letters_by_case([c.pk for c in rows])
     outcome_labels = dict(Outcome.choices)
     for case in rows:
         # As the measures: agreed or set by the trust, else the six months' last day.
@@ -387,6 +479,7 @@ def cqc_summary(*, user: AnyUser, start: Date, end: Date) -> Sheet:
                 outcome,
                 case.reopened_on,
                 case.referred_to_phso_on,
+                *_correspondence(letters.get(case.pk, []), case.first_responded_on),
             ]
         )
     return sheet

@@ -203,9 +203,9 @@ class RecordComplaintForm(NHSForm):
         "When the complainant became aware of it (optional)", "Date aware", required=False
     )
     late_acceptance_reason = forms.CharField(
-        label="If received over 12 months later: why it is accepted",
-        help_text="The complainant's good reason for the delay, and why it can still be "
-        "investigated fairly",
+        label="Notes on the 12-month time limit (optional)",
+        help_text="If it was made over 12 months later, you decide on the case page "
+        "whether to accept it",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -334,6 +334,35 @@ class SignOffForm(StepForm):
 
 class RecordResponseForm(StepForm):
     responded_on = _date("Date the response was sent", "Date sent")
+
+
+_LIMB = [("yes", "Yes"), ("no", "No")]
+
+
+class TimeLimitForm(StepForm):
+    """Regulation 12: both limbs, each with its reasons (actions.time_limit)."""
+
+    good_reason = forms.TypedChoiceField(
+        label="Did the complainant have good reason for not complaining within 12 months?",
+        choices=_LIMB,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the complainant had good reason for the delay"},
+    )
+    good_reason_note = forms.CharField(
+        label="Why", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    still_investigable = forms.TypedChoiceField(
+        label="Despite the delay, can it still be investigated effectively and fairly?",
+        choices=_LIMB,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether it can still be investigated fairly"},
+    )
+    still_investigable_note = forms.CharField(
+        label="Why", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    decided_on = _date("Date decided", "Date decided", required=False, hint="Leave blank for today")
 
 
 class CloseForm(StepForm):
@@ -609,7 +638,7 @@ class EscalateForm(StepForm):
         hint="Leave blank for today. For example, 15 3 2026",
     )
     late_acceptance_reason = forms.CharField(
-        label="If it is over 12 months since the events: why accept it",
+        label="Notes on the 12-month time limit (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -734,9 +763,9 @@ class CaseDetailsForm(NHSForm):
         "When the complainant became aware of it (optional)", "Date aware", required=False
     )
     late_acceptance_reason = forms.CharField(
-        label="If received over 12 months later: why it is accepted",
-        help_text="The complainant's good reason for the delay, and why it can still be "
-        "investigated fairly",
+        label="Notes on the 12-month time limit (optional)",
+        help_text="If it was made over 12 months later, you decide on the case page "
+        "whether to accept it",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -45,6 +45,8 @@ VARIABLES: dict[str, str] = {
     "handler_name": "The name of the person handling the case",
     "today": "The date the letter is drafted",
     "ombudsman_paragraph": "The standard Ombudsman rights paragraph",
+    "time_limit": "The last day of the 12 months for making the complaint (regulation 12)",
+    "time_limit_reasons": "The trust's reasons on the two limbs of the time limit's waiver",
 }
 
 _VARIABLE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
@@ -75,6 +77,23 @@ DEFAULTS: dict[str, tuple[str, str]] = {
         "{{ reference }} by {{ date_due }}, the date it was due.\n\n"
         "[Explain the reason for the delay.]\n\n"
         "We will send our response as soon as we reasonably can.\n\n"
+        "Yours sincerely\n\n{{ handler_name }}\nComplaints team",
+    ),
+    LetterKind.TIME_LIMIT: (
+        "Your complaint {{ reference }}: made after the time limit",
+        "Dear {{ complainant_name }}\n\n"
+        "Thank you for your complaint about {{ service }}, which we received on "
+        "{{ received_on }}. Your reference is {{ reference }}.\n\n"
+        "A complaint should be made within 12 months of the events, or of the day you "
+        "first knew of them if that was later. For your complaint, that time ended on "
+        "{{ time_limit }}. We can still look into a later complaint if there was good "
+        "reason for not complaining sooner and if, despite the delay, it is still "
+        "possible to investigate it effectively and fairly.\n\n"
+        "We have considered both of these carefully. We are sorry that we cannot accept "
+        "your complaint, for these reasons:\n\n{{ time_limit_reasons }}\n\n"
+        "If you have information we did not have, please tell us and we will look at "
+        "our decision again.\n\n"
+        "{{ ombudsman_paragraph }}\n\n"
         "Yours sincerely\n\n{{ handler_name }}\nComplaints team",
     ),
     LetterKind.FINAL: (
@@ -123,6 +142,7 @@ def template_for(kind: str) -> LetterTemplate:
 def variables_for(complaint: Complaint) -> dict[str, str]:
     handler = complaint.handler
     due = clocks.applicable_response_due(complaint.response_due, complaint.backstop_due)
+    limit = clocks.time_limit(complaint.event_date, complaint.aware_date)
     return {
         "reference": complaint.reference,
         "complainant_name": complaint.complainant.full_name,
@@ -140,7 +160,22 @@ def variables_for(complaint: Complaint) -> dict[str, str]:
         "handler_name": (handler.get_full_name() or handler.get_username()) if handler else "",
         "today": long_date(timezone.localdate()),
         "ombudsman_paragraph": OMBUDSMAN_PARAGRAPH,
+        "time_limit": long_date(limit) if limit else "",
+        "time_limit_reasons": _time_limit_reasons(complaint),
     }
+
+
+def _time_limit_reasons(complaint: Complaint) -> str:
+    """The decision's reasons on each limb, as the letter states them."""
+    if not complaint.time_limit_decided_on:
+        return ""
+    good = "met" if complaint.late_good_reason else "not met"
+    fair = "met" if complaint.late_still_investigable else "not met"
+    return (
+        f"Good reason for not complaining sooner ({good}): {complaint.late_good_reason_note}\n"
+        f"Still possible to investigate effectively and fairly ({fair}): "
+        f"{complaint.late_still_investigable_note}"
+    )
 
 
 # No loaders, no libraries, no autoescaping: the output is plain text.

@@ -193,6 +193,15 @@ class Exclusion(models.TextChoices):
     PENSIONS = "h", "8(1)(h) About superannuation or loss-of-office compensation"
 
 
+class TimeLimitDecision(models.TextChoices):
+    """Regulation 12 of the 2009 Regulations: a complaint made after the 12-month
+    limit is handled only if the trust is satisfied of both limbs of the waiver."""
+
+    PENDING = "pending", "To decide: made after the 12-month time limit"
+    WAIVED = "waived", "Accepted: the time limit does not apply (regulation 12)"
+    REFUSED = "refused", "Not accepted: made after the 12-month time limit"
+
+
 class ResponseDateBasis(models.TextChoices):
     AGREED = "agreed", "Agreed with the complainant"
     SET_BY_TRUST = "set_by_trust", "Set by the trust and the complainant told"
@@ -259,6 +268,22 @@ class Complaint(models.Model):
     event_date = models.DateField(null=True, blank=True)
     aware_date = models.DateField(null=True, blank=True)
     late_acceptance_reason = models.TextField(blank=True)
+    # The decision on the time limit (regulation 12(4)), each limb with its reasons.
+    time_limit_decision = models.CharField(
+        max_length=10, choices=TimeLimitDecision.choices, blank=True
+    )
+    late_good_reason = models.BooleanField(null=True, blank=True)
+    late_good_reason_note = models.TextField(blank=True)
+    late_still_investigable = models.BooleanField(null=True, blank=True)
+    late_still_investigable_note = models.TextField(blank=True)
+    time_limit_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaint_time_limit_decisions",
+    )
+    time_limit_decided_on = models.DateField(null=True, blank=True)
     exclusion = models.CharField(max_length=1, choices=Exclusion.choices, blank=True)
     exclusion_reason = models.TextField(blank=True)
     resolved_on = models.DateField(null=True, blank=True)
@@ -623,64 +648,11 @@ class LateResponseTask(models.Model):
         return self.letter_sent_on is None
 
 
-class PHSODecision(models.TextChoices):
-    PENDING = "pending", "Awaiting the Ombudsman's decision"
-    NOT_TAKEN_ON = "not_taken_on", "Not taken on for investigation"
-    RESOLVED = "resolved", "Resolved without a full investigation"
-    UPHELD = "upheld", "Upheld"
-    PARTLY_UPHELD = "partly_upheld", "Partly upheld"
-    NOT_UPHELD = "not_upheld", "Not upheld"
-
-
-class PHSOReferral(models.Model):
-    """The complainant took the complaint to the Ombudsman."""
-
-    complaint = models.ForeignKey(
-        Complaint, on_delete=models.CASCADE, related_name="phso_referrals"
-    )
-    referred_on = models.DateField()
-    phso_reference = models.CharField(max_length=60, blank=True)
-    decision = models.CharField(
-        max_length=20, choices=PHSODecision.choices, default=PHSODecision.PENDING
-    )
-    decision_on = models.DateField(null=True, blank=True)
-    decision_summary = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["complaint_id", "referred_on", "pk"]
-
-    def __str__(self) -> str:
-        return f"Ombudsman referral {self.pk} of {self.complaint_id}"
-
-
-class PHSORecommendation(models.Model):
-    """One thing the Ombudsman asked the trust to do, tracked until done."""
-
-    referral = models.ForeignKey(
-        PHSOReferral, on_delete=models.CASCADE, related_name="recommendations"
-    )
-    description = models.TextField()
-    due_on = models.DateField()
-    completed_on = models.DateField(null=True, blank=True)
-    evidence = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["referral_id", "due_on", "pk"]
-
-    def __str__(self) -> str:
-        return f"Recommendation {self.pk} of referral {self.referral_id}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.completed_on is None
-
-
 class LetterKind(models.TextChoices):
     ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement"
     HOLDING = "holding", "Holding letter"
     LATE = "late", "Late response letter"
+    TIME_LIMIT = "time_limit", "Not accepted: made after the time limit"
     FINAL = "final", "Final response"
 
 
@@ -791,3 +763,9 @@ from wellled.complaints.casework_models import AssignmentRule as AssignmentRule 
 from wellled.complaints.casework_models import (  # noqa: E402
     SavedCaseloadFilter as SavedCaseloadFilter,
 )
+from wellled.complaints.cqc_models import CQCRequest as CQCRequest  # noqa: E402
+from wellled.complaints.ombudsman_models import PHSODecision as PHSODecision  # noqa: E402
+from wellled.complaints.ombudsman_models import (  # noqa: E402
+    PHSORecommendation as PHSORecommendation,
+)
+from wellled.complaints.ombudsman_models import PHSOReferral as PHSOReferral  # noqa: E402

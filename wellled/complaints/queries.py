@@ -30,6 +30,7 @@ from wellled.complaints.models import (
     Attachment,
     Complaint,
     ComplaintIssue,
+    CQCRequest,
     HeldUpload,
     Kind,
     LateResponseTask,
@@ -404,3 +405,19 @@ def get_saved_filter_for_user(user: AnyUser, pk: int) -> SavedCaseloadFilter:
     if saved is None:
         raise Http404("No such saved filter")
     return saved
+
+
+def cqc_requests_visible_to(user: AnyUser) -> QuerySet[CQCRequest]:
+    """CQC's requests: about the whole trust, so for whoever manages complaints."""
+    if not can(user, Cap.MANAGE_COMPLAINTS):
+        return CQCRequest.objects.none()
+    return CQCRequest.objects.select_related("recorded_by")
+
+
+def get_cqc_request_for_user(user: AnyUser, pk: int) -> CQCRequest:
+    if not can(user, Cap.MANAGE_COMPLAINTS):
+        raise PermissionDenied
+    found = cqc_requests_visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such request")
+    return found

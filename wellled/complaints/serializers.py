@@ -132,6 +132,10 @@ class ComplaintDetailSerializer(ComplaintSerializer):
             "summary",
             "event_date",
             "aware_date",
+            "time_limit_decision",
+            "late_good_reason",
+            "late_still_investigable",
+            "time_limit_decided_on",
             "complainant",
             "patient",
         ]

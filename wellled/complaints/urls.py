@@ -1,7 +1,7 @@
 from django.urls import path
 
 from wellled.complaints import measures_views, public, views
-from wellled.complaints.views import caseload, triage
+from wellled.complaints.views import caseload, cqc, triage
 
 app_name = "complaints"
 
@@ -19,6 +19,9 @@ urlpatterns = [
     path(
         "saved-filters/<int:pk>/delete/", caseload.saved_filter_delete, name="saved_filter_delete"
     ),
+    path("cqc-requests/", cqc.cqc_requests, name="cqc_requests"),
+    path("cqc-requests/<int:pk>/sent/", cqc.cqc_request_sent, name="cqc_request_sent"),
+    path("cqc-requests/<int:pk>/summary/", cqc.cqc_request_summary, name="cqc_request_summary"),
     path("measures/", measures_views.measures, name="measures"),
     path("exports/", measures_views.exports, name="exports"),
     path("exports/<slug:kind>/", measures_views.export_download, name="export_download"),

@@ -7,9 +7,10 @@ class LearningConfig(AppConfig):
     verbose_name = "Learning"
 
     def ready(self) -> None:
+        from wellled.complaints.annual_report import register_narrative_source
         from wellled.complaints.closure import register_closure_check
         from wellled.core import navigation
-        from wellled.learning import improvement_source
+        from wellled.learning import annual_report_source, improvement_source
         from wellled.learning.queries import closure_gaps, learning_work
         from wellled.organisation.access import Cap, can
 
@@ -22,3 +23,5 @@ class LearningConfig(AppConfig):
         # A complaint cannot close while its learning is incomplete (complaints asks).
         register_closure_check(closure_gaps)
         improvement_source.register()
+        # The regulation 18 report's "action taken or to be taken" (complaints asks).
+        register_narrative_source(annual_report_source.action_lines)

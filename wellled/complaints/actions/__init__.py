@@ -16,7 +16,9 @@ The actions live in one module per use case; this package names them all, so
 - `letters`, `late_responses`: letters, and the letters a missed date needs
 - `ombudsman`: referrals to the Ombudsman and their recommendations
 - `pals`: a PALS concern escalated to a complaint
+- `time_limit`: the 12-month time limit and its waiver (regulation 12)
 - `attachments`, `public_form`: documents, and the online form
+- `cqc`: CQC's requests for a summary of complaints (2014 Regulations, reg 16(3))
 - `casework`: who handles new cases by service, and saved caseload filters
 """
 
@@ -35,6 +37,7 @@ from wellled.complaints.actions.casework import (
     save_caseload_filter,
     set_assignment_rule,
 )
+from wellled.complaints.actions.cqc import record_cqc_request, record_cqc_summary_sent
 from wellled.complaints.actions.intake import record_complaint
 from wellled.complaints.actions.issues import (
     add_issue,
@@ -86,6 +89,7 @@ from wellled.complaints.actions.steps import (
     submit_draft,
     transfer,
 )
+from wellled.complaints.actions.time_limit import decide_time_limit
 
 __all__ = [
     "HELD_EXPIRED",
@@ -102,6 +106,7 @@ __all__ = [
     "close",
     "closure_problems",
     "complete_phso_recommendation",
+    "decide_time_limit",
     "delete_caseload_filter",
     "discard_held_documents",
     "draft_letter",
@@ -114,6 +119,8 @@ __all__ = [
     "open_late_response_tasks",
     "prune_held_uploads",
     "record_complaint",
+    "record_cqc_request",
+    "record_cqc_summary_sent",
     "record_issue_outcome",
     "record_late_letter_sent",
     "record_learning",

@@ -68,6 +68,11 @@ _SNAPSHOT_FIELDS = (
     "reopened_on",
     "reopen_count",
     "referred_to_phso_on",
+    "time_limit_decision",
+    "late_good_reason",
+    "late_still_investigable",
+    "time_limit_decided_by_id",
+    "time_limit_decided_on",
 )
 
 

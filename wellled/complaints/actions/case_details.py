@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from wellled.complaints import clocks
 from wellled.complaints.actions._common import (
     UNSET,
     Date,
@@ -17,9 +16,9 @@ from wellled.complaints.actions._common import (
     snapshot,
 )
 from wellled.complaints.actions.intake import event_date_errors
+from wellled.complaints.actions.time_limit import settle_pending
 from wellled.complaints.models import (
     Complaint,
-    Kind,
 )
 from wellled.core import audit
 from wellled.core.types import Actor
@@ -61,16 +60,6 @@ def _details_errors(complaint: Complaint, summary: str | None) -> dict[str, str]
     errors.update(
         event_date_errors(complaint.received_on, complaint.event_date, complaint.aware_date)
     )
-    if (
-        complaint.kind == Kind.COMPLAINT
-        and clocks.is_out_of_time(complaint.received_on, complaint.event_date, complaint.aware_date)
-        and not complaint.late_acceptance_reason
-    ):
-        errors["late_acceptance_reason"] = (
-            "This complaint was received after the 12-month time limit: record why the "
-            "complainant had good reason not to complain sooner and why it can still be "
-            "investigated fairly"
-        )
     return errors
 
 
@@ -101,6 +90,7 @@ def update_case_details(
         late_acceptance_reason=late_acceptance_reason,
     )
     raise_errors(_details_errors(complaint, summary))
+    settle_pending(complaint)
     complaint = save_case(complaint, before, acting_user=acting_user, action="complaint.updated")
     if summary is not None:
         audit.record(

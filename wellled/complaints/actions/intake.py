@@ -26,6 +26,7 @@ from wellled.complaints.actions.people import (
     complainant_errors,
     complainant_record,
 )
+from wellled.complaints.actions.time_limit import settle_pending
 from wellled.complaints.models import (
     ORAL_CHANNELS,
     AssignmentRule,
@@ -184,31 +185,6 @@ def _oral_scope(
     return _Scope(Status.CLOSED, resolved_on, Exclusion.ORAL_RESOLVED)
 
 
-def _time_limit_errors(
-    kind: str,
-    received_on: Date,
-    event_date: Date | None,
-    aware_date: Date | None,
-    late_acceptance_reason: str,
-) -> dict[str, str]:
-    """The 12-month limit: a late complaint is accepted only with a recorded reason."""
-    if (
-        kind != Kind.COMPLAINT
-        or not clocks.is_out_of_time(received_on, event_date, aware_date)
-        or late_acceptance_reason
-    ):
-        return {}
-    limit = clocks.time_limit(event_date, aware_date)
-    assert limit is not None
-    return {
-        "late_acceptance_reason": (
-            f"This complaint was received after the 12-month time limit ({long_date(limit)}). "
-            "To accept it, record why the complainant had good reason not to complain sooner "
-            "and why it can still be investigated fairly"
-        )
-    }
-
-
 @dataclass(frozen=True)
 class _NewCase:
     """The fields of a new case as given (text stripped), before the scope gate."""
@@ -267,15 +243,6 @@ def _gate(
         calendar=calendar,
         errors=errors,
     )
-    errors.update(
-        _time_limit_errors(
-            case.kind,
-            case.received_on,
-            case.event_date,
-            case.aware_date,
-            case.late_acceptance_reason,
-        )
-    )
     raise_errors(errors)
     return scope, patient_values
 
@@ -305,6 +272,8 @@ def _create_case(
         if isinstance(patient, PatientDetails)
         else patient,
     )
+    # A late complaint waits for the decision on the time limit (actions.time_limit).
+    settle_pending(complaint)
     complaint.save()
     rollup.refresh(complaint.pk)
     return complaint
@@ -335,10 +304,8 @@ def record_complaint(
 ) -> Complaint:
     """Staff intake of a complaint, a PALS concern or an oral complaint resolved at once.
 
-    The scope gate runs here: the 12-month time limit (a late complaint needs a
-    recorded reason to be accepted), the regulation 8 exclusions (recorded and
-    closed, with no statutory clock) and the oral next-working-day route.
-    `complainant` and `patient` are new details, or people already on record.
+    Scope gate: the 12-month limit (a late case waits for `decide_time_limit`),
+    regulation 8 exclusions (closed, no clock), the oral next-working-day route.
     """
     require_capability(acting_user, Cap.MANAGE_COMPLAINTS, service)
     # The Regulations' working days: a trust closure day never moves the

@@ -30,6 +30,7 @@ from wellled.complaints.models import (
     Letter,
     LetterKind,
     LetterTemplate,
+    TimeLimitDecision,
 )
 from wellled.core import audit
 from wellled.core.types import Actor
@@ -123,6 +124,10 @@ def draft_letter(*, acting_user: Actor, complaint: Complaint, kind: str) -> Lett
         raise ValidationError({"kind": "Choose the kind of letter"})
     if kind == LetterKind.FINAL and complaint.kind != Kind.COMPLAINT:
         raise ValidationError({"kind": "Only a formal complaint has a final response letter"})
+    if kind == LetterKind.TIME_LIMIT and complaint.time_limit_decision != TimeLimitDecision.REFUSED:
+        raise ValidationError(
+            {"kind": "This letter is for a complaint not accepted after the 12-month time limit"}
+        )
     template = template_for(kind)
     values = variables_for(complaint)
     letter = Letter.objects.create(

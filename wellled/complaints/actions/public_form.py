@@ -11,7 +11,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from wellled.complaints import clocks, uploads
+from wellled.complaints import uploads
 from wellled.complaints.actions._common import Date
 from wellled.complaints.actions.attachments import HELD_EXPIRED, attach_checked
 from wellled.complaints.actions.intake import record_complaint
@@ -90,8 +90,9 @@ def submit_public_complaint(
     Recorded as received online today. The service's assignment rule, if it has
     one, names the handler; otherwise the case waits in the triage queue and the
     complaints managers are emailed (actions.intake, complaints/triage.py). The
-    12-month limit is not applied here: a late complaint is accepted or not by the
-    complaints team, who record the reason. A confirmation email with the
+    12-month limit is not applied here: a late complaint is recorded as waiting for
+    the complaints team's decision (`decide_time_limit`), and the form asks nothing
+    more of the person than the dates it already asks. A confirmation email with the
     reference is sent once the case is saved, if an address was given.
 
     `held_tokens` name documents kept from an earlier try of the same form
@@ -99,10 +100,6 @@ def submit_public_complaint(
     """
     held, checked = _checked_documents(held_tokens, documents)
     received_on = timezone.localdate()
-    # The time limit is judged by staff: give them a placeholder reason if it applies.
-    late_reason = ""
-    if clocks.is_out_of_time(received_on, event_date, aware_date):
-        late_reason = "Made online after the 12-month limit: the complaints team to decide"
     complaint = record_complaint(
         acting_user=None,
         channel=Channel.ONLINE,
@@ -113,7 +110,6 @@ def submit_public_complaint(
         patient=patient,
         event_date=event_date,
         aware_date=aware_date,
-        late_acceptance_reason=late_reason,
     )
     for document in checked:
         attach_checked(

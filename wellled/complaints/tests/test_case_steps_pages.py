@@ -410,20 +410,22 @@ def test_a_document_is_attached_and_a_fake_one_refused(trust, client_for) -> Non
     assert download["Content-Type"] == "image/png" and download.content.startswith(b"\x89PNG")
 
 
-def test_a_late_complaint_needs_a_recorded_reason_to_be_accepted(trust, client_for) -> None:
+def test_dates_that_make_a_case_late_ask_for_the_time_limit_decision(trust, client_for) -> None:
+    """Correcting the dates to over 12 months before receipt (regulation 12) saves
+    them and offers the decision on the case page; correcting them back withdraws it."""
     case = _acknowledged(trust)
     client = client_for("complaints_handler")
     url = f"/complaints/{case.pk}/details/"
     long_ago = case.received_on - datetime.timedelta(days=500)
     form = {"summary": "Edited summary", **date_parts("event_date", long_ago)}
-    refused = client.post(url, form)
-    page = refused.content.decode()
-    assert "12-month time limit" in page and "Edited summary" in page
+    assert client.post(url, form).status_code == 302
     case.refresh_from_db()
-    assert case.event_date is None and case.summary != "Edited summary"
-    accepted = client.post(
-        url, {**form, "late_acceptance_reason": "In hospital for a year; records are intact"}
-    )
-    assert accepted.status_code == 302
+    assert case.event_date == long_ago and case.time_limit_decision == "pending"
+    page = client.get(detail(case)).content.decode()
+    assert "Decide on the 12-month time limit" in page
+    recent = case.received_on - datetime.timedelta(days=30)
+    form = {"summary": "Edited summary", **date_parts("event_date", recent)}
+    assert client.post(url, form).status_code == 302
     case.refresh_from_db()
-    assert case.event_date == long_ago and case.late_acceptance_reason.startswith("In hospital")
+    assert case.time_limit_decision == ""
+    assert "Decide on the 12-month time limit" not in client.get(detail(case)).content.decode()

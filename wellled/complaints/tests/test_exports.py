@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from wellled.complaints import actions, exports
 from wellled.complaints.models import Complaint
-from wellled.complaints.tests.support import issue, record, ref
+from wellled.complaints.tests.support import complainant, issue, record, ref
 from wellled.complaints.tests.test_measures import history, routes, walk  # noqa: F401
 from wellled.core.models import AuditEvent
 from wellled.core.testing import Trust
@@ -29,10 +29,11 @@ def _rows(sheet: exports.Sheet) -> dict[tuple[str, ...], Any]:
     found: dict[tuple[str, ...], Any] = {}
     by_site = "Site" in sheet.headers
     for row in sheet.rows:
+        section = row[-4].partition(" ")[2]  # "7 Subject area" -> "Subject area"
         if by_site:
-            found[(row[2], row[4], row[1])] = row[5]
+            found[(section, row[-2], row[1])] = row[-1]
         else:
-            found[(row[1], row[3])] = row[4]
+            found[(section, row[-2])] = row[-1]
     return found
 
 
@@ -56,20 +57,21 @@ def test_ko41a_counts_a_complaint_once_in_total_and_against_every_subject(
     record(trust, received_on=D(2025, 3, 31))  # the year before
 
     found = _rows(exports.ko41a_return(start_year=YEAR))
-    assert found[("Total", "Complaints received")] == 2
-    assert found[("Subject", "Communications")] == 2  # not 3: once per complaint
-    assert found[("Subject", "Waiting times")] == 1
+    assert found[("Summary of overall numbers", "New complaints received")] == 2
+    assert found[("Subject area", "Communications")] == 2  # not 3: once per complaint
+    assert found[("Subject area", "Waiting times")] == 1
     assert found[("Service area", "Mental health")] == 2
     assert found[("Service area", "Outpatient")] == 1
     assert found[("Profession", "Nursing, midwifery and health visiting")] == 2
     assert found[("Profession", "Medical")] == 1
 
     split = _rows(exports.ko41a_return(start_year=YEAR, by_site=True))
-    assert split[("Total", "Complaints received", trust.site.name)] == 1
-    assert split[("Total", "Complaints received", trust.other_site.name)] == 1
-    assert split[("Subject", "Communications", trust.site.name)] == 1
-    assert split[("Subject", "Waiting times", trust.site.name)] == 1
-    assert ("Subject", "Waiting times", trust.other_site.name) not in split
+    new = "New complaints received"
+    assert split[("Summary of overall numbers", new, trust.site.name)] == 1
+    assert split[("Summary of overall numbers", new, trust.other_site.name)] == 1
+    assert split[("Subject area", "Communications", trust.site.name)] == 1
+    assert split[("Subject area", "Waiting times", trust.site.name)] == 1
+    assert ("Subject area", "Waiting times", trust.other_site.name) not in split
 
 
 @pytest.mark.django_db
@@ -99,10 +101,81 @@ def test_ko41a_outcomes_are_derived_from_the_issues(trust: Trust) -> None:
     )
     record(trust, received_on=D(2025, 6, 2))  # not answered: no outcome yet
     found = _rows(exports.ko41a_return(start_year=YEAR))
-    assert found[("Outcome", "Complaints answered")] == 2
-    assert found[("Outcome", "Upheld")] == 1
-    assert found[("Outcome", "Partially upheld")] == 1
-    assert found[("Outcome", "Not upheld")] == 0
+    summary = "Summary of overall numbers"
+    assert found[(summary, "Resolved (first response sent)")] == 2
+    assert found[(summary, "Resolved: upheld")] == 1
+    assert found[(summary, "Resolved: partially upheld")] == 1
+    assert found[(summary, "Resolved: not upheld")] == 0
+
+
+def _a_year_of_cases(trust: Trust) -> None:
+    """Three cases at one site around the year 2025-26."""
+    # Received the year before and still open: brought forward, and carried forward.
+    record(trust, received_on=D(2025, 2, 3), site=trust.site)
+    # Received the year before, answered in the year: brought forward, then resolved.
+    answered = record(trust, received_on=D(2025, 3, 3), site=trust.site)
+    walk(
+        trust,
+        answered,
+        acknowledged=D(2025, 3, 4),
+        due=D(2025, 5, 1),
+        responded=D(2025, 4, 20),
+        subject="communications",
+        outcome="upheld",
+    )
+    # New in the year, by a representative, with a clinical aspect; still open.
+    new = record(
+        trust,
+        received_on=D(2025, 9, 1),
+        site=trust.site,
+        complainant=complainant(
+            representative_basis="authorised",
+            consent_status="given",
+            consent_evidence="Signed form",
+        ),
+        patient=actions.PatientDetails("Sam Rivera"),
+    )
+    issue(
+        trust,
+        new,
+        subject=ref("ko41a_subject", "clinical_treatment"),
+        clinical_subcategory=ref("ko41a_clinical", "general_medicine"),
+    )
+
+
+@pytest.mark.django_db
+def test_ko41a_follows_the_collections_sections(trust: Trust) -> None:
+    """The KO41a guidelines (NHS Digital, "KO41a NHS hospital and community health
+    services written complaints: Guidelines") list the sections: 1 organisation and
+    site details; 2 summary of overall numbers (brought forward, new, resolved,
+    carried forward); 3 age of patient; 4 status of complainant; 5 service area; 6
+    subject area of clinical treatment sub-categories; 7 subject area; 8 profession.
+    Section 6 is filled only when the complaint has a clinical aspect."""
+    _a_year_of_cases(trust)
+    sheet = exports.ko41a_return(start_year=YEAR, by_site=True)
+    assert sheet.headers == [
+        "Year",
+        "Site",
+        "Site ODS code",
+        "Section",
+        "Code",
+        "Item",
+        "Complaints",
+    ]
+    assert sheet.rows[0][3:6] == ["1 Organisation", trust.trust.ods_code, trust.trust.name]
+    found = _rows(sheet)
+    here, summary = trust.site.name, "Summary of overall numbers"
+    assert found[(summary, "Brought forward (open at the start of the year)", here)] == 2
+    assert found[(summary, "New complaints received", here)] == 1
+    assert found[(summary, "Resolved: upheld", here)] == 1
+    assert found[(summary, "Carried forward (open at the end of the year)", here)] == 2
+    assert found[("Status of complainant", "Patient", here)] == 0
+    assert found[("Status of complainant", "Someone other than the patient", here)] == 1
+    clinical = [k for k in found if k[0] == "Subject area of clinical treatment"]
+    assert len(clinical) == 1 and found[clinical[0]] == 1
+    # Sections in the collection's order within the site's block.
+    sections = [row[3] for row in sheet.rows[1:]]
+    assert sections == sorted(sections)
 
 
 @pytest.mark.django_db

@@ -131,24 +131,26 @@ def test_a_complainant_needs_a_name_and_a_way_to_reach_them(trust) -> None:
     assert "at least one way to reach" in messages(caught)
 
 
-def test_a_late_complaint_needs_a_recorded_reason(trust) -> None:
-    with pytest.raises(ValidationError) as caught:
-        record(trust, received_on=D(2026, 3, 2), event_date=D(2024, 12, 1))
-    assert "12-month time limit (1 December 2025)" in messages(caught)
-    accepted = record(
+def test_a_late_complaint_is_recorded_and_waits_for_the_decision(trust) -> None:
+    """Regulation 12: a complaint made after the 12 months is still received; the
+    trust then decides on the waiver (test_time_limit.py). A note typed at intake is
+    kept, but it is not the decision."""
+    late = record(
         trust,
         received_on=D(2026, 3, 2),
         event_date=D(2024, 12, 1),
-        late_acceptance_reason="In hospital until February; records still available",
+        late_acceptance_reason="Says they were in hospital until February",
     )
-    assert accepted.late_acceptance_reason
+    assert late.time_limit_decision == "pending"
+    assert late.time_limit_decided_on is None and late.late_good_reason is None
+    assert record(trust, received_on=D(2026, 3, 2)).time_limit_decision == ""
 
 
 def test_the_time_limit_runs_from_when_the_complainant_became_aware(trust) -> None:
     complaint = record(
         trust, received_on=D(2026, 3, 2), event_date=D(2024, 6, 1), aware_date=D(2025, 6, 1)
     )
-    assert not complaint.late_acceptance_reason
+    assert complaint.time_limit_decision == ""
 
 
 def test_impossible_event_and_awareness_dates_are_refused(trust) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wellled.complaints import actions, forms, workflow
+from wellled.complaints.actions.time_limit import may_decide
 from wellled.complaints.models import (
     NEEDS_LEARNING,
     OPEN_STATUSES,
@@ -79,6 +80,14 @@ def _may_record_learning(complaint: Complaint) -> bool:
 
 
 STEPS: dict[str, StepPage] = {
+    "time_limit": StepPage(
+        "Decide on the 12-month time limit (regulation 12)",
+        "Record the decision",
+        forms.TimeLimitForm,
+        Cap.MANAGE_COMPLAINTS,
+        lambda r, c, d: actions.decide_time_limit(acting_user=r.user, complaint=c, **d),
+        may_decide,
+    ),
     "acknowledge": StepPage(
         "Acknowledge",
         "Record the acknowledgement",
