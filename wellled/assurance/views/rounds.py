@@ -92,6 +92,8 @@ def framework_detail(request: AuthenticatedHttpRequest, methodology_id: str) -> 
             "bands": frameworks.bands(methodology),
             "categories": list(methodology.evidence_categories.values()),
             "scored": frameworks.is_scored(methodology),
+            "judged": frameworks.judged_key_questions(methodology) if methodology.judged else [],
+            "mapping_note": frameworks.mapping_note(methodology),
             "breadcrumbs": crumbs(home(), ("Frameworks", reverse("assurance:frameworks"))),
         },
     )
