@@ -60,6 +60,13 @@ def scored_framework_ids() -> tuple[str, ...]:
     return tuple(m for m in methodologies() if is_scored(get_methodology(m)))
 
 
+def self_assessment_framework_ids() -> tuple[str, ...]:
+    """Versions a round may use: scored ones, and those judged against characteristics."""
+    return tuple(
+        m for m in methodologies() if is_scored(get_methodology(m)) or get_methodology(m).judged
+    )
+
+
 def score_scale(methodology: Methodology) -> list[ScorePoint]:
     rows = methodology.data.get("score_scale") or []
     return [ScorePoint(int(row["score"]), str(row["meaning"])) for row in rows]

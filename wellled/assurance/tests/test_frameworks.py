@@ -46,7 +46,9 @@ def test_a_round_under_an_unknown_framework_is_refused(trust: Trust) -> None:
 
 
 @pytest.mark.django_db
-def test_a_judgement_only_framework_cannot_be_scored(trust: Trust) -> None:
+def test_a_framework_with_neither_scores_nor_characteristics_cannot_be_used(
+    trust: Trust,
+) -> None:
     with pytest.raises(ValidationError) as caught:
         actions.open_round(
             acting_user=trust.people["governance_lead"],
@@ -54,7 +56,9 @@ def test_a_judgement_only_framework_cannot_be_scored(trust: Trust) -> None:
             methodology_id="kloe_2014",
             title="Round",
         )
-    assert "judgement" in caught.value.message_dict["methodology"][0]
+    message = caught.value.message_dict["methodology"][0]
+    assert "holds no rating characteristics or scores" in message
+    assert "cqc_2026_mental_health_draft" in message and "saf_2024_statements" in message
 
 
 @pytest.mark.django_db
