@@ -106,3 +106,4 @@ def test_the_2026_mental_health_draft_shows_its_status_gaps_and_mapping(client_f
     )
     assert "INFERENCE by wellled" in page
     assert "Rating bands" not in page
+    assert "per assessment question, which rating's characteristics best fit" in page
