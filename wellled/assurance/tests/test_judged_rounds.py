@@ -203,7 +203,16 @@ def test_other_pages_cope_with_a_round_under_a_draft(trust: Trust, client_for) -
     assert moved["Location"].endswith(f"/rounds/{round_.pk}/questions/strategic-direction/")
     board = client_for("board_member")
     assert board.get("/assurance/rounds/trend/").status_code == 200
-    assert board.get(f"/api/v1/assurance/rounds/{round_.pk}/").status_code == 200
+    actions.judge_key_question(
+        acting_user=trust.people["governance_lead"],
+        round_=round_,
+        key_question="well-led",
+        rating="Good",
+        rationale="In the round",
+    )
+    api = board.get(f"/api/v1/assurance/rounds/{round_.pk}/").json()
+    assert [j["rating"] for j in api["judgements"]] == ["Good"]
+    assert {s["fit"] for s in api["statements"]} == {""}
 
 
 def test_the_well_led_page_keeps_the_latest_scored_round(trust: Trust, client_for) -> None:
