@@ -1,8 +1,13 @@
 """Demo data for CQC assurance: two well-led rounds, an evidence library, a service round.
 
-Everything is written through `wellled.assurance.actions` by the demo personas. The
-first well-led round (closed) rates Requires improvement; the second (open) is
-improving and sits on the 62.5% boundary, so the boundary flag shows. Several
+Everything is written through `wellled.assurance.actions` by the demo personas. They
+tell the way back from CQC's July 2025 well-led inspection (44%, Requires improvement,
+"shared direction and culture" and "governance, management and sustainability" scored 1;
+see wellled/inspections/demo.py). The first round since (closed) lifts both to 2 on the
+evidence of the new strategy and board report: 53%, still Requires improvement. The
+second (open) is better again and sits on the 62.5% boundary, so the boundary flag shows;
+the well-led page shows CQC's Requires improvement first and this round as an estimate,
+not CQC's. Several
 evidence items are past their review date, so their owners see them in "my work".
 """
 
@@ -244,13 +249,31 @@ def _well_led_round(
             acting_user=owner,
             assessment=assessment,
             score=score,
-            rationale=_rationale(score),
+            rationale=_rationale(score, assessment.statement_id),
             evidence=evidence.get(assessment.statement_id, []),
         )
     return round_
 
 
-def _rationale(score: int) -> str:
+# Why the statements CQC scored 1 in July 2025 are self-assessed higher since: the
+# rationale names the evidence the score rests on.
+WAY_BACK: dict[str, str] = {
+    "shared-direction-and-culture": (
+        "Scored 1 by CQC in July 2025: staff did not know the strategy. Since then the "
+        "strategy was rewritten with staff and people who use services, and the staff "
+        "survey shows more staff know it; not yet embedded in every care group."
+    ),
+    "governance-management-and-sustainability": (
+        "Scored 1 by CQC in July 2025: the board lacked timely quality information. The "
+        "board quality report now carries complaints themes and SPC charts; complaints "
+        "timeliness is still at risk."
+    ),
+}
+
+
+def _rationale(score: int, statement_id: str = "") -> str:
+    if score > 1 and statement_id in WAY_BACK:
+        return WAY_BACK[statement_id]
     return {
         1: "Significant shortfalls: the evidence shows the statement is not met.",
         2: "Some shortfalls: arrangements exist but are not yet embedded across the trust.",
@@ -265,10 +288,11 @@ def load_demo(result: DemoResult, *, seed: int) -> str:
     governance = result.users["governance"]
     evidence = _add_evidence(result, today)
 
+    first_opened = today - datetime.timedelta(days=180)
     first_round = _well_led_round(
         result,
-        title="Well-led self-assessment, spring",
-        opened_on=today - datetime.timedelta(days=180),
+        title=f"Well-led self-assessment, {first_opened:%B %Y}",
+        opened_on=first_opened,
         scores=FIRST_ROUND,
         evidence=evidence,
         previous="Requires improvement",
@@ -278,10 +302,11 @@ def load_demo(result: DemoResult, *, seed: int) -> str:
         round_=first_round,
         closed_on=today - datetime.timedelta(days=150),
     )
+    second_opened = today - datetime.timedelta(days=20)
     _well_led_round(
         result,
-        title="Well-led self-assessment, autumn",
-        opened_on=today - datetime.timedelta(days=20),
+        title=f"Well-led self-assessment, {second_opened:%B %Y}",
+        opened_on=second_opened,
         scores=SECOND_ROUND,
         evidence=evidence,
         previous="Requires improvement",

@@ -50,7 +50,8 @@ class OpenRoundForm(NHSForm):
         method_field = self.fields["methodology"]
         assert isinstance(method_field, forms.ChoiceField)
         method_field.choices = [
-            (m, frameworks.get_framework(m).title) for m in frameworks.scored_framework_ids()
+            (m, frameworks.get_framework(m).title)
+            for m in frameworks.self_assessment_framework_ids()
         ]
         method_field.initial = "saf_2024_statements"
         methodology = frameworks.get_framework("saf_2024_statements")
@@ -114,6 +115,49 @@ class ScoreForm(NHSForm):
 
     def category_fields(self) -> list[Any]:
         return [self[f"category_{category}"] for category in self.category_ids]
+
+
+_FIT_CHOICES = [(str(r), str(r)) for r in reversed(Rating)]
+
+
+class QuestionFitForm(NHSForm):
+    """An assessment question under a framework with no scores (CQC's 2026 drafts)."""
+
+    fit = forms.ChoiceField(
+        label="Which rating's characteristics best fit?",
+        widget=forms.RadioSelect,
+        choices=_FIT_CHOICES,
+    )
+    rationale = forms.CharField(
+        label="Rationale",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Which characteristics the evidence shows, and which it does not",
+    )
+    evidence = forms.ModelMultipleChoiceField(
+        label="Evidence, carried over from the quality statements (wellled's mapping)",
+        queryset=EvidenceItem.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, evidence: QuerySet[EvidenceItem], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        evidence_field = self.fields["evidence"]
+        assert isinstance(evidence_field, forms.ModelMultipleChoiceField)
+        evidence_field.queryset = evidence
+
+
+class JudgementForm(NHSForm):
+    rating = forms.ChoiceField(
+        label="The trust's judgement (estimated, not CQC's)",
+        widget=forms.RadioSelect,
+        choices=_FIT_CHOICES,
+    )
+    rationale = forms.CharField(
+        label="Rationale",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Weigh the assessment questions in the round: there is no score to add up",
+    )
 
 
 class OwnersForm(NHSForm):

@@ -60,6 +60,13 @@ def scored_framework_ids() -> tuple[str, ...]:
     return tuple(m for m in methodologies() if is_scored(get_methodology(m)))
 
 
+def self_assessment_framework_ids() -> tuple[str, ...]:
+    """Versions a round may use: scored ones, and those judged against characteristics."""
+    return tuple(
+        m for m in methodologies() if is_scored(get_methodology(m)) or get_methodology(m).judged
+    )
+
+
 def score_scale(methodology: Methodology) -> list[ScorePoint]:
     rows = methodology.data.get("score_scale") or []
     return [ScorePoint(int(row["score"]), str(row["meaning"])) for row in rows]
@@ -105,3 +112,70 @@ def key_question_name(methodology: Methodology, key_question_id: str) -> str:
 def evidence_framework_methodology() -> Methodology:
     """The methodology whose statements the evidence library is tagged against."""
     return get_methodology("saf_2024_statements")
+
+
+# Frameworks judged against rating characteristics (CQC's 2026 sector drafts) ------
+
+
+@dataclass(frozen=True)
+class CharacteristicLevel:
+    rating: str
+    bullets: list[str]
+    status: str  # where the bullets come from, or that the text is not yet available
+
+
+@dataclass(frozen=True)
+class AssessmentQuestion:
+    id: str
+    label: str
+    name: str
+    question: str
+    scope: list[str]
+    levels: list[CharacteristicLevel]
+    # The SAF quality statements whose evidence carries over (wellled's inference).
+    maps_from: list[str]
+
+
+@dataclass(frozen=True)
+class JudgedKeyQuestion:
+    id: str
+    name: str
+    status: str
+    questions: list[AssessmentQuestion]
+
+
+def is_judged(methodology: Methodology) -> bool:
+    return methodology.judged
+
+
+def mapping_note(methodology: Methodology) -> str:
+    return str(methodology.content.get("mapping", {}).get("status", ""))
+
+
+def assessment_question(methodology: Methodology, question_id: str) -> AssessmentQuestion:
+    item = methodology.statement_data(question_id)
+    saf = evidence_framework_methodology()
+    return AssessmentQuestion(
+        id=item["id"],
+        label=item["label"],
+        name=item["name"],
+        question=item.get("we_statement") or "",
+        scope=list(item.get("scope", [])),
+        levels=[
+            CharacteristicLevel(rating, list(level["bullets"]), str(level["status"]))
+            for rating, level in item.get("characteristics", {}).items()
+        ],
+        maps_from=[statement_label(saf, sid) for sid in methodology.mapped_from(question_id)],
+    )
+
+
+def judged_key_questions(methodology: Methodology) -> list[JudgedKeyQuestion]:
+    return [
+        JudgedKeyQuestion(
+            id=kq["id"],
+            name=kq["name"],
+            status=str(kq.get("kloes_status", "")),
+            questions=[assessment_question(methodology, item["id"]) for item in kq["statements"]],
+        )
+        for kq in methodology.content.get("key_questions", [])
+    ]

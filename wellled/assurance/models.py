@@ -80,6 +80,10 @@ class StatementAssessment(models.Model):
         related_name="owned_statement_assessments",
     )
     score = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Under a framework judged against rating characteristics (CQC's 2026 drafts): the
+    # rating, in CQC's words, whose characteristics best fit this assessment question.
+    # Never a score: judgement is at key-question level (KeyQuestionJudgement).
+    fit = models.CharField(max_length=30, blank=True)
     # Under the 2023 methodology: evidence category id -> 1 to 4, from which the score comes.
     category_scores = models.JSONField(default=dict, blank=True)
     rationale = models.TextField(blank=True)
@@ -105,6 +109,34 @@ class StatementAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.statement_id} in round {self.round_id}"
+
+
+class KeyQuestionJudgement(models.Model):
+    """The trust's own judgement of a key question under a framework with no scores.
+
+    One of CQC's four words with the rationale for it; never a percentage. It is the
+    trust's estimate, not CQC's rating.
+    """
+
+    round = models.ForeignKey(AssessmentRound, on_delete=models.CASCADE, related_name="judgements")
+    key_question_id = models.CharField(max_length=60)
+    rating = models.CharField(max_length=30)
+    rationale = models.TextField()
+    judged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    judged_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["round", "key_question_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "key_question_id"], name="assurance_one_judgement_per_kq"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_question_id}: {self.rating}"
 
 
 class EvidenceKind(models.TextChoices):

@@ -17,6 +17,7 @@ see it. Panels carry aggregates and links only, never personal data.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -116,3 +117,46 @@ def register_enforcement_source(function: EnforcementFunction) -> None:
 
 def open_enforcement_for(scope: OrgUnit) -> list[EnforcementSuggestion]:
     return [found for source in _ENFORCEMENT for found in source(scope)]
+
+
+# The latest published CQC rating ------------------------------------------------
+#
+# The well-led page leads with what CQC last said, before any self-assessment, so an
+# open round's estimate is never read as the trust's rating. A module that records
+# inspections registers a function in its AppConfig.ready():
+#
+#     register_published_rating_source(latest_cqc_rating)
+#
+# It returns the latest CQC rating of a key question for exactly that unit that the
+# user may see, or None.
+
+
+@dataclass(frozen=True)
+class PublishedRating:
+    key_question: str
+    rating: str  # in CQC's words, e.g. "Requires improvement"
+    title: str  # e.g. "CQC well-led inspection 2025"
+    href: str
+    published_on: datetime.date | None
+    percentage: int | None = None  # CQC's published score, where it scored one
+    # Statements CQC scored 1, by their labels ("W1 Shared direction and culture").
+    scored_1: tuple[str, ...] = ()
+
+
+PublishedRatingFunction = Callable[[AnyUser, OrgUnit, str], "PublishedRating | None"]
+
+_PUBLISHED: list[PublishedRatingFunction] = []
+
+
+def register_published_rating_source(function: PublishedRatingFunction) -> None:
+    if function not in _PUBLISHED:
+        _PUBLISHED.append(function)
+
+
+def latest_published_rating(
+    user: AnyUser, scope: OrgUnit, key_question: str
+) -> PublishedRating | None:
+    found = [r for source in _PUBLISHED if (r := source(user, scope, key_question))]
+    if not found:
+        return None
+    return max(found, key=lambda r: r.published_on or datetime.date.min)

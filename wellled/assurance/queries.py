@@ -28,6 +28,7 @@ from wellled.assurance import frameworks
 from wellled.assurance.models import (
     AssessmentRound,
     EvidenceItem,
+    KeyQuestionJudgement,
     RoundStatus,
     StatementAssessment,
 )
@@ -99,10 +100,14 @@ def outcome_for(
 
 
 def latest_trust_round(user: AnyUser) -> AssessmentRound | None:
-    """The trust's most recent well-led round, open or closed, that the user may see."""
+    """The trust's most recent scored well-led round, open or closed, that the user may see.
+
+    The well-led page is laid out by quality statement, so a round under a 2026 draft
+    framework (no scores) is shown on its own round page instead.
+    """
     return (
         rounds_visible_to(user)
-        .filter(scope__kind=UnitKind.TRUST)
+        .filter(scope__kind=UnitKind.TRUST, methodology_id__in=frameworks.scored_framework_ids())
         .order_by("-opened_on", "-pk")
         .first()
     )
@@ -238,19 +243,45 @@ def assurance_work(user: AnyUser) -> list[WorkItem]:
         )
     for assessment in (
         StatementAssessment.objects.filter(
-            owner=user, score__isnull=True, round__status=RoundStatus.OPEN
+            owner=user, score__isnull=True, fit="", round__status=RoundStatus.OPEN
         )
         .select_related("round")
         .order_by("round__opened_on", "order")
     ):
+        # Under a 2026 draft framework a question is assessed, not scored.
+        judged = frameworks.get_framework(assessment.round.methodology_id).judged
         items.append(
             WorkItem(
-                title=f"Score a quality statement in {assessment.round.title}",
+                title=(
+                    f"Assess a question in {assessment.round.title}"
+                    if judged
+                    else f"Score a quality statement in {assessment.round.title}"
+                ),
                 href=reverse(
-                    "assurance:score", args=[assessment.round_id, assessment.statement_id]
+                    "assurance:question" if judged else "assurance:score",
+                    args=[assessment.round_id, assessment.statement_id],
                 ),
                 module="CQC assurance",
                 detail=assessment.statement_id.replace("-", " ").capitalize(),
             )
         )
     return items
+
+
+def carried_evidence(
+    user: AnyUser, methodology_id: str, question_id: str
+) -> QuerySet[EvidenceItem]:
+    """Current evidence for an assessment question of a framework with no scores.
+
+    The evidence library is tagged against the quality statements; a question's evidence
+    is what is tagged to the statements it maps from. The mapping is wellled's inference
+    (see the framework's data), and the pages say so.
+    """
+    mapped = frameworks.get_framework(methodology_id).mapped_from(question_id)
+    return (
+        current_evidence_visible_to(user).filter(statement_tags__statement_id__in=mapped).distinct()
+    )
+
+
+def judgements_of(round_: AssessmentRound) -> dict[str, KeyQuestionJudgement]:
+    return {j.key_question_id: j for j in round_.judgements.select_related("judged_by")}

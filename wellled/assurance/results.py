@@ -11,7 +11,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from wellled.engines.ratings import (
+    AppliedLimiter,
     KeyQuestionResult,
+    LimiterRule,
     MissingScoresError,
     OverallResult,
     Rating,
@@ -89,6 +91,65 @@ class KeyQuestionOutcome:
             }
             for limiter in self.result.limiters_applied
         ]
+
+    @property
+    def rules(self) -> list[LimiterRuleRow]:
+        """Every limiter rule of the methodology, whether it applied here, and why, in words.
+
+        The page lists them all, not only those applied, so nobody has to guess whether
+        the rating was capped, or why not.
+        """
+        if self.result is None:
+            return []
+        method = get_methodology(self.result.methodology)
+        applied = {limiter.name: limiter for limiter in self.result.limiters_applied}
+        ones = [sid for sid, score in self.result.statement_scores.items() if score == 1]
+        return [
+            LimiterRuleRow(
+                label=limiter_name(name),
+                cap=str(rule.cap),
+                applied=name in applied,
+                why=_limiter_why(rule, name in self.limiters, applied.get(name), ones),
+                status=rule.status,
+                sources=method.source_urls(rule.sources),
+            )
+            for name, rule in method.limiters.items()
+        ]
+
+
+@dataclass(frozen=True)
+class LimiterRuleRow:
+    label: str
+    cap: str
+    applied: bool
+    why: str
+    status: str
+    sources: tuple[str, ...]
+
+
+def _limiter_why(
+    rule: LimiterRule, recorded: bool, applied: AppliedLimiter | None, ones: list[str]
+) -> str:
+    if applied is not None:
+        effect = (
+            f"it lowered the rating to {rule.cap}"
+            if applied.changed_rating
+            else f"it changed nothing, as the rating was already at or below {rule.cap}"
+        )
+        return f"Applied: {applied.reason}; {effect}."
+    if rule.trigger == "any_statement_scored_1":
+        if recorded:
+            return "Switched on for this round, but no statement is scored 1."
+        if ones:
+            return (
+                f"Not applied: this rule is not switched on for this round, so {', '.join(ones)} "
+                f"scored 1 does not cap the rating. Switched on, it would cap it at {rule.cap}."
+            )
+        return "Not applied: not switched on for this round (and no statement is scored 1)."
+    return (
+        "Not applied: none is recorded against this key question for this round "
+        "(recorded on the limiters page)."
+    )
 
 
 @dataclass(frozen=True)

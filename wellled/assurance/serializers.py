@@ -264,17 +264,43 @@ class AssuranceStatementScoreSerializer(serializers.Serializer[Any]):
     key_question = serializers.CharField()
     owner = serializers.CharField(allow_null=True)
     score = serializers.IntegerField(allow_null=True)
+    # Under a 2026 draft framework: the rating whose characteristics best fit ("" if none).
+    fit = serializers.CharField()
     category_scores = serializers.DictField(child=serializers.IntegerField())
     rationale = serializers.CharField()
     evidence = serializers.ListField(child=serializers.IntegerField())
 
 
+class AssuranceJudgementSerializer(serializers.Serializer[Any]):
+    """The trust's judgement of a key question under a framework with no scores."""
+
+    key_question = serializers.CharField()
+    rating = serializers.CharField(help_text="In CQC's words; estimated, not CQC's rating")
+    rationale = serializers.CharField()
+    judged_by = serializers.CharField(allow_null=True)
+    judged_at = serializers.DateTimeField()
+
+
 class AssuranceRoundDetailSerializer(AssuranceRoundSerializer):
     statements = serializers.SerializerMethodField()
     outcome = serializers.SerializerMethodField()
+    judgements = serializers.SerializerMethodField()
 
     class Meta(AssuranceRoundSerializer.Meta):
-        fields = [*AssuranceRoundSerializer.Meta.fields, "statements", "outcome"]
+        fields = [*AssuranceRoundSerializer.Meta.fields, "statements", "outcome", "judgements"]
+
+    @extend_schema_field(AssuranceJudgementSerializer(many=True))
+    def get_judgements(self, round_: AssessmentRound) -> list[dict[str, Any]]:
+        return [
+            {
+                "key_question": j.key_question_id,
+                "rating": j.rating,
+                "rationale": j.rationale,
+                "judged_by": _person(j.judged_by),
+                "judged_at": j.judged_at,
+            }
+            for j in round_.judgements.select_related("judged_by")
+        ]
 
     @extend_schema_field(AssuranceStatementScoreSerializer(many=True))
     def get_statements(self, round_: AssessmentRound) -> list[dict[str, Any]]:
@@ -284,6 +310,7 @@ class AssuranceRoundDetailSerializer(AssuranceRoundSerializer):
                 "key_question": a.key_question_id,
                 "owner": _person(a.owner),
                 "score": a.score,
+                "fit": a.fit,
                 "category_scores": dict(a.category_scores),
                 "rationale": a.rationale,
                 "evidence": sorted(e.pk for e in a.evidence.all()),

@@ -20,6 +20,16 @@ urlpatterns: list[URLPattern] = [
         views.score_preview,
         name="score_preview",
     ),
+    path(
+        "rounds/<int:pk>/questions/<slug:question_id>/",
+        views.assess_question,
+        name="question",
+    ),
+    path(
+        "rounds/<int:pk>/judgements/<slug:key_question>/",
+        views.judge_key_question,
+        name="judgement",
+    ),
     path("evidence/", views.evidence_list, name="evidence"),
     path("evidence/new/", views.evidence_new, name="evidence_new"),
     path("evidence/<int:pk>/", views.evidence_detail, name="evidence_detail"),

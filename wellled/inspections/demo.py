@@ -1,7 +1,8 @@
 """Demo data: the CQC well-led inspection of the demo trust and its action plan.
 
 CQC inspected the trust's leadership in spring 2025 and published its report in
-July 2025, rating well-led Requires improvement. Its must-do and should-do actions
+July 2025: well-led scored 44% (14 of 32) and was rated Requires improvement, with
+"shared direction and culture" scored 1. Its must-do and should-do actions
 (complaints timeliness and learning, board information, speaking up,
 co-production, equality for staff, visible leadership, strategy) sit at every
 stage: signed off, done and waiting for sign-off, on track, at risk, overdue and
@@ -34,17 +35,24 @@ from wellled.organisation.models import OrgUnit, UnitKind
 D = datetime.date
 METHODOLOGY = "saf_2024_statements"
 
-# The well-led statement scores in the report: 18 of 32, 56%, Requires improvement.
+# The well-led statement scores in the July 2025 report: 14 of 32, 43.75%, published as
+# 44%, Requires improvement. "Shared direction and culture" (no strategy staff knew or
+# believed in) and "governance, management and sustainability" (the Regulation 17
+# must-dos) are scored 1: with every other statement at 2, two statements at 1 are what
+# 14 of 32 takes. A statement scored 1 is commonly reported to limit the key question to
+# Requires improvement at best (docs/engines/ratings.md, "Limiters"); the band already
+# gives Requires improvement, so that limiter changes nothing here.
 WELL_LED_SCORES: dict[str, int] = {
-    "shared-direction-and-culture": 2,
+    "shared-direction-and-culture": 1,
     "capable-compassionate-and-inclusive-leaders": 2,
     "freedom-to-speak-up": 2,
     "workforce-equality-diversity-and-inclusion": 2,
-    "governance-management-and-sustainability": 2,
-    "partnerships-and-communities": 3,
+    "governance-management-and-sustainability": 1,
+    "partnerships-and-communities": 2,
     "learning-improvement-and-innovation": 2,
-    "environmental-sustainability": 3,
+    "environmental-sustainability": 2,
 }
+WELL_LED_LIMITERS = ("statement_scored_1",)
 
 _REG16 = "Regulation 16: Receiving and acting on complaints"
 _REG17 = "Regulation 17: Good governance"
@@ -382,9 +390,12 @@ def load_demo(result: DemoResult, *, seed: int) -> str:
     governance = users["governance"]
     today = timezone.localdate()
 
-    check = score_key_question(WELL_LED_SCORES, methodology=METHODOLOGY)
-    if str(check.rating) != "Requires improvement":
-        raise RuntimeError(f"The demo's well-led scores give {check.rating}, not the story's")
+    check = score_key_question(WELL_LED_SCORES, methodology=METHODOLOGY, limiters=WELL_LED_LIMITERS)
+    if (check.published_percentage, str(check.rating)) != (44, "Requires improvement"):
+        raise RuntimeError(
+            f"The demo's well-led scores give {check.published_percentage}%, {check.rating}, "
+            "not the story's 44%, Requires improvement"
+        )
     well_led = actions.record_inspection(
         acting_user=governance,
         kind="cqc_inspection",

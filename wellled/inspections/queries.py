@@ -18,15 +18,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from wellled.assurance.panels import EnforcementSuggestion, PanelRow, StatementPanel
+from wellled.assurance.panels import (
+    EnforcementSuggestion,
+    PanelRow,
+    PublishedRating,
+    StatementPanel,
+)
 from wellled.core.navigation import OverviewPanel, OverviewRow
 from wellled.core.types import AnyUser
 from wellled.engines.ratings import (
+    KeyQuestionResult,
     UnknownMethodologyError,
     get_methodology,
     methodologies,
@@ -364,6 +370,41 @@ def enforcement_suggestions(scope: OrgUnit) -> list[EnforcementSuggestion]:
         )
         for found in open_enforcement(scope)
     ]
+
+
+def latest_cqc_rating(user: AnyUser, scope: OrgUnit, key_question: str) -> PublishedRating | None:
+    """CQC's latest rating of a key question for exactly this unit, for the well-led page.
+
+    Only CQC's own inspections and assessments count (a mock inspection is not a rating).
+    The published percentage is the ratings engine's, from the statement scores recorded
+    from the report, when every statement of the key question was scored.
+    """
+    if not can(user, Cap.VIEW_INSPECTIONS):
+        return None
+    inspection = (
+        inspections_visible_to(user)
+        .filter(kind__in=CQC_KINDS, scope=scope, ratings__key_question=key_question)
+        .order_by(F("report_published_on").desc(nulls_last=True), "-ended_on", "-pk")
+        .first()
+    )
+    if inspection is None:
+        return None
+    row = next((r for r in key_question_rows(inspection) if r["id"] == key_question), None)
+    if row is None or not row["rating"]:
+        return None
+    computed = row["computed"]
+    statements = row["statements"]
+    assert isinstance(statements, list)
+    assert computed is None or isinstance(computed, KeyQuestionResult)
+    return PublishedRating(
+        key_question=key_question,
+        rating=str(row["rating"]),
+        title=inspection.title,
+        href=reverse("inspections:detail", args=[inspection.pk]),
+        published_on=inspection.report_published_on,
+        percentage=computed.published_percentage if computed is not None else None,
+        scored_1=tuple(f"{s['label']} {s['name']}" for s in statements if s["score"] == 1),
+    )
 
 
 # The home page for leaders -----------------------------------------------------

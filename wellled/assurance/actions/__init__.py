@@ -6,6 +6,7 @@ ValidationError keyed by field with a message a user can act on, and writes one
 audit event whose before/after hold ids, scores and dates only.
 
 One module per use case: `rounds` (open, owners, limiters, close), `scoring`,
+`judged` (frameworks with no scores: fit per question, judgement per key question),
 `evidence` (the library and its files) and `packs`. Their names are all here, so
 callers write `actions.open_round(...)`.
 """
@@ -22,6 +23,7 @@ from wellled.assurance.actions.evidence import (
     retire_evidence,
     review_evidence,
 )
+from wellled.assurance.actions.judged import assess_question, judge_key_question
 from wellled.assurance.actions.packs import PACK_JOB_KIND, start_inspection_pack
 from wellled.assurance.actions.rounds import (
     ENFORCEMENT_LIMITERS,
@@ -42,11 +44,13 @@ __all__ = [
     "TEXT_TYPES",
     "UPLOAD_POLICY",
     "add_evidence",
+    "assess_question",
     "assign_owner",
     "change_evidence",
     "check_upload",
     "checked_score",
     "close_round",
+    "judge_key_question",
     "may_change_evidence",
     "may_score",
     "open_round",

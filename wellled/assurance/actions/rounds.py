@@ -36,11 +36,11 @@ def _round_errors(
     methodology: Methodology, scope: OrgUnit, title: str, rounding: str
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if not frameworks.is_scored(methodology):
-        scored = ", ".join(frameworks.scored_framework_ids())
+    if not (frameworks.is_scored(methodology) or methodology.judged):
+        usable = ", ".join(frameworks.self_assessment_framework_ids())
         errors["methodology"] = (
-            f"{methodology.id} rates key questions by judgement, not from statement scores, "
-            f"so it cannot be used for a scored self-assessment. Use one of: {scored}."
+            f"{methodology.id} holds no rating characteristics or scores to self-assess "
+            f"against. Use one of: {usable}."
         )
     if not title.strip():
         errors["title"] = "Enter a title for the round"
@@ -59,7 +59,8 @@ def _round_key_questions(scope: OrgUnit, methodology: Methodology) -> list[str]:
     """The trust's round is well-led only; a service or location gets all five."""
     if scope.kind == UnitKind.TRUST:
         return list(frameworks.TRUST_KEY_QUESTIONS)
-    return [kq.id for kq in methodology.key_questions]
+    # A draft framework may not have every key question's questions yet.
+    return [kq.id for kq in methodology.key_questions if kq.statements]
 
 
 def _previous_ratings(
@@ -167,14 +168,21 @@ def close_round(
     round_ = lock_round(round_)
     require(acting_user, Cap.MANAGE_ASSURANCE, round_.scope)
     require_open(round_)
-    unscored = list(round_.statements.filter(score__isnull=True).order_by("order"))
+    judged = frameworks.get_framework(round_.methodology_id).judged
+    pending = round_.statements.filter(fit="") if judged else round_.statements.filter(score=None)
+    unscored = list(pending.order_by("order"))
     if unscored and not reason.strip():
         count = len(unscored)
-        noun = "statement is" if count == 1 else "statements are"
+        noun = (
+            ("question is" if count == 1 else "questions are")
+            if judged
+            else ("statement is" if count == 1 else "statements are")
+        )
+        then = "" if judged else " (they take the score implied by the previous rating)"
         raise ValidationError(
             {
-                "reason": f"{count} {noun} not scored: record why the round closes without "
-                "them (they take the score implied by the previous rating)"
+                "reason": f"{count} {noun} not {'assessed' if judged else 'scored'}: record "
+                f"why the round closes without them{then}"
             }
         )
     before = round_snapshot(round_)

@@ -140,6 +140,10 @@ def score_statement(
     if not may_score(acting_user, assessment):
         raise PermissionDenied("Only the statement's owner or the governance lead may score it")
     require_open(round_)
+    if frameworks.get_framework(round_.methodology_id).judged:
+        raise ValidationError(
+            {"score": "This framework has no scores: say which rating's characteristics fit"}
+        )
     errors: dict[str, str] = {}
     checked, categories = _statement_score(round_, assessment, score, category_scores, errors)
     if not rationale.strip():

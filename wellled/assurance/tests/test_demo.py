@@ -1,6 +1,10 @@
-"""The demo: two well-led rounds (RI, then improving), stale evidence, a service round."""
+"""The demo: the way back from CQC's July 2025 well-led inspection (44%, Requires
+improvement, wellled/inspections/demo.py): two well-led rounds since, each better, with
+evidence; stale evidence; a service round."""
 
 from __future__ import annotations
+
+import datetime
 
 import pytest
 from django.utils import timezone
@@ -30,6 +34,12 @@ def test_the_demo_tells_the_story() -> None:
     assert trust_rounds[0].status == RoundStatus.CLOSED
     assert second.result.raw_percentage > first.result.raw_percentage
     assert (first.result.published_percentage, second.result.published_percentage) == (53, 63)
+    # Better than the inspection's 44%, and the statements CQC scored 1 say why they rose.
+    assert first.result.published_percentage > 44
+    assert trust_rounds[0].opened_on > datetime.date(2025, 7, 16)
+    w1 = trust_rounds[0].statements.get(statement_id="shared-direction-and-culture")
+    assert w1.score == 2 and w1.rationale.startswith("Scored 1 by CQC in July 2025")
+    assert w1.evidence.exists()
     assert second.result.boundary_case
     assert "environmental-sustainability" in second.result.carried_forward
     service_rounds = AssessmentRound.objects.filter(scope__kind=UnitKind.SERVICE)

@@ -46,7 +46,9 @@ def test_a_round_under_an_unknown_framework_is_refused(trust: Trust) -> None:
 
 
 @pytest.mark.django_db
-def test_a_judgement_only_framework_cannot_be_scored(trust: Trust) -> None:
+def test_a_framework_with_neither_scores_nor_characteristics_cannot_be_used(
+    trust: Trust,
+) -> None:
     with pytest.raises(ValidationError) as caught:
         actions.open_round(
             acting_user=trust.people["governance_lead"],
@@ -54,7 +56,9 @@ def test_a_judgement_only_framework_cannot_be_scored(trust: Trust) -> None:
             methodology_id="kloe_2014",
             title="Round",
         )
-    assert "judgement" in caught.value.message_dict["methodology"][0]
+    message = caught.value.message_dict["methodology"][0]
+    assert "holds no rating characteristics or scores" in message
+    assert "cqc_2026_mental_health_draft" in message and "saf_2024_statements" in message
 
 
 @pytest.mark.django_db
@@ -82,3 +86,24 @@ def test_framework_api_lists_and_retrieves(api_for) -> None:
 @pytest.mark.django_db
 def test_outsiders_cannot_read_frameworks(api_for) -> None:
     assert api_for("outsider").get("/api/v1/assurance/frameworks/").status_code == 403
+
+
+def test_the_2026_mental_health_draft_shows_its_status_gaps_and_mapping(client_for) -> None:
+    """CQC published four sector drafts on 24 March 2026 (CQC's initial response to
+    "Better regulation, better care"; Gordons LLP); the mental health characteristics
+    were not found, so the page says the text is not yet available."""
+    client = client_for("board_member")
+    listing = client.get("/assurance/frameworks/").content.decode()
+    assert "cqc_2026_mental_health_draft" in listing
+    assert "Draft: judged against rating characteristics, no percentage" in listing
+    page = client.get("/assurance/frameworks/cqc_2026_mental_health_draft/").content.decode()
+    assert "Mental health care" in page and "Not yet announced" in page
+    assert "WL2 Workforce equity and culture" in page
+    assert "Text not yet available" in page
+    assert (
+        "Evidence carries over from (wellled's mapping, not CQC's): "
+        "W3 Freedom to speak up; W4 Workforce equality, diversity and inclusion." in page
+    )
+    assert "INFERENCE by wellled" in page
+    assert "Rating bands" not in page
+    assert "per assessment question, which rating's characteristics best fit" in page

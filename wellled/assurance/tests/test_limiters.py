@@ -61,7 +61,7 @@ def test_the_round_page_shows_which_limiter_applied(trust: Trust, client_for) ->
     )
     page = client_for("board_member").get(f"/assurance/rounds/{round_.pk}/").content.decode()
     assert "The limiters lowered the rating from Good to Inadequate" in page
-    assert "Warning notice: caps at Inadequate" in page
+    assert "<strong>Warning notice</strong> (caps at Inadequate): Applied:" in page
     assert "They rest on: Warning notice WN1" in page
 
 

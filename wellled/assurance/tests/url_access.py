@@ -43,6 +43,9 @@ ACCESS: Access = {
     "assurance:score": VIEWERS,
     # The live rating on the scoring form (POST only): whoever sees the statement.
     "assurance:score_preview": VIEWERS,
+    # A question of a round under a 2026 draft framework: whoever sees the round.
+    "assurance:question": VIEWERS,
+    "assurance:judgement": MANAGERS,
     "assurance:evidence": READERS,
     "assurance:evidence_new": CONTRIBUTORS,
     # An item of the service: everyone who reads assurance there.
@@ -78,6 +81,18 @@ def _service_round(trust: Trust) -> dict[str, Any]:
         scope=trust.service,
         methodology_id="saf_2024_statements",
         title="Service self-assessment",
+    )
+    return {"pk": round_.pk}
+
+
+def _judged_round(trust: Trust) -> dict[str, Any]:
+    from wellled.assurance import actions
+
+    round_ = actions.open_round(
+        acting_user=None,
+        scope=trust.service,
+        methodology_id="cqc_2026_mental_health_draft",
+        title="Service self-assessment under the 2026 draft",
     )
     return {"pk": round_.pk}
 
@@ -124,6 +139,8 @@ SAMPLES: Samples = {
     "assurance:round_limiters": _service_round,
     "assurance:score": _score,
     "assurance:score_preview": _score,
+    "assurance:question": lambda t: {**_judged_round(t), "question_id": "strategic-direction"},
+    "assurance:judgement": lambda t: {**_judged_round(t), "key_question": "well-led"},
     "assurance:evidence_edit": _document,
     "assurance:evidence_retire": _document,
     "assurance:evidence_detail": _document,

@@ -11,6 +11,7 @@ from wellled.assurance.views.evidence import (
     pack_download,
     pack_start,
 )
+from wellled.assurance.views.judged import assess_question, judge_key_question
 from wellled.assurance.views.rounds import (
     framework_detail,
     framework_list,
@@ -26,6 +27,7 @@ from wellled.assurance.views.scoring import score, score_preview
 from wellled.assurance.views.well_led import well_led
 
 __all__ = [
+    "assess_question",
     "evidence_detail",
     "evidence_download",
     "evidence_edit",
@@ -35,6 +37,7 @@ __all__ = [
     "framework_detail",
     "framework_list",
     "index",
+    "judge_key_question",
     "owners",
     "pack_download",
     "pack_start",

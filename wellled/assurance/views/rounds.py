@@ -36,6 +36,7 @@ from wellled.assurance.views.common import (
     round_crumb,
     units_where,
 )
+from wellled.assurance.views.judged import round_page as judged_round_page
 from wellled.core.adapters import add_action_errors, crumbs, run_action
 from wellled.core.types import AuthenticatedHttpRequest
 from wellled.engines.ratings import Methodology
@@ -92,6 +93,8 @@ def framework_detail(request: AuthenticatedHttpRequest, methodology_id: str) -> 
             "bands": frameworks.bands(methodology),
             "categories": list(methodology.evidence_categories.values()),
             "scored": frameworks.is_scored(methodology),
+            "judged": frameworks.judged_key_questions(methodology) if methodology.judged else [],
+            "mapping_note": frameworks.mapping_note(methodology),
             "breadcrumbs": crumbs(home(), ("Frameworks", reverse("assurance:frameworks"))),
         },
     )
@@ -168,6 +171,8 @@ def _limiter_rows(round_: AssessmentRound, methodology: Methodology) -> list[dic
 def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round_ = get_round_for_user(request.user, pk)
     methodology = frameworks.get_framework(round_.methodology_id)
+    if methodology.judged:
+        return judged_round_page(request, round_, methodology)
     outcome = outcome_for(round_)
     rows = _statement_rows(request, round_, methodology, outcome)
     by_kq = [

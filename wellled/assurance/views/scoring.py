@@ -99,10 +99,13 @@ def _saved_message(round_: AssessmentRound, assessment: StatementAssessment) -> 
 def score(request: AuthenticatedHttpRequest, pk: int, statement_id: str) -> HttpResponse:
     assessment = get_assessment_for_user(request.user, pk, statement_id)
     round_ = assessment.round
+    methodology = frameworks.get_framework(round_.methodology_id)
+    if methodology.judged:
+        # A framework with no scores: its questions are assessed on their own page.
+        return redirect("assurance:question", pk=round_.pk, question_id=statement_id)
     allowed = round_.is_open and may_score(request.user, assessment)
     if request.method == "POST" and not allowed:
         raise PermissionDenied
-    methodology = frameworks.get_framework(round_.methodology_id)
     form = _score_form(request, assessment, methodology, statement_id)
     if request.method == "POST" and _save_score(
         request, assessment, form, _categories(methodology)

@@ -12,13 +12,14 @@ from django.views.decorators.http import require_GET
 
 from wellled.assurance import frameworks
 from wellled.assurance.models import EvidenceKind, StatementAssessment
-from wellled.assurance.panels import panels_for
+from wellled.assurance.panels import latest_published_rating, panels_for
 from wellled.assurance.queries import evidence_for_statement, latest_trust_round, outcome_for
 from wellled.assurance.views.common import home, latest_measure
 from wellled.core.adapters import crumbs
 from wellled.core.types import AuthenticatedHttpRequest
 from wellled.engines.ratings import QualityStatement
 from wellled.organisation.access import Cap, require
+from wellled.organisation.models import OrgUnit, UnitKind
 
 
 def _section(
@@ -58,12 +59,16 @@ def well_led(request: AuthenticatedHttpRequest) -> HttpResponse:
         scores = {a.statement_id: a for a in round_.statements.select_related("owner")}
         outcome = outcome_for(round_).for_key_question(frameworks.WELL_LED)
     kq = methodology.key_question(frameworks.WELL_LED)
+    trust = round_.scope if round_ else OrgUnit.objects.filter(kind=UnitKind.TRUST).first()
+    # CQC's latest rating leads the page: a self-assessment is only ever an estimate.
+    published = latest_published_rating(request.user, trust, frameworks.WELL_LED) if trust else None
     return render(
         request,
         "assurance/well_led.html",
         {
             "round": round_,
             "outcome": outcome,
+            "published": published,
             "sections": [
                 _section(request, methodology_id, statement, scores.get(statement.id))
                 for statement in kq.statements

@@ -18,6 +18,7 @@ from .aggregation import aggregate_overall
 from .methodology import (
     DEFAULT_METHODOLOGY,
     KeyQuestion,
+    LimiterRule,
     Methodology,
     QualityStatement,
     get_methodology,
@@ -43,6 +44,7 @@ __all__ = [
     "AppliedLimiter",
     "KeyQuestion",
     "KeyQuestionResult",
+    "LimiterRule",
     "Methodology",
     "MissingScoresError",
     "OverallResult",

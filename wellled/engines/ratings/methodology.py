@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -105,6 +105,31 @@ class Methodology:
     default_principles: str
     principles: Mapping[str, Principles]
     data: Mapping[str, Any]
+    # The framework content file as read (key questions, statements or assessment
+    # questions with their scope, rating characteristics and mapping).
+    content: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        """ "draft" or "final": a draft framework is replaced by a final one as data."""
+        return str(self.data.get("status", "final"))
+
+    @property
+    def judged(self) -> bool:
+        """Key questions are judged against rating characteristics, with no scores."""
+        return self.data.get("key_question_judgement") == "characteristics"
+
+    def statement_data(self, statement_id: str) -> Mapping[str, Any]:
+        """The content file's entry for a statement or assessment question ({} if none)."""
+        for kq in self.content.get("key_questions", []):
+            for item in kq["statements"]:
+                if item["id"] == statement_id:
+                    return dict(item)
+        return {}
+
+    def mapped_from(self, statement_id: str) -> tuple[str, ...]:
+        """The earlier framework's statement ids this one's evidence carries over from."""
+        return tuple(self.statement_data(statement_id).get("maps_from", ()))
 
     def key_question(self, key_question_id: str) -> KeyQuestion:
         for kq in self.key_questions:
@@ -193,6 +218,7 @@ def _build(data: Mapping[str, Any], content: Mapping[str, Any]) -> Methodology:
         default_principles=aggregation.get("default", ""),
         principles=_all_principles(aggregation.get("principles", {})),
         data=data,
+        content=content,
     )
 
 

@@ -18,8 +18,21 @@ from wellled.engines.ratings import (
 SAF = ("saf_2023_evidence_categories", "saf_2024_statements")
 
 
-def test_the_three_methodologies_are_shipped() -> None:
-    assert methodologies() == ("kloe_2014", "saf_2023_evidence_categories", "saf_2024_statements")
+DRAFTS_2026 = (
+    "cqc_2026_adult_social_care_draft",
+    "cqc_2026_hospitals_draft",
+    "cqc_2026_mental_health_draft",
+    "cqc_2026_primary_community_draft",
+)
+
+
+def test_the_methodologies_are_shipped() -> None:
+    assert methodologies() == (
+        *DRAFTS_2026,
+        "kloe_2014",
+        "saf_2023_evidence_categories",
+        "saf_2024_statements",
+    )
 
 
 @pytest.mark.parametrize("methodology", SAF)
@@ -84,6 +97,9 @@ def test_every_rule_cites_sources_the_file_defines() -> None:
         data = json.loads((folder / f"{methodology}.json").read_text(encoding="utf-8"))
         cited = [key for rule in data["limiters"].values() for key in rule["sources"]]
         cited += [k for p in data["aggregation"]["principles"].values() for k in p["sources"]]
+        # The 2026 drafts have no limiter or aggregation rules; their judgement rule and
+        # their status are cited instead.
+        cited += data.get("key_question_judgement_sources", []) + data.get("status_sources", [])
         assert cited
         assert set(cited) <= set(data["sources"]), methodology
 
@@ -93,5 +109,5 @@ def test_an_unknown_methodology_names_the_known_ones() -> None:
         score_key_question({"safeguarding": 3}, methodology="saf_2026")
     assert str(error.value) == (
         "Unknown methodology 'saf_2026'. Known methodologies: "
-        "kloe_2014, saf_2023_evidence_categories, saf_2024_statements."
+        f"{', '.join(DRAFTS_2026)}, kloe_2014, saf_2023_evidence_categories, saf_2024_statements."
     )
