@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from tests.url_access_groups import ALL_PERSONAS, PUBLIC, WITH_A_ROLE, Access, Samples
+from tests.url_access_groups import ALL_PERSONAS, PUBLIC, Access, Samples
 from wellled.core.testing import Trust
 
 GUARDIANS = frozenset({"guardian"})
