@@ -173,6 +173,20 @@ def draft_letter(*, acting_user: Actor, complaint: Complaint, kind: str) -> Lett
     return letter
 
 
+def _locked(letter: Letter, complaint: Complaint, withdraw_sign_off: bool) -> bool:
+    """Whether the letter is a signed-off response; refused unless the change says it
+    withdraws the sign-off."""
+    locked = letter.kind == LetterKind.FINAL and complaint.status == Status.SIGNED_OFF
+    if locked and not withdraw_sign_off:
+        raise ValidationError(
+            {
+                "withdraw_sign_off": "This response is signed off and locked: confirm that "
+                "changing it withdraws the sign-off, which must then be given again"
+            }
+        )
+    return locked
+
+
 @transaction.atomic
 def edit_letter(
     *,
@@ -194,14 +208,7 @@ def edit_letter(
     require_capability(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
     if letter.sent_on is not None:
         raise ValidationError("This letter has been sent: draft a new one to say more")
-    locked = letter.kind == LetterKind.FINAL and complaint.status == Status.SIGNED_OFF
-    if locked and not withdraw_sign_off:
-        raise ValidationError(
-            {
-                "withdraw_sign_off": "This response is signed off and locked: confirm that "
-                "changing it withdraws the sign-off, which must then be given again"
-            }
-        )
+    locked = _locked(letter, complaint, withdraw_sign_off)
     errors: dict[str, str] = {}
     if not subject.strip():
         errors["subject"] = "Enter the subject line"

@@ -243,10 +243,8 @@ def test_a_complaints_manager_progresses_a_case_through_the_pages(trust, client_
     )
     assert response.status_code == 302
     assert client.post(step(case, "submit_draft")).status_code == 302
-    # Sign-off signs the final letter: there is none yet, so it is refused, saying why.
     refused = client.post(step(case, "sign_off"), {"sign_off-capacity": "delegate"})
     assert "Draft the final response letter first" in refused.content.decode()
-    # The handler writes it; the manager, who did not, signs it off.
     draft_final_response(own_client(trust.people["complaints_handler"]), case)
     assert client.post(step(case, "sign_off"), {"sign_off-capacity": "delegate"}).status_code == 302
     send_final_response(client, case, today)

@@ -21,6 +21,12 @@ from wellled.organisation.queries import get_trust
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+def _form_class(kind: str, locked: bool) -> type[forms.LetterForm]:
+    if locked:
+        return forms.SignedOffLetterForm
+    return forms.FinalLetterForm if kind == LetterKind.FINAL else forms.LetterForm
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def letter_edit(request: AuthenticatedHttpRequest, pk: int, letter_pk: int) -> HttpResponse:
@@ -28,11 +34,7 @@ def letter_edit(request: AuthenticatedHttpRequest, pk: int, letter_pk: int) -> H
     complaint = letter.complaint
     # A signed-off response is locked: its form asks to withdraw the sign-off.
     locked = letter.kind == LetterKind.FINAL and complaint.status == Status.SIGNED_OFF
-    form_class: type[forms.LetterForm] = forms.LetterForm
-    if locked:
-        form_class = forms.SignedOffLetterForm
-    elif letter.kind == LetterKind.FINAL:
-        form_class = forms.FinalLetterForm
+    form_class = _form_class(letter.kind, locked)
     initial = {
         "subject": letter.subject,
         "body": letter.body,
