@@ -107,8 +107,9 @@ def _complaint_before(trust: Trust, step: str) -> int:
             actions.record_issue_outcome(
                 acting_user=trust.people["complaints_manager"], issue=found, outcome="not_upheld"
             )
-        if name == "record-response":
-            final_letter(trust.people["complaints_manager"], Complaint.objects.get(pk=case.pk))
+        if name == "sign-off":
+            # Sign-off signs the final letter, written by someone other than the signer.
+            final_letter(trust.people["complaints_handler"], Complaint.objects.get(pk=case.pk))
         if name == step:
             break
         _api_post(client, f"/api/v1/complaints/{case.pk}/{name}/", body)

@@ -59,3 +59,26 @@ class SavedCaseloadFilter(models.Model):
 
     def __str__(self) -> str:
         return f"Saved filter {self.pk}"
+
+
+class Letterhead(models.Model):
+    """The top of every letter the complaints team sends: one row for the trust.
+
+    Complaints managers edit it (actions.save_letterhead) beside the letter
+    templates; the PDF and Word letters both read it. With no row saved, letters
+    carry the trust's name from the organisation records and no address.
+    """
+
+    name = models.CharField(max_length=200, blank=True)
+    # One line of the postal address a line, as it is printed.
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    website = models.CharField(max_length=200, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return "Letterhead"

@@ -688,6 +688,38 @@ class FinalLetterForm(LetterForm):
     )
 
 
+class SignedOffLetterForm(FinalLetterForm):
+    """A signed-off response is locked: changing it says out loud that it withdraws
+    the sign-off."""
+
+    withdraw_sign_off = forms.BooleanField(
+        label="I understand that saving a change withdraws the sign-off, and the response "
+        "must be signed off again before it is sent",
+        error_messages={"required": "Confirm that changing the response withdraws its sign-off"},
+    )
+
+
+class LetterheadForm(NHSForm):
+    name = forms.CharField(
+        label="Organisation name",
+        max_length=200,
+        error_messages={"required": "Enter the name printed at the top of letters"},
+    )
+    address = forms.CharField(
+        label="Address",
+        help_text="One line of the address a line, as it should be printed",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter the address letters come from"},
+    )
+    phone = forms.CharField(label="Telephone (optional)", required=False, max_length=40)
+    email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        error_messages={"invalid": "Enter an email address like complaints@example.nhs.uk"},
+    )
+    website = forms.CharField(label="Website (optional)", required=False, max_length=200)
+
+
 class LetterSentForm(NHSForm):
     sent_on = _date("Date sent", "Date sent")
 
@@ -704,6 +736,13 @@ class LetterTemplateForm(NHSForm):
 
 
 class ComplainantForm(NHSForm):
+    title = forms.CharField(
+        label="Title (optional)",
+        help_text="For example Ms, Mr, Mx or Dr: letters then open 'Dear Ms Rivera'",
+        required=False,
+        max_length=20,
+        error_messages={"max_length": "Enter a title of 20 characters or fewer"},
+    )
     full_name = forms.CharField(
         label="Full name", max_length=200, error_messages={"required": "Enter their name"}
     )

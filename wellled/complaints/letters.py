@@ -9,8 +9,10 @@ fetches anything over the network.
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.template import Context, Engine
@@ -18,7 +20,14 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from wellled.complaints import clocks
-from wellled.complaints.models import Complaint, Letter, LetterKind, LetterTemplate
+from wellled.complaints.models import (
+    Complainant,
+    Complaint,
+    Letter,
+    Letterhead,
+    LetterKind,
+    LetterTemplate,
+)
 from wellled.core.workdays import long_date
 
 # The words that must appear for the Ombudsman rights paragraph to count as present.
@@ -34,6 +43,8 @@ OMBUDSMAN_PARAGRAPH = (
 VARIABLES: dict[str, str] = {
     "reference": "The case reference, e.g. C-2026-00042",
     "complainant_name": "The complainant's name",
+    "salutation": "The greeting: 'Dear Ms Rivera' when a title is recorded, else "
+    "'Dear Alex Rivera'",
     "patient_name": "The patient's name (empty when none is recorded)",
     "service": "The service complained about",
     "received_on": "The day the complaint was received",
@@ -55,7 +66,7 @@ _NAME = re.compile(r"^[a-z_]+$")
 DEFAULTS: dict[str, tuple[str, str]] = {
     LetterKind.ACKNOWLEDGEMENT: (
         "Your complaint {{ reference }}",
-        "Dear {{ complainant_name }}\n\n"
+        "{{ salutation }}\n\n"
         "Thank you for your complaint about {{ service }}, which we received on "
         "{{ received_on }}. Your reference is {{ reference }}.\n\n"
         "We would like to talk with you about how we will look into your complaint "
@@ -65,14 +76,14 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     ),
     LetterKind.HOLDING: (
         "Your complaint {{ reference }}: an update",
-        "Dear {{ complainant_name }}\n\n"
+        "{{ salutation }}\n\n"
         "We are still looking into your complaint {{ reference }} about {{ service }}. "
         "We expect to send our response by {{ response_due }}.\n\n"
         "Yours sincerely\n\n{{ handler_name }}\nComplaints team",
     ),
     LetterKind.LATE: (
         "Your complaint {{ reference }}: our response is late",
-        "Dear {{ complainant_name }}\n\n"
+        "{{ salutation }}\n\n"
         "We are sorry that we have not sent our response to your complaint "
         "{{ reference }} by {{ date_due }}, the date it was due.\n\n"
         "[Explain the reason for the delay.]\n\n"
@@ -98,7 +109,7 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     ),
     LetterKind.FINAL: (
         "Our response to your complaint {{ reference }}",
-        "Dear {{ complainant_name }}\n\n"
+        "{{ salutation }}\n\n"
         "Thank you for your complaint about {{ service }}, received on {{ received_on }}.\n\n"
         "How we looked into your complaint\n[Explain how the complaint was considered.]\n\n"
         "What we found\n[Set out the conclusions, including anything that needs to be put "
@@ -146,6 +157,7 @@ def variables_for(complaint: Complaint) -> dict[str, str]:
     return {
         "reference": complaint.reference,
         "complainant_name": complaint.complainant.full_name,
+        "salutation": salutation(complaint.complainant),
         "patient_name": complaint.patient.full_name if complaint.patient else "",
         "service": complaint.service.name,
         "received_on": long_date(complaint.received_on),
@@ -197,18 +209,94 @@ def _paragraphs(body: str) -> list[str]:
     return [part.strip() for part in re.split(r"\n\s*\n", body) if part.strip()]
 
 
-def _letter_html(letter: Letter, trust_name: str) -> str:
+# Titles people write into the name itself; the title field is preferred.
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "rev", "sir"})
+
+
+def _title_and_name(person: Complainant) -> tuple[str, list[str]]:
+    parts = person.full_name.split()
+    title = person.title.strip()
+    if parts and parts[0].lower().rstrip(".") in _TITLES:
+        title = title or parts[0]
+        parts = parts[1:]
+    return title, parts
+
+
+def salutation(person: Complainant) -> str:
+    """'Dear Ms Rivera' when a title is known, else 'Dear Alex Rivera' (never a guess
+    at someone's title from their name)."""
+    title, parts = _title_and_name(person)
+    if title and parts:
+        return f"Dear {title} {parts[-1]}"
+    if parts:
+        return f"Dear {' '.join(parts)}"
+    return "Dear Sir or Madam"
+
+
+def addressee(person: Complainant) -> list[str]:
+    """The recipient's name and postal address, one line each, as printed."""
+    title, parts = _title_and_name(person)
+    name = " ".join([title, *parts]).strip()
+    lines = [line.strip() for line in person.address.splitlines() if line.strip()]
+    return [name, *lines] if name else lines
+
+
+@dataclass(frozen=True)
+class Head:
+    """What the top of a letter carries: the trust's letterhead, the recipient and the date."""
+
+    name: str
+    address: list[str]
+    contact: list[str]
+    recipient: list[str]
+    dated: str
+    reference: str
+
+
+def letter_head(letter: Letter, trust_name: str) -> Head:
+    saved = Letterhead.objects.order_by("pk").first()
+    contact = []
+    if saved is not None:
+        contact = [
+            text
+            for text in (
+                f"Telephone {saved.phone}" if saved.phone else "",
+                saved.email,
+                saved.website,
+            )
+            if text
+        ]
+    day: datetime.date = letter.sent_on or timezone.localdate()
+    return Head(
+        name=(saved.name if saved is not None and saved.name else trust_name),
+        address=saved.address.splitlines() if saved is not None else [],
+        contact=contact,
+        recipient=addressee(letter.complaint.complainant),
+        dated=long_date(day),
+        reference=letter.complaint.reference,
+    )
+
+
+def _lines(lines: list[str]) -> str:
+    return "<br>".join(escape(line) for line in lines)
+
+
+def _letter_html(letter: Letter, head: Head) -> str:
     paragraphs = "".join(
         f"<p>{escape(part).replace(chr(10), '<br>')}</p>" for part in _paragraphs(letter.body)
     )
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{escape(letter.subject)}</title>"
-        "<style>@page{size:A4;margin:25mm 22mm}"
+        "<style>@page{size:A4;margin:20mm 22mm}"
         "body{font-family:Arial,Helvetica,sans-serif;font-size:11pt;line-height:1.4}"
-        "h1{font-size:13pt}.from{text-align:right;color:#425563}</style></head><body>"
-        f"<p class='from'>{escape(trust_name)}<br>Reference {escape(letter.complaint.reference)}"
-        "</p>"
+        "h1{font-size:13pt;margin-top:8mm}.head{text-align:right;color:#425563}"
+        ".head strong{color:#005eb8;font-size:14pt}.to{margin-top:10mm;min-height:30mm}"
+        ".meta{margin-top:6mm}</style></head><body>"
+        f"<p class='head'><strong>{escape(head.name)}</strong><br>{_lines(head.address)}"
+        f"{'<br>' if head.address and head.contact else ''}{_lines(head.contact)}</p>"
+        f"<p class='to'>{_lines(head.recipient)}</p>"
+        f"<p class='meta'>{escape(head.dated)}<br>Our reference {escape(head.reference)}</p>"
         f"<h1>{escape(letter.subject)}</h1>{paragraphs}</body></html>"
     )
 
@@ -220,7 +308,8 @@ def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 def letter_pdf(letter: Letter, trust_name: str) -> bytes:
     from weasyprint import HTML
 
-    document = HTML(string=_letter_html(letter, trust_name), url_fetcher=_no_fetch)
+    html = _letter_html(letter, letter_head(letter, trust_name))
+    document = HTML(string=html, url_fetcher=_no_fetch)
     result: bytes = document.write_pdf()
     return result
 
@@ -229,9 +318,16 @@ def letter_docx(letter: Letter, trust_name: str) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+    head = letter_head(letter, trust_name)
     document = Document()
-    header = document.add_paragraph(f"{trust_name}\nReference {letter.complaint.reference}")
-    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    top = document.add_paragraph()
+    top.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    top.add_run(head.name).bold = True
+    for line in [*head.address, *head.contact]:
+        top.add_run().add_break()
+        top.add_run(line)
+    document.add_paragraph("\n".join(head.recipient))
+    document.add_paragraph(f"{head.dated}\nOur reference {head.reference}")
     document.add_heading(letter.subject, level=1)
     for part in _paragraphs(letter.body):
         document.add_paragraph(part)

@@ -119,6 +119,8 @@ class Complainant(models.Model):
     """Whoever made the complaint. Personal data: never shown outside the case."""
 
     full_name = models.CharField(max_length=200)
+    # "Ms", "Dr"...: letters open "Dear Ms Rivera" when it is known.
+    title = models.CharField(max_length=20, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     address = models.TextField(blank=True)
@@ -697,6 +699,10 @@ class Letter(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Who last changed the text: with the drafter, someone who may not sign it off.
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -760,6 +766,7 @@ class HeldUpload(models.Model):
 
 # The team's settings live beside: model registration needs them imported here.
 from wellled.complaints.casework_models import AssignmentRule as AssignmentRule  # noqa: E402
+from wellled.complaints.casework_models import Letterhead as Letterhead  # noqa: E402
 from wellled.complaints.casework_models import (  # noqa: E402
     SavedCaseloadFilter as SavedCaseloadFilter,
 )

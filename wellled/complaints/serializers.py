@@ -552,6 +552,12 @@ class LetterEditSerializer(serializers.Serializer[Any]):
     confirms_conclusions = serializers.BooleanField(required=False)
     confirms_actions = serializers.BooleanField(required=False)
     confirms_ombudsman_rights = serializers.BooleanField(required=False)
+    withdraw_sign_off = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Needed to change a signed-off final response: the change withdraws the "
+        "sign-off, and the response must be signed off again",
+    )
 
 
 class LetterSentSerializer(serializers.Serializer[Any]):

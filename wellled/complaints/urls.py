@@ -28,6 +28,7 @@ urlpatterns = [
     path("make-a-complaint/", public.make_a_complaint, name="public_form"),
     path("make-a-complaint/sent/<str:token>/", public.sent, name="public_sent"),
     path("letter-templates/", views.letter_templates, name="letter_templates"),
+    path("letterhead/", views.letterhead_edit, name="letterhead"),
     path("letter-templates/<slug:kind>/", views.letter_template_edit, name="letter_template_edit"),
     path("<int:pk>/", views.complaint_detail, name="detail"),
     path("<int:pk>/details/", views.case_details_edit, name="case_details_edit"),

@@ -50,10 +50,12 @@ from wellled.complaints.actions.late_responses import (
     record_late_letter_sent,
 )
 from wellled.complaints.actions.letters import (
+    LETTERHEAD_FIELDS,
     draft_letter,
     edit_letter,
     mark_letter_sent,
     save_letter_template,
+    save_letterhead,
 )
 from wellled.complaints.actions.ombudsman import (
     add_phso_recommendation,
@@ -93,6 +95,7 @@ from wellled.complaints.actions.time_limit import decide_time_limit
 
 __all__ = [
     "HELD_EXPIRED",
+    "LETTERHEAD_FIELDS",
     "UNSET",
     "ComplainantDetails",
     "PatientDetails",
@@ -132,6 +135,7 @@ __all__ = [
     "return_draft",
     "save_caseload_filter",
     "save_letter_template",
+    "save_letterhead",
     "set_assignment_rule",
     "set_response_date",
     "sign_off",

@@ -15,6 +15,8 @@ from wellled.complaints.actions._common import (
     lock_case,
     raise_errors,
     require_capability,
+    save_case,
+    snapshot,
 )
 from wellled.complaints.actions.late_responses import close_late_task
 from wellled.complaints.letters import (
@@ -28,8 +30,10 @@ from wellled.complaints.models import (
     Complaint,
     Kind,
     Letter,
+    Letterhead,
     LetterKind,
     LetterTemplate,
+    Status,
     TimeLimitDecision,
 )
 from wellled.core import audit
@@ -42,9 +46,7 @@ def final_letter_ready(complaint: Complaint) -> Letter:
     """The final response to send, or why it cannot be sent (regulation 14 content)."""
     letter = complaint.letters.filter(kind=LetterKind.FINAL, sent_on__isnull=True).last()
     if letter is None:
-        raise ValidationError(
-            {"letter": "Draft the final response letter before recording it as sent"}
-        )
+        raise ValidationError({"letter": "Draft the final response letter first"})
     problems = []
     if not letter.checklist_complete:
         problems.append(
@@ -73,7 +75,29 @@ def _letter_snapshot(letter: Letter) -> dict[str, Any]:
         "confirms_ombudsman_rights": letter.confirms_ombudsman_rights,
         "sent_on": letter.sent_on,
         "body_length": len(letter.body),
+        "edited_by_id": letter.edited_by_id,
     }
+
+
+def signer_errors(letter: Letter, signer: User) -> list[str]:
+    """Why this person may not sign off the response: whoever wrote it may not."""
+    if signer.pk in (letter.created_by_id, letter.edited_by_id):
+        return [
+            "You drafted or last changed this response: someone else with sign-off "
+            "authority must sign it off"
+        ]
+    return []
+
+
+def _withdraw_sign_off(complaint: Complaint, *, acting_user: Actor) -> None:
+    """A signed-off response changed: the sign-off no longer covers it, so the case
+    goes back to awaiting sign-off."""
+    before = snapshot(complaint)
+    complaint.status = Status.DRAFT_RESPONSE
+    complaint.signed_off_by = None
+    complaint.signed_off_as = ""
+    complaint.signed_off_on = None
+    save_case(complaint, before, acting_user=acting_user, action="complaint.sign_off_withdrawn")
 
 
 @transaction.atomic
@@ -128,6 +152,14 @@ def draft_letter(*, acting_user: Actor, complaint: Complaint, kind: str) -> Lett
         raise ValidationError(
             {"kind": "This letter is for a complaint not accepted after the 12-month time limit"}
         )
+    if kind == LetterKind.FINAL and complaint.status == Status.SIGNED_OFF:
+        # A second final letter would be sent in place of the one signed off.
+        raise ValidationError(
+            {
+                "kind": "The final response is signed off: change that letter (which "
+                "withdraws the sign-off) rather than drafting another"
+            }
+        )
     template = template_for(kind)
     values = variables_for(complaint)
     letter = Letter.objects.create(
@@ -146,6 +178,20 @@ def draft_letter(*, acting_user: Actor, complaint: Complaint, kind: str) -> Lett
     return letter
 
 
+def _locked(letter: Letter, complaint: Complaint, withdraw_sign_off: bool) -> bool:
+    """Whether the letter is a signed-off response; refused unless the change says it
+    withdraws the sign-off."""
+    locked = letter.kind == LetterKind.FINAL and complaint.status == Status.SIGNED_OFF
+    if locked and not withdraw_sign_off:
+        raise ValidationError(
+            {
+                "withdraw_sign_off": "This response is signed off and locked: confirm that "
+                "changing it withdraws the sign-off, which must then be given again"
+            }
+        )
+    return locked
+
+
 @transaction.atomic
 def edit_letter(
     *,
@@ -157,11 +203,17 @@ def edit_letter(
     confirms_conclusions: bool = False,
     confirms_actions: bool = False,
     confirms_ombudsman_rights: bool = False,
+    withdraw_sign_off: bool = False,
 ) -> Letter:
+    """Change a letter before it is sent. A signed-off final response is locked: it
+    changes only with `withdraw_sign_off`, which takes the case back to awaiting
+    sign-off in the same step, so what is sent is always what was signed."""
     letter = Letter.objects.select_for_update().select_related("complaint").get(pk=letter.pk)
-    require_capability(acting_user, Cap.MANAGE_COMPLAINTS, letter.complaint.service)
+    complaint = lock_case(letter.complaint)
+    require_capability(acting_user, Cap.MANAGE_COMPLAINTS, complaint.service)
     if letter.sent_on is not None:
         raise ValidationError("This letter has been sent: draft a new one to say more")
+    locked = _locked(letter, complaint, withdraw_sign_off)
     errors: dict[str, str] = {}
     if not subject.strip():
         errors["subject"] = "Enter the subject line"
@@ -178,8 +230,12 @@ def edit_letter(
         )
     raise_errors(errors)
     before = _letter_snapshot(letter)
+    if (letter.subject, letter.body) != (subject.strip()[:200], body.strip()):
+        letter.edited_by = acting_user if isinstance(acting_user, User) else None
     letter.subject = subject.strip()[:200]
     letter.body = body.strip()
+    if locked:
+        _withdraw_sign_off(complaint, acting_user=acting_user)
     if letter.kind == LetterKind.FINAL:
         letter.confirms_how_considered = confirms_how_considered
         letter.confirms_conclusions = confirms_conclusions
@@ -231,3 +287,62 @@ def mark_letter_sent(*, acting_user: Actor, letter: Letter, sent_on: Date) -> Le
                 acting_user=acting_user,
             )
     return letter
+
+
+LETTERHEAD_FIELDS = ("name", "address", "phone", "email", "website")
+
+
+@transaction.atomic
+def save_letterhead(
+    *,
+    acting_user: Actor,
+    name: str,
+    address: str,
+    phone: str = "",
+    email: str = "",
+    website: str = "",
+) -> Letterhead:
+    """The trust's name, address and contact details printed at the top of letters."""
+    if acting_user is not None and not can(acting_user, Cap.MANAGE_COMPLAINT_REFERENCE_DATA):
+        raise PermissionDenied("Only complaints managers edit the letterhead")
+    values = {
+        "name": name.strip(),
+        "address": "\n".join(line.strip() for line in address.splitlines() if line.strip()),
+        "phone": phone.strip(),
+        "email": email.strip(),
+        "website": website.strip(),
+    }
+    errors: dict[str, str] = {}
+    if not values["name"]:
+        errors["name"] = "Enter the name printed at the top of letters"
+    elif len(values["name"]) > 200:
+        errors["name"] = "Enter a name of 200 characters or fewer"
+    if not values["address"]:
+        errors["address"] = "Enter the address letters come from, one line a line"
+    elif len(values["address"].splitlines()) > 8:
+        errors["address"] = "Enter the address in 8 lines or fewer"
+    if len(values["phone"]) > 40:
+        errors["phone"] = "Enter a phone number of 40 characters or fewer"
+    if len(values["website"]) > 200:
+        errors["website"] = "Enter a web address of 200 characters or fewer"
+    raise_errors(errors)
+    head = Letterhead.objects.select_for_update().order_by("pk").first() or Letterhead()
+    before = {name: getattr(head, name) for name in LETTERHEAD_FIELDS} if head.pk else {}
+    for field, value in values.items():
+        setattr(head, field, value)
+    head.updated_by = acting_user if isinstance(acting_user, User) else None
+    try:
+        head.full_clean(exclude=["updated_by"])
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from exc
+    head.save()
+    # The letterhead is the trust's own public details, not personal data.
+    old, new = audit.diff(before, values)
+    audit.record(
+        acting_user=acting_user,
+        action="complaint.letterhead_saved",
+        obj=head,
+        before=old,
+        after=new,
+    )
+    return head

@@ -53,6 +53,8 @@ class ComplainantDetails:
     representative_basis: str = RepresentativeBasis.SELF
     consent_status: str = ConsentStatus.NOT_NEEDED
     consent_evidence: str = ""
+    # "Ms", "Dr"...: optional; letters greet "Dear Ms Rivera" when it is given.
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,8 @@ def complainant_errors(details: ComplainantDetails) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not details.full_name.strip():
         errors["complainant_name"] = "Enter the complainant's name"
+    if len(details.title.strip()) > 20:
+        errors["title"] = "Enter a title of 20 characters or fewer"
     if not (details.email.strip() or details.phone.strip() or details.address.strip()):
         errors["complainant_contact"] = (
             "Enter at least one way to reach the complainant: email, phone or address"
@@ -120,6 +124,7 @@ def complainant_record(details: ComplainantDetails | Complainant) -> Complainant
         return details
     return Complainant.objects.create(
         full_name=details.full_name.strip(),
+        title=details.title.strip(),
         email=details.email.strip(),
         phone=details.phone.strip(),
         address=details.address.strip(),
@@ -178,6 +183,7 @@ def update_complainant(
     person = complaint.complainant
     fields = (
         "full_name",
+        "title",
         "email",
         "phone",
         "address",

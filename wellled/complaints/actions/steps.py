@@ -18,7 +18,7 @@ from wellled.complaints.actions._common import (
     save_case,
     snapshot,
 )
-from wellled.complaints.actions.letters import final_letter_ready
+from wellled.complaints.actions.letters import final_letter_ready, signer_errors
 from wellled.complaints.closure import closure_checks
 from wellled.complaints.models import (
     NEEDS_LEARNING,
@@ -119,7 +119,9 @@ def sign_off(
     capacity: str,
     signed_off_on: Date | None = None,
 ) -> Complaint:
-    """The responsible person (regulation 4), or their delegate, signs the response."""
+    """The responsible person (regulation 4), or their delegate, signs the response:
+    the final letter must be drafted, its checklist complete, and written by
+    someone else."""
     complaint, to, before = begin_step(
         complaint, "sign_off", acting_user=acting_user, capability=Cap.SIGN_OFF_COMPLAINTS
     )
@@ -137,6 +139,12 @@ def sign_off(
     if capacity not in SignOffCapacity.values:
         errors["capacity"] = "Say whether you sign as the responsible person or their delegate"
     raise_errors(errors)
+    # What is signed is the final letter as it stands, its checklist done, by someone
+    # who did not write it: editing it afterwards withdraws the sign-off.
+    letter = final_letter_ready(complaint)
+    problems = signer_errors(letter, acting_user)
+    if problems:
+        raise ValidationError({"letter": problems})
     complaint.status = to
     complaint.signed_off_by = acting_user
     complaint.signed_off_as = capacity

@@ -86,7 +86,12 @@ class DocumentsMixin(CaseViewSetBase):
         if request.method == "PATCH":
             data = self._valid(LetterEditSerializer, request)
             values = {name: data.get(name, getattr(letter, name)) for name in LETTER_FIELDS}
-            letter = actions.edit_letter(acting_user=request.user, letter=letter, **values)
+            letter = actions.edit_letter(
+                acting_user=request.user,
+                letter=letter,
+                withdraw_sign_off=data.get("withdraw_sign_off", False),
+                **values,
+            )
         audit.record_view(acting_user=request.user, obj=complaint, reason="letter")
         return Response(LetterDetailSerializer(letter).data)
 

@@ -79,13 +79,14 @@ def to_responded(trust: Trust, complaint: Complaint, *, outcome: str = "upheld")
     found = issue(trust, complaint)
     actions.record_issue_outcome(acting_user=manager, issue=found, outcome=outcome)
     complaint = actions.submit_draft(acting_user=manager, complaint=complaint)
+    # The handler writes the response; the manager, who did not, signs it off.
+    final_letter(trust.people["complaints_handler"], complaint)
     complaint = actions.sign_off(
         acting_user=manager,
         complaint=complaint,
         capacity="delegate",
         signed_off_on=received + datetime.timedelta(days=30),
     )
-    final_letter(manager, complaint)
     return actions.record_response(
         acting_user=manager,
         complaint=complaint,
@@ -111,7 +112,7 @@ def final_letter(acting_user: Any, complaint: Complaint) -> Any:
 def respond(trust: Trust, complaint: Complaint, on: D) -> Complaint:
     """Draft the final letter, tick its checklist, sign off and send it on `on`."""
     manager = trust.people["complaints_manager"]
-    final_letter(manager, complaint)
+    final_letter(trust.people["complaints_handler"], complaint)
     complaint = actions.submit_draft(acting_user=manager, complaint=complaint)
     complaint = actions.sign_off(
         acting_user=manager, complaint=complaint, capacity="delegate", signed_off_on=on

@@ -132,12 +132,12 @@ def test_a_response_dated_before_receipt_is_refused_and_nothing_changes(trust, a
     found = issue(trust, case)
     actions.record_issue_outcome(acting_user=manager, issue=found, outcome="not_upheld")
     actions.submit_draft(acting_user=manager, complaint=case)
+    from wellled.complaints.tests.support import final_letter
+
+    final_letter(trust.people["complaints_handler"], case)
     actions.sign_off(
         acting_user=manager, complaint=case, capacity="delegate", signed_off_on=D(2026, 3, 4)
     )
-    from wellled.complaints.tests.support import final_letter
-
-    final_letter(manager, case)
 
     response = api_for("complaints_handler").post(
         detail(case, "record-response/"), {"responded_on": "2026-03-01"}, format="json"

@@ -82,15 +82,20 @@ def _investigated_and_signed_off(trust: Any, handler: Any, manager: Any, case: C
         handler.post(detail(case, "sign-off/"), {"capacity": "delegate"}, format="json").status_code
         == 403
     )
+    # Sign-off needs the final letter, written by someone other than the signer.
+    refused = manager.post(
+        detail(case, "sign-off/"), {"capacity": "delegate", "signed_off_on": "2026-04-20"}
+    )
+    assert refused.status_code == 400 and "letter" in refused.json()
+    final_letter(trust.people["complaints_handler"], Complaint.objects.get(pk=case.pk))
     _post(manager, case, "sign-off/", {"capacity": "delegate", "signed_off_on": "2026-04-20"})
 
 
 def _answered_closed_and_reopened(trust: Any, handler: Any, case: Complaint) -> None:
     refused = handler.post(
-        detail(case, "record-response/"), {"responded_on": "2026-04-21"}, format="json"
+        detail(case, "record-response/"), {"responded_on": "2026-04-19"}, format="json"
     )
-    assert refused.status_code == 400 and "letter" in refused.json()
-    final_letter(trust.people["complaints_manager"], Complaint.objects.get(pk=case.pk))
+    assert refused.status_code == 400 and "responded_on" in refused.json()
     _post(handler, case, "record-response/", {"responded_on": "2026-04-21"})
     body = _post(handler, case, "close/", {"closed_on": "2026-04-22"})
     assert body["status"] == Status.CLOSED

@@ -13,7 +13,14 @@ from django.utils import timezone
 from wellled.complaints import public
 from wellled.complaints.models import Complaint, ComplaintIssue, Status
 from wellled.complaints.tests.support import ref
-from wellled.complaints.tests.test_pages import date_parts, detail, send_final_response, step
+from wellled.complaints.tests.test_pages import (
+    date_parts,
+    detail,
+    draft_final_response,
+    own_client,
+    send_final_response,
+    step,
+)
 
 pytestmark = pytest.mark.django_db
 Date = datetime.date
@@ -68,8 +75,10 @@ def _taken_on_and_dated(trust: Any, manager: Client, case: Complaint, today: Dat
     )
 
 
-def _investigated_and_answered(manager: Client, case: Complaint, today: Date) -> ComplaintIssue:
-    """An upheld issue, the draft signed off and the final response sent."""
+def _investigated_and_answered(
+    manager: Client, handler: Client, case: Complaint, today: Date
+) -> ComplaintIssue:
+    """An upheld issue, the handler's draft signed off and the final response sent."""
     assert manager.post(step(case, "start_investigation")).status_code == 302
     assert (
         manager.post(
@@ -92,6 +101,7 @@ def _investigated_and_answered(manager: Client, case: Complaint, today: Date) ->
         == 302
     )
     assert manager.post(step(case, "submit_draft")).status_code == 302
+    draft_final_response(handler, case)
     assert (
         manager.post(
             step(case, "sign_off"), {"sign_off-capacity": "responsible_person"}
@@ -128,7 +138,9 @@ def test_from_the_online_form_to_closure_through_the_pages(trust, client_for) ->
     case = _complained_online(trust)
     manager = client_for("complaints_manager")
     _taken_on_and_dated(trust, manager, case, today)
-    found = _investigated_and_answered(manager, case, today)
+    found = _investigated_and_answered(
+        manager, own_client(trust.people["complaints_handler"]), case, today
+    )
     _closed_once_learning_is_recorded(manager, case, found)
     case.refresh_from_db()
     assert case.status == Status.CLOSED and case.closed_on == today

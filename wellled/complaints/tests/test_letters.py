@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from wellled.complaints import actions, letters
-from wellled.complaints.models import LetterTemplate, Status
+from wellled.complaints.models import Complaint, LetterTemplate, Status
 from wellled.complaints.tests.support import final_letter, record
 from wellled.complaints.tests.test_pages import date_parts
 
@@ -111,21 +111,29 @@ def test_a_final_response_needs_its_checklist_and_the_ombudsman_paragraph(trust)
         acting_user=manager, issue=issue(trust, case), outcome="not_upheld"
     )
     actions.submit_draft(acting_user=manager, complaint=case)
-    actions.sign_off(
-        acting_user=manager, complaint=case, capacity="responsible_person", signed_off_on=received
-    )
+    handler = trust.people["complaints_handler"]
     sent_on = received + datetime.timedelta(days=1)
+
+    def sign() -> None:
+        actions.sign_off(
+            acting_user=manager,
+            complaint=case,
+            capacity="responsible_person",
+            signed_off_on=received,
+        )
+
+    # Sign-off signs a letter: there must be one, its checklist complete.
     with pytest.raises(ValidationError) as caught:
-        actions.record_response(acting_user=manager, complaint=case, responded_on=sent_on)
+        sign()
     assert "Draft the final response letter" in " ".join(caught.value.messages)
-    letter = actions.draft_letter(acting_user=manager, complaint=case, kind="final")
+    letter = actions.draft_letter(acting_user=handler, complaint=case, kind="final")
     with pytest.raises(ValidationError) as caught:
-        actions.record_response(acting_user=manager, complaint=case, responded_on=sent_on)
+        sign()
     assert "Confirm every item" in " ".join(caught.value.messages)
     # Ticking the Ombudsman box on a letter without the paragraph is refused.
     with pytest.raises(ValidationError) as caught:
         actions.edit_letter(
-            acting_user=manager,
+            acting_user=handler,
             letter=letter,
             subject=letter.subject,
             body="Dear Alex, we looked into it. Yours sincerely",
@@ -135,7 +143,9 @@ def test_a_final_response_needs_its_checklist_and_the_ombudsman_paragraph(trust)
             confirms_ombudsman_rights=True,
         )
     assert "Ombudsman rights paragraph" in " ".join(caught.value.messages)
-    final_letter(manager, case)
+    assert Complaint.objects.get(pk=case.pk).status == Status.DRAFT_RESPONSE
+    final_letter(handler, case)
+    sign()
     case = actions.record_response(acting_user=manager, complaint=case, responded_on=sent_on)
     assert case.status == Status.RESPONDED
     assert case.letters.get(kind="final", confirms_ombudsman_rights=True).sent_on == sent_on

@@ -7,7 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from wellled.complaints import actions, workflow
 from wellled.complaints.models import Complaint, Kind, Status
-from wellled.complaints.tests.support import D, issue, messages, record, to_responded
+from wellled.complaints.tests.support import (
+    D,
+    final_letter,
+    issue,
+    messages,
+    record,
+    to_responded,
+)
 from wellled.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +102,7 @@ def test_a_response_dated_before_receipt_is_refused(trust) -> None:
     )
     complaint = actions.start_investigation(acting_user=manager, complaint=complaint)
     complaint = actions.submit_draft(acting_user=manager, complaint=complaint)
+    final_letter(trust.people["complaints_handler"], complaint)
     complaint = actions.sign_off(
         acting_user=manager, complaint=complaint, capacity="delegate", signed_off_on=D(2026, 4, 20)
     )
@@ -272,7 +280,9 @@ def _to_draft(trust):
     complaint = to_responded(trust, record(trust))
     complaint = actions.reopen(acting_user=manager, complaint=complaint, reason="More to say")
     complaint = actions.start_investigation(acting_user=manager, complaint=complaint)
-    return actions.submit_draft(acting_user=manager, complaint=complaint)
+    complaint = actions.submit_draft(acting_user=manager, complaint=complaint)
+    final_letter(trust.people["complaints_handler"], complaint)
+    return complaint
 
 
 def test_the_responsible_person_signs_off(trust) -> None:

@@ -17,6 +17,7 @@ ACCESS: Access = {
     "complaints:public_sent": PUBLIC,
     "complaints:letter_templates": frozenset({"complaints_manager", "operator"}),
     "complaints:letter_template_edit": frozenset({"complaints_manager", "operator"}),
+    "complaints:letterhead": frozenset({"complaints_manager", "operator"}),
     # The triage queue: those who handle cases take them from it.
     "complaints:triage": COMPLAINTS_STAFF,
     # Who handles new cases is a complaints setting, as the letter templates are.

@@ -29,6 +29,7 @@ from wellled.complaints.views.letters import (
     letter_edit,
     letter_template_edit,
     letter_templates,
+    letterhead_edit,
 )
 
 __all__ = [
@@ -45,5 +46,6 @@ __all__ = [
     "letter_edit",
     "letter_template_edit",
     "letter_templates",
+    "letterhead_edit",
     "patient_edit",
 ]

@@ -20,7 +20,7 @@ from wellled.complaints.models import Complaint, Letter
 from wellled.complaints.queries import caseload, get_complaint_for_user, saved_filters_of
 from wellled.complaints.views._common import list_crumb, next_deadline
 from wellled.complaints.views.caseload import filter_query, showing_label, sort_headers
-from wellled.complaints.views.steps import ISSUES_EDITABLE, STEPS, StepPage
+from wellled.complaints.views.steps import DONE, ISSUES_EDITABLE, STEPS, StepPage
 from wellled.core import audit
 from wellled.core.adapters import crumbs, run_action
 from wellled.core.types import AuthenticatedHttpRequest
@@ -210,10 +210,14 @@ def _step_data(step: str, cleaned: dict[str, Any]) -> dict[str, Any]:
 
 
 def _after_step(
-    request: AuthenticatedHttpRequest, complaint: Complaint, page: StepPage, result: object
+    request: AuthenticatedHttpRequest,
+    complaint: Complaint,
+    step: str,
+    page: StepPage,
+    result: object,
 ) -> HttpResponse:
     if isinstance(result, Letter):
-        messages.success(request, f"{complaint.reference}: letter drafted, edit it here")
+        messages.success(request, f"{complaint.reference}: the letter is drafted, edit it here")
         return redirect("complaints:letter", pk=complaint.pk, letter_pk=result.pk)
     if isinstance(result, Complaint) and result.pk != complaint.pk:
         messages.success(
@@ -222,7 +226,8 @@ def _after_step(
             f"{result.reference}",
         )
         return redirect("complaints:detail", pk=result.pk)
-    messages.success(request, f"{complaint.reference}: {page.title.lower()} recorded")
+    said = DONE.get(step, f"{page.title} is done")
+    messages.success(request, f"{complaint.reference}: {said[0].lower()}{said[1:]}")
     return redirect("complaints:detail", pk=complaint.pk)
 
 
@@ -241,7 +246,7 @@ def complaint_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> Htt
         form,
         lambda data: page.run(request, complaint, _step_data(step, dict(data))),
         aliases=forms.action_aliases(form),
-        then=lambda result: _after_step(request, complaint, page, result),
+        then=lambda result: _after_step(request, complaint, step, page, result),
     )
     if done:
         return done

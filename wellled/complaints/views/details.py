@@ -23,6 +23,7 @@ from wellled.core.nhsforms import NHSForm
 from wellled.core.types import AuthenticatedHttpRequest
 
 _COMPLAINANT_FIELDS = (
+    "title",
     "full_name",
     "email",
     "phone",

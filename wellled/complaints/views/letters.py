@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from wellled.complaints import actions, forms, letters
-from wellled.complaints.models import LetterKind
+from wellled.complaints.models import Letterhead, LetterKind, Status
 from wellled.complaints.queries import get_letter_for_user
 from wellled.complaints.views._common import case_crumbs, settings_crumbs
 from wellled.core import audit
@@ -21,12 +21,20 @@ from wellled.organisation.queries import get_trust
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+def _form_class(kind: str, locked: bool) -> type[forms.LetterForm]:
+    if locked:
+        return forms.SignedOffLetterForm
+    return forms.FinalLetterForm if kind == LetterKind.FINAL else forms.LetterForm
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def letter_edit(request: AuthenticatedHttpRequest, pk: int, letter_pk: int) -> HttpResponse:
     letter = get_letter_for_user(request.user, pk, letter_pk)
     complaint = letter.complaint
-    form_class = forms.FinalLetterForm if letter.kind == LetterKind.FINAL else forms.LetterForm
+    # A signed-off response is locked: its form asks to withdraw the sign-off.
+    locked = letter.kind == LetterKind.FINAL and complaint.status == Status.SIGNED_OFF
+    form_class = _form_class(letter.kind, locked)
     initial = {
         "subject": letter.subject,
         "body": letter.body,
@@ -46,7 +54,9 @@ def letter_edit(request: AuthenticatedHttpRequest, pk: int, letter_pk: int) -> H
             form,
             lambda data: actions.edit_letter(acting_user=request.user, letter=letter, **data),
             aliases=forms.action_aliases(form),
-            success="The letter has been saved",
+            success="The letter is saved. Its sign-off is withdrawn: it must be signed off again"
+            if locked
+            else "The letter is saved",
             then=lambda _: redirect("complaints:letter", pk=complaint.pk, letter_pk=letter.pk),
         )
     elif sent_form.is_bound:
@@ -70,6 +80,7 @@ def letter_edit(request: AuthenticatedHttpRequest, pk: int, letter_pk: int) -> H
         {
             "letter": letter,
             "complaint": complaint,
+            "locked": locked,
             "form": sent_form if sent_form.is_bound else form,
             "edit_form": form,
             "sent_form": sent_form,
@@ -148,6 +159,42 @@ def letter_template_edit(request: AuthenticatedHttpRequest, kind: str) -> HttpRe
             "breadcrumbs": crumbs(
                 *settings_crumbs(request.user),
                 ("Letter templates", reverse("complaints:letter_templates")),
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def letterhead_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The trust's name, address and contact details at the top of every letter."""
+    require(request.user, Cap.MANAGE_COMPLAINT_REFERENCE_DATA)
+    saved = Letterhead.objects.order_by("pk").first()
+    trust = get_trust()
+    initial = (
+        {name: getattr(saved, name) for name in actions.LETTERHEAD_FIELDS}
+        if saved
+        else {"name": trust.name if trust else ""}
+    )
+    form = forms.LetterheadForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: actions.save_letterhead(acting_user=request.user, **data),
+            aliases=forms.action_aliases(form),
+            success="The letterhead is saved: new downloads of every letter use it",
+            then=reverse("complaints:letter_templates"),
+        )
+        if done:
+            return done
+    return render(
+        request,
+        "complaints/letterhead_edit.html",
+        {
+            "form": form,
+            "breadcrumbs": crumbs(
+                list_crumb(), ("Letter templates", reverse("complaints:letter_templates"))
             ),
         },
     )

@@ -321,3 +321,34 @@ STEPS: dict[str, StepPage] = {
         _workflow("escalate"),
     ),
 }
+
+
+# What the page says once a step is done: a plain sentence, not the step's name.
+DONE: dict[str, str] = {
+    "acknowledge": "The acknowledgement is recorded",
+    "agree_response_date": "The agreed response date is recorded",
+    "add_issue": "The issue is added",
+    "issue_outcome": "The issue's outcome is recorded",
+    "start_investigation": "The investigation has started",
+    "submit_draft": "The draft response is sent for sign-off",
+    "sign_off": "The response is signed off and locked: it can now be sent",
+    "return_draft": "The draft response is returned for more work",
+    "record_response": "The response is recorded as sent",
+    "close": "The case is closed",
+    "reopen": "The complaint is reopened",
+    "transfer": "The transfer is recorded",
+    "set_response_date": "The response date the trust set is recorded",
+    "extend": "The new response date is recorded",
+    "late_letter": "The late response letter is recorded as sent",
+    "change_handler": "The handler is changed",
+    "learning": "The learning is recorded",
+    "consent": "The consent is recorded",
+    "draft_letter": "The letter is drafted",
+    "add_attachment": "The document is attached",
+    "refer_to_phso": "The referral to the Ombudsman is recorded",
+    "phso_decision": "The Ombudsman's decision is recorded",
+    "phso_recommendation": "The Ombudsman's recommendation is added",
+    "phso_complete": "The recommendation is recorded as completed",
+    "exclude": "The case is recorded as excluded by regulation 8 and closed",
+    "escalate": "The concern is escalated to a formal complaint",
+}
