@@ -194,7 +194,8 @@ def letterhead_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "breadcrumbs": crumbs(
-                list_crumb(), ("Letter templates", reverse("complaints:letter_templates"))
+                *settings_crumbs(request.user),
+                ("Letter templates", reverse("complaints:letter_templates")),
             ),
         },
     )
