@@ -238,7 +238,12 @@ def exports(request: AuthenticatedHttpRequest) -> HttpResponse:
         for kind, (title, capability, form_class) in EXPORTS.items()
         if can(request.user, capability)
     ]
-    return render(request, "complaints/measures/exports.html", {"offered": offered})
+    return render(
+        request,
+        "complaints/measures/exports.html",
+        # The CQC requests page is the complaints team's: linked only for them.
+        {"offered": offered, "can_record_requests": can(request.user, Cap.MANAGE_COMPLAINTS)},
+    )
 
 
 def _sheet_for(request: AuthenticatedHttpRequest, kind: str, data: dict[str, Any]) -> ex.Sheet:

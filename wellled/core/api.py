@@ -166,7 +166,9 @@ def query_choice(request: Request, name: str, choices: list[str]) -> str | None:
     if not raw:
         return None
     if raw not in choices:
-        raise exceptions.ValidationError({name: [f"Choose one of: {', '.join(choices)}."]})
+        raise exceptions.ValidationError(
+            {name: [f"{raw[:40]!r} is not a choice: choose one of {', '.join(choices)}."]}
+        )
     return raw
 
 

@@ -97,7 +97,6 @@ def _moved(summary: str, *, post: bool = False, operation_id: str | None = None)
         + (" A POST is redirected with 308, so it is sent again, body and all." if post else ""),
         request=None,
         responses={code: None},
-        deprecated=True,
     )
 
 

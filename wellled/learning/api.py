@@ -98,13 +98,11 @@ _MOVED = (
         operation_id="learning_actions_list",
         description=_MOVED,
         responses={301: None},
-        deprecated=True,
     ),
     retrieve=extend_schema(
         summary="Moved: one learning action, by its id from before the move",
         description=_MOVED,
         responses={301: None},
-        deprecated=True,
     ),
     complete=extend_schema(
         summary="Record a learning action done, with its evidence (id from before the move)",
@@ -115,7 +113,6 @@ _MOVED = (
         ),
         request=CompleteSerializer,
         responses=ImprovementActionDetailSerializer,
-        deprecated=True,
     ),
 )
 class LearningActionViewSet(viewsets.GenericViewSet[Action]):
