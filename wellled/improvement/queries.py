@@ -77,6 +77,24 @@ def actions_for_sources(kind: str, source_ids: list[int] | list[str]) -> QuerySe
     ).prefetch_related("milestones")
 
 
+def actions_by_source(
+    kind: str, source_ids: list[int] | list[str], actions: QuerySet[Action] | None = None
+) -> dict[str, list[Action]]:
+    """The actions raised on each source (by source id), oldest first, in one query;
+    `actions` narrows or prefetches (it defaults to `actions_for_sources`)."""
+    chosen = actions if actions is not None else actions_for_sources(kind, source_ids)
+    found: dict[str, list[Action]] = {}
+    for action in chosen.order_by("raised_on", "pk"):
+        found.setdefault(action.source_id, []).append(action)
+    return found
+
+
+def action_href(user: AnyUser, action: Action) -> str:
+    """The action's page for a source page's list, or "" where the reader may not
+    open it: no link leads to a refusal."""
+    return reverse("improvement:detail", args=[action.pk]) if access.may_view(user, action) else ""
+
+
 def get_action_by_legacy_ref(user: AnyUser, legacy_ref: str) -> Action:
     """The action a module's old record moved into ("inspections.actionplan:12"),
     if the reader may see it: old links and API ids resolve through this."""

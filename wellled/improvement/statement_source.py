@@ -17,8 +17,8 @@ from wellled.assurance import frameworks
 from wellled.assurance.models import StatementAssessment
 from wellled.assurance.panels import PanelRow, StatementPanel
 from wellled.core.types import AnyUser
-from wellled.improvement import access, sources
-from wellled.improvement.queries import actions_for_sources
+from wellled.improvement import sources
+from wellled.improvement.queries import action_href, actions_for_sources
 from wellled.organisation.access import Cap, can
 from wellled.organisation.models import Role
 
@@ -81,9 +81,7 @@ def actions_panel(user: AnyUser, assessment: StatementAssessment) -> StatementPa
         PanelRow(
             label=action.title,
             value=f"{action.get_status_display()}, due {action.due_on:%-d %b %Y}",
-            href=reverse("improvement:detail", args=[action.pk])
-            if access.may_view(user, action)
-            else "",
+            href=action_href(user, action),
             overdue=action.is_overdue(today),
         )
         for action in raised

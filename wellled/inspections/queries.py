@@ -40,7 +40,7 @@ from wellled.engines.ratings import (
 )
 from wellled.improvement.models import Action
 from wellled.improvement.models import Status as ActionStatus
-from wellled.improvement.queries import actions_for_sources, overdue_q
+from wellled.improvement.queries import actions_by_source, actions_for_sources, overdue_q
 from wellled.inspections.improvement_source import KIND
 from wellled.inspections.models import CQC_KINDS, SHOWN_STATUSES, Finding, Inspection
 from wellled.organisation.access import Cap, can, scope_paths
@@ -98,10 +98,7 @@ def get_finding_for_user(user: AnyUser, pk: int) -> Finding:
 
 def finding_actions(finding_ids: list[int]) -> dict[int, list[Action]]:
     """The improvement actions raised on each finding (by finding id), oldest first."""
-    found: dict[int, list[Action]] = {}
-    for action in actions_for_sources(KIND, finding_ids).order_by("raised_on", "pk"):
-        found.setdefault(int(action.source_id), []).append(action)
-    return found
+    return {int(key): found for key, found in actions_by_source(KIND, finding_ids).items()}
 
 
 def actions_of(inspections: Inspection | list[Inspection]) -> QuerySet[Action]:

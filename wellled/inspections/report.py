@@ -23,7 +23,7 @@ from wellled.assurance.models import EvidenceItem
 from wellled.engines.ratings import UnknownMethodologyError, get_methodology
 from wellled.improvement.models import Action, Status
 from wellled.improvement.models import Milestone as ActionMilestone
-from wellled.improvement.queries import actions_for_sources
+from wellled.improvement.queries import actions_by_source, actions_for_sources
 from wellled.inspections.improvement_source import KIND
 from wellled.inspections.models import SHOWN_STATUSES, Finding, Inspection
 from wellled.organisation.models import OrgUnit, UnitKind
@@ -169,12 +169,12 @@ def build_report(inspection: Inspection, *, today: datetime.date) -> Report:
     findings = list(
         inspection.findings.prefetch_related("statements").order_by("kind", "reference", "pk")
     )
-    by_finding: dict[str, list[Action]] = {}
-    raised = actions_for_sources(KIND, [f.pk for f in findings]).prefetch_related(
-        "updates", "evidence_links__item"
+    ids = [f.pk for f in findings]
+    by_finding = actions_by_source(
+        KIND,
+        ids,
+        actions_for_sources(KIND, ids).prefetch_related("updates", "evidence_links__item"),
     )
-    for action in raised.order_by("raised_on", "pk"):
-        by_finding.setdefault(action.source_id, []).append(action)
     for finding in findings:
         counts["findings"] += 1
         answered = by_finding.get(str(finding.pk), [])

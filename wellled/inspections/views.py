@@ -21,9 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from wellled.core.adapters import crumbs, run_action
 from wellled.core.types import AuthenticatedHttpRequest
 from wellled.engines.ratings import get_methodology
-from wellled.improvement import access as improvement_access
 from wellled.improvement.models import Action
 from wellled.improvement.queries import (
+    action_href,
     get_action_by_legacy_ref,
     get_evidence_by_legacy_ref,
     overdue_q,
@@ -74,9 +74,7 @@ def _action_rows(user: Any, found: list[Action]) -> list[dict[str, Any]]:
             "action": action,
             "status": shown_status(action, today),
             "status_label": SHOWN_STATUSES[shown_status(action, today)],
-            "href": reverse("improvement:detail", args=[action.pk])
-            if improvement_access.may_view(user, action)
-            else "",
+            "href": action_href(user, action),
         }
         for action in found
     ]

@@ -26,7 +26,7 @@ from wellled.complaints.models import NEEDS_LEARNING, Complaint
 from wellled.core.navigation import WorkItem
 from wellled.core.types import AnyUser
 from wellled.improvement.models import Action
-from wellled.improvement.queries import actions_for_sources
+from wellled.improvement.queries import actions_by_source, actions_for_sources
 from wellled.learning.access import may_manage, may_read_library
 from wellled.learning.improvement_source import KIND
 from wellled.learning.models import LearningShare, ReadReceipt, YouSaidWeDid
@@ -46,9 +46,7 @@ def closure_gaps(complaint: Complaint) -> list[str]:
     """
     gaps: list[str] = []
     issues = list(complaint.issues.all())
-    by_issue: dict[str, list[Action]] = {}
-    for action in actions_for_sources(KIND, [issue.pk for issue in issues]):
-        by_issue.setdefault(action.source_id, []).append(action)
+    by_issue = actions_by_source(KIND, [issue.pk for issue in issues])
     for number, issue in enumerate(issues, start=1):
         if issue.outcome not in NEEDS_LEARNING:
             continue

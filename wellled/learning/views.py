@@ -22,10 +22,13 @@ from wellled.complaints.queries import get_complaint_for_user
 from wellled.core import audit
 from wellled.core.adapters import crumbs, run_action
 from wellled.core.types import AuthenticatedHttpRequest
-from wellled.improvement import access as improvement_access
 from wellled.improvement.access import people_in_scope
 from wellled.improvement.models import Action
-from wellled.improvement.queries import actions_for_sources, get_action_by_legacy_ref
+from wellled.improvement.queries import (
+    action_href,
+    actions_by_source,
+    get_action_by_legacy_ref,
+)
 from wellled.learning import access, actions, forms, queries
 from wellled.learning.improvement_source import KIND
 from wellled.organisation.access import Cap, can, require
@@ -132,12 +135,11 @@ def _actions_with_learning(complaint: Any) -> list[Action]:
 
 def _issues_with_actions(user: Any, issues: QuerySet[ComplaintIssue]) -> list[ComplaintIssue]:
     """Each issue with its improvement actions (`issue.actions`), and whether the
-    reader may open each one (`action.openable`): no link leads to a refusal."""
+    reader may open each one (`action.href`, "" if not): no link leads to a refusal."""
     found = list(issues)
-    by_issue: dict[str, list[Action]] = {}
-    for action in actions_for_sources(KIND, [issue.pk for issue in found]):
-        action.openable = improvement_access.may_view(user, action)  # type: ignore[attr-defined]
-        by_issue.setdefault(action.source_id, []).append(action)
+    by_issue = actions_by_source(KIND, [issue.pk for issue in found])
+    for action in (a for raised in by_issue.values() for a in raised):
+        action.href = action_href(user, action)  # type: ignore[attr-defined]
     for issue in found:
         issue.actions = by_issue.get(str(issue.pk), [])  # type: ignore[attr-defined]
     return found
