@@ -24,6 +24,10 @@ def database_url_for_subprocess(tmp_path: Path) -> str:
         connection.ensure_connection()
         with sqlite3.connect(target) as copy:
             connection.connection.backup(copy)
+            # A deployed database is in WAL mode from `wellled migrate` on. The copy of an
+            # in-memory one is not, and processes that start at once would race to convert
+            # it: the loser is refused "database is locked" without waiting.
+            copy.execute("PRAGMA journal_mode=WAL")
         return f"sqlite:///{target}"
     if connection.vendor == "postgresql":
         user = quote(settings["USER"] or "")
