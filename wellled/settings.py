@@ -402,12 +402,19 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": envint("WELLLED_JOB_VISIBILITY_TIMEOUT", 3600)
     }
+# A queued job no worker has claimed this many minutes after its message was sent
+# is sent once more, then failed with a message to its starter (`tasks.recover_unclaimed_jobs`).
+WELLLED_JOB_UNCLAIMED_MINUTES = envint("WELLLED_JOB_UNCLAIMED_MINUTES", 10)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Modules add their periodic jobs here (deadline reminders, stale evidence).
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "prune-finished-jobs": {"task": "wellled.core.tasks.prune_finished_jobs", "schedule": 3600.0},
     "recover-stalled-jobs": {"task": "wellled.core.tasks.recover_stalled_jobs", "schedule": 60.0},
+    "recover-unclaimed-jobs": {
+        "task": "wellled.core.tasks.recover_unclaimed_jobs",
+        "schedule": 60.0,
+    },
     "audit-checkpoint": {"task": "wellled.core.tasks.write_audit_checkpoint", "schedule": 3600.0},
     "improvement-action-reminders": {
         "task": "wellled.improvement.tasks.send_action_reminders",

@@ -182,7 +182,11 @@ def recover_stalled_jobs(*, stalled_before: datetime.datetime) -> tuple[int, int
         message = _worker_lost_message(job)
         if jobs.is_retried(job.kind) and job.attempts < MAX_ATTEMPTS:
             Job.objects.filter(id=job.id, status=Job.Status.RUNNING).update(
-                status=Job.Status.QUEUED, progress=0, message=message[:300]
+                status=Job.Status.QUEUED,
+                progress=0,
+                message=message[:300],
+                queued_at=timezone.now(),
+                resent_at=None,
             )
             transaction.on_commit(functools.partial(_send_job, str(job.id)))
             requeued += 1
@@ -192,6 +196,54 @@ def recover_stalled_jobs(*, stalled_before: datetime.datetime) -> tuple[int, int
             )
             failed += 1
     return requeued, failed
+
+
+RESENT_MESSAGE = (
+    "No background worker had picked this job up, so it has been sent to them again: "
+    "you need do nothing."
+)
+UNCLAIMED_MESSAGE = (
+    "No background worker picked this job up, so it did not run and nothing was changed. "
+    "Start it again, and if this happens again tell an administrator."
+)
+
+
+@transaction.atomic
+def recover_unclaimed_jobs(
+    *, sent_before: datetime.datetime, beating_since: datetime.datetime
+) -> tuple[int, int]:
+    """Send again, or fail, the queued jobs that no worker claimed after their message went.
+
+    Returns (sent again, failed). A message can be lost before any worker takes
+    it (a broker restarted without persistence, a queue file removed). A job whose
+    message went before `sent_before` is sent once more: claiming is atomic, so
+    if the first message was only slow the job still runs once. If that second
+    message also goes unclaimed, the job is failed with a message its starter
+    reads on the job's page, but only while no job is running with a heartbeat
+    since `beating_since`: busy workers may simply not have reached it yet, and
+    the six-hour clean-up (`close_stale_jobs`) still bounds the wait.
+    """
+    # Bookkeeping like the job writes above, changing no record of the trust's: not audited.
+    now = timezone.now()
+    lost = list(
+        Job.objects.filter(
+            status=Job.Status.QUEUED, resent_at__isnull=True, queued_at__lt=sent_before
+        ).values_list("id", flat=True)
+    )
+    resent = 0
+    for job_id in lost:
+        # Conditional, so a job a worker claimed meanwhile is not sent again.
+        if Job.objects.filter(id=job_id, status=Job.Status.QUEUED, resent_at__isnull=True).update(
+            resent_at=now, message=RESENT_MESSAGE
+        ):
+            transaction.on_commit(functools.partial(_send_job, str(job_id)))
+            resent += 1
+    if Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__gte=beating_since).exists():
+        return resent, 0
+    failed = Job.objects.filter(status=Job.Status.QUEUED, resent_at__lt=sent_before).update(
+        status=Job.Status.FAILED, message=UNCLAIMED_MESSAGE, finished_at=now
+    )
+    return resent, failed
 
 
 @transaction.atomic

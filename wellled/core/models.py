@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditEvent(models.Model):
@@ -90,6 +91,11 @@ class Job(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     # How many times a worker has claimed the job.
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When its message was last sent to the queue, and when it was sent again because
+    # no worker had claimed it: a message lost before any worker took it leaves the
+    # job queued, and `actions.recover_unclaimed_jobs` notices within minutes.
+    queued_at = models.DateTimeField(default=timezone.now)
+    resent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from wellled.core.actions import (
     delete_finished_jobs,
     finish_job,
     recover_stalled_jobs,
+    recover_unclaimed_jobs,
     update_job_progress,
 )
 
@@ -152,6 +154,27 @@ def recover_stalled_jobs_task() -> tuple[int, int]:
     if requeued or failed:
         logger.warning("Jobs whose worker stopped: %d queued again, %d failed", requeued, failed)
     return requeued, failed
+
+
+def unclaimed_after() -> timedelta:
+    """How long a queued job may wait for a worker before its message counts as lost.
+
+    Longer than the broker's normal latency and a normal queue: a message sent
+    again is harmless (claiming is atomic), a job failed too early is not.
+    """
+    return timedelta(minutes=settings.WELLLED_JOB_UNCLAIMED_MINUTES)
+
+
+@shared_task(name="wellled.core.tasks.recover_unclaimed_jobs")
+def recover_unclaimed_jobs_task() -> tuple[int, int]:
+    """Send again once, then fail, the queued jobs whose message no worker took."""
+    now = timezone.now()
+    resent, failed = recover_unclaimed_jobs(
+        sent_before=now - unclaimed_after(), beating_since=now - STALLED_AFTER
+    )
+    if resent or failed:
+        logger.warning("Jobs no worker claimed: %d sent again, %d failed", resent, failed)
+    return resent, failed
 
 
 # A job still queued this long after it was started never reached a worker.

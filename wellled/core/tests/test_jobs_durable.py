@@ -154,3 +154,99 @@ def test_a_running_job_sends_heartbeats(trust: Trust, monkeypatch: pytest.Monkey
     tasks.run_job(str(job.id))
     job.refresh_from_db()
     assert (job.status, job.message) == (Job.Status.SUCCEEDED, "Heard the heartbeat")
+
+
+def _queued_and_not_claimed(user: Any, *, minutes: int) -> Job:
+    """A job started `minutes` ago whose message no worker has taken since."""
+    job = Job.objects.create(kind="test.durable.once", title="Complaints import", started_by=user)
+    Job.objects.filter(pk=job.pk).update(
+        queued_at=timezone.now() - datetime.timedelta(minutes=minutes)
+    )
+    return Job.objects.get(pk=job.pk)
+
+
+def test_a_job_no_worker_claimed_is_sent_again_once_and_runs(
+    trust: Trust, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    """Grace's import sat queued for 11 minutes: its message was lost on the way."""
+    settings.WELLLED_JOB_UNCLAIMED_MINUTES = 10
+    job = _queued_and_not_claimed(trust.people["governance_lead"], minutes=11)
+
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        assert tasks.recover_unclaimed_jobs_task() == (1, 0)
+    job.refresh_from_db()
+    assert (job.status, job.message) == (Job.Status.QUEUED, actions.RESENT_MESSAGE)
+    # A second check before the window has passed again sends nothing more.
+    with django_capture_on_commit_callbacks(execute=False) as again:
+        assert tasks.recover_unclaimed_jobs_task() == (0, 0)
+    assert again == []
+
+    # The message sent again reaches a worker (eager here), which runs the job once.
+    assert len(sent) == 1
+    sent[0]()
+    job.refresh_from_db()
+    assert (job.status, job.message, job.attempts) == (Job.Status.SUCCEEDED, "Done once", 1)
+    assert runs == ["once"]
+
+
+def test_a_job_waiting_less_than_the_window_is_left_alone(trust: Trust, settings: Any) -> None:
+    settings.WELLLED_JOB_UNCLAIMED_MINUTES = 10
+    job = _queued_and_not_claimed(trust.people["governance_lead"], minutes=9)
+
+    assert tasks.recover_unclaimed_jobs_task() == (0, 0)
+
+    job.refresh_from_db()
+    assert (job.status, job.message, job.resent_at) == (Job.Status.QUEUED, "", None)
+
+
+def test_a_job_still_unclaimed_after_it_was_sent_again_fails_and_its_starter_is_told(
+    trust: Trust, client_for: Any, settings: Any
+) -> None:
+    settings.WELLLED_JOB_UNCLAIMED_MINUTES = 10
+    job = _queued_and_not_claimed(trust.people["governance_lead"], minutes=30)
+    Job.objects.filter(pk=job.pk).update(
+        resent_at=timezone.now() - datetime.timedelta(minutes=11), message=actions.RESENT_MESSAGE
+    )
+
+    assert tasks.recover_unclaimed_jobs_task() == (0, 1)
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert job.finished_at is not None
+    assert job.message == actions.UNCLAIMED_MESSAGE
+    page = client_for("governance_lead").get(reverse("core:job", args=[job.id])).content.decode()
+    assert "No background worker picked this job up, so it did not run" in page
+    assert "the job carries on" not in page
+    assert runs == []
+
+
+def test_while_workers_are_busy_an_unclaimed_job_keeps_waiting(trust: Trust, settings: Any) -> None:
+    """A long board pack holds the only worker: the import behind it is not lost, only late."""
+    settings.WELLLED_JOB_UNCLAIMED_MINUTES = 10
+    grace = trust.people["governance_lead"]
+    busy = Job.objects.create(kind="test.durable.once", title="Board pack", started_by=grace)
+    assert actions.claim_job(job_id=str(busy.id)) is not None
+    job = _queued_and_not_claimed(grace, minutes=30)
+    Job.objects.filter(pk=job.pk).update(resent_at=timezone.now() - datetime.timedelta(minutes=11))
+
+    assert tasks.recover_unclaimed_jobs_task() == (0, 0)
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.QUEUED
+
+
+def test_a_job_queued_again_after_its_worker_died_gets_a_fresh_window(
+    trust: Trust, settings: Any
+) -> None:
+    settings.WELLLED_JOB_UNCLAIMED_MINUTES = 10
+    job = _running_with_a_dead_worker(trust.people["governance_lead"], "test.durable.idempotent")
+    Job.objects.filter(pk=job.pk).update(
+        queued_at=timezone.now() - datetime.timedelta(hours=1), resent_at=timezone.now()
+    )
+    tasks.recover_stalled_jobs_task()
+    job.refresh_from_db()
+    assert job.status == Job.Status.QUEUED
+    assert job.resent_at is None
+    assert timezone.now() - job.queued_at < datetime.timedelta(minutes=1)
+
+    assert tasks.recover_unclaimed_jobs_task() == (0, 0)

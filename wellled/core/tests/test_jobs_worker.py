@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,10 @@ import kombu.pools
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from wellled.celery import app as celery_app
+from wellled.core import tasks
 from wellled.core.management.commands.serve import worker_command
 from wellled.core.models import Job
 from wellled.core.testing import Trust
@@ -76,20 +79,8 @@ def _job_state(job: Job, database_url: str) -> tuple[str, int, str]:
     return job.status, job.progress, job.message
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_real_worker_runs_a_queued_job(
-    client_for: Any, trust: Trust, embedded_queue: Path, tmp_path: Path
-) -> None:
-    client = client_for("governance_lead")
-    started = time.monotonic()
-    response = client.post(reverse("core:audit_verify"))
-    # The request only queued the job.
-    assert time.monotonic() - started < 5
-    assert response.status_code == 302
-    job = Job.objects.get()
-    assert job.status == Job.Status.QUEUED
-    assert len(list((embedded_queue / "queue").glob("*.msg"))) == 1
-
+def _run_a_worker_until_finished(job: Job, tmp_path: Path) -> tuple[tuple[str, int, str], str]:
+    """Start the embedded worker as serve does, wait for the job to end, stop it."""
     env = subprocess_env(tmp_path)
     log_path = tmp_path / "worker.log"
     with log_path.open("wb") as log:
@@ -111,9 +102,26 @@ def test_a_real_worker_runs_a_queued_job(
             except subprocess.TimeoutExpired:
                 os.killpg(worker.pid, signal.SIGKILL)
                 worker.wait()
+    return state, log_path.read_text()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_runs_a_queued_job(
+    client_for: Any, trust: Trust, embedded_queue: Path, tmp_path: Path
+) -> None:
+    client = client_for("governance_lead")
+    started = time.monotonic()
+    response = client.post(reverse("core:audit_verify"))
+    # The request only queued the job.
+    assert time.monotonic() - started < 5
+    assert response.status_code == 302
+    job = Job.objects.get()
+    assert job.status == Job.Status.QUEUED
+    assert len(list((embedded_queue / "queue").glob("*.msg"))) == 1
+
+    state, output = _run_a_worker_until_finished(job, tmp_path)
 
     status, progress, message = state
-    output = log_path.read_text()
     assert status == Job.Status.SUCCEEDED, output
     assert progress == 100
     assert message.startswith("The audit trail is intact")
@@ -121,3 +129,26 @@ def test_a_real_worker_runs_a_queued_job(
     # The scheduler runs inside the embedded worker, so periodic jobs need nothing more.
     assert "beat: Starting..." in output
     assert list((embedded_queue / "queue").glob("*.msg")) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_whose_message_was_lost_is_sent_again_and_a_real_worker_runs_it(
+    client_for: Any, trust: Trust, embedded_queue: Path, tmp_path: Path, settings: Any
+) -> None:
+    """The queue lost the message of Grace's audit check before any worker took it."""
+    settings.WELLLED_JOB_UNCLAIMED_MINUTES = 10
+    client_for("governance_lead").post(reverse("core:audit_verify"))
+    job = Job.objects.get()
+    for lost in (embedded_queue / "queue").glob("*.msg"):
+        lost.unlink()
+    Job.objects.filter(pk=job.pk).update(queued_at=timezone.now() - timedelta(minutes=11))
+
+    # The scheduler's check, run here at once rather than waiting for its minute.
+    assert tasks.recover_unclaimed_jobs_task() == (1, 0)
+    assert len(list((embedded_queue / "queue").glob("*.msg"))) == 1
+
+    state, output = _run_a_worker_until_finished(job, tmp_path)
+
+    status, _progress, message = state
+    assert status == Job.Status.SUCCEEDED, output
+    assert message.startswith("The audit trail is intact")
