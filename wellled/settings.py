@@ -487,8 +487,9 @@ WELLLED_SPEAKUP_PEPPER = envsecret("WELLLED_SPEAKUP_PEPPER")
 # Pinned fingerprints of the guardians' root certificates, comma-separated (empty:
 # any root). See "Guardian enrolment" in docs/speakup.md.
 WELLLED_SPEAKUP_TRUST_ROOTS = os.getenv("WELLLED_SPEAKUP_TRUST_ROOTS", "")
-# Board figures: counts below this are suppressed so no reporter can be identified.
-WELLLED_SPEAKUP_SUPPRESS_BELOW = envint("WELLLED_SPEAKUP_SUPPRESS_BELOW", 5)
+# Board figures: counts below this are suppressed so no reporter can be identified
+# (6: counts of 1 to 5 are hidden, as issue #14 asks). Checked at start-up (speakup.E005).
+WELLLED_SPEAKUP_SUPPRESS_BELOW = envint("WELLLED_SPEAKUP_SUPPRESS_BELOW", 6)
 # Closed cases are crypto-shredded this many days after closure.
 WELLLED_SPEAKUP_RETENTION_DAYS = envint("WELLLED_SPEAKUP_RETENTION_DAYS", 3 * 365)
 # The epoch key store (docs/backup-and-restore.md): outside the database, shared by

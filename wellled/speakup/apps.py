@@ -13,7 +13,11 @@ class SpeakupConfig(AppConfig):
         from wellled.core import navigation
         from wellled.organisation.access import Cap, can
         from wellled.speakup import uploads
-        from wellled.speakup.checks import check_speakup_secrets, throttle_cache_is_shared
+        from wellled.speakup.checks import (
+            check_speakup_secrets,
+            check_suppression_threshold,
+            throttle_cache_is_shared,
+        )
         from wellled.speakup.enrolment import enrolment_work, register_role_policy
         from wellled.speakup.queries import speakup_work
         from wellled.speakup.reporting import register_metric_sources
@@ -52,3 +56,4 @@ class SpeakupConfig(AppConfig):
         Image.MAX_IMAGE_PIXELS = uploads.max_image_pixels()
 
         checks.register(check_speakup_secrets)
+        checks.register(check_suppression_threshold)

@@ -139,3 +139,37 @@ def throttle_cache_is_shared(app_configs: Any = None, **kwargs: Any) -> list[Che
             id="speakup.E004",
         )
     ]
+
+
+def check_suppression_threshold(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """The board's suppression threshold must be a whole number of at least 1.
+
+    A typo here (a string, zero, a negative number) would otherwise reach the board
+    page as a crash, or worse, as a threshold that hides nothing. A value below the
+    default is allowed (a trust may have its own disclosure rules) but warned of,
+    because counts from it up to 5 would then be shown to the board.
+    """
+    from wellled.speakup.reporting.periods import DEFAULT_SUPPRESS_BELOW
+
+    value = getattr(settings, "WELLLED_SPEAKUP_SUPPRESS_BELOW", DEFAULT_SUPPRESS_BELOW)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return [
+            Error(
+                f"WELLLED_SPEAKUP_SUPPRESS_BELOW is {value!r}: it must be a whole number of "
+                "at least 1 (counts from 1 to it minus one are hidden from the board).",
+                hint=f"Leave it unset for the default, {DEFAULT_SUPPRESS_BELOW} (counts of "
+                f"1 to {DEFAULT_SUPPRESS_BELOW - 1} hidden). See docs/configuration.md.",
+                id="speakup.E005",
+            )
+        ]
+    if value < DEFAULT_SUPPRESS_BELOW:
+        return [
+            Warning(
+                f"WELLLED_SPEAKUP_SUPPRESS_BELOW is {value}: speak-up counts from {value} to "
+                f"{DEFAULT_SUPPRESS_BELOW - 1} are shown to the board, where small numbers "
+                "can point at the person who spoke up.",
+                hint="Confirm this is the trust's agreed disclosure rule, or leave it unset.",
+                id="speakup.W002",
+            )
+        ]
+    return []

@@ -129,6 +129,7 @@ def national_return(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "quarter": quarter,
             "field_set": field_set,
+            "caveats": reporting.caveats(field_set) if field_set else [],
             "fields": grouped,
             "query": query,
             "can_see_board": can(request.user, Cap.VIEW_SPEAKUP_MEASURES),

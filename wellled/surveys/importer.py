@@ -139,13 +139,13 @@ def _header(rows: list[list[str]], qmap: QuestionMap) -> tuple[dict[str, int], l
         raise FileProblem("Row 1 repeats the columns " + ", ".join(f"'{n}'" for n in repeated))
     if qmap.organisation_column not in index:
         raise FileProblem(f"Row 1 has no '{qmap.organisation_column}' column")
-    present = [q for q in qmap.questions if q.value_column in index]
+    present = [q for q in qmap.questions if q.located(index) is not None]
     if not present:
         wanted = ", ".join(f"'{q.value_column}'" for q in qmap.questions[:6])
         raise FileProblem(
             f"Row 1 has none of the columns question map {qmap.version} reads, such as {wanted}"
         )
-    missing = [q.code for q in qmap.questions if q.value_column not in index]
+    missing = [q.code for q in qmap.questions if q.located(index) is None]
     return index, missing
 
 
@@ -169,7 +169,10 @@ class _Checker:
         self.qmap = qmap
         self.index = index
         self.year = year
-        self.present = [q for q in qmap.questions if q.value_column in index]
+        # Each question with the columns this file holds it in: the map decides.
+        self.present = [
+            located for q in qmap.questions if (located := q.located(index)) is not None
+        ]
         self.year_at = index.get(qmap.year_column)
         self.name_at = index.get(qmap.name_column) if qmap.name_column else None
         self.errors = RowErrors()

@@ -160,7 +160,7 @@ def would_speak_up_again_share(
 
 _SUPPRESSION_NOTE = (
     " Months are those of the Monday of the week received. Counts from 1 to the "
-    "suppression threshold minus one (settings WELLLED_SPEAKUP_SUPPRESS_BELOW, default 5), "
+    "suppression threshold minus one (settings WELLLED_SPEAKUP_SUPPRESS_BELOW, default 6), "
     "and enough other months of the same quarter that a hidden month cannot be worked out "
     "from the quarter's total, are left out. Whole trust only."
 )

@@ -51,6 +51,9 @@ class ReturnField:
     any_of: tuple[str, ...] = ()
     breakdown: str = ""
     period: Literal["received", "closed"] = "received"
+    # Why this field (or its categories) is not confirmed against the collection's
+    # own text; empty when it is. Shown on the return page and in its exports.
+    unconfirmed: str = ""
 
     def matches(self, case: Mapping[str, Any]) -> bool:
         if any(case[name] != value for name, value in self.where):
@@ -68,6 +71,11 @@ class FieldSet:
     provisional: bool
     notes: str
     fields: tuple[ReturnField, ...]
+    # False when the collection's own specification could not be read, so the
+    # fields are wellled's best reading of it (said on the page and the export).
+    specification_available: bool = True
+    # What the collection asks for that wellled does not count, and why.
+    not_counted: tuple[str, ...] = ()
 
 
 def _parse_field(path: Path, entry: dict[str, Any]) -> ReturnField:
@@ -93,6 +101,7 @@ def _parse_field(path: Path, entry: dict[str, Any]) -> ReturnField:
         any_of=any_of,
         breakdown=breakdown,
         period="closed" if period == "closed" else "received",
+        unconfirmed=str(entry.get("unconfirmed", "")),
     )
 
 
@@ -113,6 +122,8 @@ def _parse_field_set(path: Path) -> FieldSet:
         provisional=bool(data.get("provisional", False)),
         notes=str(data.get("notes", "")),
         fields=fields,
+        specification_available=bool(data.get("specification_available", True)),
+        not_counted=tuple(str(item) for item in data.get("not_counted", ())),
     )
 
 
@@ -132,6 +143,21 @@ def field_set_for(quarter: Quarter) -> FieldSet:
     if not fitting:
         raise LookupError(f"No field set of the national return covers {quarter}")
     return fitting[-1]
+
+
+def caveats(field_set: FieldSet) -> list[str]:
+    """What a guardian must know before submitting: an unavailable specification,
+    fields not confirmed against the collection, and what is asked but not counted."""
+    lines: list[str] = []
+    if not field_set.specification_available:
+        lines.append(
+            f"{field_set.owner}'s specification for this collection was not available when "
+            "this field set was written: the fields below are not checked against it."
+        )
+    unsure = [f for f in field_set.fields if f.unconfirmed]
+    lines += [f"Not confirmed: {f.label}. {f.unconfirmed}" for f in unsure]
+    lines += [f"Not counted by wellled: {item}" for item in field_set.not_counted]
+    return lines
 
 
 # The national return -----------------------------------------------------------
@@ -234,6 +260,8 @@ def return_xlsx(quarter: Quarter, field_set: FieldSet, rows: list[ReturnRow]) ->
     about.append(["Source", field_set.source])
     if field_set.notes:
         about.append(["Notes", field_set.notes])
+    for line in caveats(field_set):
+        about.append(["Caveat", line])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -10,11 +10,15 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 
-DEFAULT_SUPPRESS_BELOW = 5
+# Counts of 1 to 5 are hidden from the board by default (issue #14, item 7).
+DEFAULT_SUPPRESS_BELOW = 6
 
 
 def suppress_below() -> int:
-    """The smallest count shown to the board: settings.WELLLED_SPEAKUP_SUPPRESS_BELOW (5)."""
+    """The smallest count shown to the board: settings.WELLLED_SPEAKUP_SUPPRESS_BELOW (6).
+
+    `checks.check_suppression_threshold` refuses to start with anything but a whole
+    number of at least 1, so this needs no checking of its own."""
     return int(getattr(settings, "WELLLED_SPEAKUP_SUPPRESS_BELOW", DEFAULT_SUPPRESS_BELOW))
 
 

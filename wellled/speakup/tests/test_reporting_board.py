@@ -67,7 +67,7 @@ def test_a_rare_theme_is_named_nowhere_and_counted_under_other_themes() -> None:
         make_case(IN_Q2, themes=("Staffing",))
     make_case(IN_Q2, themes=("Staffing", "Dr Patel's list"))
     make_case(IN_Q2, themes=("Night rota on ward 9", "Dr Patel's list"))
-    for _ in range(5):
+    for _ in range(6):
         make_case(IN_Q2, themes=("Car parking",))
     report = board_report(QUARTERS, today=TODAY)
     labels = [row.label for row in report.themes.rows]
@@ -75,10 +75,10 @@ def test_a_rare_theme_is_named_nowhere_and_counted_under_other_themes() -> None:
     assert _row(report.themes, "Staffing") == [0, 7, 0]
     # Two concerns carry rare themes (three tags): counted once each, then suppressed.
     assert _row(report.themes, "Other themes") == [0, None, 0]
-    for _ in range(3):
+    for _ in range(4):
         make_case(IN_Q2, themes=("Dr Patel's list",))
     report = board_report(QUARTERS, today=TODAY)
-    assert _row(report.themes, "Dr Patel's list") == [0, 5, 0]
+    assert _row(report.themes, "Dr Patel's list") == [0, 6, 0]
     assert _row(report.themes, "Other themes") == [0, None, 0]
 
 
@@ -89,6 +89,24 @@ def test_feedback_is_by_quarter_closed_and_suppressed() -> None:
     assert _row(feedback, "Concerns closed")[1] == 13
     assert _row(feedback, "No")[1] is None
     assert _row(feedback, "Yes")[1] is None or _row(feedback, "No answer given")[1] is None
+
+
+def test_by_default_counts_of_one_to_five_are_hidden_and_six_is_shown() -> None:
+    """Issue #14, item 7: "Board figures suppress counts of 1-5 by default (configurable),
+    and free-text labels with them"."""
+    make_cases(5, IN_Q2, route="anonymous", themes=("Rota on ward 9",))
+    make_cases(6, IN_Q2, route="confidential", themes=("Staffing",))
+    make_cases(12, IN_Q2, route="open")
+    report = board_report(QUARTERS, today=TODAY)
+    assert report.threshold == 6
+    routes = _table(report, "Concerns raised by route")
+    assert _row(routes, "Anonymous")[1] is None  # 5
+    assert _row(routes, "Confidential")[1] is None  # else 23 - 12 - 5 hidden = 6 gives 5
+    assert _row(routes, "Open")[1] == 12
+    labels = [row.label for row in report.themes.rows]
+    assert "Rota on ward 9" not in labels  # a free-text label on 5 concerns is not named
+    assert "Staffing" in labels and _row(report.themes, "Staffing")[1] == 6
+    assert _row(report.themes, "Other themes")[1] is None
 
 
 @override_settings(WELLLED_SPEAKUP_SUPPRESS_BELOW=3)
@@ -163,7 +181,7 @@ def test_the_page_marks_hidden_counts(client_for, trust: Trust) -> None:
     make_cases(2, timezone.localdate() - datetime.timedelta(days=7), route="anonymous")
     page = client_for("executive").get(reverse("speakup_reports:board")).content.decode()
     assert "not shown" in page
-    assert "from 1 to 4 is not shown" in page
+    assert "from 1 to 5 is not shown" in page
 
 
 @pytest.mark.parametrize(
@@ -173,3 +191,35 @@ def test_those_without_speak_up_measures_are_refused(
     client_for, trust: Trust, persona: str
 ) -> None:
     assert client_for(persona).get(reverse("speakup_reports:board")).status_code == 403
+
+
+# The threshold is checked at start-up -----------------------------------------------
+
+
+@pytest.mark.parametrize("value", [0, -3, "5", 2.5, True, None])
+def test_a_threshold_that_is_not_a_whole_number_of_at_least_one_stops_start_up(
+    value: object,
+) -> None:
+    from wellled.speakup.checks import check_suppression_threshold
+
+    with override_settings(WELLLED_SPEAKUP_SUPPRESS_BELOW=value):
+        problems = check_suppression_threshold()
+    assert [p.id for p in problems] == ["speakup.E005"]
+    assert "WELLLED_SPEAKUP_SUPPRESS_BELOW" in problems[0].msg
+
+
+@pytest.mark.parametrize(("value", "ids"), [(6, []), (11, []), (3, ["speakup.W002"])])
+def test_a_threshold_below_the_default_is_allowed_with_a_warning(
+    value: int, ids: list[str]
+) -> None:
+    from wellled.speakup.checks import check_suppression_threshold
+
+    with override_settings(WELLLED_SPEAKUP_SUPPRESS_BELOW=value):
+        assert [p.id for p in check_suppression_threshold()] == ids
+
+
+def test_the_threshold_check_is_registered() -> None:
+    from django.core.checks import run_checks
+
+    with override_settings(WELLLED_SPEAKUP_SUPPRESS_BELOW=0):
+        assert "speakup.E005" in [p.id for p in run_checks()]

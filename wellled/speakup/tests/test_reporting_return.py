@@ -254,3 +254,96 @@ def test_an_old_quarter_uses_the_field_set_of_its_time(client_for, trust: Trust)
     text = page.content.decode()
     assert "ngo-2021-04" in text
     assert "Cases with an element of behaviours, such as bullying or harassment" in text
+
+
+# What the return cannot vouch for (issue #14, item 7) ----------------------------------
+
+
+def test_worker_groups_and_feedback_answers_are_the_reference_lists_marked_unconfirmed() -> None:
+    """wellled's reference (/work/shared/reference/speak-up.md, section 1.2) confirms that
+    the return counts cases by "Professional/worker group" and by the answer to "Given your
+    experience, would you speak up again?", but marks both lists "From memory (check)":
+    the groups "follow the NHS staff groups: Registered nurses and midwives; Nursing
+    assistants / healthcare assistants; Medical and dental; Allied health professionals;
+    Additional professional, scientific and technical; Healthcare scientists;
+    Administrative, clerical and management; Estates and ancillary / maintenance; Corporate
+    services; Students; Other; Not known", and "the answers are Yes / No / Maybe / Don't
+    know". So the categories must be those, in that order, and every field set must say
+    they are unconfirmed."""
+    from wellled.speakup.reporting import BREAKDOWNS
+
+    assert [label for _, label in BREAKDOWNS["worker_group"]] == [
+        "Registered nurses and midwives",
+        "Nursing assistants or healthcare assistants",
+        "Medical and dental",
+        "Allied health professionals",
+        "Additional professional, scientific and technical",
+        "Healthcare scientists",
+        "Administrative, clerical and management",
+        "Estates and ancillary",
+        "Corporate services",
+        "Students",
+        "Other",
+        "Not known",
+    ]
+    answers = [label for _, label in BREAKDOWNS["feedback_answer"]]
+    assert answers[:4] == ["Yes", "No", "Maybe", "Don't know"]
+    assert answers[4:] == ["No answer given"]  # wellled's own row, said so in the caveat
+    for field_set in field_sets().values():
+        unconfirmed = {f.breakdown for f in field_set.fields if f.unconfirmed}
+        assert {"worker_group", "feedback_answer"} <= unconfirmed, field_set.version
+
+
+def test_the_characteristics_the_2024_guidance_added_are_declared_not_counted() -> None:
+    """NGO, 15 February 2024: the revised guidance "expanded the information regarding
+    recording cases, including the characteristics of those speaking up". The list was not
+    found (reference speak-up.md, section 1.2, marked uncertain), so wellled records none
+    and each field set from April 2024 must say so rather than look complete."""
+    from wellled.speakup.reporting import FILTERABLE, caveats
+
+    for version in ("ngo-2024-04", "nhse-2026-04"):
+        lines = caveats(field_sets()[version])
+        assert any(
+            line.startswith("Not counted by wellled: The characteristics of those speaking up")
+            for line in lines
+        ), version
+    # The return can count only the plaintext reporting fields: no characteristic of the
+    # person (docs/speakup.md, "Board figures"; the threat model keeps identity sealed).
+    assert set(FILTERABLE) == {
+        "route",
+        "status",
+        "worker_group",
+        "feedback_answer",
+        "element_patient_safety",
+        "element_worker_safety",
+        "element_bullying_harassment",
+        "element_other_behaviour",
+        "detriment_reported",
+    }
+
+
+@pytest.mark.django_db
+def test_the_2026_27_return_page_says_the_nhs_england_specification_was_not_available(
+    client_for, trust: Trust
+) -> None:
+    """NHS England's collection "replaces the data collection previously provided by the
+    NGO"; its field specification "is behind the Data Collections Framework login and was
+    not readable" (reference speak-up.md, section 0). The page that produces the return
+    must say so, and so must the spreadsheet a guardian submits from."""
+    from openpyxl import load_workbook
+
+    client = client_for("guardian")
+    page = client.get(reverse("speakup_reports:return"), {"quarter": "2026-Q1"}).content.decode()
+    assert "nhse-2026-04" in page
+    assert "Specification not available" in page
+    assert "specification for this collection was not available" in page
+    assert "2026/27" in page
+    assert "The characteristics of those speaking up" in page
+    older = client.get(reverse("speakup_reports:return"), {"quarter": "2025-Q1"}).content.decode()
+    assert "Specification not available" not in older
+    assert "Check before you submit" in older  # the 2024 set's unconfirmed lists
+    response = client.get(reverse("speakup_reports:return_xlsx"), {"quarter": "2026-Q1"})
+    about = load_workbook(io.BytesIO(response.content))["About"]
+    caveat_rows = [row[1] for row in about.iter_rows(values_only=True) if row[0] == "Caveat"]
+    assert any("was not available" in str(text) for text in caveat_rows)
+    assert any("characteristics" in str(text) for text in caveat_rows)

@@ -111,6 +111,53 @@ def _excel_cell(text: str) -> object:
         return text
 
 
+def _as_2025(raw: bytes) -> bytes:
+    """The real merged file's 2024 rows, relabelled as 2025 (same columns)."""
+    import csv
+
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8"))))
+    year = rows[0].index("Year")
+    kept = [rows[0]] + [[*r[:year], "2025", *r[year + 1 :]] for r in rows[1:] if r[year] == "2024"]
+    out = io.StringIO()
+    csv.writer(out).writerows(kept)
+    return out.getvalue().encode("utf-8")
+
+
+def test_2025_discrimination_is_stored_by_question_whatever_the_column_is_called(
+    trust: Trust,
+) -> None:
+    """Issue #14, item 8: "read discrimination items by question, not by column name". The
+    merged file names the column by its meaning (Discrimination_internal); the 2025 map says
+    that column holds q16b, so the result is stored, shown and compared as q16b."""
+    outcome = _import(_as_2025(REAL), year=2025, version="nss-2025")
+    assert outcome.errors == []
+    assert outcome.organisations == 4
+    leeds = SurveyResult.objects.get(
+        survey_year__year=2025,
+        organisation_code="RY6",
+        measure_key="discrimination_from_colleagues",
+    )
+    assert leeds.question_code == "q16b"
+    assert (
+        SurveyResult.objects.filter(
+            survey_year__year=2025, question_code__startswith="Discrimination"
+        ).count()
+        == 0
+    )
+
+
+def test_a_2025_file_with_question_numbered_columns_reads_them_first(trust: Trust) -> None:
+    raw = (
+        b"ODS code,Year,Organisation name,q16b_base,q16b_rate,"
+        b"Discrimination_internal_base,Discrimination_internal_rate\n"
+        b"RZZ,2025,Demo trust,1200,9.5,1100,55.0\n"
+    )
+    outcome = _import(raw, year=2025, version="nss-2025")
+    assert outcome.errors == []
+    result = SurveyResult.objects.get(measure_key="discrimination_from_colleagues")
+    assert (result.question_code, result.value, result.base) == ("q16b", Decimal("9.500"), 1200)
+
+
 def test_importing_a_year_again_replaces_only_the_questions_in_the_file(trust: Trust) -> None:
     assert _import(REAL, year=2023).errors == []
     assert _import(FIXTURE, year=2023).errors == []
@@ -147,7 +194,7 @@ def test_an_unknown_question_map_version_is_refused(trust: Trust) -> None:
     outcome = _import(FIXTURE, version="nss-2019")
     assert _messages(outcome) == [
         "Row 1: There is no question map version 'nss-2019'. "
-        "The versions are nss-2020, nss-2021, nss-2022"
+        "The versions are nss-2020, nss-2021, nss-2022, nss-2025"
     ]
     assert not SurveyYear.objects.exists()
 
