@@ -62,7 +62,9 @@ class BandRow:
 class Representation:
     workforce: Headcount
     bands: tuple[BandRow, ...]  # per band, clinical and non-clinical separately
-    clusters: tuple[BandRow, ...]  # WDES clusters 1-7, clinical and non-clinical together
+    # WDES clusters 1-7, clinical then non-clinical: "Organisations should undertake this
+    # calculation separately" for the two (ref §1.1) [V, truncated excerpt].
+    clusters: tuple[BandRow, ...]
 
     def band(self, band: str, clinical: bool | None) -> BandRow | None:
         wanted = normalise_band(band)
@@ -77,12 +79,12 @@ def representation(staff: Iterable[tuple[str, bool, str]]) -> Representation:
     note 1: excluded since WDES 2023, to match WRES) [V for WDES].
     """
     by_band: dict[tuple[str, bool], Counter[str]] = {}
-    by_cluster: dict[int, Counter[str]] = {}
+    by_cluster: dict[tuple[int, bool], Counter[str]] = {}
     overall: Counter[str] = Counter()
     for band, clinical, group in staff:
         name = normalise_band(band)
         by_band.setdefault((name, bool(clinical)), Counter())[group] += 1
-        by_cluster.setdefault(cluster_of(name).number, Counter())[group] += 1
+        by_cluster.setdefault((cluster_of(name).number, bool(clinical)), Counter())[group] += 1
         overall[group] += 1
     order = {band: i for i, band in enumerate(BANDS)}
     bands = tuple(
@@ -92,9 +94,10 @@ def representation(staff: Iterable[tuple[str, bool, str]]) -> Representation:
         )
     )
     clusters = tuple(
-        BandRow(band=c.label, clinical=None, people=Headcount(dict(by_cluster[c.number])))
+        BandRow(band=c.label, clinical=clinical, people=Headcount(dict(by_cluster[key])))
+        for clinical in (True, False)
         for c in CLUSTERS
-        if c.number in by_cluster
+        if (key := (c.number, clinical)) in by_cluster
     )
     return Representation(workforce=Headcount(dict(overall)), bands=bands, clusters=clusters)
 

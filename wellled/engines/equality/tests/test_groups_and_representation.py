@@ -72,10 +72,10 @@ def test_indicator_1_shows_bme_staff_concentrated_in_lower_bands() -> None:
     assert known(known(table.band("8c", clinical=False)).gap(BME, table.workforce)) < 0
     assert table.band("8c", clinical=True) is None
     assert [r.clinical for r in table.bands] == [True, True, False]  # clinical first, by band
-    assert [r.band for r in table.clusters] == [
-        "AfC bands 1 to 4",
-        "AfC bands 5 to 7",
-        "AfC bands 8c to 9 and VSM",
+    assert [(r.band, r.clinical, r.people.total) for r in table.clusters] == [
+        ("AfC bands 1 to 4", True, 100),
+        ("AfC bands 5 to 7", True, 50),
+        ("AfC bands 8c to 9 and VSM", False, 20),
     ]
     assert known(table.band("6", clinical=True)).people.declaration_rate == 90
 
