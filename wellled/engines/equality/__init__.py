@@ -34,6 +34,7 @@ from .groups import (
 )
 from .indicators import Indicator, UnknownIndicatorError
 from .paygap import Employee, PayGap, pay_gap
+from .report import EventCounts, Flags, ReportRow, YearInputs, year_report
 from .representation import (
     BandRow,
     BoardGap,
@@ -74,16 +75,20 @@ __all__ = [
     "CountError",
     "Declaration",
     "Employee",
+    "EventCounts",
+    "Flags",
     "GroupFigure",
     "Headcount",
     "Indicator",
     "PayGap",
     "ProportionTest",
     "RelativeLikelihood",
+    "ReportRow",
     "Representation",
     "SurveyResult",
     "UnknownCodeError",
     "UnknownIndicatorError",
+    "YearInputs",
     "board_gaps",
     "cluster_of",
     "declaration",
@@ -103,4 +108,5 @@ __all__ = [
     "two_proportion_test",
     "wdes",
     "wres",
+    "year_report",
 ]

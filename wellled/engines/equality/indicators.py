@@ -31,7 +31,8 @@ class Indicator:
     numerator: str | None = None
     comparison: str | None = None
     event: str | None = None
-    # Survey indicators: the groups compared, the protected group first.
+    # Survey indicators: the groups compared (keys from groups.py), the protected group
+    # first.
     groups: tuple[str, ...] = ()
     source: str = ""
     uncertain: str = ""

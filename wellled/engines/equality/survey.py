@@ -81,7 +81,8 @@ def survey_indicator(
 ) -> SurveyResult:
     """One survey indicator for one year, with between-group and year-on-year tests.
 
-    `current` and `previous` map the indicator's group names (e.g. "BME", "White") to
+    `current` and `previous` map the indicator's group keys ("bme", "white", "disabled",
+    "non_disabled"; the protected group first in `indicator.groups`) to
     (positive, responses). `deff` is the design effect for weighted data (1 = unweighted).
     """
     if indicator.kind != "survey":

@@ -11,7 +11,7 @@ grounds of ill health counts) changed nationally [C]; it is part of the version.
 
 from __future__ import annotations
 
-from .groups import Declaration, declaration
+from .groups import DISABLED, NON_DISABLED, Declaration, declaration
 from .indicators import Indicator
 from .stats import BAND, RelativeLikelihood, check_counts, relative_likelihood
 
@@ -23,7 +23,7 @@ def _metric(number: str, **fields: object) -> Indicator:
     return Indicator(standard="WDES", number=number, version=VERSION, **fields)  # type: ignore[arg-type]
 
 
-_SURVEY = {"groups": ("Disabled", "Non-disabled"), "kind": "survey", "source": _METRICS}
+_SURVEY = {"groups": (DISABLED, NON_DISABLED), "kind": "survey", "source": _METRICS}
 METRIC_1 = _metric(
     "1",
     kind="representation",
@@ -125,7 +125,7 @@ METRIC_8 = _metric(
     "8",
     kind="survey",
     better="higher",
-    groups=("Disabled",),
+    groups=(DISABLED,),
     title=(
         "Percentage of Disabled staff saying that their employer has made adequate "
         "adjustment(s) to enable them to carry out their work"
@@ -137,7 +137,7 @@ METRIC_9A = _metric(
     "9a",
     kind="survey",
     better="higher",
-    groups=("Disabled", "Non-disabled"),
+    groups=(DISABLED, NON_DISABLED),
     title=(
         "The staff engagement score for Disabled staff, compared to non-disabled staff and "
         "the overall engagement score for the organisation"

@@ -12,7 +12,7 @@ trusts reproducing NHS England's text; formulas are [C] unless marked.
 
 from __future__ import annotations
 
-from .groups import Declaration, declaration
+from .groups import BME, WHITE, Declaration, declaration
 from .indicators import Indicator
 from .stats import BAND, RelativeLikelihood, check_counts, relative_likelihood
 
@@ -76,7 +76,7 @@ INDICATOR_4 = _indicator(
     event="to access non-mandatory training and CPD",
     source=_PAGE,
 )
-_SURVEY = {"groups": ("BME", "White"), "kind": "survey", "source": _PAGE}
+_SURVEY = {"groups": (BME, WHITE), "kind": "survey", "source": _PAGE}
 INDICATOR_5 = _indicator(
     "5",
     better="lower",

@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from wellled.engines.equality import (
+    BME,
+    DISABLED,
+    NON_DISABLED,
     SUPPRESS_BELOW,
+    WHITE,
     get_indicator,
     survey_indicator,
     two_proportion_test,
@@ -20,10 +24,10 @@ def test_between_groups_and_year_on_year_for_wres_8() -> None:
     # Discrimination from colleagues: BME 18% this year (was 12%), White 6% (was 6%).
     r = survey_indicator(
         wres.INDICATOR_8,
-        current={"BME": (90, 500), "White": (120, 2000)},
-        previous={"BME": (60, 500), "White": (126, 2100)},
+        current={BME: (90, 500), WHITE: (120, 2000)},
+        previous={BME: (60, 500), WHITE: (126, 2100)},
     )
-    bme, white = r.figure("BME"), r.figure("White")
+    bme, white = r.figure(BME), r.figure(WHITE)
     assert bme.percent == pytest.approx(18.0) and white.percent == pytest.approx(6.0)
     between = known(r.between)
     assert between.significant and between.difference == pytest.approx(0.12)
@@ -35,28 +39,26 @@ def test_between_groups_and_year_on_year_for_wres_8() -> None:
 def test_a_higher_percentage_is_better_for_wres_7() -> None:
     r = survey_indicator(
         get_indicator("WRES", 7),
-        current={"BME": (200, 500), "White": (1100, 2000)},
-        previous={"BME": (150, 500), "White": (1100, 2000)},
+        current={BME: (200, 500), WHITE: (1100, 2000)},
+        previous={BME: (150, 500), WHITE: (1100, 2000)},
     )
-    assert known(r.figure("BME").change).verdict == "improved"
+    assert known(r.figure(BME).change).verdict == "improved"
     assert r.protected_worse is True  # 40% against 55%: lower is worse here
 
 
 def test_groups_under_11_responses_are_suppressed_with_no_test() -> None:
     assert SUPPRESS_BELOW == 11
-    r = survey_indicator(wdes.METRIC_6, current={"Disabled": (3, 10), "Non-disabled": (40, 200)})
-    disabled = r.figure("Disabled")
+    r = survey_indicator(wdes.METRIC_6, current={DISABLED: (3, 10), NON_DISABLED: (40, 200)})
+    disabled = r.figure(DISABLED)
     assert disabled.suppressed and disabled.percent is None and disabled.positive is None
     assert r.between is None and r.protected_worse is None
-    shown = survey_indicator(
-        wdes.METRIC_6, current={"Disabled": (3, 11), "Non-disabled": (40, 200)}
-    )
-    assert not shown.figure("Disabled").suppressed and shown.between is not None
+    shown = survey_indicator(wdes.METRIC_6, current={DISABLED: (3, 11), NON_DISABLED: (40, 200)})
+    assert not shown.figure(DISABLED).suppressed and shown.between is not None
 
 
 def test_metric_8_has_one_group_and_no_between_group_test() -> None:
-    r = survey_indicator(wdes.METRIC_8, current={"Disabled": (150, 200)})
-    assert r.figure("Disabled").percent == 75 and r.between is None
+    r = survey_indicator(wdes.METRIC_8, current={DISABLED: (150, 200)})
+    assert r.figure(DISABLED).percent == 75 and r.between is None
 
 
 def test_a_workforce_indicator_is_not_a_survey_indicator() -> None:
