@@ -7,9 +7,11 @@ then grants. See docs/sso-entra-id.md.
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
+import jwt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import User
@@ -27,6 +29,7 @@ from wellled.accounts import actions
 from wellled.accounts.queries import IDP_VERIFIED_SESSION_KEY
 
 _CLOCK_SKEW_SECONDS = 120
+logger = logging.getLogger(__name__)
 
 
 def _names(claims: dict[str, Any]) -> tuple[str, str]:
@@ -41,9 +44,22 @@ def _names(claims: dict[str, Any]) -> tuple[str, str]:
 class WellledOIDCBackend(OIDCAuthenticationBackend):
     """Matches people by email, creates them with no roles, keeps names current."""
 
-    def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
-        payload: dict[str, Any] = super().verify_token(token, **kwargs)
-        self.check_id_token_claims(payload)
+    def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any] | None:
+        """The ID token's claims, or None (a failed login, with its message) if refused.
+
+        mozilla-django-oidc lets PyJWT's errors (an expired token, a bad signature)
+        and a token header without `kid` escape as server errors; they are the
+        provider's or an attacker's doing, so the person is sent back to log in.
+        """
+        try:
+            payload: dict[str, Any] = super().verify_token(token, **kwargs)
+            self.check_id_token_claims(payload)
+        except (jwt.PyJWTError, KeyError, SuspiciousOperation) as error:
+            # The kind of error only: the token carries personal data.
+            logger.warning(
+                "Refused an ID token from the identity provider (%s)", type(error).__name__
+            )
+            return None
         return payload
 
     def check_id_token_claims(self, payload: dict[str, Any]) -> None:
