@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +24,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from wellled.complaints import annual_report, clocks, measures
+from wellled.complaints import annual_report, clocks, ko41a_ages, measures
 from wellled.complaints.models import (
     OPEN_STATUSES,
     Complaint,
@@ -51,6 +52,8 @@ class Sheet:
     title: str
     headers: list[str]
     rows: list[list[Any]] = field(default_factory=list)
+    # (label, text) rows of an "About" sheet in the XLSX (not in the CSV).
+    notes: list[list[Any]] = field(default_factory=list)
 
 
 def to_csv(sheet: Sheet) -> bytes:
@@ -64,7 +67,20 @@ def to_csv(sheet: Sheet) -> bytes:
 
 
 def to_xlsx(sheet: Sheet) -> bytes:
-    return spreadsheets.xlsx_bytes(sheet.title, sheet.headers, sheet.rows)
+    raw = spreadsheets.xlsx_bytes(sheet.title, sheet.headers, sheet.rows)
+    if not sheet.notes:
+        return raw
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(raw))
+    about = book.create_sheet("About")
+    for row in sheet.notes:
+        about.append([safe_cell(value) for value in row])
+    about.column_dimensions["A"].width = 28
+    about.column_dimensions["B"].width = 120
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 # Years -----------------------------------------------------------------------
@@ -183,8 +199,21 @@ def _ko41a_summary(
     found: list[_Found] = []
     for row in _per_site(with_outcome_flags(cases), site, **aggregates):
         for rank, (key, label) in enumerate(_SUMMARY_ITEMS):
-            found.append((row.get("site_id"), SUMMARY, "", label, row[str(key)], rank))
+            found.append((row.get("site_id"), SUMMARY, str(key), label, row[str(key)], rank))
     return found
+
+
+def _ko41a_age(received: QuerySet[Complaint], site: list[str]) -> list[_Found]:
+    """Section 3: new complaints by the patient's age band on the day received (every
+    band given, zeros included, so the bands add up to the new complaints)."""
+    counts = ko41a_ages.age_counts(received, site)
+    if not site:
+        counts.setdefault(None, Counter())
+    return [
+        (site_id, ko41a_ages.SECTION, band.code, band.label, by_band.get(band.code, 0), rank)
+        for site_id, by_band in counts.items()
+        for rank, band in enumerate(ko41a_ages.age_bands())
+    ]
 
 
 def _ko41a_status(received: QuerySet[Complaint], site: list[str]) -> list[_Found]:
@@ -199,9 +228,16 @@ def _ko41a_status(received: QuerySet[Complaint], site: list[str]) -> list[_Found
     section = "4 Status of complainant"
     found: list[_Found] = []
     for row in rows:
-        found.append((row.get("site_id"), section, "", "Patient", row["patient"], 0))
+        found.append((row.get("site_id"), section, "patient", "Patient", row["patient"], 0))
         found.append(
-            (row.get("site_id"), section, "", "Someone other than the patient", row["other"], 1)
+            (
+                row.get("site_id"),
+                section,
+                "someone_else",
+                "Someone other than the patient",
+                row["other"],
+                1,
+            )
         )
     return found
 
@@ -243,9 +279,10 @@ def _ko41a_coded(received: QuerySet[Complaint], site: list[str]) -> list[_Found]
 def ko41a_return(
     *, start_year: int, by_site: bool = False, paths: tuple[str, ...] | None = None
 ) -> Sheet:
-    """The KO41a return for a financial year in the collection's sections (1, 2, 4 to
-    8; section 3, the patient's age, is not yet given), for the trust or one block per
-    site with its ODS code. See docs/complaints-measures.md for what is verified."""
+    """The KO41a return for a financial year in the collection's sections (1 to 8), one
+    row per item (long form), for the trust or one block per site with its ODS code.
+    `ko41a.ko41a_grid` gives the collection's layout (a row per organisation/site).
+    See docs/complaints-measures.md for what is verified."""
     first, last = financial_year(start_year)
     cases = measures.regulated_cases(paths=paths)
     received = cases.filter(received_on__range=(first, last))
@@ -261,6 +298,7 @@ def ko41a_return(
     sheet = Sheet(f"KO41a {year_label(start_year)}", headers)
     found = [
         *_ko41a_summary(cases, site, first, last),
+        *_ko41a_age(received, site),
         *_ko41a_status(received, site),
         *_ko41a_coded(received, site),
     ]

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from wellled.complaints import exports as ex
+from wellled.complaints import ko41a
 from wellled.complaints import measures as ms
 from wellled.complaints.models import OPEN_STATUSES, Status
 from wellled.core import audit
@@ -197,6 +198,17 @@ class YearExportForm(NHSForm):
     format = forms.ChoiceField(label="File format", choices=FORMATS, required=False)
 
 
+class KO41aExportForm(YearExportForm):
+    layout = forms.ChoiceField(
+        label="Layout",
+        choices=[
+            ("grid", "The collection's layout: one row per organisation and site"),
+            ("long", "One row per item (with 'Split by site' for a block per site)"),
+        ],
+        required=False,
+    )
+
+
 class PeriodExportForm(NHSForm):
     months = forms.TypedChoiceField(
         label="Complaints received in the last",
@@ -222,7 +234,7 @@ class CaseloadExportForm(NHSForm):
 
 # kind -> (title, capability, form class)
 EXPORTS: dict[str, tuple[str, Cap, type[NHSForm]]] = {
-    "ko41a": ("KO41a annual return", Cap.VIEW_COMPLAINT_MEASURES, YearExportForm),
+    "ko41a": ("KO41a annual return", Cap.VIEW_COMPLAINT_MEASURES, KO41aExportForm),
     "reg18": ("Regulation 18 annual report figures", Cap.VIEW_COMPLAINT_MEASURES, YearExportForm),
     "cqc": ("CQC complaints summary (28-day request)", Cap.VIEW_COMPLAINTS, PeriodExportForm),
     "caseload": ("Caseload list", Cap.VIEW_COMPLAINTS, CaseloadExportForm),
@@ -249,8 +261,10 @@ def exports(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _sheet_for(request: AuthenticatedHttpRequest, kind: str, data: dict[str, Any]) -> ex.Sheet:
     if kind in ("ko41a", "reg18"):
         paths = scope_paths(request.user, Cap.VIEW_COMPLAINT_MEASURES)
-        if kind == "ko41a":
+        if kind == "ko41a" and data.get("layout") == "long":
             return ex.ko41a_return(start_year=data["year"], by_site=data["by_site"], paths=paths)
+        if kind == "ko41a":
+            return ko41a.ko41a_grid(start_year=data["year"], paths=paths)
         return ex.reg18_figures(start_year=data["year"], paths=paths)
     if kind == "cqc":
         today = timezone.localdate()
