@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["representation", "likelihood", "survey", "board", "narrative"]
+Kind = Literal["representation", "likelihood", "survey", "score", "board", "narrative"]
 # For a survey percentage: which way is better for staff. For a relative likelihood the
 # official ratios are all built so that above 1 is adverse to BME or Disabled staff.
 Better = Literal["lower", "higher", "closer_to_zero", "closer_to_one"]

@@ -110,7 +110,7 @@ class RelativeLikelihood:
             subject = self.indicator.numerator
             other, event = self.indicator.comparison or "", self.indicator.event or ""
         if self.ratio is None:
-            return f"Not enough data to compare {subject.lower()} with {other}."
+            return f"Not enough data to compare {subject} with {other}: a group has no one {event}."
         return f"{subject} are {self.ratio:.{digits}f} times as likely as {other} {event}."
 
     def with_context(

@@ -135,7 +135,7 @@ METRIC_8 = _metric(
 )
 METRIC_9A = _metric(
     "9a",
-    kind="survey",
+    kind="score",
     better="higher",
     groups=(DISABLED, NON_DISABLED),
     title=(

@@ -149,5 +149,8 @@ def test_a_small_move_is_no_significant_change_and_missing_data_is_not_comparabl
     none = wres.indicator_2(
         white_shortlisted=380, white_appointed=110, bme_shortlisted=12, bme_appointed=0
     )
-    assert none.insufficient and none.sentence().startswith("Not enough data")
+    assert none.insufficient and none.sentence() == (
+        "Not enough data to compare White applicants with BME applicants: "
+        "a group has no one to be appointed from shortlisting."
+    )
     assert likelihood_change(before, none).verdict == "not_comparable"

@@ -8,11 +8,16 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from wellled.engines.equality import (
+    BME,
+    WHITE,
     Employee,
     fisher_exact_p,
+    likelihood_change,
     pay_gap,
     relative_likelihood,
+    survey_indicator,
     two_proportion_test,
+    wres,
 )
 from wellled.engines.equality.paygap import quartiles
 
@@ -124,3 +129,36 @@ def test_the_same_pay_for_both_groups_means_no_gap(staff) -> None:
         # women, so a band can lean by at most one person at each of its two edges.
         size = (k + 1) * n // 4 - k * n // 4
         assert abs(band["male"] - band["female"]) * size / 100 <= 2 + 1e-9
+
+
+@checked
+@given(a=group(3000), b=group(3000), c=group(3000), d=group(3000))
+def test_a_change_read_backwards_is_the_opposite_verdict(a, b, c, d) -> None:
+    before, after = relative_likelihood(*a, *b), relative_likelihood(*c, *d)
+    forward, backward = likelihood_change(before, after), likelihood_change(after, before)
+    opposite = {
+        "improved": "worsened",
+        "worsened": "improved",
+        "no_significant_change": "no_significant_change",
+        "not_comparable": "not_comparable",
+    }
+    # Equal distance from 1 on either side (e.g. 0.8 and 1.25) is neither better nor worse.
+    assume(before.insufficient or after.insufficient
+           or not math.isclose(abs(math.log(known(before.ratio))),
+                               abs(math.log(known(after.ratio)))))  # fmt: skip
+    assert backward.verdict == opposite[forward.verdict]
+
+
+@checked
+@given(
+    bme=st.integers(0, 30).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+    white=st.integers(0, 30).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+)
+def test_a_group_under_11_responses_reveals_nothing(bme, white) -> None:
+    result = survey_indicator(wres.INDICATOR_7, current={BME: bme, WHITE: white})
+    for key, (_, responses) in ((BME, bme), (WHITE, white)):
+        figure = result.figure(key)
+        assert figure.suppressed == (responses < 11)
+        if figure.suppressed:
+            assert (figure.percent, figure.positive, figure.responses) == (None, None, None)
+    assert (result.between is None) == (bme[1] < 11 or white[1] < 11)
