@@ -43,8 +43,10 @@ recorded, so a case outside `LIVE_OVERDUE` is never overdue today or later.
 from __future__ import annotations
 
 import datetime
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, transaction
@@ -265,12 +267,47 @@ def _add(cell_model: type[Model], delta: Counts) -> None:
     ).delete()
 
 
+_local = threading.local()
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Refresh each case changed in the block once, at its end, not after every change.
+
+    For loads that step many cases through many actions in one transaction
+    (`wellled demo`): a case's counts depend only on how it is at the end, so one
+    refresh gives the same roll-up as one per action. Nothing may read the
+    measures inside the block; they are brought up to date before it ends, still
+    inside the caller's transaction. A nested block joins the outer one.
+    """
+    if getattr(_local, "changed", None) is not None:
+        yield
+        return
+    changed: set[int] = set()
+    _local.changed = changed
+    try:
+        yield
+    finally:
+        _local.changed = None
+    for complaint_id in sorted(changed):
+        _refresh_now(complaint_id)
+
+
 def refresh(complaint_id: int) -> None:
     """Bring the roll-up up to date with one case (and its issues), as it is now.
 
     Called by every action that changes a case or its issues, inside that action's
     transaction and after the case's row lock, so the counts commit with the change.
+    Inside `deferred()` the case is only noted, and refreshed at the block's end.
     """
+    changed: set[int] | None = getattr(_local, "changed", None)
+    if changed is not None:
+        changed.add(complaint_id)
+        return
+    _refresh_now(complaint_id)
+
+
+def _refresh_now(complaint_id: int) -> None:
     kept = MeasuredComplaint.objects.select_for_update().filter(pk=complaint_id).first()
     case = Complaint.objects.filter(pk=complaint_id).values(*CASE_FIELDS).first()
     facts = None

@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -132,24 +134,23 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event. Must run inside the caller's transaction."""
+    """Append one event. Must run inside the caller's transaction.
+
+    Inside `bulk_append()` the event is held and written with the others when the
+    block ends (its pk is None until then); its link in the chain is the same.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must be called inside the action's transaction")
     if obj is not None:
         object_type, object_id, object_repr = object_label(obj)
     actor = acting_user if acting_user is not None and acting_user.is_authenticated else None
-    actor_id = actor.pk if actor is not None else None
-    actor_label = actor.get_username() if actor is not None else ""
-    _lock_chain()
-    last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
-    seq = last.seq + 1 if last else 1
-    prev_hash = last.hash if last else GENESIS_HASH
-    occurred_at = timezone.now()
+    pending = _pending()
+    seq, prev_hash = pending.next_link() if pending is not None else _head_link()
     fields = {
         "seq": seq,
-        "occurred_at": occurred_at,
-        "actor_id": actor_id,
-        "actor_label": actor_label,
+        "occurred_at": timezone.now(),
+        "actor_id": actor.pk if actor is not None else None,
+        "actor_label": actor.get_username() if actor is not None else "",
         "action": action,
         "object_type": object_type,
         "object_id": object_id,
@@ -160,8 +161,80 @@ def record(
         "prev_hash": prev_hash,
     }
     event_hash_ = compute_hash(**fields)
-    key = audit_keys.key_for_writing(next_seq=seq, prev_hash=prev_hash)
-    return AuditEvent.objects.create(hash=event_hash_, mac=key.event_mac(event_hash_), **fields)
+    if pending is None:
+        key = audit_keys.key_for_writing(next_seq=seq, prev_hash=prev_hash)
+        return AuditEvent.objects.create(hash=event_hash_, mac=key.event_mac(event_hash_), **fields)
+    return pending.hold(AuditEvent(hash=event_hash_, **fields))
+
+
+def _head_link() -> tuple[int, str]:
+    """The next event's (seq, prev_hash), read from the chain's head under its lock."""
+    _lock_chain()
+    last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
+    if last is None:
+        return 1, GENESIS_HASH
+    return last.seq + 1, last.hash
+
+
+@dataclass
+class _PendingEvents:
+    """Events recorded inside `bulk_append()`, not yet written.
+
+    The head of the chain is read once, under the chain's lock, and then carried
+    in memory: each held event links to the one held before it, exactly as it
+    would have linked to it in the database.
+    """
+
+    events: list[AuditEvent] = field(default_factory=list)
+    head: tuple[int, str] | None = None
+    key: AuditKey | None = None
+
+    def next_link(self) -> tuple[int, str]:
+        if self.head is None:
+            return _head_link()
+        return self.head[0] + 1, self.head[1]
+
+    def hold(self, event: AuditEvent) -> AuditEvent:
+        if self.key is None:
+            # As for a single append: the key is made on first use, anchored to the
+            # head this first event follows, and the same key signs every later one.
+            self.key = audit_keys.key_for_writing(next_seq=event.seq, prev_hash=event.prev_hash)
+        event.mac = self.key.event_mac(event.hash)
+        self.head = (event.seq, event.hash)
+        self.events.append(event)
+        return event
+
+
+_local = threading.local()
+
+
+def _pending() -> _PendingEvents | None:
+    return getattr(_local, "pending", None)
+
+
+@contextmanager
+def bulk_append(batch_size: int = 1000) -> Iterator[None]:
+    """Hold every event recorded in the block and write them in bulk at its end.
+
+    For loads of many writes at once (`wellled demo`). The chain is the one that
+    single appends would have made: same seq, prev_hash, hash and signature for
+    each event (tests/test_audit_bulk.py). Must be entered inside a transaction
+    that encloses the writes, so the events commit with them; the chain's lock is
+    taken at the first event and held to the end of that transaction. Events held
+    are not in the database until the block ends; a nested block joins the outer.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.bulk_append must be used inside the load's transaction")
+    if _pending() is not None:
+        yield
+        return
+    pending = _PendingEvents()
+    _local.pending = pending
+    try:
+        yield
+    finally:
+        _local.pending = None
+    AuditEvent.objects.bulk_create(pending.events, batch_size=batch_size)
 
 
 def record_view(*, acting_user: Actor, obj: models.Model, reason: str = "") -> AuditEvent:
