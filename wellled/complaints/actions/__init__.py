@@ -23,7 +23,7 @@ The actions live in one module per use case; this package names them all, so
 - `casework`: who handles new cases by service, and saved caseload filters
 """
 
-from wellled.complaints.actions._common import UNSET, snapshot
+from wellled.complaints.actions._common import SUMMARY_MAX_LENGTH, UNSET, snapshot
 from wellled.complaints.actions.attachments import (
     HELD_EXPIRED,
     add_attachment,
@@ -99,6 +99,7 @@ __all__ = [
     "HELD_EXPIRED",
     "LETTERHEAD_FIELDS",
     "NOTE_MAX_LENGTH",
+    "SUMMARY_MAX_LENGTH",
     "UNSET",
     "ComplainantDetails",
     "PatientDetails",
