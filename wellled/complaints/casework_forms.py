@@ -1,4 +1,5 @@
-"""Forms for the triage queue, the assignment rules and saved caseload filters."""
+"""Forms for the triage queue, the assignment rules, saved caseload filters, and a
+case's investigation notes and contact log."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from django import forms
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
-from wellled.complaints.forms import ServiceChoiceField, UserChoiceField
+from wellled.complaints.forms import ServiceChoiceField, StepForm, UserChoiceField
+from wellled.complaints.models import CaseNote
 from wellled.core.forms import NHSDateField
 from wellled.core.nhsforms import NHSForm
 from wellled.organisation.access import ROLE_CAPABILITIES, Cap
@@ -94,4 +96,46 @@ class CQCRequestForm(NHSForm):
 class CQCSentForm(NHSForm):
     sent_on = NHSDateField(
         label="Date sent", subject="Date sent", required=False, help_text="Leave blank for today"
+    )
+
+
+class CaseNoteForm(StepForm):
+    noted_on = NHSDateField(
+        label="Date", subject="Date of the note", help_text="For example, 15 3 2026"
+    )
+    text = forms.CharField(
+        label="Note",
+        help_text="What you found, asked or decided. Only people who may open the case read it.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Write the note"},
+    )
+
+
+class ContactForm(StepForm):
+    contacted_on = NHSDateField(
+        label="Date", subject="Date of the contact", help_text="For example, 15 3 2026"
+    )
+    method = forms.ChoiceField(
+        label="How",
+        choices=CaseNote.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how you were in contact"},
+    )
+    direction = forms.ChoiceField(
+        label="Who made contact",
+        choices=CaseNote.Direction.choices,
+        widget=forms.RadioSelect,
+        initial=CaseNote.Direction.OUT,
+        error_messages={"required": "Say who made contact"},
+    )
+    with_whom = forms.CharField(
+        label="With whom",
+        max_length=200,
+        initial="The complainant",
+        error_messages={"required": "Say who the contact was with, for example the complainant"},
+    )
+    summary = forms.CharField(
+        label="What was said or agreed",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what was said or agreed"},
     )

@@ -82,3 +82,48 @@ class Letterhead(models.Model):
 
     def __str__(self) -> str:
         return "Letterhead"
+
+
+class CaseNote(models.Model):
+    """An investigation note or a contact with someone about the case, on its timeline.
+
+    Written by the complaints team (actions.add_case_note, actions.record_contact)
+    and read by whoever may open the case. The text is casework and may name people,
+    so the audit event records only its kind and date, never the text.
+    """
+
+    class Kind(models.TextChoices):
+        NOTE = "note", "Investigation note"
+        CONTACT = "contact", "Contact"
+
+    class Method(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        EMAIL = "email", "Email"
+        LETTER = "letter", "Letter"
+        MEETING = "meeting", "Meeting"
+        OTHER = "other", "Other"
+
+    class Direction(models.TextChoices):
+        IN = "in", "From them"
+        OUT = "out", "From us"
+
+    complaint = models.ForeignKey(
+        "complaints.Complaint", on_delete=models.CASCADE, related_name="case_notes"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    happened_on = models.DateField()
+    # A contact's method, direction and who it was with; blank for a note.
+    method = models.CharField(max_length=10, choices=Method.choices, blank=True)
+    direction = models.CharField(max_length=3, choices=Direction.choices, blank=True)
+    with_whom = models.CharField(max_length=200, blank=True)
+    text = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-happened_on", "-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"Case note {self.pk}"

@@ -3,11 +3,12 @@ in actions.py, whose ValidationErrors are shown on these forms by field."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from wellled.complaints import uploads
 from wellled.complaints.models import (
@@ -227,11 +228,51 @@ class RecordComplaintForm(NHSForm):
 
 
 class StepForm(NHSForm):
-    """A step's form. Forms whose choices depend on the case read it in __init__."""
+    """A step's form. Forms whose choices depend on the case read it in __init__.
+
+    A date of something just done (acknowledged, sent, closed) starts at today, so
+    the usual case is one click; a date still to come (a response date, a due date)
+    or one that only applies sometimes starts empty, since a wrong default there
+    would be sent on unread.
+    """
+
+    undated: ClassVar[frozenset[str]] = frozenset(
+        {"response_due", "new_date", "notified_on", "due_on"}
+    )
 
     def __init__(self, *args: Any, complaint: Complaint, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.complaint = complaint
+        if not self.is_bound:
+            today = timezone.localdate()
+            for name, field in self.fields.items():
+                if isinstance(field, NHSDateField) and name not in self.undated:
+                    field.initial = field.initial or today
+
+
+class _IssueStepForm(StepForm):
+    """A step about one of the case's issues. With only one issue to choose from (or
+    the page's issue given), the chooser is a hidden field and the page names it."""
+
+    def __init__(
+        self,
+        *args: Any,
+        complaint: Complaint,
+        issue: ComplaintIssue | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, complaint=complaint, **kwargs)
+        field = self.fields["issue"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = self.issues(complaint)
+        choices = list(field.queryset[:2]) if issue is None else [issue]
+        self.only_issue: ComplaintIssue | None = choices[0] if len(choices) == 1 else None
+        if self.only_issue is not None:
+            field.widget = forms.HiddenInput()
+            field.initial = self.only_issue.pk
+
+    def issues(self, complaint: Complaint) -> QuerySet[ComplaintIssue]:
+        return complaint.issues.all()
 
 
 class EmptyStepForm(StepForm):
@@ -281,7 +322,7 @@ class IssueChoiceField(forms.ModelChoiceField):
         return obj.description[:80]
 
 
-class IssueOutcomeForm(StepForm):
+class IssueOutcomeForm(_IssueStepForm):
     issue = IssueChoiceField(
         label="Issue",
         queryset=ComplaintIssue.objects.none(),
@@ -294,12 +335,6 @@ class IssueOutcomeForm(StepForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose upheld, partially upheld or not upheld"},
     )
-
-    def __init__(self, *args: Any, complaint: Complaint, **kwargs: Any) -> None:
-        super().__init__(*args, complaint=complaint, **kwargs)
-        field = self.fields["issue"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = complaint.issues.all()
 
 
 class AcknowledgeForm(StepForm):
@@ -405,6 +440,8 @@ class SetResponseDateForm(StepForm):
 
 
 class ExtensionForm(StepForm):
+    # The date agreed applies only when they agreed: it starts empty.
+    undated = StepForm.undated | {"agreed_on"}
     new_date = _date("New response date", "New response date")
     complainant_agreed = forms.BooleanField(
         label="The complainant agreed to the new date", required=False
@@ -468,7 +505,7 @@ class HandlerForm(StepForm):
         field.initial = complaint.handler_id
 
 
-class LearningForm(StepForm):
+class LearningForm(_IssueStepForm):
     issue = IssueChoiceField(
         label="Issue",
         queryset=ComplaintIssue.objects.none(),
@@ -486,11 +523,8 @@ class LearningForm(StepForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, complaint: Complaint, **kwargs: Any) -> None:
-        super().__init__(*args, complaint=complaint, **kwargs)
-        field = self.fields["issue"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = complaint.issues.filter(outcome__in=NEEDS_LEARNING)
+    def issues(self, complaint: Complaint) -> QuerySet[ComplaintIssue]:
+        return complaint.issues.filter(outcome__in=NEEDS_LEARNING)
 
 
 class ConsentForm(StepForm):

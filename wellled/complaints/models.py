@@ -766,6 +766,7 @@ class HeldUpload(models.Model):
 
 # The team's settings live beside: model registration needs them imported here.
 from wellled.complaints.casework_models import AssignmentRule as AssignmentRule  # noqa: E402
+from wellled.complaints.casework_models import CaseNote as CaseNote  # noqa: E402
 from wellled.complaints.casework_models import Letterhead as Letterhead  # noqa: E402
 from wellled.complaints.casework_models import (  # noqa: E402
     SavedCaseloadFilter as SavedCaseloadFilter,

@@ -177,7 +177,10 @@ def case_learning(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             form,
             lambda data: actions.add_learning_action(acting_user=request.user, **data),
             success="The learning action has been added to the trust's actions register",
-            then=reverse("learning:case", args=[complaint.pk]),
+            # Raised from the case page's issue card: back to the case, not here.
+            then=reverse("complaints:detail", args=[complaint.pk]) + "#issues"
+            if request.POST.get("back") == "case"
+            else reverse("learning:case", args=[complaint.pk]),
         )
         if done:
             return done

@@ -19,10 +19,11 @@ The actions live in one module per use case; this package names them all, so
 - `time_limit`: the 12-month time limit and its waiver (regulation 12)
 - `attachments`, `public_form`: documents, and the online form
 - `cqc`: CQC's requests for a summary of complaints (2014 Regulations, reg 16(3))
+- `notes`: investigation notes and the contact log
 - `casework`: who handles new cases by service, and saved caseload filters
 """
 
-from wellled.complaints.actions._common import UNSET, snapshot
+from wellled.complaints.actions._common import SUMMARY_MAX_LENGTH, UNSET, snapshot
 from wellled.complaints.actions.attachments import (
     HELD_EXPIRED,
     add_attachment,
@@ -57,6 +58,7 @@ from wellled.complaints.actions.letters import (
     save_letter_template,
     save_letterhead,
 )
+from wellled.complaints.actions.notes import NOTE_MAX_LENGTH, add_case_note, record_contact
 from wellled.complaints.actions.ombudsman import (
     add_phso_recommendation,
     complete_phso_recommendation,
@@ -96,12 +98,15 @@ from wellled.complaints.actions.time_limit import decide_time_limit
 __all__ = [
     "HELD_EXPIRED",
     "LETTERHEAD_FIELDS",
+    "NOTE_MAX_LENGTH",
+    "SUMMARY_MAX_LENGTH",
     "UNSET",
     "ComplainantDetails",
     "PatientDetails",
     "UploadedDocument",
     "acknowledge",
     "add_attachment",
+    "add_case_note",
     "add_issue",
     "add_phso_recommendation",
     "agree_response_date",
@@ -122,6 +127,7 @@ __all__ = [
     "open_late_response_tasks",
     "prune_held_uploads",
     "record_complaint",
+    "record_contact",
     "record_cqc_request",
     "record_cqc_summary_sent",
     "record_issue_outcome",

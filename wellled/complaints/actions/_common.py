@@ -190,3 +190,21 @@ def begin_step(
     require_capability(acting_user, capability, complaint.service)
     to = workflow.check(complaint, step)
     return complaint, to, snapshot(complaint)
+
+
+# The longest summary a case keeps (docs/complaints.md, "Length limits"): about six
+# pages of text. A longer account belongs in an attached document, which the
+# summary can point to; the limit keeps the caseload's search and the exports fast.
+SUMMARY_MAX_LENGTH = 20_000
+
+
+def summary_errors(summary: str) -> dict[str, str]:
+    """The summary's field-level error, naming the limit ({} when it is fine)."""
+    if not summary.strip():
+        return {"summary": "Enter a summary of the complaint"}
+    if len(summary) > SUMMARY_MAX_LENGTH:
+        return {
+            "summary": f"The summary must be {SUMMARY_MAX_LENGTH:,} characters or fewer "
+            f"(it has {len(summary):,}): attach a longer account as a document"
+        }
+    return {}

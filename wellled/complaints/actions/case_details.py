@@ -14,6 +14,7 @@ from wellled.complaints.actions._common import (
     require_capability,
     save_case,
     snapshot,
+    summary_errors,
 )
 from wellled.complaints.actions.intake import event_date_errors
 from wellled.complaints.actions.time_limit import settle_pending
@@ -53,8 +54,8 @@ def _apply_details(
 
 def _details_errors(complaint: Complaint, summary: str | None) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if summary is not None and not summary.strip():
-        errors["summary"] = "Enter a summary of the complaint"
+    if summary is not None:
+        errors.update(summary_errors(summary))
     errors.update(place_errors(complaint.service, complaint.team, complaint.site))
     errors.pop("service", None)
     errors.update(

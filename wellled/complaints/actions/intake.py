@@ -17,6 +17,7 @@ from wellled.complaints.actions._common import (
     raise_errors,
     require_capability,
     snapshot,
+    summary_errors,
 )
 from wellled.complaints.actions.people import (
     FOR_A_PATIENT,
@@ -98,8 +99,7 @@ def _case_errors(
         errors["channel"] = "Choose how the complaint was received"
     if received_on > today:
         errors["received_on"] = "The date received cannot be in the future"
-    if not summary:
-        errors["summary"] = "Enter a summary of the complaint"
+    errors.update(summary_errors(summary))
     errors.update(place_errors(service, team, site))
     errors.update(handler_errors(handler, service))
     return errors

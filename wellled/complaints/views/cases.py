@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -15,12 +16,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wellled.complaints import actions, forms, workflow
+from wellled.complaints.case_panels import issue_panels
 from wellled.complaints.casework_forms import SaveFilterForm
-from wellled.complaints.models import Complaint, Letter
+from wellled.complaints.models import NEEDS_LEARNING, Complaint, Letter
 from wellled.complaints.queries import caseload, get_complaint_for_user, saved_filters_of
+from wellled.complaints.timeline import case_timeline
 from wellled.complaints.views._common import list_crumb, next_deadline
 from wellled.complaints.views.caseload import filter_query, showing_label, sort_headers
-from wellled.complaints.views.steps import DONE, ISSUES_EDITABLE, STEPS, StepPage
+from wellled.complaints.views.steps import DONE, ISSUES_EDITABLE, STEPS, StepPage, primary_step
 from wellled.core import audit
 from wellled.core.adapters import crumbs, run_action
 from wellled.core.types import AuthenticatedHttpRequest
@@ -139,22 +142,72 @@ def complaint_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 # The case page and its steps -------------------------------------------------
 
+# Steps shown in their own place on the page rather than in "Other steps": per issue,
+# and beside the timeline.
+_ISSUE_STEPS = ("issue_outcome", "learning")
+_TIMELINE_STEPS = ("note", "contact")
+_ISSUE_NUMBER = re.compile(r"\bIssue (\d+)\b")
+
+
+def _step_form(
+    complaint: Complaint,
+    name: str,
+    bound: tuple[str, forms.StepForm] | None,
+    **kwargs: Any,
+) -> forms.StepForm:
+    if bound and bound[0] == name:
+        return bound[1]
+    return STEPS[name].form_class(prefix=name, complaint=complaint, **kwargs)
+
 
 def _offered_steps(
     request: AuthenticatedHttpRequest,
     complaint: Complaint,
     bound: tuple[str, forms.StepForm] | None,
-) -> list[dict[str, Any]]:
-    offered = []
+) -> dict[str, dict[str, Any]]:
+    offered = {}
     for name, step in STEPS.items():
         if not step.offered(complaint) or not can(request.user, step.capability, complaint.service):
             continue
-        if bound and bound[0] == name:
-            form = bound[1]
-        else:
-            form = step.form_class(prefix=name, complaint=complaint)
-        offered.append({"name": name, "step": step, "form": form})
+        offered[name] = {"name": name, "step": step, "form": _step_form(complaint, name, bound)}
     return offered
+
+
+def _issue_cards(
+    request: AuthenticatedHttpRequest,
+    complaint: Complaint,
+    offered: dict[str, dict[str, Any]],
+    bound: tuple[str, forms.StepForm] | None,
+) -> list[dict[str, Any]]:
+    """Each issue with its own outcome and learning forms (the issue chosen already)
+    and what other modules show under it (learning's actions)."""
+    issues = list(complaint.issues.select_related("subject", "service_area", "profession"))
+    panels = issue_panels(request.user, complaint, issues)
+    cards = []
+    for number, issue in enumerate(issues, start=1):
+        card: dict[str, Any] = {"issue": issue, "number": number, "panels": panels.get(issue.pk)}
+        for name in _ISSUE_STEPS:
+            wanted = name == "issue_outcome" or issue.outcome in NEEDS_LEARNING
+            if name not in offered or not wanted:
+                continue
+            mine = bound if bound and bound[1].data.get(f"{name}-issue") == str(issue.pk) else None
+            form = _step_form(complaint, name, mine, issue=issue)
+            # Each issue has its own forms on the page: ids must not repeat.
+            form.auto_id = f"id_issue{issue.pk}_%s"
+            card[name] = {"name": name, "step": offered[name]["step"], "form": form, "open": mine}
+        cards.append(card)
+    return cards
+
+
+def _closure_problems(complaint: Complaint) -> list[dict[str, str]]:
+    """Why the case cannot close, each linked to the issue on this page that fixes it."""
+    if not workflow.can_take(complaint, "close"):
+        return []
+    problems = []
+    for text in actions.closure_problems(complaint):
+        found = _ISSUE_NUMBER.search(text)
+        problems.append({"text": text, "href": f"#issue-{found.group(1)}" if found else ""})
+    return problems
 
 
 def _render_case(
@@ -165,11 +218,14 @@ def _render_case(
     # The page shows the people and the summary: every look is on the audit trail.
     audit.record_view(acting_user=request.user, obj=complaint)
     today = timezone.localdate()
+    offered = _offered_steps(request, complaint, bound)
+    primary = primary_step(complaint, set(offered))
+    placed = {primary, *_ISSUE_STEPS, *_TIMELINE_STEPS}
     context: dict[str, Any] = {
         "complaint": complaint,
         "deadline": next_deadline(complaint),
         "today": today,
-        "issues": complaint.issues.select_related("subject", "service_area", "profession"),
+        "issue_cards": _issue_cards(request, complaint, offered, bound),
         "extensions": complaint.extensions.select_related("recorded_by"),
         "late_tasks": complaint.late_response_tasks.all(),
         "response_missed": complaint.under_regulations
@@ -181,12 +237,14 @@ def _render_case(
         "letters": complaint.letters.all(),
         "attachments": complaint.attachments.defer("data"),
         "can_manage": can(request.user, Cap.MANAGE_COMPLAINTS, complaint.service),
-        "closure_problems": actions.closure_problems(complaint)
-        if workflow.can_take(complaint, "close")
-        else [],
+        "closure_problems": _closure_problems(complaint),
         "escalated_to": Complaint.objects.filter(escalated_from=complaint).first(),
         "editable_statuses": sorted(ISSUES_EDITABLE),
-        "steps": _offered_steps(request, complaint, bound),
+        "primary": offered.get(primary) if primary else None,
+        "timeline_steps": [offered[n] for n in _TIMELINE_STEPS if n in offered],
+        "steps": [item for name, item in offered.items() if name not in placed],
+        "bound_step": bound[0] if bound else "",
+        "timeline": case_timeline(complaint),
         "breadcrumbs": crumbs(list_crumb()),
     }
     if bound is not None:

@@ -7,12 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from wellled.complaints import actions, forms, workflow
+from wellled.complaints import actions, casework_forms, forms, workflow
 from wellled.complaints.actions.time_limit import may_decide
 from wellled.complaints.models import (
     NEEDS_LEARNING,
     OPEN_STATUSES,
     Complaint,
+    LetterKind,
     PHSODecision,
     PHSORecommendation,
     Status,
@@ -241,6 +242,22 @@ STEPS: dict[str, StepPage] = {
         lambda r, c, d: actions.record_learning(acting_user=r.user, **d),
         _may_record_learning,
     ),
+    "note": StepPage(
+        "Add an investigation note",
+        "Add the note",
+        casework_forms.CaseNoteForm,
+        Cap.MANAGE_COMPLAINTS,
+        lambda r, c, d: actions.add_case_note(acting_user=r.user, complaint=c, **d),
+        lambda c: True,
+    ),
+    "contact": StepPage(
+        "Log a contact",
+        "Log the contact",
+        casework_forms.ContactForm,
+        Cap.MANAGE_COMPLAINTS,
+        lambda r, c, d: actions.record_contact(acting_user=r.user, complaint=c, **d),
+        lambda c: True,
+    ),
     "consent": StepPage(
         "Update consent",
         "Record consent",
@@ -343,6 +360,8 @@ DONE: dict[str, str] = {
     "change_handler": "The handler is changed",
     "learning": "The learning is recorded",
     "consent": "The consent is recorded",
+    "note": "The note is added to the timeline",
+    "contact": "The contact is logged on the timeline",
     "draft_letter": "The letter is drafted",
     "add_attachment": "The document is attached",
     "refer_to_phso": "The referral to the Ombudsman is recorded",
@@ -352,3 +371,54 @@ DONE: dict[str, str] = {
     "exclude": "The case is recorded as excluded by regulation 8 and closed",
     "escalate": "The concern is escalated to a formal complaint",
 }
+
+
+def _investigation_step(complaint: Complaint) -> list[str]:
+    """What moves an investigation on: issues, their outcomes, learning, the letter."""
+    issues = list(complaint.issues.all())
+    if not issues:
+        return ["add_issue"]
+    if any(not issue.outcome for issue in issues):
+        return ["issue_outcome"]
+    if any(issue.lacks_learning for issue in issues):
+        return ["learning"]
+    if not complaint.letters.filter(kind=LetterKind.FINAL).exists():
+        return ["draft_letter"]
+    return ["submit_draft"]
+
+
+def _candidates(complaint: Complaint) -> list[str]:
+    status = complaint.status
+    if status == Status.RECEIVED:
+        return ["time_limit", "acknowledge", "escalate", "close"]
+    if status == Status.ACKNOWLEDGED:
+        return ["agree_response_date", "start_investigation"]
+    if status == Status.REOPENED:
+        return ["start_investigation"]
+    if status == Status.INVESTIGATING:
+        return _investigation_step(complaint)
+    if status == Status.DRAFT_RESPONSE:
+        return ["sign_off"]
+    if status == Status.SIGNED_OFF:
+        return ["record_response"]
+    if status in (Status.RESPONDED, Status.REFERRED_TO_PHSO):
+        return ["learning", "phso_decision", "phso_complete", "close"]
+    return []
+
+
+def primary_step(complaint: Complaint, offered: set[str]) -> str | None:
+    """The one step the case page leads with: the first of what moves the case on from
+    its status that this reader is offered (None when nothing is left to do, or
+    nothing the reader may do). Learning leads after the response only while an
+    upheld issue still lacks it, since closing is refused until then."""
+    after_response = complaint.status in (Status.RESPONDED, Status.REFERRED_TO_PHSO)
+    for name in _candidates(complaint):
+        if name == "learning" and after_response and not _lacks_learning(complaint):
+            continue
+        if name in offered:
+            return name
+    return None
+
+
+def _lacks_learning(complaint: Complaint) -> bool:
+    return any(issue.lacks_learning for issue in complaint.issues.all())

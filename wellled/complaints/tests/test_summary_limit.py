@@ -1,0 +1,46 @@
+"""Finding 8: an oversized summary was accepted at 1 MB and refused at 5 MB with a
+400 naming no field. The summary now has a documented limit (docs/complaints.md,
+"Length limits"), and going over it is a message on the summary, page and API."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from wellled.complaints import actions
+from wellled.complaints.models import Complaint
+from wellled.complaints.tests.test_api import LIST, intake
+from wellled.complaints.tests.test_pages import _new
+
+pytestmark = pytest.mark.django_db
+TOO_LONG = "a" * (actions.SUMMARY_MAX_LENGTH + 1)
+LIMIT = f"{actions.SUMMARY_MAX_LENGTH:,} characters or fewer"
+
+
+def test_the_page_names_the_limit_on_the_summary_and_keeps_the_rest(trust, client_for) -> None:
+    response = client_for("complaints_manager").post(
+        reverse("complaints:new"), _new(trust, summary=TOO_LONG)
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert LIMIT in page and 'href="#id_summary"' in page
+    assert 'value="Alex Rivera"' in page
+    assert not Complaint.objects.exists()
+
+
+def test_the_api_names_the_limit_on_the_summary(trust, api_for) -> None:
+    response = api_for("complaints_handler").post(
+        LIST, intake(trust, summary=TOO_LONG), format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["summary"]
+    assert LIMIT in response.json()["summary"][0]
+
+
+def test_a_summary_at_the_limit_is_kept(trust, api_for) -> None:
+    at_limit = "a" * actions.SUMMARY_MAX_LENGTH
+    response = api_for("complaints_handler").post(
+        LIST, intake(trust, summary=at_limit), format="json"
+    )
+    assert response.status_code == 201, response.json()
+    assert len(Complaint.objects.get().summary) == actions.SUMMARY_MAX_LENGTH
