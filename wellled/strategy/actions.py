@@ -192,6 +192,9 @@ def propose_driver_metric(
     amended, one that was returned)."""
     if not access.may_propose(acting_user, unit):
         raise ValidationError(f"You may not propose driver metrics for {unit.name}")
+    if driver is not None:
+        # Read it afresh, locked: the caller's copy may predate the answer.
+        driver = DriverMetric.objects.select_for_update().get(pk=driver.pk)
     if driver is not None and (driver.unit_id != unit.pk or driver.agreement != Agreement.RETURNED):
         raise ValidationError("Only a returned proposal can be proposed again")
     _check_proposal(

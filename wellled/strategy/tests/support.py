@@ -10,7 +10,7 @@ from wellled.core.testing import Trust
 from wellled.reports.models import Metric
 from wellled.reports.tests.support import load_values, make_metric
 from wellled.strategy import actions
-from wellled.strategy.models import Agreement, DriverMetric, Objective, Review
+from wellled.strategy.models import Agreement, DriverMetric, Objective, PrincipalRisk, Review
 
 D = datetime.date
 # The month the sample reviews look at; sample series end in it.
@@ -93,3 +93,29 @@ def review(trust: Trust, **kwargs: Any) -> Review:
     return actions.open_review(
         acting_user=trust.people["service_lead"], unit=trust.team, month=REVIEW_MONTH
     )
+
+
+def principal_risk(trust: Trust, **overrides: Any) -> PrincipalRisk:
+    values: dict[str, Any] = {
+        "reference": "SR1",
+        "title": "Demand outstrips capacity",
+        "cause": "Referrals up a fifth",
+        "event": "Waits grow",
+        "effect": "Harm while waiting",
+        "objective": objective(trust),
+        "owner": trust.people["executive"],
+        "committee": "Quality and Safety Committee",
+        "assurance_rating": "limited",
+        "reviewed_on": D(2026, 11, 1),
+        "inherent_likelihood": 4,
+        "inherent_consequence": 4,
+        "current_likelihood": 4,
+        "current_consequence": 3,
+        "target_likelihood": 2,
+        "target_consequence": 3,
+    }
+    values.update(overrides)
+    risk = actions.create_principal_risk(acting_user=trust.people["governance_lead"], **values)
+    actions.add_control(acting_user=None, risk=risk, description="Weekly waiting list huddle")
+    actions.add_assurance(acting_user=None, risk=risk, line="3", description="Internal audit 2026")
+    return risk
