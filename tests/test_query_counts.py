@@ -291,6 +291,38 @@ def _improvement_actions(trust: Trust, n: int) -> None:
         sample_action(trust)
 
 
+def _strategy_proposals(trust: Trust, n: int) -> None:
+    from wellled.strategy.tests.support import proposal, team_metric
+
+    for _ in range(n):
+        metric = team_metric(trust, name=f"Team measure {next(_numbers)}")
+        proposal(trust, metric=metric, kind="watch")
+
+
+def _strategy_agreed(trust: Trust, n: int) -> dict[str, int]:
+    from wellled.strategy.tests.support import agreed, team_metric
+
+    for _ in range(n):
+        agreed(
+            trust, metric=team_metric(trust, name=f"Team measure {next(_numbers)}"), kind="watch"
+        )
+    return {"pk": trust.team.pk}
+
+
+def _strategy_objectives(trust: Trust, n: int) -> None:
+    from wellled.strategy.tests.support import objective
+
+    for _ in range(n):
+        objective(trust, title=f"Breakthrough objective {next(_numbers)}")
+
+
+def _principal_risks(trust: Trust, n: int) -> None:
+    from wellled.strategy.tests.support import principal_risk
+
+    for _ in range(n):
+        principal_risk(trust, reference=f"SR{next(_numbers)}")
+
+
 PINS: dict[str, Pin] = {
     # Pages
     # Searched, every status, sorted by handler: none of it adds a query per row (the
@@ -324,6 +356,10 @@ PINS: dict[str, Pin] = {
     "speakup:caseload": Pin("guardian", _speakup_cases, 27, on_postgres=28),
     "surveys:index": Pin("governance_lead", _survey_years, 11),
     "improvement:list": Pin("governance_lead", _improvement_actions, 21),
+    "strategy:index": Pin("executive", _strategy_objectives, 14),
+    "strategy:inbox": Pin("service_lead", _strategy_proposals, 9),
+    "strategy:unit": Pin("staff_member", _strategy_agreed, 16),
+    "strategy:baf": Pin("board_member", _principal_risks, 12),
     # API lists
     "complaint-list": Pin(
         "complaints_manager",
@@ -344,6 +380,8 @@ PINS: dict[str, Pin] = {
     "metric-list": Pin("governance_lead", _metrics, 8),
     "survey-result-list": Pin("governance_lead", _survey_years, 9),
     "improvement-action-list": Pin("governance_lead", _improvement_actions, 10),
+    "strategy-driver-list": Pin("staff_member", _strategy_proposals, 8),
+    "strategy-risk-list": Pin("board_member", _principal_risks, 11),
 }
 
 # Routes the naming rule below takes for lists that list no rows of their own, and why.

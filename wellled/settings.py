@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "wellled.reports",
     "wellled.assurance",
     "wellled.inspections",
+    "wellled.strategy",
     "wellled.improvement",
     "wellled.speakup",
     "wellled.surveys",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("reports/", include("wellled.reports.urls")),
     path("assurance/", include("wellled.assurance.urls")),
     path("inspections/", include("wellled.inspections.urls")),
+    path("strategy/", include("wellled.strategy.urls")),
     path("actions/", include("wellled.improvement.urls")),
     path("speak-up/reports/", include("wellled.speakup.reporting_urls")),
     path("speak-up/", include("wellled.speakup.urls")),

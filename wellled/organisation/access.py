@@ -71,11 +71,34 @@ class Cap(StrEnum):
     # NHS Staff Survey results (wellled/surveys): published aggregates.
     VIEW_SURVEYS = "surveys.view"
     IMPORT_SURVEYS = "surveys.import"
+    # Strategy deployment (wellled/strategy): every member of staff reads their
+    # unit's golden thread; a team proposes its driver metrics, the level above
+    # agrees them (catchball); leaders hold reviews; the board reads the BAF.
+    VIEW_STRATEGY = "strategy.view"
+    PROPOSE_DRIVER_METRICS = "strategy.propose"
+    AGREE_DRIVER_METRICS = "strategy.agree"
+    HOLD_STRATEGY_REVIEWS = "strategy.review"
+    MANAGE_STRATEGY = "strategy.manage"  # themes and breakthrough objectives
+    VIEW_BAF = "strategy.view_baf"
+    MANAGE_BAF = "strategy.manage_baf"
 
 
 ALL: Final = (core_access.WHOLE_TREE,)  # the whole tree: every path starts with "/"
 
-_EVERYONE = {Cap.VIEW_HOME, Cap.VIEW_ORGANISATION, Cap.VIEW_LEARNING, Cap.RAISE_CONCERN}
+_EVERYONE = {
+    Cap.VIEW_HOME,
+    Cap.VIEW_ORGANISATION,
+    Cap.VIEW_LEARNING,
+    Cap.RAISE_CONCERN,
+    Cap.VIEW_STRATEGY,
+}
+# Leading a part of the trust's strategy deployment: proposing, agreeing (over the
+# units below the grant) and holding the monthly reviews.
+_STRATEGY_LEADING = {
+    Cap.PROPOSE_DRIVER_METRICS,
+    Cap.AGREE_DRIVER_METRICS,
+    Cap.HOLD_STRATEGY_REVIEWS,
+}
 _COMPLAINT_CASEWORK = {
     Cap.VIEW_COMPLAINTS,
     Cap.MANAGE_COMPLAINTS,
@@ -92,6 +115,7 @@ _LEADERSHIP_READING = {
     Cap.VIEW_SURVEYS,
     Cap.VIEW_LEARNING_RATES,
     Cap.VIEW_ACTIONS,
+    Cap.VIEW_BAF,
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
@@ -109,6 +133,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
             Cap.APPROVE_METRIC_REBASE,
             Cap.SIGN_OFF_ACTIONS,
             Cap.CONTRIBUTE_EVIDENCE,
+            *_STRATEGY_LEADING,
+            Cap.MANAGE_STRATEGY,
+            Cap.MANAGE_BAF,
         }
     ),
     Role.GOVERNANCE_LEAD: frozenset(
@@ -125,6 +152,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
             Cap.MANAGE_INSPECTIONS,
             Cap.IMPORT_SURVEYS,
             Cap.MANAGE_ACTIONS,
+            Cap.MANAGE_STRATEGY,
+            Cap.MANAGE_BAF,
         }
     ),
     Role.COMPLAINTS_MANAGER: frozenset(
@@ -153,6 +182,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
             Cap.CONTRIBUTE_EVIDENCE,
             Cap.VIEW_ACTIONS,
             Cap.MANAGE_ACTIONS,
+            *_STRATEGY_LEADING,
         }
     ),
     Role.FTSU_GUARDIAN: frozenset(
@@ -175,7 +205,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
         | {Cap.VIEW_SURVEYS, Cap.IMPORT_SURVEYS, Cap.VIEW_METRICS, Cap.CONTRIBUTE_EVIDENCE}
     ),
     Role.INVOLVEMENT_LEAD: frozenset(_EVERYONE | {Cap.VIEW_METRICS, Cap.CONTRIBUTE_EVIDENCE}),
-    Role.STAFF_MEMBER: frozenset(_EVERYONE),
+    # The team proposes its own driver metrics: catchball starts with the team.
+    Role.STAFF_MEMBER: frozenset(_EVERYONE | {Cap.PROPOSE_DRIVER_METRICS}),
     Role.AUDITOR: frozenset(
         _EVERYONE
         | _LEADERSHIP_READING

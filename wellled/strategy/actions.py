@@ -1,0 +1,546 @@
+"""Every write of strategy deployment: one function each, in one transaction, with
+its audit event (docs/strategy.md). Countermeasures are improvement actions raised
+on a driver metric (`improvement_source.KIND`)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from wellled.core import audit
+from wellled.improvement.actions import raise_action
+from wellled.organisation.models import OrgUnit
+from wellled.reports.charting import charts_for_metrics
+from wellled.reports.models import Metric
+from wellled.strategy import access, matrix
+from wellled.strategy.improvement_source import KIND
+from wellled.strategy.models import (
+    Agreement,
+    AssuranceRating,
+    AssuranceSource,
+    CatchballStep,
+    Control,
+    DriverMetric,
+    Line,
+    MetricKind,
+    Objective,
+    PrincipalRisk,
+    Review,
+    ReviewItem,
+    Theme,
+)
+
+# A unit drives a few things well rather than many badly (reference §3.2: "a few
+# measures per team"; the issue asks for 2-3 driver metrics per unit).
+MAX_DRIVERS = 3
+
+
+def _refuse(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _name(user: User) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+# The thread: themes and breakthrough objectives --------------------------------------
+
+
+@transaction.atomic
+def create_theme(
+    *,
+    acting_user: User | None,
+    title: str,
+    long_term_measure: str,
+    description: str = "",
+    position: int = 0,
+) -> Theme:
+    errors: dict[str, str] = {}
+    if not title.strip():
+        errors["title"] = "Enter the theme"
+    if not long_term_measure.strip():
+        errors["long_term_measure"] = "Enter the long-term measure that shows progress"
+    _refuse(errors)
+    theme = Theme.objects.create(
+        title=title.strip(),
+        long_term_measure=long_term_measure.strip(),
+        description=description,
+        position=position,
+    )
+    audit.record(acting_user=acting_user, action="strategy.theme_created", obj=theme)
+    return theme
+
+
+@transaction.atomic
+def create_objective(
+    *,
+    acting_user: User | None,
+    theme: Theme | None,
+    title: str,
+    target: str,
+    executive: User | None,
+    starts_on: datetime.date | None,
+    ends_on: datetime.date | None,
+) -> Objective:
+    errors: dict[str, str] = {}
+    if theme is None:
+        errors["theme"] = "Choose the true-north theme this objective moves"
+    if not title.strip():
+        errors["title"] = "Enter the breakthrough objective"
+    if not target.strip():
+        errors["target"] = (
+            "Enter the target, for example 'Waits over 18 weeks halved by March 2028'"
+        )
+    if executive is None:
+        errors["executive"] = "Choose the executive who owns the objective"
+    if starts_on is None:
+        errors["starts_on"] = "Enter the date the objective starts"
+    if ends_on is None:
+        errors["ends_on"] = "Enter the date the objective ends"
+    elif starts_on is not None and ends_on <= starts_on:
+        errors["ends_on"] = "The end date must be after the start date"
+    _refuse(errors)
+    assert theme is not None and executive is not None  # checked above
+    assert starts_on is not None and ends_on is not None
+    objective = Objective.objects.create(
+        theme=theme,
+        title=title.strip(),
+        target=target.strip(),
+        executive=executive,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    audit.record(
+        acting_user=acting_user,
+        action="strategy.objective_created",
+        obj=objective,
+        after={"theme": theme.pk, "executive": executive.pk, "target": objective.target},
+    )
+    return objective
+
+
+# Catchball ------------------------------------------------------------------------------
+
+
+def _check_proposal(
+    *,
+    unit: OrgUnit,
+    objective: Objective | None,
+    metric: Metric | None,
+    kind: str,
+    owner: User | None,
+    target: float | None,
+    existing: DriverMetric | None,
+) -> None:
+    errors: dict[str, str] = {}
+    if objective is None:
+        errors["objective"] = "Choose the breakthrough objective this metric drives"
+    if metric is None:
+        errors["metric"] = "Choose the metric from the catalogue"
+    elif not metric.is_active:
+        errors["metric"] = "Choose a metric that is still reported"
+    if kind not in MetricKind.values:
+        errors["kind"] = "Choose whether this is a driver or a watch metric"
+    if owner is None:
+        errors["owner"] = "Choose who owns the metric: a driver metric needs an owner"
+    elif not owner.is_active:
+        errors["owner"] = "Choose an owner whose login is active"
+    if target is None:
+        errors["target"] = "Enter the target the unit proposes"
+    taken = DriverMetric.objects.filter(unit=unit, metric=metric)
+    if metric is not None and existing is None and taken.exists():
+        errors["metric"] = f"{unit.name} already has {metric.name}: answer or amend that one"
+    _check_driver_count(unit, kind, existing, errors)
+    _refuse(errors)
+
+
+def _check_driver_count(
+    unit: OrgUnit, kind: str, existing: DriverMetric | None, errors: dict[str, str]
+) -> None:
+    if kind != MetricKind.DRIVER:
+        return
+    drivers = DriverMetric.objects.filter(unit=unit, kind=MetricKind.DRIVER)
+    if existing is not None:
+        drivers = drivers.exclude(pk=existing.pk)
+    if drivers.count() >= MAX_DRIVERS:
+        errors["kind"] = (
+            f"{unit.name} already has {MAX_DRIVERS} driver metrics: "
+            "propose this one as a watch metric"
+        )
+
+
+@transaction.atomic
+def propose_driver_metric(
+    *,
+    acting_user: User,
+    unit: OrgUnit,
+    objective: Objective | None,
+    metric: Metric | None,
+    kind: str,
+    owner: User | None,
+    target: float | None,
+    comment: str = "",
+    driver: DriverMetric | None = None,
+) -> DriverMetric:
+    """A unit proposes a metric and target to the level above (or proposes again,
+    amended, one that was returned)."""
+    if not access.may_propose(acting_user, unit):
+        raise ValidationError(f"You may not propose driver metrics for {unit.name}")
+    if driver is not None:
+        # Read it afresh, locked: the caller's copy may predate the answer.
+        driver = DriverMetric.objects.select_for_update().get(pk=driver.pk)
+    if driver is not None and (driver.unit_id != unit.pk or driver.agreement != Agreement.RETURNED):
+        raise ValidationError("Only a returned proposal can be proposed again")
+    _check_proposal(
+        unit=unit,
+        objective=objective,
+        metric=metric,
+        kind=kind,
+        owner=owner,
+        target=target,
+        existing=driver,
+    )
+    assert objective is not None and metric is not None and owner is not None
+    assert target is not None
+    values: dict[str, Any] = {
+        "objective": objective,
+        "metric": metric,
+        "kind": kind,
+        "owner": owner,
+        "target": target,
+        "agreement": Agreement.PROPOSED,
+        "proposed_by": acting_user,
+    }
+    if driver is None:
+        driver = DriverMetric.objects.create(unit=unit, **values)
+    else:
+        for name, value in values.items():
+            setattr(driver, name, value)
+        driver.save()
+    CatchballStep.objects.create(
+        driver=driver,
+        step=CatchballStep.Step.PROPOSED,
+        by=acting_user,
+        target=target,
+        comment=comment.strip(),
+    )
+    audit.record(
+        acting_user=acting_user,
+        action="strategy.driver_proposed",
+        obj=driver,
+        after={"unit": unit.pk, "metric": metric.pk, "kind": kind, "target": target},
+    )
+    return driver
+
+
+@transaction.atomic
+def reply_to_proposal(
+    *, acting_user: User, driver: DriverMetric, decision: str, comment: str
+) -> DriverMetric:
+    """The level above accepts a proposal, or returns it with a comment."""
+    driver = (
+        DriverMetric.objects.select_for_update().select_related("unit__parent").get(pk=driver.pk)
+    )
+    if driver.agreement != Agreement.PROPOSED:
+        raise ValidationError("This proposal has already been answered")
+    if driver.proposed_by_id == acting_user.pk:
+        raise ValidationError("Someone at the level above must answer your own proposal")
+    if not access.is_level_above(acting_user, driver.unit):
+        parent = driver.unit.parent.name if driver.unit.parent else "the level above"
+        raise ValidationError(
+            f"Only someone who agrees driver metrics for {parent} may answer this proposal"
+        )
+    errors: dict[str, str] = {}
+    if decision not in (Agreement.AGREED, Agreement.RETURNED):
+        errors["decision"] = "Choose whether to accept or return the proposal"
+    if decision == Agreement.RETURNED and not comment.strip():
+        errors["comment"] = "Say why you are returning it, so the team can propose again"
+    _refuse(errors)
+    driver.agreement = decision
+    driver.save(update_fields=["agreement"])
+    CatchballStep.objects.create(
+        driver=driver,
+        step=decision,
+        by=acting_user,
+        target=driver.target,
+        comment=comment.strip(),
+    )
+    audit.record(
+        acting_user=acting_user,
+        action=f"strategy.driver_{decision}",
+        obj=driver,
+        after={"agreement": decision},
+    )
+    return driver
+
+
+# Monthly deployment reviews ----------------------------------------------------------
+
+
+def off_target(value: float | None, target: float, improvement: str) -> bool:
+    """Whether the latest value misses the target in the metric's better direction."""
+    if value is None:
+        return False
+    if improvement == "increase":
+        return value < target
+    if improvement == "decrease":
+        return value > target
+    return False
+
+
+@transaction.atomic
+def open_review(*, acting_user: User, unit: OrgUnit, month: datetime.date | None) -> Review:
+    """Open a unit's review for a month, with each agreed driver metric as it stood."""
+    if not access.may_hold_review(acting_user, unit):
+        raise ValidationError(f"You may not hold reviews for {unit.name}")
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    if month is None:
+        errors["month"] = "Enter the month reviewed"
+    elif month.replace(day=1) > today.replace(day=1):
+        errors["month"] = "The month reviewed cannot be in the future"
+    elif Review.objects.filter(unit=unit, month=month.replace(day=1)).exists():
+        errors["month"] = f"{unit.name} already has a review for that month"
+    _refuse(errors)
+    assert month is not None
+    month = month.replace(day=1)
+    review = Review.objects.create(unit=unit, month=month, opened_by=acting_user)
+    drivers = list(
+        DriverMetric.objects.filter(unit=unit, agreement=Agreement.AGREED).select_related("metric")
+    )
+    charts = charts_for_metrics([d.metric for d in drivers], up_to=month, unit=unit)
+    for driver, chart in zip(drivers, charts, strict=True):
+        latest = next((v for v in reversed(chart.values) if v is not None), None)
+        missed = off_target(latest, driver.target, driver.metric.improvement)
+        concerning = chart.variation.startswith("concern")
+        ReviewItem.objects.create(
+            review=review,
+            driver=driver,
+            latest_value=latest,
+            target=driver.target,
+            variation=chart.variation,
+            # Watch metrics are monitored, not driven: only driver metrics need one.
+            needs_countermeasure=driver.kind == MetricKind.DRIVER and (missed or concerning),
+        )
+    audit.record(
+        acting_user=acting_user,
+        action="strategy.review_opened",
+        obj=review,
+        after={"unit": unit.pk, "month": month.isoformat(), "metrics": len(drivers)},
+    )
+    return review
+
+
+@transaction.atomic
+def record_countermeasure(
+    *,
+    acting_user: User,
+    item: ReviewItem,
+    problem: str,
+    root_cause: str,
+    countermeasure: str,
+    owner: User | None,
+    due_on: datetime.date | None,
+) -> ReviewItem:
+    """The countermeasure summary for an off-target metric: problem and root cause
+    here, the countermeasure itself an improvement action with owner and date."""
+    review = item.review
+    if not access.may_update_review(acting_user, review):
+        raise ValidationError("This review is closed, or not yours to update")
+    if item.action_id is not None:
+        raise ValidationError("This metric already has a countermeasure")
+    errors: dict[str, str] = {}
+    if not problem.strip():
+        errors["problem"] = "Describe the problem the chart shows"
+    if not root_cause.strip():
+        errors["root_cause"] = "Describe the root cause you found"
+    if not countermeasure.strip():
+        errors["countermeasure"] = "Describe the countermeasure"
+    _refuse(errors)
+    try:
+        action = raise_action(
+            acting_user=acting_user,
+            source_kind=KIND,
+            source_id=str(item.driver_id),
+            title=countermeasure.strip(),
+            owner=owner,
+            due_on=due_on,
+            unit=review.unit,
+            description=f"Problem: {problem.strip()}\n\nRoot cause: {root_cause.strip()}",
+            measure=item.driver.metric.slug,
+        )
+    except ValidationError as error:
+        # The action names its due date "due_on" and its title "title": the form's too.
+        if hasattr(error, "error_dict") and "title" in error.error_dict:
+            error.error_dict["countermeasure"] = error.error_dict.pop("title")
+        raise
+    item.problem = problem.strip()
+    item.root_cause = root_cause.strip()
+    item.action = action
+    item.save(update_fields=["problem", "root_cause", "action"])
+    audit.record(
+        acting_user=acting_user,
+        action="strategy.countermeasure_recorded",
+        obj=review,
+        after={"item": item.pk, "action": action.pk},
+    )
+    return item
+
+
+@transaction.atomic
+def close_review(*, acting_user: User, review: Review, notes: str = "") -> Review:
+    """Close a review: refused while an off-target driver metric has no countermeasure."""
+    review = Review.objects.select_for_update().select_related("unit").get(pk=review.pk)
+    if not access.may_update_review(acting_user, review):
+        raise ValidationError("This review is closed, or not yours to close")
+    missing = [
+        item.driver.metric.name
+        for item in review.items.select_related("driver__metric")
+        if item.needs_countermeasure and item.action_id is None
+    ]
+    if missing:
+        raise ValidationError(
+            "Record a countermeasure for each metric off target or showing concerning "
+            "variation before closing the review: " + ", ".join(missing)
+        )
+    review.closed_on = timezone.localdate()
+    review.notes = notes.strip()
+    review.save(update_fields=["closed_on", "notes"])
+    audit.record(acting_user=acting_user, action="strategy.review_closed", obj=review)
+    return review
+
+
+# Board Assurance Framework ----------------------------------------------------------
+
+SCORE_FIELDS = ("inherent", "current", "target")
+
+
+def _check_scores(values: dict[str, Any], errors: dict[str, str]) -> None:
+    for which in SCORE_FIELDS:
+        for axis in ("likelihood", "consequence"):
+            name = f"{which}_{axis}"
+            if values.get(name) not in range(1, 6):
+                errors[name] = f"Enter a {which} {axis} from 1 to 5"
+    if errors:
+        return
+    current = values["current_likelihood"] * values["current_consequence"]
+    target = values["target_likelihood"] * values["target_consequence"]
+    if target > current and not str(values.get("target_reason", "")).strip():
+        errors["target_reason"] = (
+            f"The target score ({target}) is above the current one ({current}): say why"
+        )
+
+
+@transaction.atomic
+def create_principal_risk(
+    *,
+    acting_user: User | None,
+    reference: str,
+    title: str,
+    cause: str,
+    event: str,
+    effect: str,
+    objective: Objective,
+    owner: User,
+    committee: str,
+    assurance_rating: str,
+    reviewed_on: datetime.date,
+    metrics: list[Metric] | None = None,
+    **scores: Any,
+) -> PrincipalRisk:
+    """A principal risk on the BAF; scores as `<inherent|current|target>_<likelihood|consequence>`
+    (reference §2.1: each 1-5), with `target_reason` when the target is above current."""
+    errors: dict[str, str] = {}
+    for name, value in (
+        ("reference", reference),
+        ("title", title),
+        ("cause", cause),
+        ("event", event),
+        ("effect", effect),
+        ("committee", committee),
+    ):
+        if not value.strip():
+            errors[name] = f"Enter the {name}"
+    if PrincipalRisk.objects.filter(reference=reference.strip()).exists():
+        errors["reference"] = f"{reference} is already on the BAF"
+    if assurance_rating not in AssuranceRating.values:
+        errors["assurance_rating"] = "Choose the assurance rating"
+    _check_scores(scores, errors)
+    _refuse(errors)
+    for which in SCORE_FIELDS:
+        matrix.score(scores[f"{which}_likelihood"], scores[f"{which}_consequence"])
+    risk = PrincipalRisk.objects.create(
+        reference=reference.strip(),
+        title=title.strip(),
+        cause=cause,
+        event=event,
+        effect=effect,
+        objective=objective,
+        owner=owner,
+        committee=committee,
+        assurance_rating=assurance_rating,
+        reviewed_on=reviewed_on,
+        target_reason=str(scores.pop("target_reason", "")),
+        **scores,
+    )
+    risk.metrics.set(metrics or [])
+    audit.record(
+        acting_user=acting_user,
+        action="strategy.risk_created",
+        obj=risk,
+        after={"current": risk.current_score, "target": risk.target_score},
+    )
+    return risk
+
+
+@transaction.atomic
+def add_control(
+    *, acting_user: User | None, risk: PrincipalRisk, description: str, is_gap: bool = False
+) -> Control:
+    """A key control on a principal risk, or a gap in control."""
+    if not description.strip():
+        raise ValidationError({"description": "Describe the control or the gap"})
+    control = Control.objects.create(risk=risk, description=description.strip(), is_gap=is_gap)
+    audit.record(
+        acting_user=acting_user,
+        action="strategy.risk_control_added",
+        obj=risk,
+        after={"control": control.pk, "gap": is_gap},
+    )
+    return control
+
+
+@transaction.atomic
+def add_assurance(
+    *,
+    acting_user: User | None,
+    risk: PrincipalRisk,
+    line: str,
+    description: str,
+    positive: bool = True,
+    is_gap: bool = False,
+) -> AssuranceSource:
+    """A source of assurance by line (management, oversight, independent: reference
+    §2.2), positive or negative, or a gap in assurance."""
+    errors: dict[str, str] = {}
+    if line not in Line.values:
+        errors["line"] = "Choose the line of assurance: 1, 2 or 3"
+    if not description.strip():
+        errors["description"] = "Describe the source of assurance or the gap"
+    _refuse(errors)
+    source = AssuranceSource.objects.create(
+        risk=risk, line=line, description=description.strip(), positive=positive, is_gap=is_gap
+    )
+    audit.record(
+        acting_user=acting_user,
+        action="strategy.risk_assurance_added",
+        obj=risk,
+        after={"assurance": source.pk, "line": line, "positive": positive, "gap": is_gap},
+    )
+    return source

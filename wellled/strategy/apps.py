@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class StrategyConfig(AppConfig):
+    name = "wellled.strategy"
+    label = "strategy"
+    verbose_name = "Strategy deployment"
+
+    def ready(self) -> None:
+        from wellled.core import navigation
+        from wellled.organisation.access import Cap, can
+        from wellled.strategy import improvement_source
+
+        navigation.register_nav(
+            navigation.NavItem(
+                "Strategy",
+                "strategy:index",
+                lambda user: can(user, Cap.VIEW_STRATEGY),
+                order=55,
+            )
+        )
+        # Countermeasures appear in "my work" with every other improvement action.
+        improvement_source.register()

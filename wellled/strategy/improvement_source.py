@@ -1,0 +1,54 @@
+"""A driver metric as a source of improvement actions: the countermeasures of the
+monthly deployment reviews (docs/improvement.md, "Adding a new source of actions")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.urls import reverse
+
+from wellled.core.types import AnyUser
+from wellled.improvement import sources
+from wellled.organisation.access import Cap, can
+from wellled.strategy import access
+from wellled.strategy.models import DriverMetric
+
+KIND = "strategy_driver_metric"
+
+
+def _ids(source_ids: Sequence[str]) -> list[int]:
+    return [int(i) for i in source_ids if str(i).isdigit()]
+
+
+def describe(source_ids: Sequence[str]) -> dict[str, sources.SourceInfo]:
+    drivers = DriverMetric.objects.filter(pk__in=_ids(source_ids)).select_related("metric", "unit")
+    return {
+        str(d.pk): sources.SourceInfo(
+            label=f"Driver metric: {d.metric.name} ({d.unit.name})",
+            href=reverse("strategy:unit", args=[d.unit_id]),
+            unit_id=d.unit_id,
+        )
+        for d in drivers
+    }
+
+
+def may_raise(user: AnyUser, source_id: str) -> bool:
+    driver = DriverMetric.objects.filter(pk__in=_ids([source_id])).select_related("unit").first()
+    return driver is not None and access.may_hold_review(user, driver.unit)
+
+
+def register() -> None:
+    sources.register(
+        sources.SourceType(
+            kind=KIND,
+            label="Driver metric countermeasure",
+            describe=describe,
+            may_raise=may_raise,
+            # The evidence that a countermeasure worked is the metric's own chart.
+            evidence_required=False,
+            opens_for=lambda user: can(user, Cap.VIEW_STRATEGY),
+            # The team sees its countermeasures; those who hold its reviews update them.
+            viewers=Cap.VIEW_STRATEGY,
+            managers=Cap.HOLD_STRATEGY_REVIEWS,
+        )
+    )
