@@ -48,6 +48,34 @@ class Pin:
 # Rows ------------------------------------------------------------------------------------
 
 
+def _walkround_programmes(trust: Trust, n: int) -> None:
+    from wellled.leadership.tests.support import programme
+
+    for _ in range(n):
+        programme(trust, second=False)
+
+
+def _walkround_visits(trust: Trust, n: int) -> dict[str, Any]:
+    """n more sites in the hub, and the rota generated again over them."""
+    from wellled.leadership import actions
+    from wellled.leadership.models import Programme
+    from wellled.leadership.tests.support import programme
+    from wellled.organisation import actions as org
+    from wellled.organisation.models import UnitKind
+
+    made = Programme.objects.order_by("pk").first() or programme(trust, second=False)
+    for _ in range(n):
+        org.create_unit(
+            acting_user=None, kind=UnitKind.SITE, name=f"Site {next(_numbers)}", parent=trust.hub
+        )
+    actions.generate_rota(acting_user=None, programme=made)
+    return {"pk": made.pk}
+
+
+def _walkround_api_visits(trust: Trust, n: int) -> None:
+    _walkround_visits(trust, n)
+
+
 def _complaints(trust: Trust, n: int) -> None:
     from wellled.complaints.tests.support import record
 
@@ -324,6 +352,8 @@ PINS: dict[str, Pin] = {
     "speakup:caseload": Pin("guardian", _speakup_cases, 27, on_postgres=28),
     "surveys:index": Pin("governance_lead", _survey_years, 11),
     "improvement:list": Pin("governance_lead", _improvement_actions, 21),
+    "leadership:programmes": Pin("governance_lead", _walkround_programmes, 11),
+    "leadership:visits": Pin("governance_lead", _walkround_visits, 11),
     # API lists
     "complaint-list": Pin(
         "complaints_manager",
@@ -344,6 +374,7 @@ PINS: dict[str, Pin] = {
     "metric-list": Pin("governance_lead", _metrics, 8),
     "survey-result-list": Pin("governance_lead", _survey_years, 9),
     "improvement-action-list": Pin("governance_lead", _improvement_actions, 10),
+    "leadership-visit-list": Pin("governance_lead", _walkround_api_visits, 9),
 }
 
 # Routes the naming rule below takes for lists that list no rows of their own, and why.

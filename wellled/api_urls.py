@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("wellled.speakup.api")),
     path("", include("wellled.surveys.api")),
     path("", include("wellled.improvement.api")),
+    path("", include("wellled.leadership.api")),
 ]

@@ -71,6 +71,10 @@ class Cap(StrEnum):
     # NHS Staff Survey results (wellled/surveys): published aggregates.
     VIEW_SURVEYS = "surveys.view"
     IMPORT_SURVEYS = "surveys.import"
+    # Visible leadership (wellled/leadership): the walkround rota, its coverage and
+    # visits; managing is planning the programme. Leaders record their own visits.
+    VIEW_WALKROUNDS = "leadership.view"
+    MANAGE_WALKROUNDS = "leadership.manage"
 
 
 ALL: Final = (core_access.WHOLE_TREE,)  # the whole tree: every path starts with "/"
@@ -92,6 +96,7 @@ _LEADERSHIP_READING = {
     Cap.VIEW_SURVEYS,
     Cap.VIEW_LEARNING_RATES,
     Cap.VIEW_ACTIONS,
+    Cap.VIEW_WALKROUNDS,
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
@@ -125,6 +130,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
             Cap.MANAGE_INSPECTIONS,
             Cap.IMPORT_SURVEYS,
             Cap.MANAGE_ACTIONS,
+            Cap.MANAGE_WALKROUNDS,
         }
     ),
     Role.COMPLAINTS_MANAGER: frozenset(
@@ -153,6 +159,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
             Cap.CONTRIBUTE_EVIDENCE,
             Cap.VIEW_ACTIONS,
             Cap.MANAGE_ACTIONS,
+            Cap.VIEW_WALKROUNDS,
         }
     ),
     Role.FTSU_GUARDIAN: frozenset(
@@ -217,6 +224,10 @@ OPERATOR_EXCLUDED: frozenset[Cap] = frozenset(
         # leaders read it, not the people who administer the platform.
         Cap.VIEW_ACTIONS,
         Cap.MANAGE_ACTIONS,
+        # Walkround visits hold what staff told leaders, and their actions are on
+        # the register above: the trust's leaders plan and read them.
+        Cap.VIEW_WALKROUNDS,
+        Cap.MANAGE_WALKROUNDS,
     }
 )
 

@@ -100,7 +100,7 @@ def place_order(places: Sequence[Place], rounds: int) -> list[tuple[Place, int]]
 
 
 def _sessions(count: int, share: float) -> list[str]:
-    """Spread round(count * share) out-of-hours sessions evenly, alternating evening
+    """Spread floor(count * share) out-of-hours sessions evenly, alternating evening
     and weekend."""
     share = min(max(share, 0.0), 1.0)
     sessions: list[str] = []
