@@ -48,6 +48,34 @@ class Pin:
 # Rows ------------------------------------------------------------------------------------
 
 
+def _walkround_programmes(trust: Trust, n: int) -> None:
+    from wellled.leadership.tests.support import programme
+
+    for _ in range(n):
+        programme(trust, second=False)
+
+
+def _walkround_visits(trust: Trust, n: int) -> dict[str, Any]:
+    """n more sites in the hub, and the rota generated again over them."""
+    from wellled.leadership import actions
+    from wellled.leadership.models import Programme
+    from wellled.leadership.tests.support import programme
+    from wellled.organisation import actions as org
+    from wellled.organisation.models import UnitKind
+
+    made = Programme.objects.order_by("pk").first() or programme(trust, second=False)
+    for _ in range(n):
+        org.create_unit(
+            acting_user=None, kind=UnitKind.SITE, name=f"Site {next(_numbers)}", parent=trust.hub
+        )
+    actions.generate_rota(acting_user=None, programme=made)
+    return {"pk": made.pk}
+
+
+def _walkround_api_visits(trust: Trust, n: int) -> None:
+    _walkround_visits(trust, n)
+
+
 def _complaints(trust: Trust, n: int) -> None:
     from wellled.complaints.tests.support import record
 
@@ -360,6 +388,8 @@ PINS: dict[str, Pin] = {
     "strategy:inbox": Pin("service_lead", _strategy_proposals, 9),
     "strategy:unit": Pin("staff_member", _strategy_agreed, 16),
     "strategy:baf": Pin("board_member", _principal_risks, 12),
+    "leadership:programmes": Pin("governance_lead", _walkround_programmes, 11),
+    "leadership:visits": Pin("governance_lead", _walkround_visits, 11),
     # API lists
     "complaint-list": Pin(
         "complaints_manager",
@@ -382,6 +412,7 @@ PINS: dict[str, Pin] = {
     "improvement-action-list": Pin("governance_lead", _improvement_actions, 10),
     "strategy-driver-list": Pin("staff_member", _strategy_proposals, 8),
     "strategy-risk-list": Pin("board_member", _principal_risks, 11),
+    "leadership-visit-list": Pin("governance_lead", _walkround_api_visits, 9),
 }
 
 # Routes the naming rule below takes for lists that list no rows of their own, and why.

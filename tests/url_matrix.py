@@ -150,6 +150,7 @@ APPS_WITH_MATRICES = (
     "surveys",
     "improvement",
     "strategy",
+    "leadership",
 )
 
 

@@ -515,6 +515,21 @@ def _improvement_posts() -> dict[str, PostFactory]:
     }
 
 
+def _leadership_posts() -> dict[str, PostFactory]:
+    from wellled.leadership.tests.support import programme, sample_visit
+
+    return {
+        "leadership:generate": lambda t, u: Post(
+            {"pk": (made := programme(t, second=False)).pk},
+            then=rf"/leadership/programmes/{made.pk}/",
+        ),
+        "leadership:visit_confirm": lambda t, u: Post(
+            {"pk": (visit := sample_visit(t, feedback=True)).pk},
+            then=rf"/leadership/visits/{visit.pk}/",
+        ),
+    }
+
+
 POSTS: dict[str, PostFactory] = {
     **_core_posts(),
     **_complaint_step_posts(),
@@ -524,6 +539,7 @@ POSTS: dict[str, PostFactory] = {
     **_learning_posts(),
     **_speakup_posts(),
     **_improvement_posts(),
+    **_leadership_posts(),
 }
 
 # Old addresses whose POST does nothing itself but send the request on (308, to the

@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("wellled.surveys.api")),
     path("", include("wellled.improvement.api")),
     path("", include("wellled.strategy.api")),
+    path("", include("wellled.leadership.api")),
 ]

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "wellled.inspections",
     "wellled.strategy",
     "wellled.improvement",
+    "wellled.leadership",
     "wellled.speakup",
     "wellled.surveys",
 ]
@@ -420,6 +421,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "improvement-action-reminders": {
         "task": "wellled.improvement.tasks.send_action_reminders",
         "schedule": crontab(hour=7, minute=15),
+    },
+    "leadership-feedback-reminders": {
+        "task": "wellled.leadership.tasks.send_feedback_reminders",
+        "schedule": crontab(hour=7, minute=20),
     },
     "complaints-deadline-reminders": {
         "task": "wellled.complaints.tasks.send_deadline_reminders",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("inspections/", include("wellled.inspections.urls")),
     path("strategy/", include("wellled.strategy.urls")),
     path("actions/", include("wellled.improvement.urls")),
+    path("leadership/", include("wellled.leadership.urls")),
     path("speak-up/reports/", include("wellled.speakup.reporting_urls")),
     path("speak-up/", include("wellled.speakup.urls")),
     path("staff-survey/", include("wellled.surveys.urls")),

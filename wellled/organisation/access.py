@@ -81,6 +81,10 @@ class Cap(StrEnum):
     MANAGE_STRATEGY = "strategy.manage"  # themes and breakthrough objectives
     VIEW_BAF = "strategy.view_baf"
     MANAGE_BAF = "strategy.manage_baf"
+    # Visible leadership (wellled/leadership): the walkround rota, its coverage and
+    # visits; managing is planning the programme. Leaders record their own visits.
+    VIEW_WALKROUNDS = "leadership.view"
+    MANAGE_WALKROUNDS = "leadership.manage"
 
 
 ALL: Final = (core_access.WHOLE_TREE,)  # the whole tree: every path starts with "/"
@@ -116,6 +120,7 @@ _LEADERSHIP_READING = {
     Cap.VIEW_LEARNING_RATES,
     Cap.VIEW_ACTIONS,
     Cap.VIEW_BAF,
+    Cap.VIEW_WALKROUNDS,
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
@@ -154,6 +159,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
             Cap.MANAGE_ACTIONS,
             Cap.MANAGE_STRATEGY,
             Cap.MANAGE_BAF,
+            Cap.MANAGE_WALKROUNDS,
         }
     ),
     Role.COMPLAINTS_MANAGER: frozenset(
@@ -183,6 +189,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
             Cap.VIEW_ACTIONS,
             Cap.MANAGE_ACTIONS,
             *_STRATEGY_LEADING,
+            Cap.VIEW_WALKROUNDS,
         }
     ),
     Role.FTSU_GUARDIAN: frozenset(
@@ -248,6 +255,10 @@ OPERATOR_EXCLUDED: frozenset[Cap] = frozenset(
         # leaders read it, not the people who administer the platform.
         Cap.VIEW_ACTIONS,
         Cap.MANAGE_ACTIONS,
+        # Walkround visits hold what staff told leaders, and their actions are on
+        # the register above: the trust's leaders plan and read them.
+        Cap.VIEW_WALKROUNDS,
+        Cap.MANAGE_WALKROUNDS,
     }
 )
 
