@@ -515,6 +515,17 @@ def _improvement_posts() -> dict[str, PostFactory]:
     }
 
 
+# Involvement ------------------------------------------------------------------------------
+
+
+def _involvement_posts() -> dict[str, PostFactory]:
+    return {
+        "involvement:claim_approve": lambda t, u: Post(
+            _sample("involvement:claim_approve")(t), then="/involvement/claims/"
+        ),
+    }
+
+
 POSTS: dict[str, PostFactory] = {
     **_core_posts(),
     **_complaint_step_posts(),
@@ -524,6 +535,7 @@ POSTS: dict[str, PostFactory] = {
     **_learning_posts(),
     **_speakup_posts(),
     **_improvement_posts(),
+    **_involvement_posts(),
 }
 
 # Old addresses whose POST does nothing itself but send the request on (308, to the

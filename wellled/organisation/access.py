@@ -71,6 +71,9 @@ class Cap(StrEnum):
     # NHS Staff Survey results (wellled/surveys): published aggregates.
     VIEW_SURVEYS = "surveys.view"
     IMPORT_SURVEYS = "surveys.import"
+    # Involvement and co-production (wellled/involvement): the register holds people
+    # with lived experience and carers, so only the involvement lead reads it.
+    MANAGE_INVOLVEMENT = "involvement.manage"
 
 
 ALL: Final = (core_access.WHOLE_TREE,)  # the whole tree: every path starts with "/"
@@ -174,7 +177,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
         _EVERYONE
         | {Cap.VIEW_SURVEYS, Cap.IMPORT_SURVEYS, Cap.VIEW_METRICS, Cap.CONTRIBUTE_EVIDENCE}
     ),
-    Role.INVOLVEMENT_LEAD: frozenset(_EVERYONE | {Cap.VIEW_METRICS, Cap.CONTRIBUTE_EVIDENCE}),
+    Role.INVOLVEMENT_LEAD: frozenset(
+        _EVERYONE | {Cap.VIEW_METRICS, Cap.CONTRIBUTE_EVIDENCE, Cap.MANAGE_INVOLVEMENT}
+    ),
     Role.STAFF_MEMBER: frozenset(_EVERYONE),
     Role.AUDITOR: frozenset(
         _EVERYONE
@@ -217,6 +222,9 @@ OPERATOR_EXCLUDED: frozenset[Cap] = frozenset(
         # leaders read it, not the people who administer the platform.
         Cap.VIEW_ACTIONS,
         Cap.MANAGE_ACTIONS,
+        # The involvement register: members of the public who chose to take part,
+        # with their contact details, access needs and payments.
+        Cap.MANAGE_INVOLVEMENT,
     }
 )
 
