@@ -23,6 +23,7 @@ from wellled.involvement.models import (
     ConsentScope,
     ContactBy,
     EqualityAnswers,
+    Feedback,
     Opportunity,
     Participation,
     PaymentPolicy,
@@ -444,3 +445,49 @@ def mark_paid(
         after={"paid_on": paid_on.isoformat(), "turnaround_days": claim.turnaround_days},
     )
     return claim
+
+
+@transaction.atomic
+def record_feedback(
+    *,
+    acting_user: Actor,
+    activity: Activity,
+    you_said: str,
+    we_did: str,
+    participants_told_on: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> Feedback:
+    """What people said and what changed because of it, and the day participants
+    were told (once they have been). Recording it again replaces the words."""
+    _require(access.may_manage_at(acting_user, activity.opportunity.service))
+    today = today or timezone.localdate()
+    told = participants_told_on
+    if told is not None and (told > today or told < activity.held_on):
+        raise ValidationError(
+            {
+                "participants_told_on": (
+                    "The day people were told is on or after the activity, and not in the future"
+                )
+            }
+        )
+    feedback, created = Feedback.objects.update_or_create(
+        activity=activity,
+        defaults={
+            "you_said": you_said.strip(),
+            "we_did": we_did.strip(),
+            "participants_told_on": told,
+        },
+        create_defaults={
+            "you_said": you_said.strip(),
+            "we_did": we_did.strip(),
+            "participants_told_on": told,
+            "recorded_on": today,
+        },
+    )
+    audit.record(
+        acting_user=acting_user,
+        action="involvement.feedback." + ("recorded" if created else "changed"),
+        obj=feedback,
+        after={"participants_told_on": told.isoformat() if told else None},
+    )
+    return feedback

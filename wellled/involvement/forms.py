@@ -264,3 +264,24 @@ class PaidForm(NHSForm):
     paid_on = NHSDateField(
         label="Date paid", subject="Date paid", help_text="For example, 15 3 2026"
     )
+
+
+class FeedbackForm(NHSForm):
+    you_said = forms.CharField(
+        label="You said",
+        help_text="What people told us, in their words where you can. Name no one",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what people said"},
+    )
+    we_did = forms.CharField(
+        label="We did",
+        help_text="What changed, or will change, because of it",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what changed because of it"},
+    )
+    participants_told_on = NHSDateField(
+        label="Date participants were told (leave blank if not yet)",
+        subject="Date told",
+        required=False,
+        help_text="For example, 15 3 2026",
+    )

@@ -268,3 +268,23 @@ class Claim(models.Model):
     @property
     def total_pence(self) -> int:
         return self.expenses_pence + (0 if self.payment_declined else self.payment_pence)
+
+
+class Feedback(models.Model):
+    """ "You said, we did" for one activity: what people said, what changed, and when
+    the participants were told (the days to feedback run from the activity)."""
+
+    activity = models.OneToOneField(Activity, on_delete=models.CASCADE, related_name="feedback")
+    you_said = models.TextField()
+    we_did = models.TextField()
+    recorded_on = models.DateField()
+    participants_told_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"You said, we did {self.pk}"
+
+    @property
+    def days_to_feedback(self) -> int | None:
+        if self.participants_told_on is None:
+            return None
+        return (self.participants_told_on - self.activity.held_on).days

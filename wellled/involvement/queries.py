@@ -10,6 +10,7 @@ from statistics import median
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from wellled.core.types import AnyUser
 from wellled.involvement import access
@@ -17,6 +18,7 @@ from wellled.involvement.models import (
     Activity,
     Claim,
     ClaimStatus,
+    Feedback,
     Opportunity,
     Participation,
     PaymentPolicy,
@@ -141,3 +143,18 @@ def levels_in_force(on: datetime.date) -> list[tuple[int, str]]:
     if policy is None:
         return []
     return list(policy.levels.values_list("level", "label"))
+
+
+def feedback_measures(user: AnyUser) -> dict[str, float | int | None]:
+    """Activities that have happened: how many have a "You said, we did" that
+    participants were told, and the median days from activity to telling them."""
+    if not access.may_manage(user):
+        return {"held": 0, "told": 0, "median_days": None}
+    held = Activity.objects.filter(held_on__lte=timezone.localdate()).count()
+    told = list(
+        Feedback.objects.filter(participants_told_on__isnull=False).values_list(
+            "activity__held_on", "participants_told_on"
+        )
+    )
+    days = [(on - held_on).days for held_on, on in told if on is not None]
+    return {"held": held, "told": len(told), "median_days": median(days) if days else None}

@@ -16,6 +16,7 @@ urlpatterns = [
     path("opportunities/<int:pk>/", views.opportunity_detail, name="opportunity"),
     path("opportunities/<int:pk>/activity/", views.activity_new, name="activity_new"),
     path("activities/<int:pk>/", views.activity_detail, name="activity"),
+    path("activities/<int:pk>/feedback/", views.activity_feedback, name="activity_feedback"),
     path("participations/<int:pk>/claim/", views.claim_new, name="claim_new"),
     path("claims/", views.claims, name="claims"),
     path("claims/<int:pk>/approve/", views.claim_approve, name="claim_approve"),

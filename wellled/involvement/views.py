@@ -16,7 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from wellled.core.adapters import crumbs, posted, run_action
 from wellled.core.types import AuthenticatedHttpRequest
+from wellled.improvement.queries import action_href, actions_for_sources
 from wellled.involvement import access, actions, exports, forms, queries, rules
+from wellled.involvement.improvement_source import KIND
 from wellled.involvement.models import ClaimStatus, Source
 
 PAGE_SIZE = 50
@@ -47,6 +49,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         .filter(status=ClaimStatus.SUBMITTED)
         .count(),
         "turnaround": queries.turnaround(request.user),
+        "feedback": queries.feedback_measures(request.user),
     }
     return render(request, "involvement/home.html", context)
 
@@ -219,17 +222,67 @@ def activity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = queries.get_activity_for_user(request.user, pk)
     participants = activity.participants.select_related("person", "claim")
     opportunity = activity.opportunity
+    raised = [
+        (action, action_href(request.user, action))
+        for action in actions_for_sources(KIND, [activity.pk])
+    ]
     return render(
         request,
         "involvement/activity.html",
         {
             "activity": activity,
             "participants": participants,
-            "breadcrumbs": crumbs(
-                _home_crumb(),
-                ("Opportunities", reverse("involvement:opportunities")),
-                (opportunity.title, reverse("involvement:opportunity", args=[opportunity.pk])),
+            "feedback": getattr(activity, "feedback", None),
+            "raised": raised,
+            "raise_href": reverse("improvement:new")
+            + f"?source_kind={KIND}&source_id={activity.pk}",
+            "breadcrumbs": _opportunity_crumbs(opportunity),
+        },
+    )
+
+
+def _opportunity_crumbs(opportunity: Any) -> list[dict[str, str]]:
+    return crumbs(
+        _home_crumb(),
+        ("Opportunities", reverse("involvement:opportunities")),
+        (opportunity.title, reverse("involvement:opportunity", args=[opportunity.pk])),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    activity = queries.get_activity_for_user(request.user, pk)
+    existing = getattr(activity, "feedback", None)
+    initial = (
+        {
+            "you_said": existing.you_said,
+            "we_did": existing.we_did,
+            "participants_told_on": existing.participants_told_on,
+        }
+        if existing
+        else None
+    )
+    form = forms.FeedbackForm(posted(request), initial=initial)
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: actions.record_feedback(
+                acting_user=request.user, activity=activity, **data
             ),
+            success='"You said, we did" is recorded',
+            then=reverse("involvement:activity", args=[activity.pk]),
+        )
+        if done:
+            return done
+    return render(
+        request,
+        "involvement/feedback.html",
+        {
+            "form": form,
+            "activity": activity,
+            "breadcrumbs": _opportunity_crumbs(activity.opportunity),
         },
     )
 
