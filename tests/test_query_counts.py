@@ -120,6 +120,27 @@ def _shares(trust: Trust, n: int) -> None:
         share(trust, upheld_case(trust)[0])
 
 
+def _involvement_people(trust: Trust, n: int) -> None:
+    from wellled.involvement.tests.support import person
+
+    for _ in range(n):
+        person(trust, services=[trust.service, trust.other_service])
+
+
+def _involvement_opportunities(trust: Trust, n: int) -> None:
+    from wellled.involvement.tests.support import opportunity
+
+    for _ in range(n):
+        opportunity(trust)
+
+
+def _involvement_claims(trust: Trust, n: int) -> None:
+    from wellled.involvement.tests.support import claim
+
+    for _ in range(n):
+        claim(trust)
+
+
 def _you_said_we_did(trust: Trust, n: int) -> None:
     from wellled.learning import actions
 
@@ -367,6 +388,9 @@ PINS: dict[str, Pin] = {
     "learning:library": Pin("complaints_manager", _shares, 14),
     "learning:read_rates": Pin("complaints_manager", _shares, 13),
     "learning:you_said_we_did": Pin("complaints_manager", _you_said_we_did, 10),
+    "involvement:people": Pin("involvement_lead", _involvement_people, 11),
+    "involvement:opportunities": Pin("involvement_lead", _involvement_opportunities, 10),
+    "involvement:claims": Pin("involvement_lead", _involvement_claims, 11),
     # Actions on findings are improvement actions: two reads gather them and map
     # them to their findings, whatever the number of rows.
     "inspections:list": Pin("governance_lead", _inspections, 11),
@@ -425,6 +449,8 @@ NOT_LISTS: dict[str, str] = {
     "speakup:guardians": "guardians of the trust: a handful, each with key checks",
     "accounts:backup_codes": "your own backup codes, a fixed number",
     "api-docs": "documentation",
+    "involvement:public_register": "the public registration form",
+    "involvement:public_thanks": "the public form's confirmation",
     "assurance-ratings": "a computation, POST only",
     "assurance-round-scores": "an action, POST only",
     "assurance-round-limiters": "one entry per key question of the framework",

@@ -151,6 +151,7 @@ APPS_WITH_MATRICES = (
     "improvement",
     "strategy",
     "leadership",
+    "involvement",
 )
 
 

@@ -530,6 +530,17 @@ def _leadership_posts() -> dict[str, PostFactory]:
     }
 
 
+# Involvement ------------------------------------------------------------------------------
+
+
+def _involvement_posts() -> dict[str, PostFactory]:
+    return {
+        "involvement:claim_approve": lambda t, u: Post(
+            _sample("involvement:claim_approve")(t), then="/involvement/claims/"
+        ),
+    }
+
+
 POSTS: dict[str, PostFactory] = {
     **_core_posts(),
     **_complaint_step_posts(),
@@ -540,6 +551,7 @@ POSTS: dict[str, PostFactory] = {
     **_speakup_posts(),
     **_improvement_posts(),
     **_leadership_posts(),
+    **_involvement_posts(),
 }
 
 # Old addresses whose POST does nothing itself but send the request on (308, to the

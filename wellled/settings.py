@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "wellled.leadership",
     "wellled.speakup",
     "wellled.surveys",
+    "wellled.involvement",
 ]
 
 MIDDLEWARE = [

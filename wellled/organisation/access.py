@@ -85,6 +85,9 @@ class Cap(StrEnum):
     # visits; managing is planning the programme. Leaders record their own visits.
     VIEW_WALKROUNDS = "leadership.view"
     MANAGE_WALKROUNDS = "leadership.manage"
+    # Involvement and co-production (wellled/involvement): the register holds people
+    # with lived experience and carers, so only the involvement lead reads it.
+    MANAGE_INVOLVEMENT = "involvement.manage"
 
 
 ALL: Final = (core_access.WHOLE_TREE,)  # the whole tree: every path starts with "/"
@@ -211,7 +214,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
         _EVERYONE
         | {Cap.VIEW_SURVEYS, Cap.IMPORT_SURVEYS, Cap.VIEW_METRICS, Cap.CONTRIBUTE_EVIDENCE}
     ),
-    Role.INVOLVEMENT_LEAD: frozenset(_EVERYONE | {Cap.VIEW_METRICS, Cap.CONTRIBUTE_EVIDENCE}),
+    Role.INVOLVEMENT_LEAD: frozenset(
+        _EVERYONE | {Cap.VIEW_METRICS, Cap.CONTRIBUTE_EVIDENCE, Cap.MANAGE_INVOLVEMENT}
+    ),
     # The team proposes its own driver metrics: catchball starts with the team.
     Role.STAFF_MEMBER: frozenset(_EVERYONE | {Cap.PROPOSE_DRIVER_METRICS}),
     Role.AUDITOR: frozenset(
@@ -259,6 +264,9 @@ OPERATOR_EXCLUDED: frozenset[Cap] = frozenset(
         # the register above: the trust's leaders plan and read them.
         Cap.VIEW_WALKROUNDS,
         Cap.MANAGE_WALKROUNDS,
+        # The involvement register: members of the public who chose to take part,
+        # with their contact details, access needs and payments.
+        Cap.MANAGE_INVOLVEMENT,
     }
 )
 
