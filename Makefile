@@ -12,7 +12,7 @@ PORT ?= 8000
 # pip's own configuration on a machine may add other indexes; the lock installs from PyPI.
 PIP := PIP_CONFIG_FILE=/dev/null $(BIN)/python -m pip
 
-.PHONY: run test lint typecheck check-migrations assets bench bench-spc bench-complaints clean install
+.PHONY: run test lint typecheck check-migrations assets bench bench-spc bench-complaints clean install loadtest
 
 install: $(STAMP)
 
@@ -71,4 +71,17 @@ bench-complaints: $(STAMP)
 	$(BIN)/python -m bench.complaints $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOADTEST_VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# Load and fault test on PostgreSQL and Redis (docs/deployment.md, "Load test"): two app
+# servers, two workers, LOADTEST_USERS (50) people for LOADTEST_MINUTES (10), a worker
+# killed and an app server restarted on the way. Not part of CI. locust runs from its
+# own virtualenv, locked with hashes in bench/loadtest/requirements.lock.
+LOADTEST_VENV := .venv-loadtest
+$(LOADTEST_VENV)/.installed: bench/loadtest/requirements.lock
+	$(PYTHON) -m venv $(LOADTEST_VENV)
+	PIP_CONFIG_FILE=/dev/null $(LOADTEST_VENV)/bin/python -m pip install --quiet --require-hashes -r bench/loadtest/requirements.lock
+	touch $@
+
+loadtest: $(STAMP) $(LOADTEST_VENV)/.installed
+	nice -n 10 $(BIN)/python -m bench.loadtest

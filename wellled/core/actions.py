@@ -132,9 +132,10 @@ def finish_job(
 def close_stale_jobs(*, started_before: datetime.datetime) -> int:
     """Fail the jobs still open that were started before the time given.
 
-    A job whose message was lost before any worker claimed it would stay queued
-    for ever, its starter watching the page refresh. (A running job whose worker
-    died is found within minutes by `recover_stalled_jobs`.)
+    The last resort: a job whose message was lost is normally sent again or failed
+    within minutes by `recover_unclaimed_jobs`, and a running job whose worker
+    died is found by `recover_stalled_jobs`; this closes whatever they left, such
+    as a job that waited behind busy workers for six hours.
     """
     return Job.objects.filter(
         status__in=[Job.Status.QUEUED, Job.Status.RUNNING], created_at__lt=started_before
