@@ -203,10 +203,13 @@ class KO41aExportForm(YearExportForm):
         label="Layout",
         choices=[
             ("grid", "The collection's layout: one row per organisation and site"),
-            ("long", "One row per item (with 'Split by site' for a block per site)"),
+            ("long", "One row per item"),
         ],
         required=False,
     )
+    # The collection's layout is always by site; the choice matters for the long form.
+    by_site = forms.BooleanField(label="One row per item: split by site", required=False)
+    field_order = ["year", "layout", "by_site", "format"]
 
 
 class PeriodExportForm(NHSForm):

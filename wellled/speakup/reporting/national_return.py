@@ -151,8 +151,8 @@ def caveats(field_set: FieldSet) -> list[str]:
     lines: list[str] = []
     if not field_set.specification_available:
         lines.append(
-            f"{field_set.owner}'s specification for this collection was not available when "
-            "this field set was written: the fields below are not checked against it."
+            f"Not checked against {field_set.owner}'s specification for this collection, "
+            "which was not available when this field set was written."
         )
     unsure = [f for f in field_set.fields if f.unconfirmed]
     lines += [f"Not confirmed: {f.label}. {f.unconfirmed}" for f in unsure]

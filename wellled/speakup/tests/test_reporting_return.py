@@ -336,7 +336,7 @@ def test_the_2026_27_return_page_says_the_nhs_england_specification_was_not_avai
     page = client.get(reverse("speakup_reports:return"), {"quarter": "2026-Q1"}).content.decode()
     assert "nhse-2026-04" in page
     assert "Specification not available" in page
-    assert "specification for this collection was not available" in page
+    assert "specification for this collection, which was not available" in page
     assert "2026/27" in page
     assert "The characteristics of those speaking up" in page
     older = client.get(reverse("speakup_reports:return"), {"quarter": "2025-Q1"}).content.decode()
@@ -345,5 +345,5 @@ def test_the_2026_27_return_page_says_the_nhs_england_specification_was_not_avai
     response = client.get(reverse("speakup_reports:return_xlsx"), {"quarter": "2026-Q1"})
     about = load_workbook(io.BytesIO(response.content))["About"]
     caveat_rows = [row[1] for row in about.iter_rows(values_only=True) if row[0] == "Caveat"]
-    assert any("was not available" in str(text) for text in caveat_rows)
+    assert any("was not available when" in str(text) for text in caveat_rows)
     assert any("characteristics" in str(text) for text in caveat_rows)
