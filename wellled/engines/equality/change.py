@@ -61,6 +61,9 @@ def likelihood_change(
         return Change(before.ratio, after.ratio, None, None, confidence, "not_comparable")
     assert before.ratio is not None and after.ratio is not None  # narrowed by insufficient
     se = math.hypot(_log_se(before), _log_se(after))
+    if se == 0:
+        # Everyone in every group had the event both years: both ratios are exactly 1.
+        return Change(before.ratio, after.ratio, None, None, confidence, "no_significant_change")
     z = (math.log(after.ratio) - math.log(before.ratio)) / se
     p = 2 * (1 - NormalDist().cdf(abs(z)))
     verdict = _verdict("closer_to_one", before.ratio, after.ratio, p, 1 - confidence)

@@ -11,6 +11,13 @@ from dataclasses import dataclass
 
 WHITE, BME, UNKNOWN = "white", "bme", "unknown"
 DISABLED, NON_DISABLED = "disabled", "non_disabled"
+LABELS = {
+    WHITE: "White",
+    BME: "BME",
+    UNKNOWN: "Not known",
+    DISABLED: "Disabled",
+    NON_DISABLED: "Non-disabled",
+}
 
 
 class UnknownCodeError(ValueError):

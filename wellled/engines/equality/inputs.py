@@ -59,6 +59,9 @@ EVENT_TOTALS = {
 _SURVEY = re.compile(r"^survey_(?P<number>[0-9]+[a-z]?(?:-[iv]+)?)_(?P<part>responses|positive)$")
 
 
+Figure = tuple[str, str]  # (measure, group)
+
+
 @dataclass(frozen=True)
 class RowError:
     row: int
@@ -189,19 +192,32 @@ def _survey_numbers(found: Mapping[tuple[str, str], object]) -> set[str]:
     return {m["number"] for (measure, _) in found if (m := _SURVEY.match(measure))}
 
 
-def read_counts(
-    rows: Iterable[Mapping[str, str]], *, standard: str, year: int, staff: Iterable[Person] = ()
-) -> YearInputs:
-    """A year's inputs for one standard from count rows (and the ESR extract's people)."""
+def read_count_rows(rows: Iterable[Mapping[str, str]], *, standard: str) -> dict[Figure, int]:
+    """(measure, group) -> count from count rows; raises InputError listing every bad row."""
     if standard not in GROUPS:
         raise ValueError(f"standard must be WRES or WDES, not {standard!r}")
     found, errors = _read_rows(rows, standard)
     errors += _check_pairs(found)
     if errors:
         raise InputError(sorted(errors, key=lambda e: e.row))
+    return {key: count for key, (count, _) in found.items()}
+
+
+def read_counts(
+    rows: Iterable[Mapping[str, str]], *, standard: str, year: int, staff: Iterable[Person] = ()
+) -> YearInputs:
+    """A year's inputs for one standard from count rows (and the ESR extract's people)."""
+    figures = read_count_rows(rows, standard=standard)
+    return year_inputs(figures, standard=standard, year=year, staff=staff)
+
+
+def year_inputs(
+    figures: Mapping[Figure, int], *, standard: str, year: int, staff: Iterable[Person] = ()
+) -> YearInputs:
+    """The `YearInputs` for `year_report` from checked figures (as stored by the app)."""
     by_input: dict[str, dict[str, dict[str, int]]] = {}
     survey: dict[str, dict[str, list[int]]] = {}
-    for (measure, group), (count, _) in found.items():
+    for (measure, group), count in figures.items():
         if match := _SURVEY.match(measure):
             part = 0 if match["part"] == "positive" else 1
             survey.setdefault(match["number"], {}).setdefault(group, [0, 0])[part] = count

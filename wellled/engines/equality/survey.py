@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .change import Change, proportion_change
+from .groups import LABELS
 from .indicators import Indicator
 from .stats import ProportionTest, check_counts, two_proportion_test
 
@@ -26,6 +27,11 @@ class GroupFigure:
     positive: int | None  # None when suppressed
     responses: int | None  # None when suppressed
     change: Change | None = None  # since the previous year, when both years are shown
+    held: bool = True  # False: no figures for this group at all (not the same as suppressed)
+
+    @property
+    def label(self) -> str:
+        return LABELS.get(self.group, self.group)
 
     @property
     def suppressed(self) -> bool:
@@ -91,7 +97,7 @@ def survey_indicator(
     for group in indicator.groups:
         now = _shown(group, current, minimum)
         if now is None:
-            figures.append(GroupFigure(group, None, None))
+            figures.append(GroupFigure(group, None, None, held=group in current))
             continue
         change = None
         before = _shown(group, previous or {}, minimum)

@@ -154,3 +154,10 @@ def test_a_small_move_is_no_significant_change_and_missing_data_is_not_comparabl
         "a group has no one to be appointed from shortlisting."
     )
     assert likelihood_change(before, none).verdict == "not_comparable"
+
+
+def test_everyone_having_the_event_both_years_is_no_change_not_an_error() -> None:
+    """Found by hypothesis: every group's events equal its total makes the log SE zero."""
+    full = wres.indicator_4(white_staff=5, white_trained=5, bme_staff=3, bme_trained=3)
+    assert full.ratio == 1 and full.ci_low == full.ci_high == 1
+    assert likelihood_change(full, full).verdict == "no_significant_change"

@@ -61,6 +61,12 @@ def test_metric_8_has_one_group_and_no_between_group_test() -> None:
     assert r.figure(DISABLED).percent == 75 and r.between is None
 
 
+def test_a_group_with_no_figures_is_not_mistaken_for_a_suppressed_one() -> None:
+    r = survey_indicator(wres.INDICATOR_8, current={BME: (2, 9)})
+    assert r.figure(BME).suppressed and r.figure(BME).held
+    assert r.figure(WHITE).suppressed and not r.figure(WHITE).held
+
+
 def test_a_workforce_indicator_is_not_a_survey_indicator() -> None:
     with pytest.raises(ValueError, match="not a survey indicator"):
         survey_indicator(wres.INDICATOR_2, current={})
