@@ -12,7 +12,7 @@ PORT ?= 8000
 # pip's own configuration on a machine may add other indexes; the lock installs from PyPI.
 PIP := PIP_CONFIG_FILE=/dev/null $(BIN)/python -m pip
 
-.PHONY: run test lint typecheck check-migrations assets bench bench-spc bench-complaints clean install loadtest
+.PHONY: run test lint typecheck check-migrations assets bench bench-spc bench-complaints bench-demo clean install loadtest
 
 install: $(STAMP)
 
@@ -59,11 +59,17 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.reports
 	$(BIN)/python -m bench.speakup
 	$(BIN)/python -m bench.api_schema
+	$(BIN)/python -m bench.demo
 
 # The SPC engine on 1 x 1,000,000 and 10,000 x 36 points. BENCH_ARGS=--peers also
 # installs abspc and controlchartspy into a throwaway virtualenv and times them (slow).
 bench-spc: $(STAMP)
 	$(BIN)/python -m bench.spc $(BENCH_ARGS)
+
+# `wellled demo` as a whole process on a fresh SQLite database, against `wellled migrate`
+# of the same database in the same run.
+bench-demo: $(STAMP)
+	$(BIN)/python -m bench.demo $(BENCH_ARGS)
 
 # 1,000,000 complaints on PostgreSQL: DATABASE_URL must name a scratch database,
 # whose complaints are deleted.

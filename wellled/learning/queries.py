@@ -46,7 +46,26 @@ def closure_gaps(complaint: Complaint) -> list[str]:
     """
     gaps: list[str] = []
     issues = list(complaint.issues.all())
-    by_issue = actions_by_source(KIND, [issue.pk for issue in issues])
+    # Only issues with learning to act on need their actions, and only whether each
+    # is open: most closures (nothing upheld) need no query, the rest a plain one.
+    acted_on = [
+        str(issue.pk)
+        for issue in issues
+        if issue.outcome in NEEDS_LEARNING
+        and not issue.lacks_learning
+        and not issue.no_learning_reason.strip()
+    ]
+    by_issue = (
+        actions_by_source(
+            KIND,
+            acted_on,
+            Action.objects.filter(source_kind=KIND, source_id__in=acted_on).only(
+                "pk", "source_id", "status", "raised_on"
+            ),
+        )
+        if acted_on
+        else {}
+    )
     for number, issue in enumerate(issues, start=1):
         if issue.outcome not in NEEDS_LEARNING:
             continue
