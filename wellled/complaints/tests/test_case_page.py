@@ -127,7 +127,7 @@ def test_the_handler_keeps_notes_and_logs_contacts_on_the_timeline(trust, client
     assert "Investigation started" in timeline
     # A step the team dates is placed on that day, not the day it was typed in.
     acknowledged = case.acknowledged_on
-    assert acknowledged != today
+    assert acknowledged is not None and acknowledged != today
     assert f"<strong>{acknowledged.day} {acknowledged:%b %Y}</strong> Acknowledged" in timeline
     # The trail says a note was added and when, never what it says.
     events = AuditEvent.objects.filter(
