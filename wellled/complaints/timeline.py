@@ -62,6 +62,21 @@ EVENT_WORDS: dict[str, str] = {
     "complaint.phso_recommendation_completed": "Ombudsman recommendation completed",
 }
 
+# A step dated by the team (acknowledged on 4 December, recorded on the 7th) is
+# placed on the day it says it happened: the trail's record of the case holds that
+# date (a date, never personal data).
+_DATED_BY = {
+    "complaint.recorded": "received_on",
+    "complaint.acknowledged": "acknowledged_on",
+    "complaint.response_date_agreed": "response_date_agreed_on",
+    "complaint.signed_off": "signed_off_on",
+    "complaint.responded": "responded_on",
+    "complaint.closed": "closed_on",
+    "complaint.reopened": "reopened_on",
+    "complaint.referred_to_phso": "referred_to_phso_on",
+    "complaint.time_limit_decided": "time_limit_decided_on",
+}
+
 # Notes and contacts show their own record (with its text), not their audit event.
 _OWN_RECORD = {"complaint.note_added", "complaint.contact_recorded"}
 
@@ -98,7 +113,7 @@ def case_timeline(complaint: Complaint) -> list[Entry]:
     entries = [
         Entry(
             at=event.occurred_at,
-            on=timezone.localdate(event.occurred_at),
+            on=_day(event),
             what=EVENT_WORDS[event.action],
             who=_name(event.actor) if event.actor else event.actor_label or "wellled",
         )
@@ -118,6 +133,17 @@ def case_timeline(complaint: Complaint) -> list[Entry]:
             )
         )
     return sorted(entries, key=lambda e: (e.on, e.at), reverse=True)
+
+
+def _day(event: AuditEvent) -> datetime.date:
+    field = _DATED_BY.get(event.action)
+    stated = (event.after or {}).get(field) if field else None
+    if isinstance(stated, str):
+        try:
+            return datetime.date.fromisoformat(stated)
+        except ValueError:
+            pass
+    return timezone.localdate(event.occurred_at)
 
 
 def _name(user: User) -> str:

@@ -124,7 +124,11 @@ def test_the_handler_keeps_notes_and_logs_contacts_on_the_timeline(trust, client
     timeline = page.split('id="timeline"', 1)[1]
     assert "Ward rota shows two nurses short." in timeline
     assert "Phone call (from us) with The complainant" in timeline
-    assert "Investigation started" in timeline and "Acknowledged" in timeline
+    assert "Investigation started" in timeline
+    # A step the team dates is placed on that day, not the day it was typed in.
+    acknowledged = case.acknowledged_on
+    assert acknowledged is not None and acknowledged != today
+    assert f"<strong>{acknowledged.day} {acknowledged:%b %Y}</strong> Acknowledged" in timeline
     # The trail says a note was added and when, never what it says.
     events = AuditEvent.objects.filter(
         action__in=["complaint.note_added", "complaint.contact_recorded"]

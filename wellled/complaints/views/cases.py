@@ -210,6 +210,32 @@ def _closure_problems(complaint: Complaint) -> list[dict[str, str]]:
     return problems
 
 
+def _primary_item(
+    complaint: Complaint,
+    offered: dict[str, dict[str, Any]],
+    primary: str | None,
+    bound: tuple[str, forms.StepForm] | None,
+) -> dict[str, Any] | None:
+    """The next step's form. A step about an issue leads with the first issue that
+    needs it, already chosen, rather than asking which."""
+    if primary is None:
+        return None
+    item = offered[primary]
+    if primary not in _ISSUE_STEPS or (bound and bound[0] == primary):
+        return item
+    needing = [
+        (number, issue)
+        for number, issue in enumerate(complaint.issues.all(), start=1)
+        if (primary == "issue_outcome" and not issue.outcome)
+        or (primary == "learning" and issue.lacks_learning)
+    ]
+    if not needing:
+        return item
+    number, issue = needing[0]
+    form = STEPS[primary].form_class(prefix=primary, complaint=complaint, issue=issue)
+    return {**item, "form": form, "issue_number": number}
+
+
 def _render_case(
     request: AuthenticatedHttpRequest,
     complaint: Complaint,
@@ -240,7 +266,7 @@ def _render_case(
         "closure_problems": _closure_problems(complaint),
         "escalated_to": Complaint.objects.filter(escalated_from=complaint).first(),
         "editable_statuses": sorted(ISSUES_EDITABLE),
-        "primary": offered.get(primary) if primary else None,
+        "primary": _primary_item(complaint, offered, primary, bound),
         "timeline_steps": [offered[n] for n in _TIMELINE_STEPS if n in offered],
         "steps": [item for name, item in offered.items() if name not in placed],
         "bound_step": bound[0] if bound else "",
