@@ -347,6 +347,7 @@ def record_countermeasure(
     countermeasure: str,
     owner: User | None,
     due_on: datetime.date | None,
+    raised_on: datetime.date | None = None,
 ) -> ReviewItem:
     """The countermeasure summary for an off-target metric: problem and root cause
     here, the countermeasure itself an improvement action with owner and date."""
@@ -374,6 +375,7 @@ def record_countermeasure(
             unit=review.unit,
             description=f"Problem: {problem.strip()}\n\nRoot cause: {root_cause.strip()}",
             measure=item.driver.metric.slug,
+            raised_on=raised_on,  # the demo's past reviews raise on their own dates
         )
     except ValidationError as error:
         # The action names its due date "due_on" and its title "title": the form's too.

@@ -189,6 +189,7 @@ def _reviews(unit: OrgUnit, lead: User, owner: User, periods: list[datetime.date
                 root_cause="Two vacancies and a rise in urgent referrals",
                 countermeasure=f"Weekly huddle on {item.driver.metric.name.split(':')[0].lower()}",
                 owner=owner,
+                raised_on=month + datetime.timedelta(days=35),
                 due_on=month + datetime.timedelta(days=75),
             )
         actions.close_review(acting_user=lead, review=review, notes="Reviewed at the team huddle")
