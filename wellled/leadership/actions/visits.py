@@ -267,9 +267,10 @@ def send_feedback(
 
 
 @transaction.atomic
-def confirm_receipt(*, acting_user: User, visit: Visit, today: Date | None = None) -> Visit:
-    """Someone from the visited team confirms the team received the feedback."""
-    if not access.may_confirm(acting_user, visit):
+def confirm_receipt(*, acting_user: Actor, visit: Visit, today: Date | None = None) -> Visit:
+    """Someone from the visited team confirms the team received the feedback
+    (`None`: the system, for the demo's history)."""
+    if acting_user is not None and not access.may_confirm(acting_user, visit):
         raise PermissionDenied
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.feedback_sent_on is None:
@@ -277,7 +278,7 @@ def confirm_receipt(*, acting_user: User, visit: Visit, today: Date | None = Non
     if visit.receipt_confirmed_on is not None:
         raise ValidationError("The team has already confirmed it received the feedback")
     visit.receipt_confirmed_on = today or timezone.localdate()
-    visit.receipt_confirmed_by = acting_user
+    visit.receipt_confirmed_by = acting_user if isinstance(acting_user, User) else None
     visit.save(update_fields=["receipt_confirmed_on", "receipt_confirmed_by"])
     audit.record(
         acting_user=acting_user,
