@@ -25,6 +25,7 @@ MODULE_DEMOS: tuple[str, ...] = (
     "wellled.inspections.demo",
     "wellled.assurance.demo",  # after the modules whose measures become evidence
     "wellled.improvement.demo",  # acts on the self-assessment's statements
+    "wellled.involvement.demo",
     "wellled.reports.demo",
 )
 
