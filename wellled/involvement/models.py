@@ -121,7 +121,7 @@ class EqualityAnswers(models.Model):
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="+")
     age_band = models.CharField(max_length=20, blank=True)
-    ethnic_group = models.CharField(max_length=40, blank=True)
+    ethnic_group = models.CharField(max_length=80, blank=True)
     sex = models.CharField(max_length=20, blank=True)
     disabled = models.CharField(max_length=20, blank=True)
 

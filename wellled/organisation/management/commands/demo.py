@@ -30,6 +30,7 @@ MODULE_DEMOS: tuple[str, ...] = (
     "wellled.assurance.demo",  # after the modules whose measures become evidence
     "wellled.improvement.demo",  # acts on the self-assessment's statements
     "wellled.leadership.demo",  # walkrounds, with actions on the loop
+    "wellled.involvement.demo",
     "wellled.reports.demo",
     "wellled.strategy.demo",  # the cascade, its reviews and the BAF
 )
