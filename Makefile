@@ -9,6 +9,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The demo database `make run` creates on its first run (unless DATABASE_URL is set).
+VAR_DB := var/wellled.sqlite3
 # pip's own configuration on a machine may add other indexes; the lock installs from PyPI.
 PIP := PIP_CONFIG_FILE=/dev/null $(BIN)/python -m pip
 
@@ -18,18 +20,21 @@ install: $(STAMP)
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -n "$(PYTHON)" || { echo "wellled needs Python 3.11 or newer on PATH"; exit 1; }
+	@echo "Installing wellled's dependencies into $(VENV): the first time takes a few minutes..."
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet --require-hashes -r requirements.lock
 	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-# The demo trust on SQLite at http://127.0.0.1:8000, with a background worker.
+# The demo trust on SQLite at http://$(HOST):$(PORT) (default http://127.0.0.1:8000), with a background worker.
 # Two-factor login is off for the demo (a banner says so); never in production.
 run: $(STAMP)
+	@test -n "$$DATABASE_URL" -o -e $(VAR_DB) || echo "First run: creating the database and loading the demo trust takes a few minutes..."
 	WELLLED_REQUIRE_2FA=false $(BIN)/wellled migrate --no-input -v 0
 	WELLLED_REQUIRE_2FA=false $(BIN)/wellled createcachetable
-	WELLLED_REQUIRE_2FA=false $(BIN)/wellled demo --if-empty
+	WELLLED_REQUIRE_2FA=false $(BIN)/wellled demo --if-empty --url http://$(HOST):$(PORT)/
+	@echo "wellled is starting at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	WELLLED_REQUIRE_2FA=false $(BIN)/wellled serve --host $(HOST) --port $(PORT)
 
 # The whole suite. Browser tests run when /usr/bin/chromium exists; with

@@ -694,6 +694,12 @@ class DraftLetterForm(StepForm):
         error_messages={"required": "Choose the kind of letter"},
     )
 
+    def __init__(self, *args: Any, complaint: Complaint, **kwargs: Any) -> None:
+        super().__init__(*args, complaint=complaint, **kwargs)
+        # During the investigation the letter still to write is the final response.
+        if complaint.status == Status.INVESTIGATING:
+            self.fields["kind"].initial = LetterKind.FINAL
+
 
 class LetterSentForm(NHSForm):
     sent_on = _date("Date sent", "Date sent")

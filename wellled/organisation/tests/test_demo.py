@@ -183,6 +183,12 @@ class TestCommand:
         assert "operator" in output
         assert StaffProfile.objects.count() == 40 + len(demo.PERSONAS)
 
+    def test_names_the_address_make_run_was_given(self, trust_only: None) -> None:
+        """Issue #15, finding 8: `make run PORT=8123` printed port 8000."""
+        output = run_demo("--staff", "5", "--url", "http://127.0.0.1:8123/")
+        assert "Open http://127.0.0.1:8123/ and sign in" in output
+        assert "8000" not in output
+
     def test_if_empty_twice_loads_once(self, trust_only: None) -> None:
         run_demo("--if-empty", "--staff", "30")
         before = counts()

@@ -62,6 +62,12 @@ class Command(BaseCommand):
             help="If a trust already exists, change nothing and exit successfully.",
         )
         parser.add_argument(
+            "--url",
+            default=DEMO_URL,
+            help=f"The address to tell people to open (default {DEMO_URL}); "
+            "`make run PORT=8123` passes its own.",
+        )
+        parser.add_argument(
             "--seed",
             type=int,
             default=demo.DEFAULT_SEED,
@@ -76,6 +82,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.url: str = options.get("url") or DEMO_URL
         staff_count: int = options["staff"]
         if not 0 <= staff_count <= 50_000:
             raise CommandError(f"--staff must be between 0 and 50000, not {staff_count}")
@@ -161,7 +168,7 @@ class Command(BaseCommand):
         write("")
         write(f"This is a fictional trust: {demo.TRUST_NAME}.")
         write("Every person, place and ODS code in it is made up.")
-        write(f"Open {DEMO_URL} and sign in as any of these:")
+        write(f"Open {self.url} and sign in as any of these:")
         write("")
         write(f"  {'Username':<{widths[0]}}  {'Role':<{widths[1]}}  Where")
         for username, role, where in rows:
