@@ -149,6 +149,7 @@ APPS_WITH_MATRICES = (
     "speakup",
     "surveys",
     "improvement",
+    "equality",
 )
 
 

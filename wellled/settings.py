@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "wellled.improvement",
     "wellled.speakup",
     "wellled.surveys",
+    "wellled.equality",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("speak-up/reports/", include("wellled.speakup.reporting_urls")),
     path("speak-up/", include("wellled.speakup.urls")),
     path("staff-survey/", include("wellled.surveys.urls")),
+    path("equality/", include("wellled.equality.urls")),
     path("api/v1/", include("wellled.api_urls")),
     # Public on purpose: probes call it without logging in (see wellled/core/health.py).
     path("healthz", health.healthz, name="healthz"),

@@ -71,6 +71,9 @@ class Cap(StrEnum):
     # NHS Staff Survey results (wellled/surveys): published aggregates.
     VIEW_SURVEYS = "surveys.view"
     IMPORT_SURVEYS = "surveys.import"
+    # Workforce equality, WRES and WDES (wellled/equality): aggregate counts by group.
+    VIEW_EQUALITY = "equality.view"
+    IMPORT_EQUALITY = "equality.import"
 
 
 ALL: Final = (core_access.WHOLE_TREE,)  # the whole tree: every path starts with "/"
@@ -92,6 +95,7 @@ _LEADERSHIP_READING = {
     Cap.VIEW_SURVEYS,
     Cap.VIEW_LEARNING_RATES,
     Cap.VIEW_ACTIONS,
+    Cap.VIEW_EQUALITY,
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
@@ -172,7 +176,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
     ),
     Role.EDI_LEAD: frozenset(
         _EVERYONE
-        | {Cap.VIEW_SURVEYS, Cap.IMPORT_SURVEYS, Cap.VIEW_METRICS, Cap.CONTRIBUTE_EVIDENCE}
+        | {
+            Cap.VIEW_SURVEYS,
+            Cap.IMPORT_SURVEYS,
+            Cap.VIEW_METRICS,
+            Cap.CONTRIBUTE_EVIDENCE,
+            Cap.VIEW_EQUALITY,
+            Cap.IMPORT_EQUALITY,
+        }
     ),
     Role.INVOLVEMENT_LEAD: frozenset(_EVERYONE | {Cap.VIEW_METRICS, Cap.CONTRIBUTE_EVIDENCE}),
     Role.STAFF_MEMBER: frozenset(_EVERYONE),
