@@ -266,6 +266,15 @@ def _survey_years(trust: Trust, n: int) -> None:
         store_results(year, {"RZZ": {"safe_to_speak_up": 61.5}})
 
 
+def _equality_years(trust: Trust, n: int) -> None:
+    from wellled.equality.models import EqualityYear
+    from wellled.equality.tests.support import store_year
+
+    held = EqualityYear.objects.count()
+    for year in range(2015 + held, 2015 + held + n):
+        store_year(year)
+
+
 def _speakup_cases(trust: Trust, n: int) -> None:
     from wellled.speakup import actions
     from wellled.speakup.tests.support import give_key
@@ -407,6 +416,7 @@ PINS: dict[str, Pin] = {
     "core:calendar": Pin("trust_admin", _closure_days, 10),
     "speakup:caseload": Pin("guardian", _speakup_cases, 27, on_postgres=28),
     "surveys:index": Pin("governance_lead", _survey_years, 11),
+    "equality:index": Pin("board_member", _equality_years, 11),
     "improvement:list": Pin("governance_lead", _improvement_actions, 21),
     "strategy:index": Pin("executive", _strategy_objectives, 14),
     "strategy:inbox": Pin("service_lead", _strategy_proposals, 9),

@@ -152,6 +152,7 @@ APPS_WITH_MATRICES = (
     "strategy",
     "leadership",
     "involvement",
+    "equality",
 )
 
 

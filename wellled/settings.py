@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "wellled.speakup",
     "wellled.surveys",
     "wellled.involvement",
+    "wellled.equality",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ urlpatterns = [
     path("speak-up/", include("wellled.speakup.urls")),
     path("staff-survey/", include("wellled.surveys.urls")),
     path("involvement/", include("wellled.involvement.urls")),
+    path("equality/", include("wellled.equality.urls")),
     path("api/v1/", include("wellled.api_urls")),
     # Public on purpose: probes call it without logging in (see wellled/core/health.py).
     path("healthz", health.healthz, name="healthz"),

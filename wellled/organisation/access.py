@@ -88,6 +88,9 @@ class Cap(StrEnum):
     # Involvement and co-production (wellled/involvement): the register holds people
     # with lived experience and carers, so only the involvement lead reads it.
     MANAGE_INVOLVEMENT = "involvement.manage"
+    # Workforce equality, WRES and WDES (wellled/equality): aggregate counts by group.
+    VIEW_EQUALITY = "equality.view"
+    IMPORT_EQUALITY = "equality.import"
 
 
 ALL: Final = (core_access.WHOLE_TREE,)  # the whole tree: every path starts with "/"
@@ -124,6 +127,7 @@ _LEADERSHIP_READING = {
     Cap.VIEW_ACTIONS,
     Cap.VIEW_BAF,
     Cap.VIEW_WALKROUNDS,
+    Cap.VIEW_EQUALITY,
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
@@ -212,7 +216,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
     ),
     Role.EDI_LEAD: frozenset(
         _EVERYONE
-        | {Cap.VIEW_SURVEYS, Cap.IMPORT_SURVEYS, Cap.VIEW_METRICS, Cap.CONTRIBUTE_EVIDENCE}
+        | {
+            Cap.VIEW_SURVEYS,
+            Cap.IMPORT_SURVEYS,
+            Cap.VIEW_METRICS,
+            Cap.CONTRIBUTE_EVIDENCE,
+            Cap.VIEW_EQUALITY,
+            Cap.IMPORT_EQUALITY,
+        }
     ),
     Role.INVOLVEMENT_LEAD: frozenset(
         _EVERYONE | {Cap.VIEW_METRICS, Cap.CONTRIBUTE_EVIDENCE, Cap.MANAGE_INVOLVEMENT}

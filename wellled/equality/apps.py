@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class EqualityConfig(AppConfig):
+    name = "wellled.equality"
+    label = "equality"
+    verbose_name = "Workforce equality"
+
+    def ready(self) -> None:
+        from wellled.core import navigation
+        from wellled.equality import access
+
+        navigation.register_nav(
+            navigation.NavItem("Workforce equality", "equality:index", access.may_view, order=72)
+        )

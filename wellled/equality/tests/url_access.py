@@ -1,0 +1,30 @@
+"""Who may open each URL of the equality app. Merged into tests/test_url_permissions.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.url_access_groups import Access, Samples
+from wellled.core.testing import Trust
+
+# VIEW_EQUALITY: aggregates for leaders and the EDI lead; IMPORT_EQUALITY: the EDI lead.
+VIEWERS = frozenset(
+    {"board_member", "executive", "governance_lead", "edi_lead", "auditor", "operator"}
+)
+IMPORTERS = frozenset({"edi_lead", "operator"})
+
+ACCESS: Access = {
+    "equality:index": VIEWERS,
+    "equality:report": VIEWERS,
+    "equality:import": IMPORTERS,
+}
+
+
+def _year(trust: Trust) -> dict[str, Any]:
+    from wellled.equality.tests.support import store_year
+
+    store_year(2024)
+    return {"standard": "WRES", "year": 2024}
+
+
+SAMPLES: Samples = {"equality:report": _year}
