@@ -194,7 +194,7 @@ def propose_driver_metric(
         raise ValidationError(f"You may not propose driver metrics for {unit.name}")
     if driver is not None:
         # Read it afresh, locked: the caller's copy may predate the answer.
-        driver = DriverMetric.objects.select_for_update().get(pk=driver.pk)
+        driver = DriverMetric.objects.select_for_update(of=("self",)).get(pk=driver.pk)
     if driver is not None and (driver.unit_id != unit.pk or driver.agreement != Agreement.RETURNED):
         raise ValidationError("Only a returned proposal can be proposed again")
     _check_proposal(
@@ -245,7 +245,9 @@ def reply_to_proposal(
 ) -> DriverMetric:
     """The level above accepts a proposal, or returns it with a comment."""
     driver = (
-        DriverMetric.objects.select_for_update().select_related("unit__parent").get(pk=driver.pk)
+        DriverMetric.objects.select_for_update(of=("self",))
+        .select_related("unit__parent")
+        .get(pk=driver.pk)
     )
     if driver.agreement != Agreement.PROPOSED:
         raise ValidationError("This proposal has already been answered")
@@ -398,7 +400,7 @@ def record_countermeasure(
 @transaction.atomic
 def close_review(*, acting_user: User, review: Review, notes: str = "") -> Review:
     """Close a review: refused while an off-target driver metric has no countermeasure."""
-    review = Review.objects.select_for_update().select_related("unit").get(pk=review.pk)
+    review = Review.objects.select_for_update(of=("self",)).select_related("unit").get(pk=review.pk)
     if not access.may_update_review(acting_user, review):
         raise ValidationError("This review is closed, or not yours to close")
     missing = [
