@@ -175,6 +175,17 @@ def _check_driver_count(
         )
 
 
+def _returned(driver: DriverMetric | None, unit: OrgUnit) -> DriverMetric | None:
+    """A proposal to make again, read afresh and locked (the caller's copy may predate
+    the answer): only a returned one of this unit."""
+    if driver is None:
+        return None
+    driver = DriverMetric.objects.select_for_update(of=("self",)).get(pk=driver.pk)
+    if driver.unit_id != unit.pk or driver.agreement != Agreement.RETURNED:
+        raise ValidationError("Only a returned proposal can be proposed again")
+    return driver
+
+
 @transaction.atomic
 def propose_driver_metric(
     *,
@@ -192,11 +203,7 @@ def propose_driver_metric(
     amended, one that was returned)."""
     if not access.may_propose(acting_user, unit):
         raise ValidationError(f"You may not propose driver metrics for {unit.name}")
-    if driver is not None:
-        # Read it afresh, locked: the caller's copy may predate the answer.
-        driver = DriverMetric.objects.select_for_update().get(pk=driver.pk)
-    if driver is not None and (driver.unit_id != unit.pk or driver.agreement != Agreement.RETURNED):
-        raise ValidationError("Only a returned proposal can be proposed again")
+    driver = _returned(driver, unit)
     _check_proposal(
         unit=unit,
         objective=objective,
@@ -245,7 +252,9 @@ def reply_to_proposal(
 ) -> DriverMetric:
     """The level above accepts a proposal, or returns it with a comment."""
     driver = (
-        DriverMetric.objects.select_for_update().select_related("unit__parent").get(pk=driver.pk)
+        DriverMetric.objects.select_for_update(of=("self",))
+        .select_related("unit__parent")
+        .get(pk=driver.pk)
     )
     if driver.agreement != Agreement.PROPOSED:
         raise ValidationError("This proposal has already been answered")
@@ -398,7 +407,7 @@ def record_countermeasure(
 @transaction.atomic
 def close_review(*, acting_user: User, review: Review, notes: str = "") -> Review:
     """Close a review: refused while an off-target driver metric has no countermeasure."""
-    review = Review.objects.select_for_update().select_related("unit").get(pk=review.pk)
+    review = Review.objects.select_for_update(of=("self",)).select_related("unit").get(pk=review.pk)
     if not access.may_update_review(acting_user, review):
         raise ValidationError("This review is closed, or not yours to close")
     missing = [

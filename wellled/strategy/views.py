@@ -121,7 +121,7 @@ def reply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
         if done:
             return done
-    page = {"title": f"{driver.metric.name} for {driver.unit.name}", "button": "Send answer"}
+    page = {"title": "Accept or return this proposal", "button": "Send answer"}
     context = {
         "form": form,
         "page": page,
