@@ -565,6 +565,8 @@ SPECTACULAR_SETTINGS = {
         "InspectionKindEnum": "wellled.inspections.models.InspectionKind",
         "RatingEnum": "wellled.inspections.models.RatingWord",
         "ImprovementActionStatusEnum": "wellled.improvement.models.Status",
+        "WalkroundVisitStatusEnum": "wellled.leadership.models.VisitStatus",
+        "WalkroundSessionEnum": "wellled.leadership.models.Session",
     },
 }
 
