@@ -74,6 +74,8 @@ class Cap(StrEnum):
     # Involvement and co-production (wellled/involvement): the register holds people
     # with lived experience and carers, so only the involvement lead reads it.
     MANAGE_INVOLVEMENT = "involvement.manage"
+    # How embedded co-production is, per care group: aggregates, no people.
+    VIEW_INVOLVEMENT_MEASURES = "involvement.view_measures"
 
 
 ALL: Final = (core_access.WHOLE_TREE,)  # the whole tree: every path starts with "/"
@@ -95,6 +97,7 @@ _LEADERSHIP_READING = {
     Cap.VIEW_SURVEYS,
     Cap.VIEW_LEARNING_RATES,
     Cap.VIEW_ACTIONS,
+    Cap.VIEW_INVOLVEMENT_MEASURES,
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
@@ -178,7 +181,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
         | {Cap.VIEW_SURVEYS, Cap.IMPORT_SURVEYS, Cap.VIEW_METRICS, Cap.CONTRIBUTE_EVIDENCE}
     ),
     Role.INVOLVEMENT_LEAD: frozenset(
-        _EVERYONE | {Cap.VIEW_METRICS, Cap.CONTRIBUTE_EVIDENCE, Cap.MANAGE_INVOLVEMENT}
+        _EVERYONE
+        | {
+            Cap.VIEW_METRICS,
+            Cap.CONTRIBUTE_EVIDENCE,
+            Cap.MANAGE_INVOLVEMENT,
+            Cap.VIEW_INVOLVEMENT_MEASURES,
+        }
     ),
     Role.STAFF_MEMBER: frozenset(_EVERYONE),
     Role.AUDITOR: frozenset(
