@@ -460,6 +460,7 @@ NOT_LISTS: dict[str, str] = {
     "accounts:backup_codes": "your own backup codes, a fixed number",
     "api-docs": "documentation",
     "involvement:public_register": "the public registration form",
+    "involvement:embeddedness": "aggregates, one row per care group",
     "involvement:public_thanks": "the public form's confirmation",
     "assurance-ratings": "a computation, POST only",
     "assurance-round-scores": "an action, POST only",

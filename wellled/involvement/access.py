@@ -26,3 +26,9 @@ def may_manage_at(user: Actor, service: OrgUnit) -> bool:
 
 def may_approve_claims(user: Actor) -> bool:
     return user is None or can(user, Cap.MANAGE_INVOLVEMENT)
+
+
+def may_read_measures(user: AnyUser) -> bool:
+    """How embedded co-production is, per care group: aggregates with no people,
+    for the board, executives, governance, auditors and the involvement lead."""
+    return can(user, Cap.VIEW_INVOLVEMENT_MEASURES)

@@ -57,6 +57,18 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+def _consent_problem(consent_scope: Sequence[str]) -> None:
+    if ConsentScope.CONTACT not in consent_scope:
+        raise ValidationError(
+            {
+                "consent_scope": (
+                    "Tick 'Contact me about opportunities to take part': "
+                    "it is what we keep your details for"
+                )
+            }
+        )
+
+
 def _contact_problems(contact_by: str, email: str, phone: str, postal_address: str) -> None:
     needed = {
         ContactBy.EMAIL: ("email", email, "Enter your email address, or choose another way"),
@@ -131,10 +143,7 @@ def register_person(
     the page never tells anyone whether an address is already registered."""
     if source == Source.STAFF:
         _require(acting_user is None or access.may_manage(acting_user))
-    if ConsentScope.CONTACT not in consent_scope:
-        raise ValidationError(
-            {"consent_scope": "Tick that we may contact you about opportunities, so we can"}
-        )
+    _consent_problem(consent_scope)
     _contact_problems(contact_by, email, phone, postal_address)
     today = today or timezone.localdate()
     existing = queries.find_duplicate(email=email, phone=phone)

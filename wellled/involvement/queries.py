@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import dataclass, field
 from statistics import median
 
 from django.core.exceptions import PermissionDenied
@@ -25,7 +26,10 @@ from wellled.involvement.models import (
     Person,
     PersonStatus,
     RoleLevel,
+    Rung,
 )
+from wellled.organisation.access import Cap, scope_paths
+from wellled.organisation.models import OrgUnit, UnitKind
 
 
 def email_key(email: str) -> str:
@@ -158,3 +162,76 @@ def feedback_measures(user: AnyUser) -> dict[str, float | int | None]:
     )
     days = [(on - held_on).days for held_on, on in told if on is not None]
     return {"held": held, "told": len(told), "median_days": median(days) if days else None}
+
+
+@dataclass
+class Embeddedness:
+    """One care group's involvement over a period: no people, only counts."""
+
+    unit: OrgUnit
+    activities: int = 0
+    rated: int = 0  # activities with the rung reached recorded
+    co_design_or_above: int = 0
+    told: int = 0  # activities whose participants heard what changed
+    told_days: list[int] = field(default_factory=list)
+    paid_days: list[int] = field(default_factory=list)
+
+    @property
+    def co_design_pct(self) -> int | None:
+        return round(100 * self.co_design_or_above / self.rated) if self.rated else None
+
+    @property
+    def told_pct(self) -> int | None:
+        return round(100 * self.told / self.activities) if self.activities else None
+
+    @property
+    def median_days_to_feedback(self) -> float | None:
+        return median(self.told_days) if self.told_days else None
+
+    @property
+    def median_days_to_pay(self) -> float | None:
+        return median(self.paid_days) if self.paid_days else None
+
+
+def embeddedness(user: AnyUser, since: datetime.date) -> list[Embeddedness]:
+    """Per care group in the reader's scope, activities held since `since` (up to
+    today): % at co-design or above (TLAP rung 6+), % whose participants were told
+    what changed and the median days to tell them, and the median days to pay."""
+    paths = scope_paths(user, Cap.VIEW_INVOLVEMENT_MEASURES)
+    if not access.may_read_measures(user):
+        raise PermissionDenied
+    groups = [
+        Embeddedness(unit)
+        for unit in OrgUnit.objects.filter(kind=UnitKind.CARE_GROUP, is_active=True).order_by(
+            "name"
+        )
+        if any(unit.path.startswith(p) or p.startswith(unit.path) for p in paths)
+    ]
+
+    def group_of(path: str) -> Embeddedness | None:
+        return next((g for g in groups if path.startswith(g.unit.path)), None)
+
+    held = Activity.objects.filter(held_on__gte=since, held_on__lte=timezone.localdate())
+    for path, rung, held_on, told_on in held.values_list(
+        "opportunity__service__path", "rung_reached", "held_on", "feedback__participants_told_on"
+    ):
+        group = group_of(path)
+        if group is None:
+            continue
+        group.activities += 1
+        if rung is not None:
+            group.rated += 1
+            group.co_design_or_above += rung >= Rung.CO_DESIGN
+        if told_on is not None:
+            group.told += 1
+            group.told_days.append((told_on - held_on).days)
+    paid = Claim.objects.filter(
+        status=ClaimStatus.PAID, participation__activity__in=held, paid_on__isnull=False
+    )
+    for path, received, paid_on in paid.values_list(
+        "participation__activity__opportunity__service__path", "received_on", "paid_on"
+    ):
+        group = group_of(path)
+        if group is not None and paid_on is not None:
+            group.paid_days.append((paid_on - received).days)
+    return groups

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("join/", public.register, name="public_register"),
     path("join/thank-you/", public.thanks, name="public_thanks"),
+    path("embeddedness/", views.embeddedness, name="embeddedness"),
     path("people/", views.people, name="people"),
     path("people/new/", views.person_new, name="person_new"),
     path("people/<int:pk>/", views.person_detail, name="person"),

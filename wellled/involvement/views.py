@@ -3,6 +3,7 @@ payments. Every page needs MANAGE_INVOLVEMENT (access.py)."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -389,3 +390,16 @@ def finance_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="involvement-claims-to-pay.xlsx"'
     return response
+
+
+@login_required
+@require_GET
+def embeddedness(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The board's view: which care groups are embedding co-production."""
+    since = timezone.localdate() - datetime.timedelta(days=365)
+    groups = queries.embeddedness(request.user, since)
+    return render(
+        request,
+        "involvement/embeddedness.html",
+        {"groups": groups, "since": since, "is_lead": access.may_manage(request.user)},
+    )

@@ -91,6 +91,8 @@ class Cap(StrEnum):
     # Workforce equality, WRES and WDES (wellled/equality): aggregate counts by group.
     VIEW_EQUALITY = "equality.view"
     IMPORT_EQUALITY = "equality.import"
+    # How embedded co-production is, per care group: aggregates, no people.
+    VIEW_INVOLVEMENT_MEASURES = "involvement.view_measures"
 
 
 ALL: Final = (core_access.WHOLE_TREE,)  # the whole tree: every path starts with "/"
@@ -128,6 +130,7 @@ _LEADERSHIP_READING = {
     Cap.VIEW_BAF,
     Cap.VIEW_WALKROUNDS,
     Cap.VIEW_EQUALITY,
+    Cap.VIEW_INVOLVEMENT_MEASURES,
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
@@ -226,7 +229,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
         }
     ),
     Role.INVOLVEMENT_LEAD: frozenset(
-        _EVERYONE | {Cap.VIEW_METRICS, Cap.CONTRIBUTE_EVIDENCE, Cap.MANAGE_INVOLVEMENT}
+        _EVERYONE
+        | {
+            Cap.VIEW_METRICS,
+            Cap.CONTRIBUTE_EVIDENCE,
+            Cap.MANAGE_INVOLVEMENT,
+            Cap.VIEW_INVOLVEMENT_MEASURES,
+        }
     ),
     # The team proposes its own driver metrics: catchball starts with the team.
     Role.STAFF_MEMBER: frozenset(_EVERYONE | {Cap.PROPOSE_DRIVER_METRICS}),

@@ -86,7 +86,7 @@ def test_registering_needs_consent_to_be_contacted(trust: Trust) -> None:
     response = Client().post(JOIN, answers(trust, consent_scope=["share"]))
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Tick that we may contact you about opportunities" in page
+    assert "it is what we keep your details for" in page
     assert "Ada Okafor" in page  # nothing typed is lost
     assert not Person.objects.exists()
 

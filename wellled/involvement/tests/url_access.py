@@ -17,6 +17,9 @@ ACCESS: Access = {
     "involvement:public_register": PUBLIC,
     "involvement:public_thanks": PUBLIC,
     "involvement:home": LEAD,
+    # Aggregates per care group, no people: leaders who read the board's reports.
+    "involvement:embeddedness": LEAD
+    | {"board_member", "executive", "governance_lead", "auditor", "operator"},
     "involvement:people": LEAD,
     "involvement:person_new": LEAD,
     "involvement:person": LEAD,
