@@ -131,6 +131,15 @@ def programme_places(programme: Programme) -> list[tuple[OrgUnit, OrgUnit]]:
     return places
 
 
+def rota_was_worked_on(programme: Programme) -> bool:
+    """A visit held, cancelled or moved by hand: the rota is no longer regenerated."""
+    visits = Visit.objects.filter(programme=programme)
+    return (
+        visits.exclude(status=VisitStatus.PLANNED).exists()
+        or visits.filter(changes__isnull=False).exists()
+    )
+
+
 def visits_of(programme: Programme) -> QuerySet[Visit]:
     return Visit.objects.filter(programme=programme).select_related(
         "place", "hub", "executive", "non_executive"

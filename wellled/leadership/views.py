@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from wellled.core.adapters import crumbs, posted, run_action
@@ -83,7 +84,10 @@ def programmes(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "programmes": visible,
             "may_create": can(request.user, Cap.MANAGE_WALKROUNDS),
-            "my_visits": queries.leader_visits(request.user).filter(status=VisitStatus.PLANNED)[:5],
+            # Visits already due but not recorded are on "my work" (queries.leadership_work).
+            "my_visits": queries.leader_visits(request.user).filter(
+                status=VisitStatus.PLANNED, planned_on__gte=timezone.localdate()
+            )[:5],
         },
     )
 
@@ -130,6 +134,7 @@ def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "leaders": cover.leaders,
             "visit_count": programme.visits.count(),
             "may_manage": access.may_manage(request.user, programme),
+            "may_generate": not queries.rota_was_worked_on(programme),
             "breadcrumbs": crumbs(("Walkrounds", reverse("leadership:programmes"))),
         },
     )

@@ -24,9 +24,8 @@ from wellled.leadership.models import (
     ProgrammeLeader,
     Unavailability,
     Visit,
-    VisitStatus,
 )
-from wellled.leadership.queries import programme_places
+from wellled.leadership.queries import programme_places, rota_was_worked_on
 from wellled.organisation.access import Cap, can
 from wellled.organisation.models import OrgUnit, UnitKind
 
@@ -229,10 +228,7 @@ def generate_rota(*, acting_user: Actor, programme: Programme) -> engine.Rota:
     _require(acting_user, programme)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     existing = Visit.objects.filter(programme=programme)
-    if (
-        existing.exclude(status=VisitStatus.PLANNED).exists()
-        or existing.filter(changes__isnull=False).exists()
-    ):
+    if rota_was_worked_on(programme):
         raise ValidationError(
             "Visits have been held or moved by hand: move visits one by one instead"
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from wellled.core.models import AuditEvent
 from wellled.core.testing import Trust
@@ -207,3 +208,19 @@ def test_concerns_that_sound_like_speaking_up_are_signposted() -> None:
     assert looks_like_speaking_up("Two nurses said they are afraid to raise incidents")
     assert looks_like_speaking_up("", "Bullying by a senior")
     assert not looks_like_speaking_up("The handover room is too small", "Parking")
+
+
+def test_my_work_lists_visits_to_record_and_feedback_owed(trust: Trust) -> None:
+    from wellled.leadership.queries import leadership_work
+
+    visit = held_visit(trust)  # held, feedback not yet given
+    made = visit.programme
+    executive = visit.executive
+    assert executive is not None
+    titles = [item.title for item in leadership_work(executive)]
+    assert f"Send feedback to {visit.place.name}" in titles
+    due = made.visits.filter(
+        status=VisitStatus.PLANNED, executive=executive, planned_on__lte=timezone.localdate()
+    ).count()
+    assert sum(t.startswith("Record your walkround") for t in titles) == min(due, 10)
+    assert leadership_work(trust.people["staff_member"]) == []
