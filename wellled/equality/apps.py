@@ -8,8 +8,9 @@ class EqualityConfig(AppConfig):
 
     def ready(self) -> None:
         from wellled.core import navigation
-        from wellled.equality import access
+        from wellled.equality import access, improvement_source
 
         navigation.register_nav(
             navigation.NavItem("Workforce equality", "equality:index", access.may_view, order=72)
         )
+        improvement_source.register()

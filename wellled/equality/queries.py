@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
@@ -9,7 +11,10 @@ from wellled.core.types import AnyUser
 from wellled.engines.equality import ReportRow, YearInputs, year_report
 from wellled.engines.equality.inputs import year_inputs
 from wellled.equality.access import may_view
+from wellled.equality.improvement_source import KIND, source_id
 from wellled.equality.models import EqualityYear
+from wellled.improvement.models import Action
+from wellled.improvement.queries import action_href, actions_by_source, actions_for_sources
 from wellled.organisation.access import Cap, require
 
 
@@ -42,3 +47,22 @@ def report_rows(equality_year: EqualityYear) -> list[ReportRow]:
         current=_inputs(equality_year),
         previous=_inputs(previous) if previous is not None else None,
     )
+
+
+@dataclass
+class ReportLine:
+    """One indicator on the report page, with the EDI actions that mean to move it."""
+
+    row: ReportRow
+    source_id: str
+    actions: list[tuple[Action, str]] = field(default_factory=list)  # (action, its link)
+
+
+def report_lines(user: AnyUser, equality_year: EqualityYear) -> list[ReportLine]:
+    """The year's rows, each with its actions (one query for all), linked where readable."""
+    lines = [ReportLine(row, source_id(row.indicator)) for row in report_rows(equality_year)]
+    ids = [line.source_id for line in lines]
+    by_source = actions_by_source(KIND, ids, actions_for_sources(KIND, ids))
+    for line in lines:
+        line.actions = [(a, action_href(user, a)) for a in by_source.get(line.source_id, [])]
+    return lines

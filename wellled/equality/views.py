@@ -15,8 +15,9 @@ from wellled.core.adapters import Crumb, crumbs, run_action
 from wellled.core.types import AuthenticatedHttpRequest
 from wellled.equality import actions, forms
 from wellled.equality.access import may_import
+from wellled.equality.improvement_source import KIND
 from wellled.equality.models import EqualityYear
-from wellled.equality.queries import get_year_for_user, report_rows, years_visible_to
+from wellled.equality.queries import get_year_for_user, report_lines, years_visible_to
 from wellled.organisation.access import Cap, require
 
 
@@ -44,7 +45,9 @@ def report(request: AuthenticatedHttpRequest, standard: str, year: int) -> HttpR
         "equality/report.html",
         {
             "equality_year": equality_year,
-            "rows": report_rows(equality_year),
+            "lines": report_lines(request.user, equality_year),
+            "can_raise": may_import(request.user),
+            "action_kind": KIND,
             "breadcrumbs": _crumbs(),
         },
     )

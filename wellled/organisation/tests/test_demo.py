@@ -167,6 +167,7 @@ class TestCommand:
             "Learning:",
             "speakup:",
             "Staff survey:",
+            "Workforce equality:",
             "Inspections:",
             "CQC assurance:",
             "Reports:",

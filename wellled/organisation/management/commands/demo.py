@@ -26,6 +26,7 @@ MODULE_DEMOS: tuple[str, ...] = (
     "wellled.learning.demo",  # acts on the complaints' learning
     "wellled.speakup.demo",  # enrols the guardian, who owns assurance evidence
     "wellled.surveys.demo",
+    "wellled.equality.demo",  # imports as the EDI lead and raises an EDI action
     "wellled.inspections.demo",
     "wellled.assurance.demo",  # after the modules whose measures become evidence
     "wellled.improvement.demo",  # acts on the self-assessment's statements
