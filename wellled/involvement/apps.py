@@ -8,7 +8,7 @@ class InvolvementConfig(AppConfig):
 
     def ready(self) -> None:
         from wellled.core import navigation
-        from wellled.involvement import access, improvement_source
+        from wellled.involvement import access, improvement_source, measures
 
         navigation.register_nav(
             navigation.NavItem("Involvement", "involvement:home", access.may_manage, order=60)
@@ -24,3 +24,5 @@ class InvolvementConfig(AppConfig):
         )
         # "You said, we did": actions on the shared loop, whose source is an activity.
         improvement_source.register()
+        # Monthly measures for the IPR (reports/sources.py).
+        measures.register()

@@ -406,6 +406,8 @@ REPLACED_BY: dict[str, str] = {
 REGISTERED_OWNERS: dict[str, tuple[str, float | None]] = {
     "complaints.responded_by_agreed_date": ("complaints.manager", 80.0),
     "improvement.closed_on_time": ("governance", 80.0),
+    # The demo payment policy's target (wellled/involvement/demo.py).
+    "involvement.payment_days": ("involvement", 10.0),
 }
 
 _SO_WHAT = {
