@@ -388,6 +388,7 @@ def _formal(ctx: _Context, month: int, received: Date, counts: dict[str, int]) -
         how_agreed=rng.choice(("phone", "email", "letter")),
     )
     case = actions.start_investigation(acting_user=handler, complaint=case)
+    _casework_notes(handler, case, agreed_on, min(_working_after(ctx, agreed_on, 3), today))
     on_time = rng.random() < good
     if on_time and rng.random() < 0.15 and due - datetime.timedelta(days=5) <= today:
         # More time, agreed with the complainant before the date passed.
@@ -458,6 +459,26 @@ def _formal(ctx: _Context, month: int, received: Date, counts: dict[str, int]) -
         # Refused while learning is missing: the case waits, as the inspectors found.
         with contextlib.suppress(ValidationError):
             actions.close(acting_user=handler, complaint=case, closed_on=close_on)
+
+
+def _casework_notes(handler: User, case: Complaint, called: Date, noted: Date) -> None:
+    """The timeline's contact log and notes (no names: the demo's people are random).
+    Drawn from no random numbers, so the rest of the demo is the same with them."""
+    actions.record_contact(
+        acting_user=handler,
+        complaint=case,
+        contacted_on=called,
+        method="phone",
+        direction="out",
+        with_whom="The complainant",
+        summary="Talked through the complaint and agreed the response date.",
+    )
+    actions.add_case_note(
+        acting_user=handler,
+        complaint=case,
+        noted_on=noted,
+        text="Asked the service manager for the team's account and the records for the dates.",
+    )
 
 
 def _pals(ctx: _Context, received: Date, counts: dict[str, int]) -> None:

@@ -59,6 +59,13 @@ def test_the_handler_sees_one_next_step_that_follows_the_case(trust, client_for)
     # The other steps are there, folded away, not stacked open.
     folded = '<span class="nhsuk-details__summary-text">Transfer to another body'
     assert folded in page
+    # A case with nobody handling it shows who could, unfolded (the triage queue's
+    # "Assign to someone else" links here).
+    unassigned = record(trust, handler=None)
+    page = client.get(detail(unassigned)).content.decode()
+    assert re.search(
+        r'<details class="nhsuk-details" open>\s*<summary[^>]*><span[^>]*>Change the handler', page
+    )
 
     case = _investigating(trust)
     assert _primary(client.get(detail(case)).content.decode()) == "add_issue"
