@@ -51,7 +51,11 @@ def _timed(args: list[str], env: dict[str, str], log: Path) -> tuple[float, floa
     started = time.perf_counter()
     with log.open("w") as out:
         # Only `wellled` commands named here, with arguments fixed in this file.
-        subprocess.run(args, env=env, stdout=out, stderr=subprocess.STDOUT, check=True)  # noqa: S603
+        done = subprocess.run(args, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)  # noqa: S603
+    if done.returncode:
+        # The scratch directory, and the log with it, is removed on the way out.
+        print("\n".join(log.read_text().splitlines()[-20:]))
+        done.check_returncode()
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -83,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         demo = _timed([args.wellled, "demo"], env, scratch / "demo.log")
         for line in (scratch / "demo.log").read_text().splitlines():
             if line.startswith("  ") and " s]" in line:
-                print(f"  {line.strip()[:60]}... [{line.rsplit('[', 1)[1]}")
+                text, _, took = line.strip().rpartition(" [")
+                print(f"  {text[:60]:<60} [{took}")
         print(f"\n{'process':<16} {'wall s':>8} {'CPU s':>8} {'wall ratio':>11} {'CPU ratio':>10}")
         for name, (wall, cpu) in (("wellled migrate", floor), ("wellled demo", demo)):
             print(
