@@ -11,6 +11,7 @@ urlpatterns = [
     path("units/<int:pk>/reviews/new/", views.review_new, name="review_new"),
     path("catchball/", views.inbox, name="inbox"),
     path("catchball/<int:pk>/", views.reply, name="reply"),
+    path("catchball/<int:pk>/again/", views.propose_again, name="propose_again"),
     path("reviews/<int:pk>/", views.review, name="review"),
     path("reviews/<int:pk>/close/", views.review_close, name="review_close"),
     path("review-items/<int:pk>/countermeasure/", views.countermeasure, name="countermeasure"),

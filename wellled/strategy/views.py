@@ -96,6 +96,43 @@ def propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def propose_again(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A returned proposal, amended and sent up again: the same record, its history kept."""
+    driver: DriverMetric = queries.get_driver_for_user(request.user, pk)
+    if driver.agreement != Agreement.RETURNED or not access.may_propose(request.user, driver.unit):
+        raise PermissionDenied
+    initial = {
+        "objective": driver.objective_id,
+        "metric": driver.metric_id,
+        "kind": driver.kind,
+        "owner": driver.owner_id,
+        "target": driver.target,
+    }
+    form = forms.ProposeForm(posted(request), unit=driver.unit, initial=initial)
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda data: actions.propose_driver_metric(
+                acting_user=request.user, unit=driver.unit, driver=driver, **data
+            ),
+            success="Proposed again to the level above",
+            then=lambda _: redirect("strategy:unit", pk=driver.unit_id),
+        )
+        if done:
+            return done
+    page = {"title": f"Propose {driver.metric.name} again", "button": "Propose again"}
+    context = {
+        "form": form,
+        "page": page,
+        "cancel": reverse("strategy:unit", args=[driver.unit_id]),
+        "breadcrumbs": crumbs(_home(), _unit_crumb(driver.unit)),
+    }
+    return render(request, "strategy/form.html", context)
+
+
+@login_required
 @require_GET
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can(request.user, Cap.AGREE_DRIVER_METRICS):

@@ -155,3 +155,35 @@ def test_the_api_lists_what_the_pages_show(trust: Trust, api_for: Any) -> None:
     risks = api_for("board_member").get("/api/v1/strategy/risks/").json()
     assert risks["results"][0]["current_score"] == 12
     assert api_for("staff_member").get("/api/v1/strategy/risks/").status_code == 403
+
+
+def test_a_returned_proposal_is_amended_and_sent_again_from_the_team_page(
+    trust: Trust, client_for: Any
+) -> None:
+    from wellled.strategy import actions
+
+    driver = proposal(trust, target=5)
+    actions.reply_to_proposal(
+        acting_user=trust.people["service_lead"],
+        driver=driver,
+        decision="returned",
+        comment="Not credible",
+    )
+    staff = client_for("staff_member")
+    team_page = staff.get(reverse("strategy:unit", args=[trust.team.pk])).content.decode()
+    again = reverse("strategy:propose_again", args=[driver.pk])
+    assert again in team_page
+    form = staff.get(again).content.decode()
+    assert 'value="5.0"' in form  # the returned values are there to amend
+    data = {
+        "objective": driver.objective_id,
+        "metric": driver.metric_id,
+        "kind": "driver",
+        "owner": trust.people["staff_member"].pk,
+        "target": "15",
+    }
+    assert staff.post(again, data).status_code == 302
+    driver.refresh_from_db()
+    assert (driver.agreement, driver.target) == (Agreement.PROPOSED, 15)
+    assert client_for("complaints_handler").get(again).status_code == 403
+    assert staff.get(again).status_code == 403  # no longer returned

@@ -15,6 +15,7 @@ from tests.url_access_groups import WITH_A_ROLE, Access, Samples
 from wellled.core.testing import Trust
 
 _numbers = itertools.count(1)
+_months = itertools.count(0)  # its own count, so the months stay in the past
 
 PROPOSERS = frozenset({"staff_member", "service_lead", "executive", "operator"})
 LEVEL_ABOVE = frozenset({"service_lead", "executive", "operator"})
@@ -28,6 +29,7 @@ ACCESS: Access = {
     "strategy:review_new": LEVEL_ABOVE,
     "strategy:inbox": LEVEL_ABOVE,
     "strategy:reply": LEVEL_ABOVE,
+    "strategy:propose_again": PROPOSERS,
     "strategy:review": WITH_A_ROLE,
     "strategy:review_close": LEVEL_ABOVE,
     "strategy:countermeasure": LEVEL_ABOVE,
@@ -56,6 +58,20 @@ def _proposal(trust: Trust) -> dict[str, Any]:
     return {"pk": proposal(trust, metric=_metric(trust), kind="watch").pk}
 
 
+def _returned(trust: Trust) -> dict[str, Any]:
+    from wellled.strategy import actions
+    from wellled.strategy.tests.support import proposal
+
+    driver = proposal(trust, metric=_metric(trust), kind="watch")
+    actions.reply_to_proposal(
+        acting_user=trust.people["service_lead"],
+        driver=driver,
+        decision="returned",
+        comment="Too timid",
+    )
+    return {"pk": driver.pk}
+
+
 def _open_review(trust: Trust) -> Any:
     import datetime
 
@@ -64,7 +80,7 @@ def _open_review(trust: Trust) -> Any:
 
     agreed(trust, metric=_metric(trust), target=1, kind="watch")
     # One review a month per unit: each sample takes a month of its own.
-    month = datetime.date(2020, 1, 1) + datetime.timedelta(days=31 * next(_numbers))
+    month = datetime.date(2000, 1, 1) + datetime.timedelta(days=31 * next(_months))
     return actions.open_review(
         acting_user=trust.people["service_lead"], unit=trust.team, month=month.replace(day=1)
     )
@@ -75,6 +91,7 @@ SAMPLES: Samples = {
     "strategy:propose": _team,
     "strategy:review_new": _team,
     "strategy:reply": _proposal,
+    "strategy:propose_again": _returned,
     "strategy:review": lambda t: {"pk": _open_review(t).pk},
     "strategy:review_close": lambda t: {"pk": _open_review(t).pk},
     "strategy:countermeasure": lambda t: {"pk": _open_review(t).items.get().pk},
