@@ -276,17 +276,6 @@ def _person(rng: random.Random) -> actions.ComplainantDetails:
     )
 
 
-def _patient(person: actions.ComplainantDetails, received: Date, n: int) -> actions.PatientDetails:
-    """The patient (the complainant themselves) with a date of birth for KO41a's age of
-    patient, one in seven not known. Drawn from its own generator, so the rest of the
-    demo (dates, outcomes, the story its tests pin) does not move."""
-    ages = random.Random(received.toordinal() * 7919 + n)
-    if ages.random() < 1 / 7:
-        return actions.PatientDetails(person.full_name)
-    born = received - datetime.timedelta(days=ages.randrange(3, 95) * 365 + ages.randrange(365))
-    return actions.PatientDetails(person.full_name, date_of_birth=born)
-
-
 def _working_after(ctx: _Context, day: Date, n: int) -> Date:
     return ctx.calendar.add_working_days(day, n)
 
@@ -347,7 +336,6 @@ def _formal(ctx: _Context, month: int, received: Date, counts: dict[str, int]) -
         dict.fromkeys(rng.choices(codes, weights, k=rng.choice((1, 1, 1, 2, 2, 3))))
     )
     handler = ctx.handler if rng.random() < 0.7 else ctx.manager
-    person = _person(rng)
     case = actions.record_complaint(
         acting_user=ctx.manager,
         channel=rng.choice(("letter", "email", "email", "online", "phone", "mp_enquiry")),
@@ -355,8 +343,7 @@ def _formal(ctx: _Context, month: int, received: Date, counts: dict[str, int]) -
         service=service,
         site=rng.choice(sites) if sites else None,
         summary=rng.choice(SUBJECTS[subject_codes[0]][1]),
-        complainant=person,
-        patient=_patient(person, received, counts["complaints"]),
+        complainant=_person(rng),
         handler=handler,
         calendar=ctx.calendar,
     )
