@@ -632,8 +632,8 @@ def _demo_password_hash() -> str:
     """The demo password hashed once per process, with the production hasher.
 
     Every demo login shares one published password, so sharing its salt gives
-    nothing away, and hashing it once instead of once a login saves about 0.15 s
-    a login (Argon2 at Django's parameters). Real accounts are never set here.
+    nothing away, and hashing it once instead of once a login saves an Argon2
+    hash a login. Real accounts are never set here.
     """
     return make_password(DEMO_PASSWORD)
 

@@ -8,8 +8,10 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.contrib.auth.models import User
+from django.test import override_settings
 
 import wellled.settings as production_settings
+from wellled.accounts.hashers import OwaspArgon2PasswordHasher
 from wellled.accounts.tests.support import LOGIN, post_password
 from wellled.core.models import AuditEvent
 from wellled.core.testing import PASSWORD, Trust
@@ -17,14 +19,25 @@ from wellled.core.testing import PASSWORD, Trust
 NEW_PASSWORD = "lantern-orchard-pebble-violin"
 
 
-def test_production_hashes_passwords_with_argon2() -> None:
+def test_production_hashes_passwords_with_argon2id_at_owasps_parameters() -> None:
+    """OWASP Password Storage Cheat Sheet: Argon2id, m=19 MiB, t=2, p=1 (decision 0009)."""
     # conftest swaps in MD5 for speed; the module itself says what production uses.
     assert production_settings.PASSWORD_HASHERS[0] == (
-        "django.contrib.auth.hashers.Argon2PasswordHasher"
+        "wellled.accounts.hashers.OwaspArgon2PasswordHasher"
     )
-    encoded = Argon2PasswordHasher().encode("a password", Argon2PasswordHasher().salt())
-    assert encoded.startswith("argon2$argon2id$")
-    assert Argon2PasswordHasher().verify("a password", encoded)
+    hasher = OwaspArgon2PasswordHasher()
+    encoded = hasher.encode("a password", hasher.salt())
+    assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert hasher.verify("a password", encoded)
+
+
+def test_a_hash_at_djangos_old_parameters_still_verifies_and_is_upgraded(db) -> None:
+    old = Argon2PasswordHasher()
+    user = User.objects.create(username="kept", password=old.encode("a password", old.salt()))
+    with override_settings(PASSWORD_HASHERS=production_settings.PASSWORD_HASHERS):
+        assert user.check_password("a password")  # check_password saves the new hash
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
 
 
 def test_the_login_page_has_labelled_fields_and_no_sso_button(client, db) -> None:
