@@ -112,10 +112,11 @@ def test_a_manager_takes_an_online_complaint_to_closure_from_the_case(  # type: 
     trust, page_as, tmp_path
 ) -> None:
     from wellled.complaints import actions
-    from wellled.complaints.tests.support import complainant
+    from wellled.complaints.tests.support import code_lists, complainant
     from wellled.improvement.actions import complete_with_note
     from wellled.improvement.models import Action
 
+    code_lists()  # the issue step picks a subject from them
     case = actions.submit_public_complaint(
         service=trust.service,
         summary="My mother was discharged without her medicines.",

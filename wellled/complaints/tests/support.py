@@ -7,6 +7,7 @@ from typing import Any
 
 from wellled.complaints import actions
 from wellled.complaints.models import Complaint, ComplaintIssue, ReferenceItem
+from wellled.complaints.reference import load_reference_data
 from wellled.core.testing import Trust
 
 D = datetime.date
@@ -19,6 +20,13 @@ def ref(list_name: str, code: str) -> ReferenceItem:
         list=list_name, code=code, defaults={"label": code.replace("_", " ").capitalize()}
     )
     return item
+
+
+def code_lists() -> None:
+    """The complaints code lists as the data migration loads them, reloaded when an
+    earlier transactional test's flush has emptied the table."""
+    if not ReferenceItem.objects.exists():
+        load_reference_data(ReferenceItem)
 
 
 def complainant(**overrides: Any) -> actions.ComplainantDetails:

@@ -24,8 +24,8 @@ from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from wellled.assurance.models import EvidenceItem
-from wellled.complaints.models import ComplaintIssue, ReferenceItem
-from wellled.complaints.reference import load_reference_data
+from wellled.complaints.models import ComplaintIssue
+from wellled.complaints.tests.support import code_lists
 from wellled.core import audit
 from wellled.core.testing import Trust
 from wellled.improvement.models import Action, Status
@@ -174,10 +174,7 @@ def test_learning_actions_and_action_plans_move_with_everything(
     before_the_move: Any, trust: Trust
 ) -> None:
     apps = before_the_move
-    # The complaints code lists come from a data migration; an earlier
-    # transactional test's flush may have emptied them.
-    if not ReferenceItem.objects.exists():
-        load_reference_data(ReferenceItem)
+    code_lists()
     complaint, issue = upheld_case(trust)
     found = finding(inspection(trust), statement_ids=["learning-improvement-and-innovation"])
     done_id, open_id = _old_learning(apps, trust, issue)
