@@ -20,14 +20,11 @@ Holding is limited per connection per day, the same way as sending.
 from __future__ import annotations
 
 import datetime
-import hashlib
-import hmac
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms as djforms
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -43,7 +40,7 @@ from wellled.complaints.policy import MAX_AGE, MIN_SECONDS
 from wellled.complaints.uploads import ALLOWED_NAMES, MAX_FILES, limit_label
 from wellled.core.adapters import add_action_errors
 from wellled.core.nhsforms import NHSForm
-from wellled.core.throttle import Bucket
+from wellled.core.throttle import Bucket, daily_address_key
 from wellled.core.uploads import CheckedFile, read_upload
 from wellled.organisation.models import OrgUnit, UnitKind
 
@@ -89,14 +86,7 @@ def token_problem(token: str, now: float | None = None) -> str | None:
     return None
 
 
-def _rate_key(group: str, request: HttpRequest) -> str:
-    """Who is counted: the sender's address, hashed with a key that changes daily,
-    so neither the address nor a link between days is ever stored."""
-    day = timezone.localdate().isoformat()
-    key = hashlib.sha256(f"{settings.SECRET_KEY}:{SALT}:{day}".encode()).digest()
-    address = str(request.META.get("REMOTE_ADDR", ""))
-    digest = hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
-    return f"{day}:{digest[:32]}"
+_rate_key = daily_address_key(SALT)
 
 
 # The limits are read when counted (not at import), so a test can lower them.

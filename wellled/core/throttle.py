@@ -13,6 +13,8 @@ on every request.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.http import HttpRequest
+from django.utils import timezone
 from django_ratelimit.core import get_usage
 
 KeyFunction = Callable[[str, HttpRequest], str]
@@ -36,6 +39,20 @@ class Refusal:
     def minutes(self) -> str:
         minutes = max(1, math.ceil(self.retry_after / 60))
         return f"{minutes} minute" + ("" if minutes == 1 else "s")
+
+
+def daily_address_key(salt: str) -> KeyFunction:
+    """Who a public form counts: the sender's address under a keyed hash whose key
+    changes every day, so neither the address nor a link between days is stored."""
+
+    def key(group: str, request: HttpRequest) -> str:
+        day = timezone.localdate().isoformat()
+        secret = hashlib.sha256(f"{settings.SECRET_KEY}:{salt}:{day}".encode()).digest()
+        address = str(request.META.get("REMOTE_ADDR", ""))
+        digest = hmac.new(secret, address.encode(), hashlib.sha256).hexdigest()
+        return f"{day}:{digest[:32]}"
+
+    return key
 
 
 def setting_rate(name: str, default: int, period: str = "h") -> Callable[[], str]:

@@ -15,19 +15,14 @@ and the page says so in terms that fit either case.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from wellled.core.adapters import add_action_errors
 from wellled.core.middleware import leaves_no_trace
-from wellled.core.throttle import Bucket
+from wellled.core.throttle import Bucket, daily_address_key
 from wellled.involvement import actions, forms
 from wellled.involvement.models import Source
 
@@ -39,12 +34,7 @@ OVER_LIMIT = (
 )
 
 
-def _rate_key(group: str, request: HttpRequest) -> str:
-    """The sender's address under a keyed hash whose key changes every day."""
-    day = timezone.localdate().isoformat()
-    key = hashlib.sha256(f"{settings.SECRET_KEY}:{SALT}:{day}".encode()).digest()
-    address = str(request.META.get("REMOTE_ADDR", ""))
-    return f"{day}:{hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]}"
+_rate_key = daily_address_key(SALT)
 
 
 REGISTERING = Bucket("involvement.public", rate=lambda: f"{REGISTRATIONS_PER_DAY}/d", key=_rate_key)
