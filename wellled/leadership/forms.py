@@ -49,7 +49,7 @@ def _text(label: str, hint: str = "", rows: int = 4) -> forms.CharField:
 
 
 class PageForm(NHSForm):
-    """Laid out in order by leadership/form.html. Nothing is required here: the
+    """Laid out in order by form_page.html. Nothing is required here: the
     action says what is missing, with every other refusal, in its own words."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

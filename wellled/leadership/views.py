@@ -70,8 +70,8 @@ def _form_page(
         done = run_action(request, form, write, success=page.success, then=back)
         if done is not None:
             return done
-    context = {"form": form, "page": page, "back": back, "breadcrumbs": breadcrumbs}
-    return render(request, "leadership/form.html", context)
+    context = {"form": form, "page": page, "cancel": back, "breadcrumbs": breadcrumbs}
+    return render(request, "form_page.html", context)
 
 
 @login_required
@@ -115,10 +115,10 @@ def programme_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "back": reverse("leadership:programmes"),
+        "cancel": reverse("leadership:programmes"),
         "breadcrumbs": crumbs(("Walkrounds", reverse("leadership:programmes"))),
     }
-    return render(request, "leadership/form.html", context)
+    return render(request, "form_page.html", context)
 
 
 @login_required

@@ -92,7 +92,7 @@ def propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "cancel": reverse("strategy:unit", args=[found.pk]),
         "breadcrumbs": crumbs(_home(), _unit_crumb(found)),
     }
-    return render(request, "strategy/form.html", context)
+    return render(request, "form_page.html", context)
 
 
 @login_required
@@ -129,7 +129,7 @@ def propose_again(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "cancel": reverse("strategy:unit", args=[driver.unit_id]),
         "breadcrumbs": crumbs(_home(), _unit_crumb(driver.unit)),
     }
-    return render(request, "strategy/form.html", context)
+    return render(request, "form_page.html", context)
 
 
 @login_required
@@ -193,7 +193,7 @@ def review_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "cancel": reverse("strategy:unit", args=[found.pk]),
         "breadcrumbs": crumbs(_home(), _unit_crumb(found)),
     }
-    return render(request, "strategy/form.html", context)
+    return render(request, "form_page.html", context)
 
 
 @login_required
@@ -240,7 +240,7 @@ def countermeasure(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "cancel": back,
         "breadcrumbs": crumbs(_home(), _unit_crumb(item.review.unit), ("Review", back)),
     }
-    return render(request, "strategy/form.html", context)
+    return render(request, "form_page.html", context)
 
 
 @login_required
@@ -268,7 +268,7 @@ def review_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "cancel": back,
         "breadcrumbs": crumbs(_home(), _unit_crumb(found.unit), ("Review", back)),
     }
-    return render(request, "strategy/form.html", context)
+    return render(request, "form_page.html", context)
 
 
 @login_required
@@ -295,7 +295,7 @@ def objective_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         "cancel": reverse("strategy:index"),
         "breadcrumbs": crumbs(_home()),
     }
-    return render(request, "strategy/form.html", context)
+    return render(request, "form_page.html", context)
 
 
 @login_required

@@ -56,6 +56,9 @@ def test_an_owner_who_cannot_read_the_register_is_led_back_to_my_work(
     assert client.get(reverse("improvement:list")).status_code == 403
     progress = client.get(_url("progress", action)).content.decode()
     assert 'href="/actions/"' not in progress
+    # The small form page names the action and cancels back to it.
+    assert f'<span class="nhsuk-caption-l">{action.title}</span>' in progress
+    assert f'<a class="nhsuk-link" href="{_url("detail", action)}">Cancel</a>' in progress
 
 
 def test_sam_records_progress_and_the_page_shows_it_first(trust: Trust, client_for: object) -> None:

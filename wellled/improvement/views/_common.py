@@ -5,7 +5,7 @@ action, redirect back to the action)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -74,6 +74,7 @@ class FormPage:
     button: str
     success: str
     intro: str = ""
+    caption: str = ""  # filled with the action's title when the page is drawn
 
 
 def form_page(
@@ -97,11 +98,12 @@ def form_page(
             return done
     return render(
         request,
-        "improvement/form.html",
+        "form_page.html",
         {
             "action": action,
             "form": form,
-            "page": page,
+            "page": replace(page, caption=action.title),
+            "cancel": reverse("improvement:detail", args=[action.pk]),
             "breadcrumbs": action_crumbs(request.user, action),
         },
     )
