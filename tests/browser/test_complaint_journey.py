@@ -106,22 +106,29 @@ def _investigate(journey: Journey, trust, today: datetime.date) -> None:  # type
     journey.submit(issue_card.get_by_role("button", name="Raise the action"), "action-raised")
 
 
+def _online_complaint(trust):  # type: ignore[no-untyped-def]
+    """A complaint sent on the public form, with the code lists its issue step needs."""
+    from wellled.complaints import actions
+    from wellled.complaints.tests.support import code_lists, complainant
+
+    code_lists()  # a transactional test's flush may have emptied them
+    return actions.submit_public_complaint(
+        service=trust.service,
+        summary="My mother was discharged without her medicines.",
+        complainant=complainant(),
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 @override_settings(WELLLED_REQUIRE_2FA=False)
 def test_a_manager_takes_an_online_complaint_to_closure_from_the_case(  # type: ignore[no-untyped-def]
     trust, page_as, tmp_path
 ) -> None:
     from wellled.complaints import actions
-    from wellled.complaints.tests.support import code_lists, complainant
     from wellled.improvement.actions import complete_with_note
     from wellled.improvement.models import Action
 
-    code_lists()  # the issue step picks a subject from them
-    case = actions.submit_public_complaint(
-        service=trust.service,
-        summary="My mother was discharged without her medicines.",
-        complainant=complainant(),
-    )
+    case = _online_complaint(trust)
     assert case.handler is None
     today = timezone.localdate()
     journey = Journey(page_as(trust.people["complaints_manager"]), _artefacts(tmp_path))
