@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wellled.core.adapters import crumbs, posted, run_action
+from wellled.core.spreadsheets import xlsx_response
 from wellled.core.types import AuthenticatedHttpRequest
 from wellled.improvement.queries import action_href, actions_for_sources
 from wellled.involvement import access, actions, exports, forms, queries, rules
@@ -383,13 +384,8 @@ def claim_paid(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def finance_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Approved claims waiting for payment, as a workbook for finance."""
     _require_lead(request)
-    data = exports.finance_workbook(queries.finance_rows(request.user))
-    response = HttpResponse(
-        data,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="involvement-claims-to-pay.xlsx"'
-    return response
+    rows = exports.finance_rows(queries.finance_rows(request.user))
+    return xlsx_response("involvement-claims-to-pay", "Claims to pay", exports.HEADINGS, rows)
 
 
 @login_required

@@ -135,7 +135,8 @@ def test_finance_gets_approved_claims_as_a_workbook_with_names_as_text(
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2
     assert rows[1][0] == found.pk and rows[1][6] == 80.0
-    assert sheet.cell(row=2, column=2).data_type == "s"  # not a formula
+    assert rows[1][1] == "'" + risky.full_name  # kept as text, never run as a formula
+    assert sheet.cell(row=2, column=2).data_type == "s"
 
 
 @pytest.mark.parametrize("persona", ["service_lead", "executive", "complaints_manager"])
