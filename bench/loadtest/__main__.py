@@ -57,6 +57,9 @@ class Plan:
     )
     locust: str = _setting("LOADTEST_LOCUST", str(ROOT / ".venv-loadtest" / "bin" / "locust"))
     events: list[str] = field(default_factory=list)
+    # When the first fault was injected and when the last service was serving again
+    # (epoch seconds), to split the figures into before the faults and after them.
+    marks: dict[str, float] = field(default_factory=dict)
 
     def hosts(self) -> list[str]:
         return [f"http://127.0.0.1:{port}" for port in self.ports]
@@ -239,6 +242,7 @@ def faults(plan: Plan, running: dict[str, Service], stop: threading.Event) -> No
         if victim or stop.wait(1):
             break
     victim = victim or "worker2"
+    plan.marks["first fault"] = time.time()
     plan.note(
         f"fault: killing {victim} with SIGKILL ({'mid-job' if _running_a_job(running) else 'idle'})"
     )
@@ -253,6 +257,7 @@ def faults(plan: Plan, running: dict[str, Service], stop: threading.Event) -> No
     running["web1"].stop(signal.SIGTERM)
     running["web1"].start()
     wait_healthy(plan.hosts()[0])
+    plan.marks["recovered"] = time.time()
     plan.note("web1 is serving again")
 
 
@@ -278,7 +283,9 @@ def run_locust(plan: Plan, env: dict[str, str]) -> Path:
         "--stop-timeout",
         "30",
     ]
-    locust_env = {**env, "LOADTEST_HOSTS": ",".join(plan.hosts())}
+    samples = Path(f"{prefix}_samples.csv")
+    samples.unlink(missing_ok=True)
+    locust_env = {**env, "LOADTEST_HOSTS": ",".join(plan.hosts()), "LOADTEST_SAMPLES": str(samples)}
     with (plan.folder / "logs" / "locust.log").open("wb") as log:
         subprocess.run(  # noqa: S603
             command, env=locust_env, stdout=log, stderr=subprocess.STDOUT, check=False
@@ -364,6 +371,43 @@ def _number(value: str) -> float:
         return 0.0
 
 
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def phase_table(plan: Plan, samples: Path) -> list[str]:
+    """p50/p95 per request before the first fault and after the last recovery, from the
+    same run: whether the service came back as fast as it was before the faults."""
+    first, recovered = plan.marks.get("first fault"), plan.marks.get("recovered")
+    if first is None or recovered is None or not samples.exists():
+        return ["", "Before and after the faults: not measured (the faults did not both run)."]
+    before: dict[str, list[float]] = {}
+    after: dict[str, list[float]] = {}
+    for line in samples.read_text().splitlines():
+        stamp, rest = line.split(",", 1)
+        name, took, _failed = rest.rsplit(",", 2)
+        when = float(stamp)
+        phase = before if when < first else after if when > recovered else None
+        if phase is not None:
+            phase.setdefault(name, []).append(float(took))
+            phase.setdefault("All requests", []).append(float(took))
+    lines = [
+        "",
+        "Before the first fault and after the last recovery (same run):",
+        "",
+        "| request | before: count | p50 ms | p95 ms | after: count | p50 ms | p95 ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name in sorted(set(before) | set(after), key=lambda n: (n == "All requests", n)):
+        b, a = before.get(name, []), after.get(name, [])
+        lines.append(
+            f"| {name} | {len(b)} | {_percentile(b, 0.5):.0f} | {_percentile(b, 0.95):.0f} "
+            f"| {len(a)} | {_percentile(a, 0.5):.0f} | {_percentile(a, 0.95):.0f} |"
+        )
+    return lines
+
+
 def report(plan: Plan, prefix: Path, results: list[tuple[str, bool]]) -> bool:
     rows: list[dict[str, Any]] = []
     with Path(f"{prefix}_stats.csv").open() as stats:
@@ -392,6 +436,7 @@ def report(plan: Plan, prefix: Path, results: list[tuple[str, bool]]) -> bool:
                 f"- {row['Method']} {row['Name']}: {row['Error']} ({row['Occurrences']})"
                 for row in failed
             ]
+    lines += phase_table(plan, Path(f"{prefix}_samples.csv"))
     lines += ["", "Checks:", ""]
     lines += [f"- {'ok' if passed else 'FAILED'}: {text}" for text, passed in results]
     lines += ["", "Events:", ""] + [f"- {event}" for event in plan.events]

@@ -22,7 +22,7 @@ import re
 import time
 from typing import Any
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 from locust.clients import LocustHttpAdapter
 
 HOSTS = os.environ.get("LOADTEST_HOSTS", "http://127.0.0.1:8781").split(",")
@@ -31,6 +31,19 @@ PASSWORD = "wellford-demo-2025"  # noqa: S105 - the demo's published password (w
 PASSPHRASE = "demo speak-up passphrase"  # noqa: S105 - the demo guardian's (wellled/speakup/demo.py)
 REFUSED = "(refused or reset: sent to the other server)"
 JOB_WAIT_SECONDS = 120
+
+# Every request's end time and duration, so the report can give figures for the
+# stretch before the first fault and the stretch after recovery in the same run.
+SAMPLES = os.environ.get("LOADTEST_SAMPLES")
+_samples = open(SAMPLES, "a", buffering=1) if SAMPLES else None  # noqa: SIM115 - open for the run
+
+
+@events.request.add_listener
+def _record(request_type: str, name: str, response_time: float, exception: Any, **_: Any) -> None:
+    if _samples is not None:
+        failed = 0 if exception is None else 1
+        _samples.write(f"{time.time():.3f},{request_type} {name},{response_time:.1f},{failed}\n")
+
 
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
