@@ -8,7 +8,8 @@ the measures that changed status last month, the overdue actions from every
 source, and CQC's latest ratings with what is being done about them. The IPR reads
 in CQC's order (safe, effective, caring, responsive, well-led) with a chart inline
 for each measure; the well-led page puts CQC's rating first and labels the
-self-assessment as the trust's estimate, not CQC's.
+self-assessment as the trust's estimate, not CQC's. The measure with no narrative
+is on its owner's "My work" before the board date.
 
 Each page is saved as a screenshot in the artefacts directory
 (`WELLLED_TEST_ARTEFACTS`, else pytest's temporary directory for the test) and
@@ -164,6 +165,19 @@ def _well_led(reading: Reading) -> None:
     assert "Estimated, not CQC's" in text[estimate:]
 
 
+def _owner_is_warned(owner_page, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    """The measure with no narrative is on its owner's "My work" before the board
+    reads the report (due on the 10th: reports_work)."""
+    from wellled.reports.queries import last_month
+
+    owner = Reading(owner_page, folder)
+    owner_page.goto("/")
+    owner.keep("owner-asked-for-a-narrative")
+    ask = f"Write the {last_month():%B %Y} narrative for Appraisals done"
+    assert owner_page.get_by_role("link", name=ask).is_visible()
+    assert owner.problems == []
+
+
 @pytest.mark.django_db(transaction=True)
 @override_settings(WELLLED_REQUIRE_2FA=False)
 def test_a_board_member_sees_the_months_story_on_one_screen(  # type: ignore[no-untyped-def]
@@ -181,3 +195,4 @@ def test_a_board_member_sees_the_months_story_on_one_screen(  # type: ignore[no-
     _ipr(reading)
     _well_led(reading)
     assert reading.problems == []
+    _owner_is_warned(page_as(trust.people["governance_lead"]), reading.folder)
