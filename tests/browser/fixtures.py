@@ -49,14 +49,20 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page_as(browser, live_server, client) -> Iterator[Callable[..., object]]:  # type: ignore[no-untyped-def]
-    """page_as(user) gives a Playwright page logged in as that user (or anonymous)."""
+def page_as(browser, live_server) -> Iterator[Callable[..., object]]:  # type: ignore[no-untyped-def]
+    """page_as(user) gives a Playwright page logged in as that user (or anonymous),
+    each in a browser context of its own, so two people can work side by side."""
+    from django.test import Client
+
     contexts = []
 
     def open_page(user=None):  # type: ignore[no-untyped-def]
         context = browser.new_context(base_url=live_server.url)
         contexts.append(context)
         if user is not None:
+            # A test client per login: logging a second person in on one client
+            # would end the first person's session.
+            client = Client()
             client.force_login(user)
             context.add_cookies(
                 [

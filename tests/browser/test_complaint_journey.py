@@ -2,10 +2,10 @@
 complaint from the triage queue to closure, with learning and an improvement action,
 without leaving the case (the letter's own page aside) and in under 15 submits.
 
-Two things are done by other people, as in the trust, through their actions rather
-than the browser, and are not the manager's submits: an executive signs the
-response off (the signer must not be the drafter), and the action's owner
-completes it with evidence (closing waits for that).
+Two things are done by other people, as in the trust, and are not the manager's
+submits: an executive signs the response off in a browser of their own (the signer
+must not be the drafter; their submits are counted apart), and the action's owner
+completes it with evidence through its action (closing waits for that).
 
 Each step's page is saved as a screenshot in the artefacts directory
 (`WELLLED_TEST_ARTEFACTS`, else pytest's temporary directory for the test), and
@@ -106,6 +106,23 @@ def _investigate(journey: Journey, trust, today: datetime.date) -> None:  # type
     journey.submit(issue_card.get_by_role("button", name="Raise the action"), "action-raised")
 
 
+def _sign_off_as(signer, page_as, folder: Path, case) -> Journey:  # type: ignore[no-untyped-def]
+    """A second person, with sign-off authority, signs the response off on the case
+    page: its next step for them is the sign-off."""
+    journey = Journey(page_as(signer), folder)
+    journey.page.goto("/")
+    journey.keep("signer-is-asked")
+    journey.page.get_by_role("link", name=f"Sign off the response to {case.reference}").click()
+    journey.keep("signer-reads-the-case")
+    card = journey.page.locator("#next-step")
+    # They read the response they sign where they sign it.
+    assert "ombudsman" in card.locator(".wl-letter-preview").inner_text().lower()
+    card.get_by_label("Delegate of the responsible person").check()
+    journey.next_step("signer-signed-off")
+    assert Complaint.objects.get(pk=case.pk).signed_off_by == signer
+    return journey
+
+
 def _online_complaint(trust):  # type: ignore[no-untyped-def]
     """A complaint sent on the public form, with the code lists its issue step needs."""
     from wellled.complaints import actions
@@ -124,7 +141,6 @@ def _online_complaint(trust):  # type: ignore[no-untyped-def]
 def test_a_manager_takes_an_online_complaint_to_closure_from_the_case(  # type: ignore[no-untyped-def]
     trust, page_as, tmp_path
 ) -> None:
-    from wellled.complaints import actions
     from wellled.improvement.actions import complete_with_note
     from wellled.improvement.models import Action
 
@@ -149,13 +165,10 @@ def test_a_manager_takes_an_online_complaint_to_closure_from_the_case(  # type: 
     page.goto(f"/complaints/{case.pk}/")
     journey.next_step("draft-submitted")
 
-    # The executive signs it off (the manager drafted the letter, so may not), in
-    # their own session: page_as's one test client cannot hold two logins at once.
-    actions.sign_off(
-        acting_user=trust.people["executive"],
-        complaint=Complaint.objects.get(pk=case.pk),
-        capacity="delegate",
-    )
+    # The executive signs it off from the same case page in their own browser (the
+    # manager drafted the letter, so may not); their submits are not the manager's.
+    signer = _sign_off_as(trust.people["executive"], page_as, journey.folder, case)
+    assert signer.submits == 1 and signer.problems == []
     page.reload()
     journey.keep("signed-off")
     journey.next_step("response-sent")
@@ -176,3 +189,61 @@ def test_a_manager_takes_an_online_complaint_to_closure_from_the_case(  # type: 
     case_page = f"/complaints/{case.pk}/"
     assert journey.paths[0] == "/complaints/triage/"
     assert all(path.startswith(case_page) for path in journey.paths[1:]), journey.paths
+
+
+def _signed_off_case(trust):  # type: ignore[no-untyped-def]
+    """A case whose final response the handler wrote and the executive signed off."""
+    from wellled.complaints import actions
+    from wellled.complaints.tests.support import D, code_lists, final_letter, issue, record
+
+    code_lists()
+    manager = trust.people["complaints_manager"]
+    case = record(trust)
+    actions.acknowledge(
+        acting_user=manager,
+        complaint=case,
+        acknowledged_on=D(2026, 3, 3),
+        discussion_offered_on=D(2026, 3, 3),
+    )
+    actions.start_investigation(acting_user=manager, complaint=case)
+    actions.record_issue_outcome(
+        acting_user=manager, issue=issue(trust, case), outcome="not_upheld"
+    )
+    letter = final_letter(trust.people["complaints_handler"], case)
+    actions.submit_draft(acting_user=manager, complaint=case)
+    actions.sign_off(acting_user=trust.people["executive"], complaint=case, capacity="delegate")
+    return case, letter
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(WELLLED_REQUIRE_2FA=False)
+def test_changing_a_signed_off_letter_withdraws_the_sign_off_and_asks_again(  # type: ignore[no-untyped-def]
+    trust, page_as, tmp_path
+) -> None:
+    """The manager changes a signed-off response on its page: the page says it is
+    locked, the change must be confirmed as withdrawing the sign-off, and the
+    executive is asked on their home page to sign it again."""
+    case, letter = _signed_off_case(trust)
+    folder = _artefacts(tmp_path).parent / "withdrawn-sign-off"
+    folder.mkdir(parents=True, exist_ok=True)
+    journey = Journey(page_as(trust.people["complaints_manager"]), folder)
+    page = journey.page
+    page.goto(f"/complaints/{case.pk}/letters/{letter.pk}/")
+    assert page.get_by_text("Signed off and locked").is_visible()
+    journey.keep("locked")
+    page.get_by_text("Change the signed-off response").click()
+    body = page.locator("[name=body]")
+    body.fill(body.input_value() + "\n\nWe have also written to the ward manager.")
+    page.locator("[name=withdraw_sign_off]").check()
+    journey.submit(page.get_by_role("button", name="Save and withdraw the sign-off"), "withdrawn")
+
+    after = Complaint.objects.get(pk=case.pk)
+    assert after.status == Status.DRAFT_RESPONSE and after.signed_off_by is None
+    signer = Journey(page_as(trust.people["executive"]), folder)
+    signer.page.goto("/")
+    signer.keep("asked-again")
+    assert signer.page.get_by_role(
+        "link", name=f"Sign off the response to {case.reference}"
+    ).is_visible()
+    assert journey.submits == 1
+    assert journey.problems == [] and signer.problems == []

@@ -8,7 +8,7 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         from wellled.complaints.measures import register_metric_sources
-        from wellled.complaints.queries import complaints_work, triage_work
+        from wellled.complaints.queries import complaints_work, sign_off_work, triage_work
         from wellled.core import navigation
         from wellled.organisation.access import Cap, can
 
@@ -30,4 +30,5 @@ class ComplaintsConfig(AppConfig):
         )
         navigation.register_work(complaints_work)
         navigation.register_work(triage_work)
+        navigation.register_work(sign_off_work)
         register_metric_sources()

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min, Model, Q, QuerySet
+from django.db.models import Count, Exists, Min, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +35,7 @@ from wellled.complaints.models import (
     Kind,
     LateResponseTask,
     Letter,
+    LetterKind,
     PHSORecommendation,
     PHSOReferral,
     SavedCaseloadFilter,
@@ -76,6 +77,35 @@ def complaints_visible_to(user: AnyUser) -> QuerySet[Complaint]:
     if not paths and not sign_off_paths:
         return Complaint.objects.none()
     return Complaint.objects.filter(condition).select_related(*related)
+
+
+def sign_off_work(user: AnyUser) -> list[WorkItem]:
+    """ "My work" for signers: responses awaiting a sign-off they may give. A response
+    whose sign-off an edit withdrew is back here, which is how it is asked for again;
+    one the reader drafted or last changed is left for someone else to sign."""
+    if not user.is_authenticated or not can(user, Cap.SIGN_OFF_COMPLAINTS):
+        return []
+    paths = scope_paths(user, Cap.SIGN_OFF_COMPLAINTS)
+    cases = Complaint.objects.filter(status=Status.DRAFT_RESPONSE)
+    if not covers_everything(paths):
+        cases = cases.filter(_within(paths))
+    own_words = Letter.objects.filter(
+        Q(created_by_id=user.pk) | Q(edited_by_id=user.pk),
+        complaint_id=OuterRef("pk"),
+        kind=LetterKind.FINAL,
+        sent_on__isnull=True,
+    )
+    cases = cases.exclude(Exists(own_words)).order_by("response_due", "pk")
+    return [
+        WorkItem(
+            title=f"Sign off the response to {case.reference}",
+            href=reverse("complaints:detail", args=[case.pk]),
+            module="Complaints",
+            due=case.response_due,
+            detail="The final letter is drafted and waits for your sign-off",
+        )
+        for case in cases.only("pk", "reference", "response_due")
+    ]
 
 
 # The caseload: search, status and sort ----------------------------------------

@@ -50,6 +50,17 @@ class OverviewRow:
 
 
 @dataclass(frozen=True)
+class OverviewTable:
+    """A small table of counts in a panel (the performance report's summary matrix):
+    a heading per column, and a label and one value per column for each row."""
+
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[str, ...]], ...]
+    href: str = ""
+
+
+@dataclass(frozen=True)
 class OverviewPanel:
     """One module's part of the month's story on the home page: a few lines that
     read at a glance, and where to go for the rest."""
@@ -59,6 +70,7 @@ class OverviewPanel:
     link_label: str = ""
     link_href: str = ""
     order: int = 50
+    table: OverviewTable | None = None  # shown above the rows
 
 
 WorkSource = Callable[[AnyUser], list[WorkItem]]

@@ -437,6 +437,15 @@ def ratings_overview(user: AnyUser) -> OverviewPanel | None:
     rows.append(OverviewRow("Actions still open", str(still_open), href))
     rows.append(OverviewRow("Overdue", str(counts["overdue"]), href, alert=counts["overdue"] > 0))
     rows.append(OverviewRow("Signed off as done", str(counts["signed_off"]), href))
+    if can(user, Cap.VIEW_ASSURANCE):
+        # Where the board reads the rating beside the trust's own estimate since.
+        rows.append(
+            OverviewRow(
+                "The well-led page: CQC's rating, then our estimate",
+                "",
+                reverse("assurance:well_led"),
+            )
+        )
     published = latest.report_published_on
     return OverviewPanel(
         title="What CQC said",

@@ -227,3 +227,57 @@ def test_through_the_api_a_signed_off_response_changes_only_with_the_withdrawal(
     )
     assert done.status_code == 200
     assert Complaint.objects.get(pk=case.pk).status == Status.DRAFT_RESPONSE
+
+
+def test_a_response_awaiting_sign_off_is_in_the_signers_work_and_asked_for_again(
+    trust,
+) -> None:
+    """The executive is asked, on their home page, to sign a response they did not
+    write; once signed it leaves their work, and an edit that withdraws the sign-off
+    puts it back. Whoever wrote it is never asked, and staff without the right never."""
+    from wellled.complaints.queries import sign_off_work
+
+    handler = trust.people["complaints_handler"]
+    executive = trust.people["executive"]
+    case = _awaiting_sign_off(trust)
+    letter = final_letter(handler, case)
+    asked = [item.title for item in sign_off_work(executive)]
+    assert asked == [f"Sign off the response to {case.reference}"]
+    assert sign_off_work(trust.people["staff_member"]) == []
+
+    _sign(trust, case, "executive")
+    assert sign_off_work(executive) == []
+    actions.edit_letter(
+        acting_user=handler,
+        letter=letter,
+        subject=letter.subject,
+        body=letter.body + "\n\nA late addition.",
+        withdraw_sign_off=True,
+        **dict.fromkeys(CHECKLIST, True),
+    )
+    assert [item.title for item in sign_off_work(executive)] == asked
+    # The manager (who may sign off too) is asked until they change the text.
+    manager = trust.people["complaints_manager"]
+    assert [item.title for item in sign_off_work(manager)] == asked
+    actions.edit_letter(
+        acting_user=manager,
+        letter=Letter.objects.get(pk=letter.pk),
+        subject=letter.subject,
+        body=letter.body + "\n\nAnother change.",
+        **dict.fromkeys(CHECKLIST, True),
+    )
+    assert sign_off_work(manager) == []
+    assert [item.title for item in sign_off_work(executive)] == asked
+
+
+def test_the_signer_reads_the_response_on_the_case_page(trust) -> None:
+    """An executive may not open the letter's own page (complaints staff only), so the
+    sign-off step shows them the text they are signing, while there is one to sign."""
+    case = _awaiting_sign_off(trust)
+    letter = final_letter(trust.people["complaints_handler"], case)
+    page = own_client(trust.people["executive"]).get(f"/complaints/{case.pk}/").content.decode()
+    assert "The response you sign" in page and letter.subject in page
+    _sign(trust, case, "executive")
+    # Once signed there is nothing to sign: the case page no longer offers it.
+    page = own_client(trust.people["complaints_manager"]).get(f"/complaints/{case.pk}/")
+    assert page.status_code == 200 and letter.subject not in page.content.decode()

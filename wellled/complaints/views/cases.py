@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wellled.complaints import actions, forms, workflow
 from wellled.complaints.case_panels import issue_panels
 from wellled.complaints.casework_forms import SaveFilterForm
-from wellled.complaints.models import NEEDS_LEARNING, Complaint, Letter
+from wellled.complaints.models import NEEDS_LEARNING, Complaint, Letter, LetterKind
 from wellled.complaints.queries import caseload, get_complaint_for_user, saved_filters_of
 from wellled.complaints.timeline import case_timeline
 from wellled.complaints.views._common import list_crumb, next_deadline
@@ -261,6 +261,7 @@ def _render_case(
         and complaint.response_due < today,
         "referrals": complaint.phso_referrals.prefetch_related("recommendations"),
         "letters": complaint.letters.all(),
+        "letter_to_sign": _letter_to_sign(complaint, offered),
         "attachments": complaint.attachments.defer("data"),
         "can_manage": can(request.user, Cap.MANAGE_COMPLAINTS, complaint.service),
         "closure_problems": _closure_problems(complaint),
@@ -277,6 +278,14 @@ def _render_case(
         # base.html and the error summary read `form`.
         context["form"] = bound[1]
     return render(request, "complaints/detail.html", context, status=200)
+
+
+def _letter_to_sign(complaint: Complaint, offered: dict[str, Any]) -> Letter | None:
+    """Whoever may sign the response reads it where they sign: the letter's own page
+    is for complaints staff, and a signer may not be one."""
+    if "sign_off" not in offered:
+        return None
+    return complaint.letters.filter(kind=LetterKind.FINAL, sent_on__isnull=True).last()
 
 
 @login_required
