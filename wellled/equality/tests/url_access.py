@@ -17,6 +17,9 @@ ACCESS: Access = {
     "equality:index": VIEWERS,
     "equality:report": VIEWERS,
     "equality:import": IMPORTERS,
+    # API: the list is filtered (an empty list is a refusal); a year refuses with 404.
+    "equality-year-list": VIEWERS,
+    "equality-year-detail": VIEWERS,
 }
 
 
@@ -27,4 +30,10 @@ def _year(trust: Trust) -> dict[str, Any]:
     return {"standard": "WRES", "year": 2024}
 
 
-SAMPLES: Samples = {"equality:report": _year}
+def _year_id(trust: Trust) -> dict[str, Any]:
+    from wellled.equality.tests.support import store_year
+
+    return {"pk": store_year(2024).pk}
+
+
+SAMPLES: Samples = {"equality:report": _year, "equality-year-detail": _year_id}
