@@ -41,6 +41,7 @@ class Outcome:
     verdict: str  # a key of VERDICTS
     before: float | None = None
     after: float | None = None
+    percent: bool = False  # before and after are survey percentages, not ratios
 
     @property
     def verdict_text(self) -> str:
@@ -66,14 +67,25 @@ def _judge(
     if baseline is None or year <= baseline or year not in inputs:
         return Outcome(action, href, sid, baseline, None, "awaiting")
     row = _row(standard, sid, inputs[year], inputs[baseline])
-    change = None
+    change, scale = None, 1.0
     if row is not None and row.likelihood is not None:
         change = row.change
     elif row is not None and row.survey is not None:
-        change = row.survey.figure(row.survey.indicator.groups[0]).change
-    if change is None:
+        # The engine's proportions are fractions; the page shows percentages.
+        change, scale = row.survey.figure(row.survey.indicator.groups[0]).change, 100.0
+    if change is None or change.before is None or change.after is None:
         return Outcome(action, href, sid, baseline, year, "not_comparable")
-    return Outcome(action, href, sid, baseline, year, change.verdict, change.before, change.after)
+    return Outcome(
+        action,
+        href,
+        sid,
+        baseline,
+        year,
+        change.verdict,
+        change.before * scale,
+        change.after * scale,
+        percent=scale == 100.0,
+    )
 
 
 def outcomes(

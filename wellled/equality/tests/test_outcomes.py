@@ -51,15 +51,29 @@ def test_the_board_reads_which_actions_indicators_moved(trust: Trust, client_for
     raise_on(trust, "WRES:3", datetime.date(2024, 6, 1))
     raise_on(trust, "WRES:4", datetime.date(2024, 6, 1))  # no training figures held
     raise_on(trust, "WRES:5", datetime.date(2025, 5, 1))  # after the latest year
+    raise_on(trust, "WRES:8", datetime.date(2024, 6, 1))  # BME answers under 11: suppressed
     html = client_for("board_member").get(reverse("equality:report", args=["WRES", 2025]))
     text = html.content.decode()
     assert "1 action: indicator improved significantly" in text
     assert "1 action: indicator worsened significantly" in text
-    assert "1 action: not enough data to compare" in text
+    assert "2 actions: not enough data to compare" in text
+    assert "2024 to 2025: 2.00 to 1.00" in text  # the ratios compared
     assert "1 action: waiting for a later year&#x27;s figures" in text
     # As of 2024 nothing can be judged yet: every action was raised after that snapshot.
     earlier = client_for("board_member").get(reverse("equality:report", args=["WRES", 2024]))
-    assert "4 actions: waiting for a later year&#x27;s figures" in earlier.content.decode()
+    assert "5 actions: waiting for a later year&#x27;s figures" in earlier.content.decode()
+
+
+def test_a_survey_indicator_is_judged_on_the_protected_groups_percentage(
+    trust: Trust, client_for: Any
+) -> None:
+    store_year(2024)
+    store_year(2025, COUNTS.replace("survey_5_positive,bme,100", "survey_5_positive,bme,60"))
+    raise_on(trust, "WRES:5", datetime.date(2024, 6, 1))
+    page = client_for("board_member").get(reverse("equality:report", args=["WRES", 2025]))
+    text = page.content.decode()
+    assert "1 action: indicator improved significantly" in text  # 25% to 15%: aim lower
+    assert "2024 to 2025: 25.0% to 15.0%" in text
 
 
 def test_each_ratio_is_drawn_across_the_years_with_its_interval(
