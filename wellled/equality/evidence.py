@@ -55,7 +55,6 @@ def _rows(standard: str) -> list[PanelRow]:
             label=f"{row.indicator.label} ({year})",
             value=_value(row),
             href=href,
-            overdue=bool(row.flags.change == "worsened"),
         )
         for row in held[year]
         if row.value is not None
