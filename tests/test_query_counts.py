@@ -447,6 +447,7 @@ PINS: dict[str, Pin] = {
     "strategy-driver-list": Pin("staff_member", _strategy_proposals, 8),
     "strategy-risk-list": Pin("board_member", _principal_risks, 11),
     "leadership-visit-list": Pin("governance_lead", _walkround_api_visits, 9),
+    "equality-year-list": Pin("board_member", _equality_years, 9),
 }
 
 # Routes the naming rule below takes for lists that list no rows of their own, and why.

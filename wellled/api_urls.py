@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("wellled.improvement.api")),
     path("", include("wellled.strategy.api")),
     path("", include("wellled.leadership.api")),
+    path("", include("wellled.equality.api")),
 ]

@@ -13,11 +13,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from wellled.core.adapters import Crumb, crumbs, run_action
 from wellled.core.types import AuthenticatedHttpRequest
-from wellled.equality import actions, forms
+from wellled.equality import actions, forms, outcomes
 from wellled.equality.access import may_import
 from wellled.equality.improvement_source import KIND
 from wellled.equality.models import EqualityYear
-from wellled.equality.queries import get_year_for_user, report_lines, years_visible_to
+from wellled.equality.queries import (
+    get_year_for_user,
+    history,
+    inputs_by_year,
+    report_lines,
+    years_visible_to,
+)
 from wellled.organisation.access import Cap, require
 
 
@@ -40,12 +46,17 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def report(request: AuthenticatedHttpRequest, standard: str, year: int) -> HttpResponse:
     equality_year = get_year_for_user(request.user, standard.upper(), year)
+    inputs = inputs_by_year(equality_year.standard)
+    judged = outcomes.outcomes(request.user, equality_year.standard, equality_year.year, inputs)
+    rows_by_year = history(equality_year.standard, inputs)
     return render(
         request,
         "equality/report.html",
         {
             "equality_year": equality_year,
-            "lines": report_lines(request.user, equality_year),
+            "lines": report_lines(request.user, equality_year, rows_by_year),
+            "outcomes": judged,
+            "outcome_summary": outcomes.summary(judged),
             "can_raise": may_import(request.user),
             "action_kind": KIND,
             "breadcrumbs": _crumbs(),

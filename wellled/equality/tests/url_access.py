@@ -17,14 +17,27 @@ ACCESS: Access = {
     "equality:index": VIEWERS,
     "equality:report": VIEWERS,
     "equality:import": IMPORTERS,
+    # API: the list is filtered (an empty list is a refusal); a year refuses with 404.
+    "equality-year-list": VIEWERS,
+    "equality-year-detail": VIEWERS,
 }
 
 
-def _year(trust: Trust) -> dict[str, Any]:
+def _held(trust: Trust) -> Any:
+    """WRES 2024, stored once however many samples of one walk ask for it."""
+    from wellled.equality.models import EqualityYear
     from wellled.equality.tests.support import store_year
 
-    store_year(2024)
-    return {"standard": "WRES", "year": 2024}
+    return EqualityYear.objects.filter(standard="WRES", year=2024).first() or store_year(2024)
 
 
-SAMPLES: Samples = {"equality:report": _year}
+def _year(trust: Trust) -> dict[str, Any]:
+    held = _held(trust)
+    return {"standard": held.standard, "year": held.year}
+
+
+def _year_id(trust: Trust) -> dict[str, Any]:
+    return {"pk": _held(trust).pk}
+
+
+SAMPLES: Samples = {"equality:report": _year, "equality-year-detail": _year_id}
