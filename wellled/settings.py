@@ -564,6 +564,7 @@ SPECTACULAR_SETTINGS = {
         "ComplaintStatusEnum": "wellled.complaints.models.Status",
         "LetterKindEnum": "wellled.complaints.models.LetterKind",
         "InspectionKindEnum": "wellled.inspections.models.InspectionKind",
+        "FindingKindEnum": "wellled.inspections.models.FindingKind",
         "RatingEnum": "wellled.inspections.models.RatingWord",
         "ImprovementActionStatusEnum": "wellled.improvement.models.Status",
         "WalkroundVisitStatusEnum": "wellled.leadership.models.VisitStatus",

@@ -116,3 +116,77 @@ class AutoSchema(SpectacularAutoSchema):
         ):
             field.allow_blank = True
         return super()._map_serializer_field(field, direction, bypass_extensions)
+
+    def map_parsers(self) -> list[Any]:
+        """Only JSON, or only multipart for an operation that takes a file. The
+        server also reads the other encodings, but a form cannot carry null, a
+        nested object or a list of objects, and JSON cannot carry a file, so a
+        client following a schema that offered every encoding for every operation
+        would send bodies the server must refuse."""
+        parsers = super().map_parsers()
+        wanted = "multipart/form-data" if _takes_files(self.get_request_serializer()) else None
+        wanted = wanted or "application/json"
+        return [media for media in parsers if media == wanted] or parsers
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> Any:
+        operation = super().get_operation(*args, **kwargs)
+        for parameter in (operation or {}).get("parameters", []):
+            if parameter.get("in") == "query":
+                _bound_query_parameter(parameter["schema"])
+        return operation
+
+    def _map_basic_serializer(self, serializer: Any, direction: str) -> Any:
+        result = super()._map_basic_serializer(serializer, direction)
+        if direction == "request":
+            _require_non_space(serializer, result)
+        return result
+
+
+def _bound_query_parameter(schema: dict[str, Any]) -> None:
+    """What core.api's query_int and query_text refuse with a 400: a whole number
+    outside 64 bits, a NUL in text."""
+    from wellled.core.api import LARGEST_ID, SMALLEST_INT
+
+    if schema.get("type") == "integer":
+        schema.setdefault("minimum", SMALLEST_INT)
+        schema.setdefault("maximum", LARGEST_ID)
+    elif schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema):
+        schema["pattern"] = _NO_NUL
+
+
+def _takes_files(serializer: Any) -> bool:
+    from drf_spectacular.plumbing import force_instance
+    from rest_framework import serializers
+
+    fields: Any = getattr(force_instance(serializer), "fields", None)
+    # A serializer class (not yet bound) has a cached_property here, not fields.
+    if not hasattr(fields, "values"):
+        return False
+    return any(
+        isinstance(field, serializers.FileField)
+        or isinstance(getattr(field, "child", None), serializers.FileField)
+        for field in fields.values()
+    )
+
+
+# DRF refuses a NUL character in any text field; one that may not be blank also
+# refuses all spaces (stripped before its blank check, or by the action).
+_NO_NUL = r"^[^\u0000]*$"
+_NOT_BLANK = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+
+
+def _require_non_space(serializer: Any, component: dict[str, Any]) -> None:
+    """Say in a pattern what DRF's text fields refuse (see above): minLength alone
+    would promise that a NUL or a space is enough."""
+    from rest_framework import serializers
+
+    properties = component.get("properties", {})
+    for name, field in getattr(serializer, "fields", {}).items():
+        child = getattr(field, "child", None)
+        for each in (field, child):
+            if type(each) is not serializers.CharField or name not in properties:
+                continue
+            target = properties[name]
+            target = target.get("items", {}) if each is child else target
+            if target.get("type") == "string" and not {"pattern", "format"} & set(target):
+                target["pattern"] = _NO_NUL if each.allow_blank else _NOT_BLANK

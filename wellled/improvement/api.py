@@ -85,7 +85,14 @@ def _filters(request: Request) -> Filters:
         description="Overdue first, then at risk, then by due date; done last.",
         parameters=[
             OpenApiParameter("state", OpenApiTypes.STR, enum=_STATES),
-            OpenApiParameter("source_kind", OpenApiTypes.STR, description="A kind of source."),
+            # The URLconf, and so this module, loads after every app has registered
+            # its kinds of source (in ready()).
+            OpenApiParameter(
+                "source_kind",
+                OpenApiTypes.STR,
+                enum=sorted(t.kind for t in sources.all_types()),
+                description="A kind of source.",
+            ),
             OpenApiParameter("care_group", OpenApiTypes.INT, description="A care group's id."),
             OpenApiParameter("owner", OpenApiTypes.INT, description="Owned by this user id."),
             OpenApiParameter("executive", OpenApiTypes.INT, description="This executive's."),

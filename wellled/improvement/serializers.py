@@ -200,17 +200,24 @@ class RaiseActionInputSerializer(serializers.Serializer[Any]):
 
 
 class ActionProgressInputSerializer(serializers.Serializer[Any]):
-    status = serializers.CharField(
-        help_text=f"One of {', '.join(s.value for s in OPEN_STATUSES)}: done is the complete "
-        "endpoint, with evidence. Overdue follows from the due date."
+    status = serializers.ChoiceField(
+        choices=[(s.value, s.label) for s in OPEN_STATUSES],
+        help_text="Done is the complete endpoint, with evidence. "
+        "Overdue follows from the due date.",
+        error_messages={
+            "invalid_choice": "Choose not started, on track or at risk (mark it done by "
+            "completing it, with its evidence)"
+        },
     )
-    note = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(
+        error_messages={"blank": "Write what has happened since the last update"}
+    )
     written_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class ActionReplanInputSerializer(serializers.Serializer[Any]):
     due_on = serializers.DateField(allow_null=True)
-    reason = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(error_messages={"blank": "Say why the due date moves"})
 
 
 class ActionCompleteInputSerializer(serializers.Serializer[Any]):

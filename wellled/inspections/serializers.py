@@ -8,7 +8,13 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from wellled.inspections.models import Finding, Inspection, KeyQuestionRating, StatementScore
+from wellled.inspections.models import (
+    Finding,
+    FindingKind,
+    Inspection,
+    KeyQuestionRating,
+    StatementScore,
+)
 from wellled.inspections.queries import finding_actions
 
 
@@ -102,8 +108,16 @@ class InspectionDetailSerializer(InspectionSerializer):
 class FindingChangeInputSerializer(serializers.Serializer[Finding]):
     """The finding becomes what is sent (statements included: [] unlinks them all)."""
 
-    kind = serializers.CharField()
-    text = serializers.CharField(allow_blank=True)
+    kind = serializers.ChoiceField(
+        choices=FindingKind.choices,
+        error_messages={
+            "invalid_choice": "Choose must-do, should-do, requirement notice, warning "
+            "notice or condition"
+        },
+    )
+    text = serializers.CharField(
+        error_messages={"blank": "Enter the finding as the report words it"}
+    )
     regulation = serializers.CharField(required=False, allow_blank=True, default="")
     reference = serializers.CharField(required=False, allow_blank=True, default="")
     statement_ids = serializers.ListField(child=serializers.CharField(), default=list)

@@ -121,7 +121,7 @@ class ValueRowSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class ImportValuesSerializer(serializers.Serializer[dict[str, Any]]):
-    rows = serializers.ListField(child=serializers.DictField(), allow_empty=False, max_length=5000)
+    rows = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=5000)
 
 
 class ImportResultSerializer(serializers.Serializer[dict[str, Any]]):

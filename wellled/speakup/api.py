@@ -40,13 +40,17 @@ NOT_RECOGNISED = "That code was not recognised."
 
 
 class ConcernSerializer(serializers.Serializer[Any]):
-    narrative = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    narrative = serializers.CharField(
+        trim_whitespace=False, error_messages={"blank": "Tell us what your concern is"}
+    )
     worker_group = serializers.ChoiceField(
         choices=WorkerGroup.choices, required=False, default=WorkerGroup.NOT_KNOWN
     )
     notify_email = serializers.EmailField(required=False, allow_blank=True, default="")
     strip_metadata = serializers.BooleanField(required=False, default=False)
-    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, max_length=uploads.MAX_FILES
+    )
 
 
 class CodeSerializer(serializers.Serializer[Any]):
@@ -56,7 +60,9 @@ class CodeSerializer(serializers.Serializer[Any]):
 class ReporterMessageSerializer(CodeSerializer):
     body = serializers.CharField(allow_blank=True, required=False, default="")
     strip_metadata = serializers.BooleanField(required=False, default=False)
-    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, max_length=uploads.MAX_FILES
+    )
 
 
 class FeedbackSerializer(CodeSerializer):
