@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -211,14 +211,18 @@ def appetite(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def baf_paper(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The BAF as a Word paper for the board, as of today."""
+def baf_paper(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
+    """The BAF as a paper for the board, as of today, in Word or PDF."""
     _may_view(request)
+    if fmt not in ("docx", "pdf"):
+        raise Http404("The paper is in Word (docx) or PDF")
     trust = get_trust()
     today = timezone.localdate()
-    document = paper.baf_docx(
-        register.risk_rows(request.user), trust_name=trust.name if trust else "", on=today
-    )
-    response = HttpResponse(document, DOCX)
-    response["Content-Disposition"] = f'attachment; filename="baf-{today:%Y-%m-%d}.docx"'
+    rows = register.risk_rows(request.user)
+    name = trust.name if trust else ""
+    if fmt == "pdf":
+        response = HttpResponse(paper.baf_pdf(rows, trust_name=name, on=today), "application/pdf")
+    else:
+        response = HttpResponse(paper.baf_docx(rows, trust_name=name, on=today), DOCX)
+    response["Content-Disposition"] = f'attachment; filename="baf-{today:%Y-%m-%d}.{fmt}"'
     return response

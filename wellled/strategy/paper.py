@@ -1,6 +1,7 @@
-"""The BAF as a board paper (Word, as the inspection report and complaint letters are
-written): a summary table, then each principal risk with its scores and movement,
-appetite, controls and gaps, assurances by line and gaps, and its actions.
+"""The BAF as a board paper, in Word and PDF (python-docx and WeasyPrint, as the
+inspection report and complaint letters are written): a summary table, then each
+principal risk with its scores and movement, appetite, controls and gaps,
+assurances by line and gaps, and its actions.
 
 The shape follows the typical BAF entry of reference §2.3 (EEAST's paper asks the
 board to check and challenge the sources of assurance, so they are listed in full)."""
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from html import escape
 from typing import Any
 
 from wellled.improvement.models import Action
@@ -91,6 +93,57 @@ def _lines(items: list[str]) -> str:
     return "\n".join(items) if items else "None recorded"
 
 
+HEADS = ("Risk", "Current", "Target", "Movement", "Appetite", "Assurance")
+
+
+def _summary(row: RiskRow) -> tuple[str, ...]:
+    return (
+        f"{row.risk.reference} {row.risk.title}",
+        f"{row.risk.current_score} ({row.risk.current_band})",
+        str(row.risk.target_score),
+        MOVEMENT[row.movement],
+        "Above" if row.above_appetite else "Within" if row.appetite else "Not set",
+        row.risk.get_assurance_rating_display(),
+    )
+
+
+def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    raise ValueError(f"The BAF paper fetches nothing ({url[:40]})")
+
+
+_CSS = (
+    "body{font-family:Arial,sans-serif;font-size:10pt;color:#212b32}"
+    "table{border-collapse:collapse;width:100%;margin-bottom:12pt}"
+    "th,td{border:1px solid #768692;padding:3pt;text-align:left;vertical-align:top}"
+    "td{white-space:pre-line}h2{page-break-before:auto}"
+)
+
+
+def baf_pdf(rows: list[RiskRow], *, trust_name: str, on: datetime.date) -> bytes:
+    from weasyprint import HTML
+
+    e = escape
+    actions = actions_by_source(RISK_KIND, [row.risk.pk for row in rows])
+    head = "".join(f"<th scope='col'>{e(h)}</th>" for h in HEADS)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{e(v)}</td>" for v in _summary(row)) + "</tr>" for row in rows
+    )
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>Board Assurance Framework, {on:%B %Y}</title><style>{_CSS}</style></head><body>",
+        f"<p>{e(trust_name)}</p><h1>Board Assurance Framework</h1>",
+        f"<p>As at {on:%d %B %Y}. Scores are likelihood x consequence (5x5).</p>",
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>",
+    ]
+    for row in rows:
+        facts = _facts(row, actions.get(str(row.risk.pk), []))
+        cells = "".join(f"<tr><th scope='row'>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in facts)
+        parts.append(f"<h2>{e(row.risk.reference)} {e(row.risk.title)}</h2><table>{cells}</table>")
+    parts.append("</body></html>")
+    result: bytes = HTML(string="".join(parts), url_fetcher=_no_fetch).write_pdf()
+    return result
+
+
 def baf_docx(rows: list[RiskRow], *, trust_name: str, on: datetime.date) -> bytes:
     from docx import Document
 
@@ -102,20 +155,10 @@ def baf_docx(rows: list[RiskRow], *, trust_name: str, on: datetime.date) -> byte
     document.add_paragraph(f"As at {on:%d %B %Y}. Scores are likelihood x consequence (5x5).")
     summary = document.add_table(rows=1, cols=6)
     summary.style = "Table Grid"
-    heads = ("Risk", "Current", "Target", "Movement", "Appetite", "Assurance")
-    for cell, text in zip(summary.rows[0].cells, heads, strict=True):
+    for cell, text in zip(summary.rows[0].cells, HEADS, strict=True):
         cell.text = text
     for row in rows:
-        cells = summary.add_row().cells
-        values = (
-            f"{row.risk.reference} {row.risk.title}",
-            f"{row.risk.current_score} ({row.risk.current_band})",
-            str(row.risk.target_score),
-            MOVEMENT[row.movement],
-            "Above" if row.above_appetite else "Within" if row.appetite else "Not set",
-            row.risk.get_assurance_rating_display(),
-        )
-        for cell, text in zip(cells, values, strict=True):
+        for cell, text in zip(summary.add_row().cells, _summary(row), strict=True):
             cell.text = text
     for row in rows:
         document.add_heading(f"{row.risk.reference} {row.risk.title}", level=1)

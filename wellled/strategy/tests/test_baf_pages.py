@@ -227,7 +227,10 @@ def test_bola_downloads_the_baf_paper_with_scores_appetite_and_actions(
         owner=trust.people["executive"],
         due_on=timezone.localdate() + datetime.timedelta(days=60),
     )
-    response = client_for("board_member").get(reverse("strategy:baf_paper"))
+    bola = client_for("board_member")
+    pdf = bola.get(reverse("strategy:baf_paper", args=["pdf"]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    response = bola.get(reverse("strategy:baf_paper", args=["docx"]))
     assert response["Content-Disposition"].startswith("attachment")
     document = Document(io.BytesIO(response.content))
     text = "\n".join(
@@ -236,7 +239,10 @@ def test_bola_downloads_the_baf_paper_with_scores_appetite_and_actions(
     assert "SR1 Demand outstrips capacity" in text
     assert "ABOVE appetite" in text and "Second triage team" in text
     assert "Internal audit 2026" in text and "Weekly waiting list huddle" in text
-    assert client_for("staff_member").get(reverse("strategy:baf_paper")).status_code == 403
+    assert (
+        client_for("staff_member").get(reverse("strategy:baf_paper", args=["docx"])).status_code
+        == 403
+    )
 
 
 def test_a_risk_owner_sees_a_review_due_in_my_work(trust: Trust) -> None:

@@ -101,6 +101,7 @@ def _risk(trust: Trust) -> dict[str, Any]:
 
 
 SAMPLES: Samples = {
+    "strategy:baf_paper": lambda t: {"fmt": "pdf"},
     "strategy:risk": _risk,
     "strategy:risk_edit": _risk,
     "strategy:risk_rescore": _risk,
