@@ -14,8 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from wellled.core.adapters import crumbs, posted, run_action
 from wellled.core.types import AuthenticatedHttpRequest
+from wellled.improvement.queries import action_href, actions_for_sources
 from wellled.organisation.queries import get_trust
 from wellled.strategy import access, actions, forms, matrix, paper, queries, register
+from wellled.strategy.improvement_source import RISK_KIND
 from wellled.strategy.models import PrincipalRisk, RiskAppetite, RiskCategory
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -58,8 +60,10 @@ def risk(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appetite = register.current_appetites().get(found.category)
     row = register.RiskRow(risk=found, appetite=appetite, history=list(found.scores.all()))
     history = found.scores.select_related("by")
+    raised = actions_for_sources(RISK_KIND, [found.pk]).order_by("due_on", "pk")
     context = {
         "row": row,
+        "actions": [(a, action_href(request.user, a)) for a in raised],
         "risk": found,
         "history": history,
         "may_edit": access.may_edit_risk(request.user, found),

@@ -230,6 +230,8 @@ def test_bola_downloads_the_baf_paper_with_scores_appetite_and_actions(
     bola = client_for("board_member")
     pdf = bola.get(reverse("strategy:baf_paper", args=["pdf"]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    shown = bola.get(reverse("strategy:risk", args=[risk.pk])).content.decode()
+    assert "Second triage team" in shown
     response = bola.get(reverse("strategy:baf_paper", args=["docx"]))
     assert response["Content-Disposition"].startswith("attachment")
     document = Document(io.BytesIO(response.content))
