@@ -191,7 +191,7 @@ class NewRiskForm(RiskForm):
     target_likelihood = _score("Target likelihood")
     target_consequence = _score("Target consequence")
     target_reason = _text("Why the target is worse than now", "Only when it is")
-    next_review_on = _date("Next review", "The next review date")
+    next_review_on = _date("Next review", "The next review date", "For example, 15 3 2027")
 
     field_order = ["reference"]
 
@@ -205,7 +205,7 @@ class RescoreForm(StrategyForm):
     reason = _text(
         "Why this score", "The evidence: what changed since the last review, or why nothing did"
     )
-    next_review_on = _date("Next review", "The next review date")
+    next_review_on = _date("Next review", "The next review date", "For example, 15 3 2027")
 
 
 class AppetiteForm(StrategyForm):
