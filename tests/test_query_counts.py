@@ -421,7 +421,9 @@ PINS: dict[str, Pin] = {
     "strategy:index": Pin("executive", _strategy_objectives, 14),
     "strategy:inbox": Pin("service_lead", _strategy_proposals, 9),
     "strategy:unit": Pin("staff_member", _strategy_agreed, 16),
-    "strategy:baf": Pin("board_member", _principal_risks, 12),
+    # The register: risks with their controls, assurances, metrics and score history,
+    # and the appetite of every category, each in one query.
+    "strategy:baf": Pin("board_member", _principal_risks, 14),
     "leadership:programmes": Pin("governance_lead", _walkround_programmes, 11),
     "leadership:visits": Pin("governance_lead", _walkround_visits, 11),
     # API lists
@@ -445,7 +447,7 @@ PINS: dict[str, Pin] = {
     "survey-result-list": Pin("governance_lead", _survey_years, 9),
     "improvement-action-list": Pin("governance_lead", _improvement_actions, 10),
     "strategy-driver-list": Pin("staff_member", _strategy_proposals, 8),
-    "strategy-risk-list": Pin("board_member", _principal_risks, 11),
+    "strategy-risk-list": Pin("board_member", _principal_risks, 12),
     "leadership-visit-list": Pin("governance_lead", _walkround_api_visits, 9),
     "equality-year-list": Pin("board_member", _equality_years, 9),
 }

@@ -81,6 +81,8 @@ class Cap(StrEnum):
     MANAGE_STRATEGY = "strategy.manage"  # themes and breakthrough objectives
     VIEW_BAF = "strategy.view_baf"
     MANAGE_BAF = "strategy.manage_baf"
+    # The governance lead records the board's risk appetite and descriptor tables.
+    SET_RISK_APPETITE = "strategy.set_risk_appetite"
     # Visible leadership (wellled/leadership): the walkround rota, its coverage and
     # visits; managing is planning the programme. Leaders record their own visits.
     VIEW_WALKROUNDS = "leadership.view"
@@ -169,6 +171,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {
             Cap.MANAGE_ACTIONS,
             Cap.MANAGE_STRATEGY,
             Cap.MANAGE_BAF,
+            Cap.SET_RISK_APPETITE,
             Cap.MANAGE_WALKROUNDS,
         }
     ),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from wellled.core.types import AnyUser
 from wellled.organisation.access import Cap, can
 from wellled.organisation.models import OrgUnit
-from wellled.strategy.models import Agreement, DriverMetric, Review
+from wellled.strategy.models import Agreement, DriverMetric, PrincipalRisk, Review
 
 
 def may_view_unit(user: AnyUser, unit: OrgUnit) -> bool:
@@ -54,3 +54,12 @@ def may_view_baf(user: AnyUser) -> bool:
 
 def may_manage_baf(user: AnyUser) -> bool:
     return can(user, Cap.MANAGE_BAF)
+
+
+def may_edit_risk(user: AnyUser, risk: PrincipalRisk) -> bool:
+    """Those who manage the BAF, and the risk's own owner (who may read the BAF)."""
+    return may_manage_baf(user) or (risk.owner_id == user.pk and may_view_baf(user))
+
+
+def may_set_appetite(user: AnyUser) -> bool:
+    return can(user, Cap.SET_RISK_APPETITE)

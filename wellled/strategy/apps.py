@@ -9,7 +9,7 @@ class StrategyConfig(AppConfig):
     def ready(self) -> None:
         from wellled.core import navigation
         from wellled.organisation.access import Cap, can
-        from wellled.strategy import improvement_source
+        from wellled.strategy import improvement_source, register
 
         navigation.register_nav(
             navigation.NavItem(
@@ -19,5 +19,7 @@ class StrategyConfig(AppConfig):
                 order=55,
             )
         )
+        # Risk owners see the principal risks whose review is due.
+        navigation.register_work(register.baf_work)
         # Countermeasures appear in "my work" with every other improvement action.
         improvement_source.register()

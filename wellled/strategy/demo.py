@@ -30,6 +30,7 @@ from wellled.reports import actions as report_actions
 from wellled.reports.importing import RawRow
 from wellled.reports.models import Metric
 from wellled.strategy import actions
+from wellled.strategy.baf_demo import load_baf
 from wellled.strategy.models import Agreement, DriverMetric, Objective
 
 D = datetime.date
@@ -196,64 +197,6 @@ def _reviews(unit: OrgUnit, lead: User, owner: User, periods: list[datetime.date
     return held
 
 
-def _baf(users: dict[str, User], objectives: list[Objective], evidence: list[Metric]) -> int:
-    executive, governance = users["executive"], users["governance"]
-    risks = (
-        ("SR1", "Demand outstrips capacity in community mental health", 0, (4, 4), (4, 4), (2, 4)),
-        ("SR2", "Restrictive practice does not fall", 1, (4, 5), (3, 5), (2, 5)),
-        ("SR3", "We cannot keep experienced staff", 2, (5, 4), (4, 4), (3, 3)),
-        ("SR4", "Agency spend erodes the financial plan", 3, (4, 4), (3, 4), (2, 3)),
-        ("SR5", "Priorities are not understood by frontline teams", 0, (4, 4), (3, 4), (2, 2)),
-    )
-    today = timezone.localdate()
-    for index, (ref, title, theme, inherent, current, target) in enumerate(risks):
-        risk = actions.create_principal_risk(
-            acting_user=governance,
-            reference=ref,
-            title=title,
-            cause="Demand and vacancies above plan",
-            event=title,
-            effect="Patients wait longer and harm may follow",
-            objective=objectives[theme],
-            owner=executive,
-            committee="Quality and Safety Committee",
-            assurance_rating="limited" if index % 2 == 0 else "reasonable",
-            reviewed_on=today - datetime.timedelta(days=20 + index * 7),
-            metrics=[evidence[theme]] if theme < len(evidence) else [],
-            inherent_likelihood=inherent[0],
-            inherent_consequence=inherent[1],
-            current_likelihood=current[0],
-            current_consequence=current[1],
-            target_likelihood=target[0],
-            target_consequence=target[1],
-        )
-        actions.add_control(
-            acting_user=governance,
-            risk=risk,
-            description="Monthly deployment reviews in every cascaded team",
-        )
-        actions.add_control(
-            acting_user=governance,
-            risk=risk,
-            is_gap=True,
-            description="Four care groups have no driver metrics yet",
-        )
-        actions.add_assurance(
-            acting_user=governance,
-            risk=risk,
-            line="1",
-            description="Team driver metrics on SPC, reviewed monthly",
-        )
-        actions.add_assurance(
-            acting_user=governance,
-            risk=risk,
-            line="3",
-            is_gap=True,
-            description="No internal audit of the cascade yet",
-        )
-    return len(risks)
-
-
 @transaction.atomic
 def load_demo(result: DemoResult, *, seed: int) -> str:
     rng = random.Random(seed + 18)
@@ -332,7 +275,7 @@ def load_demo(result: DemoResult, *, seed: int) -> str:
         comment="Families tell us this matters most",
     )
     reviews = _reviews(persona_team, lead, staff, periods)
-    risks = _baf(users, objectives, evidence)
+    risks = load_baf(users, objectives, evidence)
     return (
         f"strategy: {len(THEMES)} true-north themes, {teams_agreed} teams with agreed driver "
         f"metrics, {reviews} reviews of {persona_team.name}, {risks} BAF risks"

@@ -15,7 +15,15 @@ from wellled.improvement.access import people_in_scope
 from wellled.improvement.forms import PersonChoiceField
 from wellled.organisation.models import OrgUnit
 from wellled.reports.models import Metric
-from wellled.strategy.models import Agreement, MetricKind, Objective, Theme
+from wellled.strategy.models import (
+    Agreement,
+    AppetiteLevel,
+    AssuranceRating,
+    MetricKind,
+    Objective,
+    RiskCategory,
+    Theme,
+)
 
 
 def _date(label: str, subject: str, hint: str = "For example, 15 3 2026") -> NHSDateField:
@@ -126,3 +134,91 @@ class ObjectiveForm(StrategyForm):
         super().__init__(*args, **kwargs)
         people: forms.ModelChoiceField = self.fields["executive"]  # type: ignore[assignment]
         people.queryset = people_in_scope(trust).order_by("last_name", "first_name")
+
+
+# Board Assurance Framework ----------------------------------------------------------
+
+
+def _score(label: str) -> forms.IntegerField:
+    # A number, not a list of choices: a value outside 1-5 reaches the action, which
+    # names the field in its own words.
+    return forms.IntegerField(
+        label=label, widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-2"})
+    )
+
+
+def _text(label: str, hint: str = "") -> forms.CharField:
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 3}), help_text=hint)
+
+
+class RiskForm(StrategyForm):
+    """What the risk is and who holds it (scores are on the re-score page)."""
+
+    title = forms.CharField(label="Title", max_length=200)
+    cause = _text("Cause", "Because of …")
+    event = _text("Event", "There is a risk that …")
+    effect = _text("Effect", "Resulting in …")
+    objective = ObjectiveChoiceField(
+        label="Strategic objective it threatens",
+        queryset=Objective.objects.select_related("theme"),
+        empty_label="Choose",
+    )
+    category = forms.ChoiceField(
+        label="Risk category",
+        choices=[("", "Choose"), *RiskCategory.choices],
+        help_text="Its appetite is the board's for this category.",
+    )
+    owner = PersonChoiceField(
+        label="Executive owner", queryset=User.objects.none(), empty_label="Choose"
+    )
+    committee = forms.CharField(label="Lead committee", max_length=100)
+    assurance_rating = forms.ChoiceField(
+        label="Assurance rating", choices=AssuranceRating.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args: Any, trust: OrgUnit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people: forms.ModelChoiceField = self.fields["owner"]  # type: ignore[assignment]
+        people.queryset = people_in_scope(trust).order_by("last_name", "first_name")
+
+
+class NewRiskForm(RiskForm):
+    reference = forms.CharField(label="Reference", max_length=20, help_text="For example, SR9")
+    inherent_likelihood = _score("Inherent likelihood (before any control)")
+    inherent_consequence = _score("Inherent consequence")
+    current_likelihood = _score("Current likelihood")
+    current_consequence = _score("Current consequence")
+    target_likelihood = _score("Target likelihood")
+    target_consequence = _score("Target consequence")
+    target_reason = _text("Why the target is worse than now", "Only when it is")
+    next_review_on = _date("Next review", "The next review date", "For example, 15 3 2027")
+
+    field_order = ["reference"]
+
+
+class RescoreForm(StrategyForm):
+    current_likelihood = _score("Current likelihood")
+    current_consequence = _score("Current consequence")
+    target_likelihood = _score("Target likelihood")
+    target_consequence = _score("Target consequence")
+    target_reason = _text("Why the target is worse than now", "Only when it is")
+    reason = _text(
+        "Why this score", "The evidence: what changed since the last review, or why nothing did"
+    )
+    next_review_on = _date("Next review", "The next review date", "For example, 15 3 2027")
+
+
+class AppetiteForm(StrategyForm):
+    category = forms.ChoiceField(
+        label="Risk category", choices=[("", "Choose"), *RiskCategory.choices]
+    )
+    level = forms.ChoiceField(
+        label="Appetite", choices=AppetiteLevel.choices, widget=forms.RadioSelect
+    )
+    max_score = forms.IntegerField(
+        label="Highest score tolerated",
+        help_text="A score of the 5x5 matrix: a risk scoring more is above appetite.",
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-2"}),
+    )
+    statement = _text("Appetite statement", "In the board's words")
+    approved_on = _date("Approved by the board on", "The date the board approved it")

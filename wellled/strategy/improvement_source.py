@@ -1,5 +1,6 @@
-"""A driver metric as a source of improvement actions: the countermeasures of the
-monthly deployment reviews (docs/improvement.md, "Adding a new source of actions")."""
+"""Two sources of improvement actions (docs/improvement.md, "Adding a new source of
+actions"): a driver metric, for the countermeasures of the monthly deployment
+reviews; and a principal risk on the BAF, for the actions that close its gaps."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from django.urls import reverse
 from wellled.core.types import AnyUser
 from wellled.improvement import sources
 from wellled.organisation.access import Cap, can
+from wellled.organisation.queries import get_trust
 from wellled.strategy import access
-from wellled.strategy.models import DriverMetric
+from wellled.strategy.models import DriverMetric, PrincipalRisk
 
 KIND = "strategy_driver_metric"
+RISK_KIND = "strategy_principal_risk"
 
 
 def _ids(source_ids: Sequence[str]) -> list[int]:
@@ -37,6 +40,25 @@ def may_raise(user: AnyUser, source_id: str) -> bool:
     return driver is not None and access.may_hold_review(user, driver.unit)
 
 
+def describe_risks(source_ids: Sequence[str]) -> dict[str, sources.SourceInfo]:
+    # A principal risk is the board's, so its actions belong to the whole trust.
+    trust = get_trust()
+    risks = PrincipalRisk.objects.filter(pk__in=_ids(source_ids))
+    return {
+        str(r.pk): sources.SourceInfo(
+            label=f"Principal risk {r.reference}: {r.title}",
+            href=reverse("strategy:risk", args=[r.pk]),
+            unit_id=trust.pk if trust else 0,
+        )
+        for r in risks
+    }
+
+
+def may_raise_on_risk(user: AnyUser, source_id: str) -> bool:
+    risk = PrincipalRisk.objects.filter(pk__in=_ids([source_id])).first()
+    return risk is not None and access.may_edit_risk(user, risk)
+
+
 def register() -> None:
     sources.register(
         sources.SourceType(
@@ -50,5 +72,16 @@ def register() -> None:
             # The team sees its countermeasures; those who hold its reviews update them.
             viewers=Cap.VIEW_STRATEGY,
             managers=Cap.HOLD_STRATEGY_REVIEWS,
+        )
+    )
+    sources.register(
+        sources.SourceType(
+            kind=RISK_KIND,
+            label="Principal risk action",
+            describe=describe_risks,
+            may_raise=may_raise_on_risk,
+            opens_for=access.may_view_baf,
+            viewers=Cap.VIEW_BAF,
+            managers=Cap.MANAGE_BAF,
         )
     )

@@ -169,6 +169,78 @@ class AssuranceRating(models.TextChoices):
     NONE = "none", "None"
 
 
+class RiskCategory(models.TextChoices):
+    """The domains the board sets an appetite for: RJAH's five (reference §2.4); trusts
+    choose their own, so these are a starting point, not a national list."""
+
+    QUALITY = "quality", "Clinical quality and safety"
+    FINANCE = "finance", "Finance"
+    WORKFORCE = "workforce", "Workforce"
+    COMPLIANCE = "compliance", "Regulatory compliance"
+    REPUTATION = "reputation", "Reputation"
+
+
+class AppetiteLevel(models.TextChoices):
+    """Five levels, as GGI's matrix has (reference §2.4). The labels differ between
+    organisations (NHSCFA: Adverse … Hungry); these are one common set."""
+
+    AVERSE = "averse", "Averse"
+    MINIMAL = "minimal", "Minimal"
+    CAUTIOUS = "cautious", "Cautious"
+    OPEN = "open", "Open"
+    SEEK = "seek", "Seek"
+
+
+class RiskAppetite(models.Model):
+    """The board's appetite for a category of risk as approved on a date, with its
+    tolerance as the highest acceptable score (RJAH, reference §2.4). A new statement
+    supersedes the last; earlier ones are kept."""
+
+    category = models.CharField(max_length=20, choices=RiskCategory.choices)
+    level = models.CharField(max_length=10, choices=AppetiteLevel.choices)
+    max_score = models.PositiveSmallIntegerField()
+    statement = models.TextField(blank=True)
+    approved_on = models.DateField()
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["category", "-approved_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.get_level_display()}"
+
+
+class Axis(models.TextChoices):
+    LIKELIHOOD = "likelihood", "Likelihood"
+    CONSEQUENCE = "consequence", "Consequence"
+
+
+class Descriptor(models.Model):
+    """One row of a descriptor table, in a numbered version: what a likelihood or a
+    consequence of 1-5 means at this trust (reference §2.1: tables as versioned data)."""
+
+    axis = models.CharField(max_length=12, choices=Axis.choices)
+    level = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=60)
+    description = models.TextField()
+    version = models.PositiveSmallIntegerField()
+    adopted_on = models.DateField()
+
+    class Meta:
+        ordering = ["axis", "-version", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["axis", "version", "level"], name="strategy_one_descriptor_a_level"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.name}"
+
+
 class PrincipalRisk(models.Model):
     """A Board Assurance Framework entry (reference §2.3, "typical BAF entry")."""
 
@@ -193,6 +265,10 @@ class PrincipalRisk(models.Model):
     assurance_rating = models.CharField(max_length=12, choices=AssuranceRating.choices)
     metrics = models.ManyToManyField(Metric, blank=True, related_name="principal_risks")
     reviewed_on = models.DateField()
+    category = models.CharField(
+        max_length=20, choices=RiskCategory.choices, default=RiskCategory.QUALITY
+    )
+    next_review_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["reference"]
@@ -215,6 +291,37 @@ class PrincipalRisk(models.Model):
     @property
     def current_band(self) -> str:
         return matrix.band(self.current_score)
+
+
+class RiskScore(models.Model):
+    """A scoring of a principal risk: who, when, why. Never edited; the latest is the
+    risk's current score and the one before gives its movement."""
+
+    risk = models.ForeignKey(PrincipalRisk, on_delete=models.CASCADE, related_name="scores")
+    likelihood = models.PositiveSmallIntegerField()
+    consequence = models.PositiveSmallIntegerField()
+    target_likelihood = models.PositiveSmallIntegerField()
+    target_consequence = models.PositiveSmallIntegerField()
+    reason = models.TextField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    scored_on = models.DateField()
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-scored_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.risk_id}: {self.score} on {self.scored_on}"
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.consequence
+
+    @property
+    def target_score(self) -> int:
+        return self.target_likelihood * self.target_consequence
 
 
 class Line(models.TextChoices):

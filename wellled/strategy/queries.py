@@ -140,8 +140,17 @@ def risks_visible_to(user: AnyUser) -> QuerySet[PrincipalRisk]:
     if not access.may_view_baf(user):
         return PrincipalRisk.objects.none()
     return PrincipalRisk.objects.select_related("objective__theme", "owner").prefetch_related(
-        "controls", "assurances", "metrics"
+        "controls", "assurances", "metrics", "scores"
     )
+
+
+def get_risk_for_user(user: AnyUser, pk: int) -> PrincipalRisk:
+    risk = risks_visible_to(user).filter(pk=pk).first()
+    if risk is None:
+        if not access.may_view_baf(user):
+            raise PermissionDenied
+        raise Http404("No such principal risk")
+    return risk
 
 
 def coverage(units: QuerySet[OrgUnit]) -> dict[str, int]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wellled.strategy import views
+from wellled.strategy import baf_views, views
 
 app_name = "strategy"
 
@@ -16,5 +16,11 @@ urlpatterns = [
     path("reviews/<int:pk>/close/", views.review_close, name="review_close"),
     path("review-items/<int:pk>/countermeasure/", views.countermeasure, name="countermeasure"),
     path("objectives/new/", views.objective_new, name="objective_new"),
-    path("baf/", views.baf, name="baf"),
+    path("baf/", baf_views.baf, name="baf"),
+    path("baf/paper.<slug:fmt>", baf_views.baf_paper, name="baf_paper"),
+    path("baf/appetite/", baf_views.appetite, name="appetite"),
+    path("baf/risks/new/", baf_views.risk_new, name="risk_new"),
+    path("baf/risks/<int:pk>/", baf_views.risk, name="risk"),
+    path("baf/risks/<int:pk>/edit/", baf_views.risk_edit, name="risk_edit"),
+    path("baf/risks/<int:pk>/rescore/", baf_views.risk_rescore, name="risk_rescore"),
 ]

@@ -1,5 +1,6 @@
 """Pages of strategy deployment: the golden thread, each unit's driver metrics,
-the catchball inbox, monthly reviews with countermeasures, and the BAF."""
+the catchball inbox, and monthly reviews with countermeasures (the BAF's pages are
+in baf_views.py)."""
 
 from __future__ import annotations
 
@@ -296,12 +297,3 @@ def objective_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         "breadcrumbs": crumbs(_home()),
     }
     return render(request, "form_page.html", context)
-
-
-@login_required
-@require_GET
-def baf(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not access.may_view_baf(request.user):
-        raise PermissionDenied
-    context = {"risks": queries.risks_visible_to(request.user), "breadcrumbs": crumbs(_home())}
-    return render(request, "strategy/baf.html", context)

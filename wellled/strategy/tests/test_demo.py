@@ -12,12 +12,15 @@ from wellled.strategy import demo
 from wellled.strategy.models import (
     Agreement,
     CatchballStep,
+    Descriptor,
     DriverMetric,
     PrincipalRisk,
     Review,
+    RiskAppetite,
     Theme,
 )
 from wellled.strategy.queries import inbox_for
+from wellled.strategy.register import baf_work, risk_rows
 
 
 @pytest.mark.django_db
@@ -41,3 +44,10 @@ def test_the_demo_tells_the_cascade_story() -> None:
     reviews = Review.objects.filter(unit=staff_team)
     assert reviews.count() == 6 and reviews.filter(closed_on__isnull=True).count() == 1
     assert PrincipalRisk.objects.count() == 5
+    # The BAF: appetite and descriptors as data, a history, and a review due soon.
+    assert RiskAppetite.objects.count() == 5 and Descriptor.objects.count() == 10
+    sr1 = next(r for r in risk_rows(result.users["board"]) if r.risk.reference == "SR1")
+    assert sr1.above_appetite and sr1.movement == "up"
+    assert [i.title[:30] for i in baf_work(result.users["executive"])] == [
+        "Review principal risk SR1: Dem"
+    ]

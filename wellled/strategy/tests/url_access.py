@@ -20,6 +20,7 @@ _months = itertools.count(0)  # its own count, so the months stay in the past
 PROPOSERS = frozenset({"staff_member", "service_lead", "executive", "operator"})
 LEVEL_ABOVE = frozenset({"service_lead", "executive", "operator"})
 MANAGERS = frozenset({"executive", "governance_lead", "operator"})
+BAF_MANAGERS = frozenset({"executive", "governance_lead", "operator"})
 BAF_READERS = frozenset({"board_member", "executive", "governance_lead", "auditor", "operator"})
 
 ACCESS: Access = {
@@ -35,6 +36,13 @@ ACCESS: Access = {
     "strategy:countermeasure": LEVEL_ABOVE,
     "strategy:objective_new": MANAGERS,
     "strategy:baf": BAF_READERS,
+    "strategy:baf_paper": BAF_READERS,
+    "strategy:appetite": BAF_READERS,  # the governance lead alone records it (POST)
+    "strategy:risk": BAF_READERS,
+    # The sample risk is owned by the executive, who also manages the BAF.
+    "strategy:risk_new": BAF_MANAGERS,
+    "strategy:risk_edit": BAF_MANAGERS,
+    "strategy:risk_rescore": BAF_MANAGERS,
     # API: lists are filtered by the same rules (an empty list is a refusal).
     "strategy-driver-list": WITH_A_ROLE,
     "strategy-risk-list": BAF_READERS,
@@ -86,7 +94,17 @@ def _open_review(trust: Trust) -> Any:
     )
 
 
+def _risk(trust: Trust) -> dict[str, Any]:
+    from wellled.strategy.tests.support import principal_risk
+
+    return {"pk": principal_risk(trust, reference=f"SR-walk-{next(_numbers)}").pk}
+
+
 SAMPLES: Samples = {
+    "strategy:baf_paper": lambda t: {"fmt": "pdf"},
+    "strategy:risk": _risk,
+    "strategy:risk_edit": _risk,
+    "strategy:risk_rescore": _risk,
     "strategy:unit": _team,
     "strategy:propose": _team,
     "strategy:review_new": _team,

@@ -1,6 +1,6 @@
 """Every write of strategy deployment: one function each, in one transaction, with
 its audit event (docs/strategy.md). Countermeasures are improvement actions raised
-on a driver metric (`improvement_source.KIND`)."""
+on a driver metric (`improvement_source.KIND`). The BAF's writes are in `baf.py`."""
 
 from __future__ import annotations
 
@@ -17,23 +17,37 @@ from wellled.improvement.actions import raise_action
 from wellled.organisation.models import OrgUnit
 from wellled.reports.charting import charts_for_metrics
 from wellled.reports.models import Metric
-from wellled.strategy import access, matrix
+from wellled.strategy import access
+from wellled.strategy.actions.baf import (
+    add_assurance,
+    add_control,
+    adopt_descriptors,
+    create_principal_risk,
+    edit_principal_risk,
+    rescore_risk,
+    set_risk_appetite,
+)
 from wellled.strategy.improvement_source import KIND
 from wellled.strategy.models import (
     Agreement,
-    AssuranceRating,
-    AssuranceSource,
     CatchballStep,
-    Control,
     DriverMetric,
-    Line,
     MetricKind,
     Objective,
-    PrincipalRisk,
     Review,
     ReviewItem,
     Theme,
 )
+
+__all__ = [
+    "add_assurance",
+    "add_control",
+    "adopt_descriptors",
+    "create_principal_risk",
+    "edit_principal_risk",
+    "rescore_risk",
+    "set_risk_appetite",
+]
 
 # A unit drives a few things well rather than many badly (reference §3.2: "a few
 # measures per team"; the issue asks for 2-3 driver metrics per unit).
@@ -425,133 +439,3 @@ def close_review(*, acting_user: User, review: Review, notes: str = "") -> Revie
     review.save(update_fields=["closed_on", "notes"])
     audit.record(acting_user=acting_user, action="strategy.review_closed", obj=review)
     return review
-
-
-# Board Assurance Framework ----------------------------------------------------------
-
-SCORE_FIELDS = ("inherent", "current", "target")
-
-
-def _check_scores(values: dict[str, Any], errors: dict[str, str]) -> None:
-    for which in SCORE_FIELDS:
-        for axis in ("likelihood", "consequence"):
-            name = f"{which}_{axis}"
-            if values.get(name) not in range(1, 6):
-                errors[name] = f"Enter a {which} {axis} from 1 to 5"
-    if errors:
-        return
-    current = values["current_likelihood"] * values["current_consequence"]
-    target = values["target_likelihood"] * values["target_consequence"]
-    if target > current and not str(values.get("target_reason", "")).strip():
-        errors["target_reason"] = (
-            f"The target score ({target}) is above the current one ({current}): say why"
-        )
-
-
-@transaction.atomic
-def create_principal_risk(
-    *,
-    acting_user: User | None,
-    reference: str,
-    title: str,
-    cause: str,
-    event: str,
-    effect: str,
-    objective: Objective,
-    owner: User,
-    committee: str,
-    assurance_rating: str,
-    reviewed_on: datetime.date,
-    metrics: list[Metric] | None = None,
-    **scores: Any,
-) -> PrincipalRisk:
-    """A principal risk on the BAF; scores as `<inherent|current|target>_<likelihood|consequence>`
-    (reference §2.1: each 1-5), with `target_reason` when the target is above current."""
-    errors: dict[str, str] = {}
-    for name, value in (
-        ("reference", reference),
-        ("title", title),
-        ("cause", cause),
-        ("event", event),
-        ("effect", effect),
-        ("committee", committee),
-    ):
-        if not value.strip():
-            errors[name] = f"Enter the {name}"
-    if PrincipalRisk.objects.filter(reference=reference.strip()).exists():
-        errors["reference"] = f"{reference} is already on the BAF"
-    if assurance_rating not in AssuranceRating.values:
-        errors["assurance_rating"] = "Choose the assurance rating"
-    _check_scores(scores, errors)
-    _refuse(errors)
-    for which in SCORE_FIELDS:
-        matrix.score(scores[f"{which}_likelihood"], scores[f"{which}_consequence"])
-    risk = PrincipalRisk.objects.create(
-        reference=reference.strip(),
-        title=title.strip(),
-        cause=cause,
-        event=event,
-        effect=effect,
-        objective=objective,
-        owner=owner,
-        committee=committee,
-        assurance_rating=assurance_rating,
-        reviewed_on=reviewed_on,
-        target_reason=str(scores.pop("target_reason", "")),
-        **scores,
-    )
-    risk.metrics.set(metrics or [])
-    audit.record(
-        acting_user=acting_user,
-        action="strategy.risk_created",
-        obj=risk,
-        after={"current": risk.current_score, "target": risk.target_score},
-    )
-    return risk
-
-
-@transaction.atomic
-def add_control(
-    *, acting_user: User | None, risk: PrincipalRisk, description: str, is_gap: bool = False
-) -> Control:
-    """A key control on a principal risk, or a gap in control."""
-    if not description.strip():
-        raise ValidationError({"description": "Describe the control or the gap"})
-    control = Control.objects.create(risk=risk, description=description.strip(), is_gap=is_gap)
-    audit.record(
-        acting_user=acting_user,
-        action="strategy.risk_control_added",
-        obj=risk,
-        after={"control": control.pk, "gap": is_gap},
-    )
-    return control
-
-
-@transaction.atomic
-def add_assurance(
-    *,
-    acting_user: User | None,
-    risk: PrincipalRisk,
-    line: str,
-    description: str,
-    positive: bool = True,
-    is_gap: bool = False,
-) -> AssuranceSource:
-    """A source of assurance by line (management, oversight, independent: reference
-    §2.2), positive or negative, or a gap in assurance."""
-    errors: dict[str, str] = {}
-    if line not in Line.values:
-        errors["line"] = "Choose the line of assurance: 1, 2 or 3"
-    if not description.strip():
-        errors["description"] = "Describe the source of assurance or the gap"
-    _refuse(errors)
-    source = AssuranceSource.objects.create(
-        risk=risk, line=line, description=description.strip(), positive=positive, is_gap=is_gap
-    )
-    audit.record(
-        acting_user=acting_user,
-        action="strategy.risk_assurance_added",
-        obj=risk,
-        after={"assurance": source.pk, "line": line, "positive": positive, "gap": is_gap},
-    )
-    return source
