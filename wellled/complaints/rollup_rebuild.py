@@ -24,6 +24,10 @@ for longer than one batch:
 
 When the roll-up was right (the usual case: the nightly check rebuilds only on a
 difference), neither pass changes a row, and readers see the same figures throughout.
+
+On SQLite (development) every transaction takes the write lock when it begins
+(settings: transaction_mode IMMEDIATE), so writers also wait for the snapshot's
+read; readers still answer throughout (WAL).
 """
 
 from __future__ import annotations
