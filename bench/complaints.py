@@ -15,10 +15,15 @@ reports the median time of:
   app within 2x of it).
 
 Seeding bypasses the actions, so it ends by building the measures' monthly roll-up
-(`rollup.rebuild`). Each measure is timed three ways: as the app reads it (the
+(`rollup.rebuild_at_once`). Each measure is timed three ways: as the app reads it (the
 roll-up plus what is still moving, counted live), counted from the cases alone
 (`from_cases=True`, the app before the roll-up), and as the hand-written floor;
 the run also checks that the first two agree.
+
+Then (unless `--no-rebuilds`) the roll-up is rebuilt twice while a reader reads a
+measure, in one transaction as before and in short transactions
+(bench/complaints_rebuild.py): the longest lock held and the longest read, as
+ratios to an idle read.
 
 The database's complaints are deleted when seeding: point it at a scratch database.
 """
@@ -294,9 +299,9 @@ def seed(n: int, sites: int) -> None:
     _insert_cases(n, site_ids, service_ids, manager.pk, issue_values)
     seeded = time.perf_counter() - started
     # The rows went in by SQL, not through the actions, so the measures' roll-up
-    # counts them all at once, as `wellled complaints_rollup --rebuild` would.
+    # counts them all at once, in one transaction (nothing reads it yet).
     started = time.perf_counter()
-    _cases, cells = rollup.rebuild()
+    _cases, cells = rollup.rebuild_at_once()
     rebuilt = time.perf_counter() - started
     _vacuum()
     issues = ComplaintIssue.objects.count()
@@ -540,13 +545,17 @@ def _time_caseload(manager: Any, repeats: int, failures: list[str]) -> None:
         failures.append("caseload: the query count depends on the page size")
 
 
-def run(repeats: int) -> int:
+def run(repeats: int, rebuilds: bool = True) -> int:
     from django.contrib.auth.models import User
+
+    from bench import complaints_rebuild
 
     manager = User.objects.get(username="bench_manager")
     failures: list[str] = []
     _time_measures(manager, repeats, failures)
     _time_caseload(manager, repeats, failures)
+    if rebuilds:
+        complaints_rebuild.run(_Window.for_user(manager), failures)
     print(f"\nover target: {len(failures)}")
     for line in failures:
         print(f"  {line}")
@@ -559,6 +568,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sites", type=int, default=50)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--reseed", action="store_true", help="seed again even if seeded")
+    parser.add_argument(
+        "--no-rebuilds", action="store_true", help="skip rebuilding the roll-up under reads"
+    )
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wellled.settings")
@@ -579,7 +591,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.reseed or Complaint.objects.count() != args.complaints:
         seed(args.complaints, args.sites)
-    return run(args.repeats)
+    return run(args.repeats, rebuilds=not args.no_rebuilds)
 
 
 if __name__ == "__main__":

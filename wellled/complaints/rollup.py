@@ -31,7 +31,9 @@ none), so a breakdown by subject counts it against every subject it raises.
 Keeping it true: every action that changes a case or its issues calls `refresh`
 inside its own transaction. `refresh` compares the facts the case was last
 counted with (`MeasuredComplaint`) with its facts now, takes the old counts away
-and adds the new. `rebuild` counts every case again; `rollup_check.check` compares every
+and adds the new. `rollup_rebuild.rebuild` counts every case again in short
+transactions, while the measures are read (`rebuild_at_once`, in one, is for
+migrations); `rollup_check.check` compares every
 rolled-up measure with the same measure counted from the cases
 (`wellled complaints_rollup`, and nightly on the beat schedule).
 
@@ -235,7 +237,7 @@ def difference(new: Counts, old: Counts) -> Counts:
 # Writing ---------------------------------------------------------------------------
 
 
-def _add(cell_model: type[Model], delta: Counts) -> None:
+def add_counts(cell_model: type[Model], delta: Counts) -> None:
     """Add the counts to their cells, creating cells as needed, and drop emptied ones.
 
     One upsert that adds to what is there (not read-then-write), so two cases
@@ -319,7 +321,7 @@ def _refresh_now(complaint_id: int) -> None:
     old = kept.facts if kept is not None else None
     if facts == old:
         return
-    _add(MeasureCell, difference(contributions(facts), contributions(old)))
+    add_counts(MeasureCell, difference(contributions(facts), contributions(old)))
     if facts is None:
         MeasuredComplaint.objects.filter(pk=complaint_id).delete()
     elif kept is None:
@@ -351,18 +353,18 @@ def _cases_with_subjects(
         yield case, subjects
 
 
-def rebuild(
+def rebuild_at_once(
     *,
     complaint_model: type[Model] | None = None,
     issue_model: type[Model] | None = None,
     cell_model: type[Model] | None = None,
     measured_model: type[Model] | None = None,
 ) -> tuple[int, int]:
-    """Count every case again from scratch. Returns (cases, cells).
+    """Count every case again from scratch, in one transaction. Returns (cases, cells).
 
-    The models can be given (a migration passes its historical ones). Other
-    writers wait: on PostgreSQL the two tables are locked, so an action that
-    commits meanwhile refreshes from the rebuilt state.
+    For migrations (they pass their historical models, and run in a transaction
+    anyway): on PostgreSQL the two tables are truncated, so readers as well as
+    writers wait for the whole count. Everything else uses `rollup_rebuild.rebuild`.
     """
     complaint_model = complaint_model or models.Complaint
     issue_model = issue_model or models.ComplaintIssue

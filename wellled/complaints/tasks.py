@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from wellled.complaints import actions, reminders, rollup, rollup_check
+from wellled.complaints import actions, reminders, rollup_check, rollup_rebuild
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def check_measure_rollup() -> int:
             "complaints measures roll-up: %d figures differed from the cases; rebuilt",
             len(problems),
         )
-        rollup.rebuild()
+        rollup_rebuild.rebuild()
     return len(problems)
 
 

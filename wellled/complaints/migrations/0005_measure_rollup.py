@@ -5,10 +5,10 @@ from django.db import migrations, models
 
 
 def count_existing_cases(apps, schema_editor):
-    """Fill the roll-up from the cases already recorded (rollup.rebuild)."""
+    """Fill the roll-up from the cases already recorded (rollup.rebuild_at_once)."""
     from wellled.complaints import rollup
 
-    rollup.rebuild(
+    rollup.rebuild_at_once(
         complaint_model=apps.get_model("complaints", "Complaint"),
         issue_model=apps.get_model("complaints", "ComplaintIssue"),
         cell_model=apps.get_model("complaints", "MeasureCell"),

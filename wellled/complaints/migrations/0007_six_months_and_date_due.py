@@ -53,7 +53,7 @@ def recount(apps, schema_editor):
     Complaint.objects.bulk_update(
         changed, ["backstop_due", "first_response_due"], batch_size=2000
     )
-    rollup.rebuild(
+    rollup.rebuild_at_once(
         complaint_model=Complaint,
         issue_model=apps.get_model("complaints", "ComplaintIssue"),
         cell_model=apps.get_model("complaints", "MeasureCell"),

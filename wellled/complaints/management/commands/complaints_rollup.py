@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from wellled.complaints import rollup, rollup_check
+from wellled.complaints import rollup_check, rollup_rebuild
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
         if options["rebuild"]:
-            cases, cells = rollup.rebuild()
+            cases, cells = rollup_rebuild.rebuild()
             self.stdout.write(
                 f"Counted {cases:,} cases into {cells:,} cells "
                 f"in {time.perf_counter() - started:.1f} s"
