@@ -317,6 +317,8 @@ def speakup_work(user: AnyUser) -> list[WorkItem]:
                 href=reverse("speakup:case", args=[case.reference]),
                 module="Freedom to Speak Up",
                 due=case.received_week + datetime.timedelta(days=7),
+                group="Speak-up cases to triage",
+                reference=case.reference,
             )
         )
     detriment = visible.filter(detriment_follow_up_due__isnull=False).exclude(status=Status.CLOSED)
@@ -328,6 +330,8 @@ def speakup_work(user: AnyUser) -> list[WorkItem]:
                 module="Freedom to Speak Up",
                 due=case.detriment_follow_up_due,
                 detail="The worker reported being treated badly for speaking up",
+                group="Speak-up detriment follow-ups",
+                reference=case.reference,
             )
         )
     actions = CaseAction.objects.filter(
@@ -340,6 +344,8 @@ def speakup_work(user: AnyUser) -> list[WorkItem]:
                 href=reverse("speakup:case", args=[action.case.reference]),
                 module="Freedom to Speak Up",
                 due=action.due,
+                group="Actions due on speak-up cases",
+                reference=action.case.reference,
             )
         )
     return items
