@@ -342,6 +342,44 @@ def _cqc_requests(trust: Trust, n: int) -> None:
         cqc_request(trust)
 
 
+def _complaint_notes(trust: Trust, n: int) -> dict[str, Any]:
+    from wellled.complaints import actions
+    from wellled.complaints.models import Complaint
+    from wellled.complaints.tests.support import record
+
+    case = Complaint.objects.order_by("pk").first() or record(trust)
+    for _ in range(n):
+        actions.add_case_note(
+            acting_user=None, complaint=case, text="Ward notes read", noted_on=D(2026, 3, 2)
+        )
+    return {"pk": case.pk}
+
+
+def _complaint_contacts(trust: Trust, n: int) -> dict[str, Any]:
+    from wellled.complaints import actions
+    from wellled.complaints.models import Complaint
+    from wellled.complaints.tests.support import record
+
+    case = Complaint.objects.order_by("pk").first() or record(trust)
+    for _ in range(n):
+        actions.record_contact(
+            acting_user=None,
+            complaint=case,
+            contacted_on=D(2026, 3, 2),
+            method="phone",
+            direction="out",
+            with_whom="The complainant",
+            summary="Agreed a meeting",
+        )
+    return {"pk": case.pk}
+
+
+def _my_work(trust: Trust, n: int) -> None:
+    """Actions the service lead owns, all with one title (as the demo's learning
+    actions): "my work" names each one's source on its own line."""
+    _improvement_actions(trust, n)
+
+
 def _improvement_actions(trust: Trust, n: int) -> None:
     from wellled.improvement.tests.url_access import sample_action
 
@@ -413,6 +451,8 @@ PINS: dict[str, Pin] = {
     "reports:catalogue": Pin("governance_lead", _metrics, 9),
     "boardpacks:list": Pin("governance_lead", _board_packs, 11),
     "core:audit_list": Pin("auditor", _audit_events, 9),
+    # "My work": one read per kind of item and one per kind of action source.
+    "core:home": Pin("service_lead", _my_work, 30),
     "core:calendar": Pin("trust_admin", _closure_days, 10),
     "speakup:caseload": Pin("guardian", _speakup_cases, 27, on_postgres=28),
     "surveys:index": Pin("governance_lead", _survey_years, 11),
@@ -436,6 +476,8 @@ PINS: dict[str, Pin] = {
     "complaint-issues": Pin("complaints_manager", _complaint_issues, 13, on_postgres=14),
     "complaint-letters": Pin("complaints_manager", _complaint_letters, 9),
     "complaint-attachments": Pin("complaints_manager", _complaint_attachments, 9),
+    "complaint-notes": Pin("complaints_manager", _complaint_notes, 14, on_postgres=15),
+    "complaint-contacts": Pin("complaints_manager", _complaint_contacts, 14, on_postgres=15),
     "shared-learning-list": Pin("complaints_manager", _shares, 9),
     "inspection-list": Pin("governance_lead", _inspections, 10),
     "staff-profile-list": Pin("trust_admin", _staff, 8),

@@ -239,6 +239,7 @@ def assurance_work(user: AnyUser) -> list[WorkItem]:
                 module="CQC assurance",
                 due=item.review_date,
                 detail="Stale: the review date has passed",
+                group="Evidence to review",
             )
         )
     for assessment in (
@@ -263,6 +264,7 @@ def assurance_work(user: AnyUser) -> list[WorkItem]:
                 ),
                 module="CQC assurance",
                 detail=assessment.statement_id.replace("-", " ").capitalize(),
+                group="Questions to assess" if judged else "Quality statements to score",
             )
         )
     return items

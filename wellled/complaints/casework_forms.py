@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
+from wellled.complaints.casework_models import WITH_WHOM_MAX_LENGTH, WITH_WHOM_TOO_LONG
 from wellled.complaints.forms import ServiceChoiceField, StepForm, UserChoiceField
 from wellled.complaints.models import CaseNote
 from wellled.core.forms import NHSDateField
@@ -119,20 +120,29 @@ class ContactForm(StepForm):
         label="How",
         choices=CaseNote.Method.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose how you were in contact"},
+        error_messages={
+            "required": "Choose how you were in contact",
+            "invalid_choice": "Choose how you were in contact",
+        },
     )
     direction = forms.ChoiceField(
         label="Who made contact",
         choices=CaseNote.Direction.choices,
         widget=forms.RadioSelect,
         initial=CaseNote.Direction.OUT,
-        error_messages={"required": "Say who made contact"},
+        error_messages={
+            "required": "Say who made contact",
+            "invalid_choice": "Say who made contact",
+        },
     )
     with_whom = forms.CharField(
         label="With whom",
-        max_length=200,
+        max_length=WITH_WHOM_MAX_LENGTH,
         initial="The complainant",
-        error_messages={"required": "Say who the contact was with, for example the complainant"},
+        error_messages={
+            "required": "Say who the contact was with, for example the complainant",
+            "max_length": WITH_WHOM_TOO_LONG,
+        },
     )
     summary = forms.CharField(
         label="What was said or agreed",

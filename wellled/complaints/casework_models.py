@@ -84,6 +84,11 @@ class Letterhead(models.Model):
         return "Letterhead"
 
 
+# Who a contact was with: the page and the API refuse a longer answer with these words.
+WITH_WHOM_MAX_LENGTH = 200
+WITH_WHOM_TOO_LONG = f"Who the contact was with must be {WITH_WHOM_MAX_LENGTH} characters or fewer"
+
+
 class CaseNote(models.Model):
     """An investigation note or a contact with someone about the case, on its timeline.
 
@@ -115,7 +120,7 @@ class CaseNote(models.Model):
     # A contact's method, direction and who it was with; blank for a note.
     method = models.CharField(max_length=10, choices=Method.choices, blank=True)
     direction = models.CharField(max_length=3, choices=Direction.choices, blank=True)
-    with_whom = models.CharField(max_length=200, blank=True)
+    with_whom = models.CharField(max_length=WITH_WHOM_MAX_LENGTH, blank=True)
     text = models.TextField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

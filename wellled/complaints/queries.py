@@ -332,6 +332,8 @@ def complaints_work(user: AnyUser) -> list[WorkItem]:
             module="Complaints",
             due=due,
             detail=detail,
+            group="Complaints you handle",
+            reference=case.reference,
         )
         items.append((not overdue, due or datetime.date.max, item))
     items.sort(key=lambda entry: (entry[0], entry[1], entry[2].title))
@@ -395,6 +397,7 @@ def triage_work(user: AnyUser) -> list[WorkItem]:
             module="Complaints",
             due=found["due"],
             detail="Take a case or assign it to a handler",
+            group="Complaints waiting for a handler",
         )
     ]
 

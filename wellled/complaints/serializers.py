@@ -16,8 +16,10 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from wellled.complaints import clocks, letters
+from wellled.complaints.casework_models import WITH_WHOM_MAX_LENGTH, WITH_WHOM_TOO_LONG
 from wellled.complaints.models import (
     Attachment,
+    CaseNote,
     Channel,
     Complainant,
     Complaint,
@@ -581,4 +583,88 @@ class AttachmentUploadSerializer(serializers.Serializer[Any]):
         help_text="A PDF, JPEG, PNG or Word (DOCX) file of up to MAX_UPLOAD_BYTES (2 MB by "
         "default); its type is read from its content, and its name must end as that type "
         "does (.pdf, .jpg or .jpeg, .png, .docx)."
+    )
+
+
+# Investigation notes and the contact log -------------------------------------------
+# The messages are the case page's (casework_forms), so a script and a person read the
+# same words; the text's length and the date's being past are the action's to check.
+
+
+def _date_messages(subject: str) -> dict[str, Any]:
+    return {
+        "required": f"Enter the {subject.lower()}",
+        "null": f"Enter the {subject.lower()}",
+        "invalid": f"{subject} must be a real date, like 2026-03-15",
+    }
+
+
+def _text_messages(missing: str) -> dict[str, Any]:
+    return {"required": missing, "blank": missing, "null": missing}
+
+
+class _RecordedBy(serializers.Serializer[Any]):
+    recorded_by = serializers.SerializerMethodField(
+        help_text="The name of the person who wrote it down ('' if not known)."
+    )
+    recorded_at = serializers.DateTimeField(read_only=True)
+
+    def get_recorded_by(self, note: CaseNote) -> str:
+        by = note.recorded_by
+        return (by.get_full_name() or by.get_username()) if by else ""
+
+
+class CaseNoteSerializer(_RecordedBy):
+    id = serializers.IntegerField(read_only=True)
+    noted_on = serializers.DateField(source="happened_on", read_only=True)
+    text = serializers.CharField(read_only=True)
+
+
+class CaseNoteInputSerializer(serializers.Serializer[Any]):
+    noted_on = serializers.DateField(error_messages=_date_messages("Date of the note"))
+    text = serializers.CharField(
+        help_text="What you found, asked or decided, up to 10,000 characters.",
+        error_messages=_text_messages("Write the note"),
+    )
+
+
+class ContactSerializer(_RecordedBy):
+    id = serializers.IntegerField(read_only=True)
+    contacted_on = serializers.DateField(source="happened_on", read_only=True)
+    method = serializers.ChoiceField(choices=CaseNote.Method.choices, read_only=True)
+    direction = serializers.ChoiceField(choices=CaseNote.Direction.choices, read_only=True)
+    with_whom = serializers.CharField(read_only=True)
+    summary = serializers.CharField(source="text", read_only=True)
+
+
+class ContactInputSerializer(serializers.Serializer[Any]):
+    contacted_on = serializers.DateField(error_messages=_date_messages("Date of the contact"))
+    method = serializers.ChoiceField(
+        choices=CaseNote.Method.choices,
+        error_messages={
+            "required": "Choose how you were in contact",
+            "null": "Choose how you were in contact",
+            "invalid_choice": "Choose how you were in contact",
+        },
+    )
+    direction = serializers.ChoiceField(
+        choices=CaseNote.Direction.choices,
+        help_text="in: they contacted us; out: we contacted them.",
+        error_messages={
+            "required": "Say who made contact",
+            "null": "Say who made contact",
+            "invalid_choice": "Say who made contact",
+        },
+    )
+    with_whom = serializers.CharField(
+        max_length=WITH_WHOM_MAX_LENGTH,
+        help_text="For example, the complainant.",
+        error_messages={
+            **_text_messages("Say who the contact was with, for example the complainant"),
+            "max_length": WITH_WHOM_TOO_LONG,
+        },
+    )
+    summary = serializers.CharField(
+        help_text="What was said or agreed, up to 10,000 characters.",
+        error_messages=_text_messages("Say what was said or agreed"),
     )

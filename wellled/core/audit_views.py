@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -103,16 +104,41 @@ def _rows(events: list[AuditEvent], user: AnyUser) -> list[EventRow]:
     return rows
 
 
-def _filter(events: QuerySet[AuditEvent], data: dict[str, Any]) -> QuerySet[AuditEvent]:
+def _by_reference(events: QuerySet[AuditEvent], text: str, user: AnyUser) -> QuerySet[AuditEvent]:
+    """Events whose object's label holds the text: a complaint's reference, a unit's or
+    a document's name. Labels the page hides from this reader (speak-up's) are not
+    searched either, so a search cannot tell them what a hidden label says."""
+    events = events.filter(object_repr__icontains=text)
+    for prefix, capability in CONFIDENTIAL_PREFIXES.items():
+        if not can(user, capability):
+            events = events.exclude(action__startswith=prefix).exclude(
+                object_type__startswith=prefix
+            )
+    return events
+
+
+def _by_actor(events: QuerySet[AuditEvent], text: str) -> QuerySet[AuditEvent]:
+    """The username they had at the time, exactly, or all or part of their name now
+    (the page shows both beside every event)."""
+    named = Concat("actor__first_name", Value(" "), "actor__last_name")
+    return events.alias(actor_name=named).filter(
+        Q(actor_label=text) | Q(actor__username=text) | Q(actor_name__icontains=text)
+    )
+
+
+def _filter(
+    events: QuerySet[AuditEvent], data: dict[str, Any], user: AnyUser
+) -> QuerySet[AuditEvent]:
+    if data.get("reference", "").strip():
+        events = _by_reference(events, data["reference"].strip(), user)
     if data.get("action"):
         events = events.filter(action__startswith=data["action"].strip())
     if data.get("object_type"):
         events = events.filter(object_type=data["object_type"].strip())
     if data.get("object_id"):
         events = events.filter(object_id=data["object_id"].strip())
-    if data.get("actor"):
-        username = data["actor"].strip()
-        events = events.filter(Q(actor_label=username) | Q(actor__username=username))
+    if data.get("actor", "").strip():
+        events = _by_actor(events, data["actor"].strip())
     if data.get("request_id"):
         events = events.filter(request_id=data["request_id"].strip())
     tz = timezone.get_current_timezone()
@@ -181,7 +207,7 @@ def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_bound or form.is_valid():
         data = form.cleaned_data if form.is_bound else {}
         page = page_of(
-            _filter(events_visible_to(request.user), data),
+            _filter(events_visible_to(request.user), data, request.user),
             before=_position(request, "before"),
             after=_position(request, "after"),
         )

@@ -203,6 +203,8 @@ class AuditSearchForm(forms.Form):
     """Filters for the audit trail page. Every field is optional; a GET form."""
 
     bound_field_class = NHSBoundField
+    # The page's order: what people search by first, the trail's own ids after.
+    field_order = ("reference", "actor", "action", "object_type", "object_id")
 
     action = forms.CharField(
         label="Action starts with",
@@ -227,12 +229,22 @@ class AuditSearchForm(forms.Form):
         error_messages={"max_length": "Object id must be 64 characters or fewer"},
         widget=forms.TextInput(attrs={"class": "nhsuk-input nhsuk-input--width-20"}),
     )
+    reference = forms.CharField(
+        label="Reference or name of what was changed",
+        help_text="All or part of it, for example a complaint reference like C-2026-00142",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Reference or name must be 200 characters or fewer"},
+        widget=forms.TextInput(
+            attrs={"class": "nhsuk-input nhsuk-input--width-20", "spellcheck": "false"}
+        ),
+    )
     actor = forms.CharField(
-        label="Username of the person who acted",
-        help_text="The username they had at the time",
+        label="Who acted",
+        help_text="Their username at the time, or their name, for example Sam Patel",
         required=False,
         max_length=150,
-        error_messages={"max_length": "Username must be 150 characters or fewer"},
+        error_messages={"max_length": "Who acted must be 150 characters or fewer"},
         widget=forms.TextInput(
             attrs={"class": "nhsuk-input nhsuk-input--width-20", "autocomplete": "off"}
         ),

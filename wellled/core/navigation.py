@@ -36,9 +36,40 @@ class WorkItem:
     module: str
     due: datetime.date | None = None
     detail: str = ""
+    # The heading "my work" groups it under (the kind of item, e.g. "Complaints you
+    # handle"); the module's name when blank.
+    group: str = ""
+    # The case's or the object's own reference, so that lines of one kind differ
+    # (e.g. "C-2026-0142", or an action's source "Complaint C-2026-0142: Communication").
+    reference: str = ""
 
     def is_overdue(self, today: datetime.date) -> bool:
         return self.due is not None and self.due < today
+
+
+@dataclass(frozen=True)
+class WorkLine:
+    """One line of "my work": an item, and how many identical items it stands for."""
+
+    item: WorkItem
+    count: int
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class WorkGroup:
+    """The lines of one kind of item under one heading, overdue first."""
+
+    heading: str
+    lines: tuple[WorkLine, ...]
+
+    @property
+    def count(self) -> int:
+        return sum(line.count for line in self.lines)
+
+    @property
+    def overdue(self) -> int:
+        return sum(line.count for line in self.lines if line.overdue)
 
 
 @dataclass(frozen=True)
@@ -119,3 +150,30 @@ def work_for(user: AnyUser) -> list[WorkItem]:
         items.extend(source(user))
     # Undated items go last; the rest soonest first.
     return sorted(items, key=lambda i: (i.due is None, i.due or datetime.date.max, i.title))
+
+
+def grouped_work(items: list[WorkItem], today: datetime.date) -> list[WorkGroup]:
+    """ "My work" as the home page shows it: one heading per kind of item with its
+    count, identical items folded into one line with a count, and the groups with
+    something overdue first (then the soonest due; undated groups last).
+
+    `items` come from `work_for`, already soonest first, so each group keeps that order
+    with its overdue lines first.
+    """
+    counts: dict[WorkItem, int] = {}
+    for item in items:
+        counts[item] = counts.get(item, 0) + 1
+    by_heading: dict[str, list[WorkLine]] = {}
+    for item, count in counts.items():
+        line = WorkLine(item, count, item.is_overdue(today))
+        by_heading.setdefault(item.group or item.module, []).append(line)
+    groups = [
+        WorkGroup(heading, tuple(sorted(lines, key=lambda line: not line.overdue)))
+        for heading, lines in by_heading.items()
+    ]
+
+    def urgency(group: WorkGroup) -> tuple[bool, datetime.date, str]:
+        dates = [line.item.due for line in group.lines if line.item.due is not None]
+        return (not group.overdue, min(dates, default=datetime.date.max), group.heading)
+
+    return sorted(groups, key=urgency)

@@ -22,16 +22,14 @@ from wellled.core.types import AuthenticatedHttpRequest
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    items = navigation.work_for(request.user)
-    overdue = [item for item in items if item.is_overdue(today)]
-    upcoming = [item for item in items if not item.is_overdue(today)]
+    groups = navigation.grouped_work(navigation.work_for(request.user), today)
     return render(
         request,
         "core/home.html",
         {
             "overview": navigation.overview_for(request.user),
-            "overdue": overdue,
-            "upcoming": upcoming,
+            "groups": groups,
+            "overdue_count": sum(group.overdue for group in groups),
             "today": today,
             "jobs": _recent_jobs(request),
         },

@@ -213,22 +213,14 @@ def source_labels(
 
 
 def improvement_work(user: AnyUser) -> list[WorkItem]:
-    """ "My work": actions the person owns that are open, and actions awaiting their
-    sign-off."""
+    """ "My work": actions the person owns that are open, their overdue milestones, and
+    actions awaiting their sign-off, each naming what raised it."""
     if not user.is_authenticated:
         return []
-    owned = Action.objects.filter(owner_id=user.pk, status__in=OPEN_STATUSES).order_by("due_on")
-    items = [
-        WorkItem(
-            title=f"Action: {action.title}",
-            href=reverse("improvement:detail", args=[action.pk]),
-            module="Actions",
-            due=action.due_on,
-            detail=action.get_status_display(),
-        )
-        for action in owned[:20]
-    ]
-    late_milestones = (
+    owned = list(
+        Action.objects.filter(owner_id=user.pk, status__in=OPEN_STATUSES).order_by("due_on")[:20]
+    )
+    late_milestones = list(
         Milestone.objects.filter(
             action__owner_id=user.pk,
             action__status__in=OPEN_STATUSES,
@@ -238,6 +230,22 @@ def improvement_work(user: AnyUser) -> list[WorkItem]:
         .select_related("action")
         .order_by("due_on")[:20]
     )
+    to_sign = list(_awaiting_sign_off_by(user).order_by("done_on")[:20])
+    every = [*owned, *(m.action for m in late_milestones), *to_sign]
+    # One query per kind of source, however many actions.
+    found = sources.describe((a.source_kind, a.source_id) for a in every) if every else {}
+    items = [
+        WorkItem(
+            title=f"Action: {action.title}",
+            href=reverse("improvement:detail", args=[action.pk]),
+            module="Actions",
+            due=action.due_on,
+            detail=action.get_status_display(),
+            group="Actions you own",
+            reference=_source_label(action, found),
+        )
+        for action in owned
+    ]
     items += [
         WorkItem(
             title=f"Milestone: {milestone.title}",
@@ -245,9 +253,27 @@ def improvement_work(user: AnyUser) -> list[WorkItem]:
             module="Actions",
             due=milestone.due_on,
             detail=f"Overdue, for the action {milestone.action.title}",
+            group="Milestones overdue on your actions",
+            reference=_source_label(milestone.action, found),
         )
         for milestone in late_milestones
     ]
+    items += [
+        WorkItem(
+            title=f"Sign off: {action.title}",
+            href=reverse("improvement:detail", args=[action.pk]),
+            module="Actions",
+            detail="Done: awaiting your sign-off",
+            group="Actions awaiting your sign-off",
+            reference=_source_label(action, found),
+        )
+        for action in to_sign
+    ]
+    return items
+
+
+def _awaiting_sign_off_by(user: AnyUser) -> QuerySet[Action]:
+    """Done actions someone else owns whose sign-off role the user holds over their unit."""
     awaiting = (
         Action.objects.filter(status=Status.DONE, signed_off_on__isnull=True)
         .exclude(sign_off_role="")
@@ -256,16 +282,14 @@ def improvement_work(user: AnyUser) -> list[WorkItem]:
     signable = Q(pk__in=[])
     for role, path in role_paths(user):
         signable |= Q(sign_off_role=role, unit__path__startswith=path)
-    items += [
-        WorkItem(
-            title=f"Sign off: {action.title}",
-            href=reverse("improvement:detail", args=[action.pk]),
-            module="Actions",
-            detail="Done: awaiting your sign-off",
-        )
-        for action in awaiting.filter(signable).order_by("done_on")[:20]
-    ]
-    return items
+    return awaiting.filter(signable)
+
+
+def _source_label(action: Action, found: dict[tuple[str, str], sources.SourceInfo]) -> str:
+    """What raised the action, e.g. "Complaint C-2026-0142: Communication", so that
+    actions with the same title (learning actions often share one) read apart."""
+    info = found.get((action.source_kind, action.source_id))
+    return info.label if info else ""
 
 
 def actions_overview(user: AnyUser) -> OverviewPanel | None:

@@ -281,6 +281,7 @@ def leadership_work(user: AnyUser) -> list[WorkItem]:
                 href=reverse("leadership:visit", args=[visit.pk]),
                 module="Walkrounds",
                 due=visit.planned_on,
+                group="Walkrounds to record",
             )
         )
     for visit in mine.filter(status=VisitStatus.HELD, feedback_sent_on__isnull=True)[:10]:
@@ -290,6 +291,7 @@ def leadership_work(user: AnyUser) -> list[WorkItem]:
                 href=reverse("leadership:visit", args=[visit.pk]),
                 module="Walkrounds",
                 due=visit.feedback_due_on,
+                group="Walkround feedback to send",
             )
         )
     return items

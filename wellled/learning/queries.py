@@ -276,6 +276,7 @@ def learning_work(user: AnyUser) -> list[WorkItem]:
             title=f"Read shared learning: {share.title}",
             href=reverse("learning:share", args=[share.pk]),
             module="Learning",
+            group="Shared learning to read",
         )
         for share in unread
     ]

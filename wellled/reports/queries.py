@@ -162,6 +162,7 @@ def reports_work(user: AnyUser) -> list[WorkItem]:
                 href=reverse("reports:metric", args=[rebase.metric.slug]) + "#rebases",
                 module="Performance report",
                 detail=f"From {rebase.period:%-d %B %Y}: {rebase.reason[:80]}",
+                group="Recalculations to approve",
             )
         )
     month = last_month()
@@ -175,6 +176,7 @@ def reports_work(user: AnyUser) -> list[WorkItem]:
                 module="Performance report",
                 due=due,
                 detail="What the chart shows, so what, and what next",
+                group="Narratives to write",
             )
         )
     return items

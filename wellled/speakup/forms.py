@@ -260,6 +260,26 @@ class CaseloadFilterForm(NHSForm):
         choices=[("open", "Open cases"), *Status.choices, ("all", "All cases")],
         required=False,
     )
+    q = forms.CharField(
+        label="Case reference or service",
+        help_text="All or part of it. Summaries are sealed, so they are not searched.",
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "Search must be 100 characters or fewer"},
+        widget=forms.TextInput(
+            attrs={"class": "nhsuk-input--width-20", "spellcheck": "false", "autocomplete": "off"}
+        ),
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        choices=[
+            ("updated", "Latest activity first"),
+            ("received", "Received, newest first"),
+            ("received_oldest", "Received, oldest first"),
+            ("overdue", "Overdue first"),
+        ],
+        required=False,
+    )
 
 
 class TriageForm(NHSForm):

@@ -14,9 +14,18 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from wellled.core.navigation import WorkItem
 from wellled.core.types import AnyUser
@@ -38,6 +47,9 @@ from wellled.speakup.models import (
     Route,
     Status,
 )
+
+# A new case is due its triage a week after the Monday of the week it arrived.
+TRIAGE_DUE_AFTER = datetime.timedelta(days=7)
 
 
 def cases_visible_to(user: AnyUser) -> QuerySet[Case]:
@@ -111,14 +123,52 @@ def other_guardians(user: AnyUser) -> QuerySet[User]:
     )
 
 
+# The caseload's sorts: the latest activity (the default), the week received either way,
+# or what is overdue first. Weeks only: an anonymous case holds no finer date.
+CASELOAD_SORTS: dict[str, tuple[str, ...]] = {
+    "updated": ("-updated_week", "-received_week", "reference"),
+    "received": ("-received_week", "reference"),
+    "received_oldest": ("received_week", "reference"),
+    "overdue": ("-is_overdue", "received_week", "reference"),
+}
+
+
+def overdue_condition(today: datetime.date) -> Q:
+    """An open case with something late, as "my work" prompts it: triage not done a
+    week after the week received, a detriment follow-up or an action past its date.
+
+    Worked out from the dates already kept, on each read: nothing about it is stored."""
+    triage = Q(status=Status.RECEIVED, received_week__lt=today - TRIAGE_DUE_AFTER)
+    # "Is not null" first, so a case with no follow-up date reads false, not unknown.
+    follow_up = Q(detriment_follow_up_due__isnull=False, detriment_follow_up_due__lt=today)
+    late_action = Exists(CaseAction.objects.filter(case=OuterRef("pk"), done=False, due__lt=today))
+    return ~Q(status=Status.CLOSED) & (triage | follow_up | Q(late_action))
+
+
 def caseload(
-    user: AnyUser, *, status: str = "", page: int = 1, per_page: int = 25
+    user: AnyUser,
+    *,
+    status: str = "",
+    search: str = "",
+    sort: str = "updated",
+    page: int = 1,
+    per_page: int = 25,
 ) -> tuple[list[Case], int]:
+    """One page of the guardian's cases, each with `is_overdue`.
+
+    The search reads only the plaintext a guardian sees in the list without a key (the
+    reference and the service concerned): summaries are sealed and only the rows shown
+    are ever opened, so they are not searched."""
     queryset = cases_visible_to(user).filter(shredded=False)
     if status == "open":
         queryset = queryset.exclude(status=Status.CLOSED)
     elif status in Status.values:
         queryset = queryset.filter(status=status)
+    if search:
+        queryset = queryset.filter(Q(reference__icontains=search) | Q(unit__name__icontains=search))
+    overdue = ExpressionWrapper(
+        overdue_condition(timezone.localdate()), output_field=BooleanField()
+    )
     total = queryset.count()
     start = max(page - 1, 0) * per_page
     last_author = (
@@ -128,8 +178,8 @@ def caseload(
     )
     rows: list[Case] = list(
         queryset.select_related("unit")
-        .annotate(last_author=Subquery(last_author))
-        .order_by("-updated_week", "-received_week", "reference")[start : start + per_page]
+        .annotate(last_author=Subquery(last_author), is_overdue=overdue)
+        .order_by(*CASELOAD_SORTS.get(sort, CASELOAD_SORTS["updated"]))[start : start + per_page]
     )
     return rows, total
 
@@ -316,7 +366,9 @@ def speakup_work(user: AnyUser) -> list[WorkItem]:
                 title=f"Triage speak-up case {case.reference}",
                 href=reverse("speakup:case", args=[case.reference]),
                 module="Freedom to Speak Up",
-                due=case.received_week + datetime.timedelta(days=7),
+                due=case.received_week + TRIAGE_DUE_AFTER,
+                group="Speak-up cases to triage",
+                reference=case.reference,
             )
         )
     detriment = visible.filter(detriment_follow_up_due__isnull=False).exclude(status=Status.CLOSED)
@@ -328,6 +380,8 @@ def speakup_work(user: AnyUser) -> list[WorkItem]:
                 module="Freedom to Speak Up",
                 due=case.detriment_follow_up_due,
                 detail="The worker reported being treated badly for speaking up",
+                group="Speak-up detriment follow-ups",
+                reference=case.reference,
             )
         )
     actions = CaseAction.objects.filter(
@@ -340,6 +394,8 @@ def speakup_work(user: AnyUser) -> list[WorkItem]:
                 href=reverse("speakup:case", args=[action.case.reference]),
                 module="Freedom to Speak Up",
                 due=action.due,
+                group="Actions due on speak-up cases",
+                reference=action.case.reference,
             )
         )
     return items

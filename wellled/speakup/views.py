@@ -218,20 +218,27 @@ def lock(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.CaseloadFilterForm(request.GET or None)
-    status = "open"
+    chosen = {"status": "open", "q": "", "sort": "updated"}
     if form.is_bound and form.is_valid():
-        status = form.cleaned_data["status"] or "open"
+        chosen = {name: form.cleaned_data[name] or chosen[name] for name in chosen}
     try:
         page = max(int(request.GET.get("page", "1")), 1)
     except ValueError:
         page = 1
-    cases, total = queries.caseload(request.user, status=status, page=page)
+    cases, total = queries.caseload(
+        request.user,
+        status=chosen["status"],
+        search=chosen["q"].strip(),
+        sort=chosen["sort"],
+        page=page,
+    )
     rows = queries.decrypt_summaries(request.user, private_key(request), cases)
     if rows:
         actions.record_caseload_viewed(
             acting_user=request.user, references=[row.case.reference for row in rows]
         )
     pages = max((total + 24) // 25, 1)
+    kept = {name: value for name, value in chosen.items() if value}
     return render(
         request,
         "speakup/caseload.html",
@@ -241,13 +248,10 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
             "total": total,
             "page": page,
             "pages": pages,
-            "status": status,
-            "previous_url": f"?{urlencode({'status': status, 'page': page - 1})}"
-            if page > 1
-            else "",
-            "next_url": f"?{urlencode({'status': status, 'page': page + 1})}"
-            if page < pages
-            else "",
+            "status": chosen["status"],
+            "searched": bool(chosen["q"]),
+            "previous_url": f"?{urlencode({**kept, 'page': page - 1})}" if page > 1 else "",
+            "next_url": f"?{urlencode({**kept, 'page': page + 1})}" if page < pages else "",
             "key_status": enrolment.key_status(request.user),
             "waiting_for_approval": len([e for e in enrolment.enrolments() if e.awaiting_approval]),
         },

@@ -14,7 +14,8 @@ A nested id that belongs to another case is a 404 (`queries.get_<thing>_for_user
 
 The one viewset is put together from a part per use case: `cases`, `steps`,
 `people` (and issues), `ombudsman` (and late responses), `documents` (letters and
-attachments), on the shared base in `_common`. The routes are the viewset's, so
+attachments), `notes` (investigation notes and the contact log), on the shared base
+in `_common`. The routes are the viewset's, so
 they are as they were.
 """
 
@@ -28,6 +29,7 @@ from rest_framework.routers import SimpleRouter
 from wellled.complaints.api._common import CaseViewSetBase
 from wellled.complaints.api.cases import CasesMixin
 from wellled.complaints.api.documents import DocumentsMixin
+from wellled.complaints.api.notes import NotesMixin
 from wellled.complaints.api.ombudsman import OmbudsmanMixin
 from wellled.complaints.api.people import PeopleAndIssuesMixin
 from wellled.complaints.api.steps import StepsMixin
@@ -168,6 +170,7 @@ class ComplaintViewSet(
     PeopleAndIssuesMixin,
     OmbudsmanMixin,
     DocumentsMixin,
+    NotesMixin,
     CaseViewSetBase,
 ):
     # No docstring: the schema would show it as every endpoint's description.

@@ -74,6 +74,9 @@ ACCESS: Access = {
     "complaint-letter-download": COMPLAINTS_STAFF,
     "complaint-attachments": COMPLAINTS_VIEWERS,
     "complaint-attachment-download": COMPLAINTS_VIEWERS,
+    # Read by whoever may open the case (GET); adding one is the complaints team's.
+    "complaint-notes": COMPLAINTS_VIEWERS,
+    "complaint-contacts": COMPLAINTS_VIEWERS,
 }
 
 
@@ -276,6 +279,8 @@ SAMPLES: Samples = {
     "complaint-letter-download": lambda t: {**_letter(t), "fmt": "docx"},
     "complaint-attachments": complaint,
     "complaint-attachment-download": _attachment,
+    "complaint-notes": complaint,
+    "complaint-contacts": complaint,
 }
 
 # The measures and exports pages keep their own matrix; it is merged here.
