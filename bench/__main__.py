@@ -105,6 +105,15 @@ def _setup(keep: str | None) -> None:
     print(f"demo trust loaded in {time.perf_counter() - started:.2f} s")
 
 
+def _chosen(target: Any, only: str) -> bool:
+    """`--only`: comma-separated terms, each found in the URL or label, or "=URL"."""
+    terms = [term for term in only.split(",") if term]
+    return not terms or any(
+        target.url == term[1:] if term.startswith("=") else term in f"{target.url} {target.label}"
+        for term in terms
+    )
+
+
 def _clients(only: list[str] | None) -> dict[str, Any]:
     from django.contrib.auth.models import User
     from django.test import Client
@@ -198,7 +207,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--keep", help="keep the demo in this directory and reuse it")
     parser.add_argument("--repeats", type=int, default=REPEATS)
-    parser.add_argument("--only", default="", help="only the pages whose URL has this")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="only these pages: comma-separated terms found in the URL or label, or =URL",
+    )
     parser.add_argument("--personas", help="only these personas, comma-separated")
     parser.add_argument("--screen-ms", type=float, default=SCREEN_MS)
     parser.add_argument("--json", help="write the figures to this file")
@@ -213,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {_machine()}\nload average at the start: {_load()}")
     args.floor_url = reverse(FLOOR_ROUTE)
     clients = _clients(args.personas.split(",") if args.personas else None)
-    targets = [t for t in page_targets() if args.only in t.url]
+    targets = [t for t in page_targets() if _chosen(t, args.only)]
     figures = _scan(clients, targets)
     floor_samples = _measure(clients, figures, args.floor_url, args)
     _report(figures, floor_samples, args)
