@@ -54,6 +54,9 @@ class Figure:
     download: bool
     first_ms: float = 0.0
     samples: list[float] = field(default_factory=list)
+    # CPU time of this process for the same requests: on a shared machine it moves
+    # much less with the load than the wall time does.
+    cpu: list[float] = field(default_factory=list)
 
     @property
     def p95(self) -> float:
@@ -64,10 +67,15 @@ class Figure:
         return statistics.median(self.samples)
 
 
-def _timed_get(client: Any, url: str) -> tuple[float, Any]:
-    started = time.perf_counter()
+def _timed_get(client: Any, url: str) -> tuple[float, Any, float]:
+    """Wall ms, the response, and CPU ms."""
+    started, cpu = time.perf_counter(), time.process_time()
     response = client.get(url)
-    return (time.perf_counter() - started) * 1000, response
+    return (
+        (time.perf_counter() - started) * 1000,
+        response,
+        (time.process_time() - cpu) * 1000,
+    )
 
 
 def _is_download(label: str, response: Any) -> bool:
@@ -134,7 +142,7 @@ def _scan(clients: dict[str, Any], targets: list[Any]) -> list[Figure]:
     for target in targets:
         slowest: tuple[float, str, bool] | None = None
         for username, client in clients.items():
-            ms, response = _timed_get(client, target.url)
+            ms, response, _cpu = _timed_get(client, target.url)
             if response.status_code == 200 and (slowest is None or ms > slowest[0]):
                 slowest = (ms, username, _is_download(target.label, response))
         if slowest is not None:
@@ -152,7 +160,9 @@ def _measure(
         client = clients[figure.persona]
         screened = figure.first_ms < args.screen_ms
         for n in range(SCREEN_REPEATS if screened else args.repeats):
-            figure.samples.append(_timed_get(client, figure.url)[0])
+            ms, _response, cpu = _timed_get(client, figure.url)
+            figure.samples.append(ms)
+            figure.cpu.append(cpu)
             if n % FLOOR_EVERY == 0:
                 floors[figure.persona].append(_timed_get(client, floor_url)[0])
         print(f"  {figure.p95:>6.0f} ms p95  {figure.url}", file=sys.stderr, flush=True)
@@ -165,18 +175,20 @@ def _print_table(
     print(f"\n{title}")
     print(
         f"{'page':<42} {'persona':<18} {'n':>3} {'median':>7} {'p95':>7} {'÷floor':>7}"
-        f" {'before p95':>10}  url"
+        f" {'CPU med':>7} {'before p95':>10} {'CPU':>5}  url"
     )
     over = []
     for figure in sorted(figures, key=lambda f: -f.p95):
-        previous = before.get(figure.url, {}).get("p95")
-        was = f"{previous:>10.0f}" if previous is not None else f"{'':>10}"
+        previous = before.get(figure.url, {})
+        was = f"{previous['p95']:>10.0f}" if previous else f"{'':>10}"
+        was += f" {statistics.median(previous['cpu']):>5.0f}" if previous.get("cpu") else " " * 6
         flag = " *" if figure.p95 > TARGET_MS else ""
         ratio = figure.p95 / floors[figure.persona]
         print(
             f"{figure.label[:42]:<42} {figure.persona[:18]:<18} {len(figure.samples):>3}"
             f" {figure.median:>7.0f}"
-            f" {figure.p95:>7.0f} {ratio:>7.1f} {was}  {figure.url}{flag}"
+            f" {figure.p95:>7.0f} {ratio:>7.1f} {statistics.median(figure.cpu):>7.0f} {was}"
+            f"  {figure.url}{flag}"
         )
         if figure.p95 > TARGET_MS:
             over.append(figure)
