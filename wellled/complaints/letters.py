@@ -10,12 +10,14 @@ fetches anything over the network.
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
-from django.template import Context, Engine
+from django.template import Context, Engine, Template
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -194,10 +196,16 @@ def _time_limit_reasons(complaint: Complaint) -> str:
 _ENGINE = Engine(autoescape=False, libraries={}, loaders=[])
 
 
-def render_text(text: str, values: dict[str, str]) -> str:
+@functools.lru_cache(maxsize=64)
+def _compiled(text: str) -> Template:
+    """A template's text, checked and compiled once: the trust has a handful."""
     if template_errors(text):
         raise ValueError("The template is not safe to render")
-    return _ENGINE.from_string(text).render(Context(values, autoescape=False))
+    return _ENGINE.from_string(text)
+
+
+def render_text(text: str, values: dict[str, str]) -> str:
+    return _compiled(text).render(Context(values, autoescape=False))
 
 
 def has_ombudsman_paragraph(body: str) -> bool:
@@ -277,6 +285,16 @@ def letter_head(letter: Letter, trust_name: str) -> Head:
     )
 
 
+# The letter's look, the same for every letter: parsed once per thread (`_renderer`).
+LETTER_CSS = (
+    "@page{size:A4;margin:20mm 22mm}"
+    "body{font-family:Arial,Helvetica,sans-serif;font-size:11pt;line-height:1.4}"
+    "h1{font-size:13pt;margin-top:8mm}.head{text-align:right;color:#425563}"
+    ".head strong{color:#005eb8;font-size:14pt}.to{margin-top:10mm;min-height:30mm}"
+    ".meta{margin-top:6mm}"
+)
+
+
 def _lines(lines: list[str]) -> str:
     return "<br>".join(escape(line) for line in lines)
 
@@ -287,12 +305,7 @@ def _letter_html(letter: Letter, head: Head) -> str:
     )
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{escape(letter.subject)}</title>"
-        "<style>@page{size:A4;margin:20mm 22mm}"
-        "body{font-family:Arial,Helvetica,sans-serif;font-size:11pt;line-height:1.4}"
-        "h1{font-size:13pt;margin-top:8mm}.head{text-align:right;color:#425563}"
-        ".head strong{color:#005eb8;font-size:14pt}.to{margin-top:10mm;min-height:30mm}"
-        ".meta{margin-top:6mm}</style></head><body>"
+        f"<title>{escape(letter.subject)}</title></head><body>"
         f"<p class='head'><strong>{escape(head.name)}</strong><br>{_lines(head.address)}"
         f"{'<br>' if head.address and head.contact else ''}{_lines(head.contact)}</p>"
         f"<p class='to'>{_lines(head.recipient)}</p>"
@@ -305,12 +318,35 @@ def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     raise ValueError(f"Letters do not fetch anything ({url[:40]})")
 
 
+_RENDERERS = threading.local()
+
+
+def _renderer() -> tuple[Any, Any]:
+    """This thread's font configuration and parsed letter stylesheet.
+
+    Building them is a fixed cost of every letter otherwise (fontconfig's set-up and
+    the CSS parse); neither depends on the letter, and letters use no web fonts, so
+    keeping them is safe. Per thread, because WeasyPrint does not say its font
+    configuration may be shared between threads.
+    """
+    cached = getattr(_RENDERERS, "pair", None)
+    if cached is None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        fonts = FontConfiguration()
+        cached = (fonts, CSS(string=LETTER_CSS, font_config=fonts, url_fetcher=_no_fetch))
+        _RENDERERS.pair = cached
+    return cached
+
+
 def letter_pdf(letter: Letter, trust_name: str) -> bytes:
     from weasyprint import HTML
 
+    fonts, stylesheet = _renderer()
     html = _letter_html(letter, letter_head(letter, trust_name))
     document = HTML(string=html, url_fetcher=_no_fetch)
-    result: bytes = document.write_pdf()
+    result: bytes = document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
     return result
 
 

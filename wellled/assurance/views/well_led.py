@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -27,12 +29,13 @@ def _section(
     methodology_id: str,
     statement: QualityStatement,
     assessment: StatementAssessment | None,
+    measure: Callable[[str], dict[str, Any] | None],
 ) -> dict[str, Any]:
     methodology = frameworks.get_framework(methodology_id)
     today = timezone.localdate()
     items = list(evidence_for_statement(request.user, statement.id).order_by("title"))
     measures = [
-        latest_measure(item.measure_key)
+        measure(item.measure_key)
         for item in items
         if item.kind == EvidenceKind.MEASURE and item.measure_key
     ]
@@ -62,6 +65,8 @@ def well_led(request: AuthenticatedHttpRequest) -> HttpResponse:
     trust = round_.scope if round_ else OrgUnit.objects.filter(kind=UnitKind.TRUST).first()
     # CQC's latest rating leads the page: a self-assessment is only ever an estimate.
     published = latest_published_rating(request.user, trust, frameworks.WELL_LED) if trust else None
+    # A measure cited under several statements is computed once for the page.
+    measure = functools.cache(latest_measure)
     return render(
         request,
         "assurance/well_led.html",
@@ -70,7 +75,7 @@ def well_led(request: AuthenticatedHttpRequest) -> HttpResponse:
             "outcome": outcome,
             "published": published,
             "sections": [
-                _section(request, methodology_id, statement, scores.get(statement.id))
+                _section(request, methodology_id, statement, scores.get(statement.id), measure)
                 for statement in kq.statements
             ],
             "methodology": methodology,
