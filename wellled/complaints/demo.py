@@ -26,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from wellled.complaints import actions, rollup
+from wellled.complaints import actions, ko41a_ages, rollup
 from wellled.complaints.models import (
     Complaint,
     ComplaintIssue,
@@ -36,7 +36,7 @@ from wellled.complaints.models import (
     Status,
 )
 from wellled.core.workdays import WorkingCalendar, statutory_calendar
-from wellled.organisation.demo import DemoResult
+from wellled.organisation.demo import DemoResult, in_creation_order
 from wellled.organisation.models import OrgUnit, ServiceLine, Setting, UnitKind
 
 Date = datetime.date
@@ -192,6 +192,7 @@ NO_LEARNING = "The care given was appropriate; the explanation given resolved th
 @dataclass
 class _Context:
     rng: random.Random
+    ages: random.Random  # the patients' ages, a stream of their own
     calendar: WorkingCalendar
     today: Date
     manager: User
@@ -218,10 +219,13 @@ def _items(list_name: str) -> dict[str, ReferenceItem]:
 
 def _context(result: DemoResult, seed: int) -> _Context:
     services = []
-    for service in OrgUnit.objects.filter(
-        kind=UnitKind.SERVICE, is_active=True, path__startswith=result.trust.path
-    ).order_by("path"):
-        sites = list(service.sites.filter(kind=UnitKind.SITE).order_by("path"))
+    # Drawn from at random: in creation order, which no id sequence moves.
+    for service in in_creation_order(
+        OrgUnit.objects.filter(
+            kind=UnitKind.SERVICE, is_active=True, path__startswith=result.trust.path
+        )
+    ):
+        sites = list(in_creation_order(service.sites.filter(kind=UnitKind.SITE)))
         services.append((service, sites))
     subcategories: dict[str, list[ReferenceItem]] = {}
     for item in ReferenceItem.objects.filter(
@@ -232,6 +236,7 @@ def _context(result: DemoResult, seed: int) -> _Context:
     users = result.users
     return _Context(
         rng=random.Random(seed),
+        ages=random.Random(f"complaints-patients-{seed}"),
         calendar=statutory_calendar(),
         today=timezone.localdate(),
         manager=users["complaints.manager"],
@@ -274,6 +279,39 @@ def _person(rng: random.Random) -> actions.ComplainantDetails:
         full_name=f"{first} {last}",
         email=f"{first.lower()}.{last.lower()}@example.org",
     )
+
+
+# How the demo's patients spread over the KO41a age bands (by band code): a community
+# and mental health trust's complainants, weighted to working age. Invented for
+# the demo; "age_unknown" is a case with no date of birth recorded.
+AGE_WEIGHTS: dict[str, int] = {
+    "age_0_15": 8,
+    "age_16_25": 12,
+    "age_26_55": 34,
+    "age_56_65": 12,
+    "age_66_75": 10,
+    "age_76_85": 8,
+    "age_86_plus": 6,
+    "age_unknown": 10,
+}
+OLDEST = 99
+
+
+def _patient(
+    ctx: _Context, person: actions.ComplainantDetails, received: Date
+) -> actions.PatientDetails:
+    """The patient (the complainant themselves), of an age in a KO41a band on the day
+    received, or with no date of birth. From its own generator, so the draws that
+    make the rest of the story (dates, outcomes) are the same with it or without."""
+    bands = ko41a_ages.age_bands()
+    band = ctx.ages.choices(bands, [AGE_WEIGHTS.get(b.code, 1) for b in bands])[0]
+    if band.low is None:
+        return actions.PatientDetails(person.full_name)
+    age = ctx.ages.randint(band.low, band.high if band.high is not None else OLDEST)
+    # Born 1 to 364 days before their birthday this year: `age` on the day received.
+    anniversary = datetime.date(received.year - age, received.month, min(received.day, 28))
+    born = anniversary - datetime.timedelta(days=ctx.ages.randint(1, 364))
+    return actions.PatientDetails(person.full_name, date_of_birth=born)
 
 
 def _working_after(ctx: _Context, day: Date, n: int) -> Date:
@@ -343,7 +381,9 @@ def _formal(ctx: _Context, month: int, received: Date, counts: dict[str, int]) -
         service=service,
         site=rng.choice(sites) if sites else None,
         summary=rng.choice(SUBJECTS[subject_codes[0]][1]),
-        complainant=_person(rng),
+        # Named here, after the draws above, so the shared generator's order holds.
+        complainant=(person := _person(rng)),
+        patient=_patient(ctx, person, received),
         handler=handler,
         calendar=ctx.calendar,
     )

@@ -28,7 +28,7 @@ from wellled.involvement.models import (
     Person,
     Rung,
 )
-from wellled.organisation.demo import DemoResult
+from wellled.organisation.demo import DemoResult, in_creation_order
 from wellled.organisation.models import OrgUnit, UnitKind
 
 FIRST = [
@@ -189,8 +189,11 @@ def load_demo(result: DemoResult, *, seed: int) -> str:
     rng = random.Random(seed + 20)
     today = timezone.localdate()
     lead = result.users.get("involvement")
-    services = list(OrgUnit.objects.filter(kind=UnitKind.SERVICE, is_active=True).order_by("path"))
-    care_groups = list(OrgUnit.objects.filter(kind=UnitKind.CARE_GROUP).order_by("path"))
+    # Drawn from at random: in creation order, which no id sequence moves.
+    services = list(
+        in_creation_order(OrgUnit.objects.filter(kind=UnitKind.SERVICE, is_active=True))
+    )
+    care_groups = list(in_creation_order(OrgUnit.objects.filter(kind=UnitKind.CARE_GROUP)))
     leading = {unit.path for unit in care_groups[:2]}
     actions.add_payment_policy(
         acting_user=None,

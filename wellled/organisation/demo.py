@@ -27,6 +27,7 @@ from pathlib import Path
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import QuerySet
 
 from wellled.organisation import actions as org
 from wellled.organisation.models import (
@@ -517,6 +518,19 @@ def plan_demo(*, seed: int = DEFAULT_SEED, staff_count: int = DEFAULT_STAFF) -> 
             )
         )
     return DemoPlan(seed=seed, trust=trust, units=tuple(units), staff=tuple(staff))
+
+
+def in_creation_order(units: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
+    """Units in the order the demo created them, for a demo that draws from them at random.
+
+    Not by `path`: a path is made of primary keys written as plain numbers
+    ("/1/100/" sorts before "/1/23/"), so its order changes with where the
+    database's id sequence stands. On PostgreSQL a sequence is not rolled back with
+    a test's transaction, so after other tests the same seed drew different
+    services (the complaints demo's timeliness story moved). The pks' relative
+    order is the order of creation, whatever the sequence's start.
+    """
+    return units.order_by("pk")
 
 
 def find_demo_trust() -> OrgUnit | None:

@@ -25,7 +25,7 @@ from django.contrib.auth.models import User
 from django.test import override_settings
 from django.utils import timezone
 
-from wellled.organisation.demo import DemoResult
+from wellled.organisation.demo import DemoResult, in_creation_order
 from wellled.organisation.models import OrgUnit, Role, RoleAssignment, UnitKind
 from wellled.speakup import actions, enrolment
 from wellled.speakup.models import Case, FeedbackAnswer, GuardianKey, Route, Theme, WorkerGroup
@@ -127,7 +127,8 @@ def _narrative(rng: random.Random, elements: dict[str, bool]) -> tuple[str, list
 
 
 def _services() -> list[OrgUnit]:
-    return list(OrgUnit.objects.filter(kind=UnitKind.SERVICE, is_active=True).order_by("path"))
+    # Drawn from at random: in creation order, which no id sequence moves.
+    return list(in_creation_order(OrgUnit.objects.filter(kind=UnitKind.SERVICE, is_active=True)))
 
 
 def enrol_demo_guardian(result: DemoResult) -> bytes:
