@@ -569,6 +569,7 @@ SPECTACULAR_SETTINGS = {
         "ImprovementActionStatusEnum": "wellled.improvement.models.Status",
         "WalkroundVisitStatusEnum": "wellled.leadership.models.VisitStatus",
         "WalkroundSessionEnum": "wellled.leadership.models.Session",
+        "ContactDirectionEnum": "wellled.complaints.casework_models.CaseNote.Direction",
     },
 }
 
