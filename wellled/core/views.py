@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -73,7 +75,27 @@ def _api_error(request: HttpRequest, status: int) -> JsonResponse | None:
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, TOO_LARGE):
+        return _too_large(request)
     return _api_error(request, 400) or render(request, "errors/400.html", status=400)
+
+
+# Django refuses a form whose fields together exceed DATA_UPLOAD_MAX_MEMORY_SIZE before
+# any form reads it, so no field can carry the message. The answer says what was too
+# large and what the text limits are, rather than "something was wrong".
+TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent)
+
+
+def _too_large(request: HttpRequest) -> HttpResponse:
+    limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+    if request.path.startswith("/api/"):
+        detail = (
+            f"The request is larger than the {limit_mb:.1f} MB the server reads. Text fields "
+            "have their own, smaller limits, named in the schema and in the error for the "
+            "field; send a longer account as an attachment."
+        )
+        return JsonResponse({"detail": detail}, status=413)
+    return render(request, "errors/413.html", {"limit_mb": limit_mb}, status=413)
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
