@@ -58,8 +58,9 @@ def baf(request: AuthenticatedHttpRequest) -> HttpResponse:
 def risk(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = queries.get_risk_for_user(request.user, pk)
     appetite = register.current_appetites().get(found.category)
-    row = register.RiskRow(risk=found, appetite=appetite, history=list(found.scores.all()))
-    history = found.scores.select_related("by")
+    # One read of the history serves the trend (RiskRow) and the table.
+    history = list(found.scores.select_related("by"))
+    row = register.RiskRow(risk=found, appetite=appetite, history=history)
     raised = actions_for_sources(RISK_KIND, [found.pk]).order_by("due_on", "pk")
     context = {
         "row": row,
